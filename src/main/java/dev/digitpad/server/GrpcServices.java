@@ -1,0 +1,125 @@
+package dev.digitpad.server;
+
+import dev.digitpad.inference.RunLimits;
+import dev.digitpad.inference.ServingException;
+import dev.digitpad.protocol.serving.ClassificationRequest;
+import dev.digitpad.protocol.serving.ClassificationResponse;
+import dev.digitpad.protocol.serving.GetModelMetadataRequest;
+import dev.digitpad.protocol.serving.GetModelMetadataResponse;
+import dev.digitpad.protocol.serving.GetModelStatusRequest;
+import dev.digitpad.protocol.serving.GetModelStatusResponse;
+import dev.digitpad.protocol.serving.ModelServiceGrpc;
+import dev.digitpad.protocol.serving.MultiInferenceRequest;
+import dev.digitpad.protocol.serving.MultiInferenceResponse;
+import dev.digitpad.protocol.serving.PredictRequest;
+import dev.digitpad.protocol.serving.PredictResponse;
+import dev.digitpad.protocol.serving.PredictionServiceGrpc;
+import dev.digitpad.protocol.serving.RegressionRequest;
+import dev.digitpad.protocol.serving.RegressionResponse;
+import io.grpc.Context;
+import io.grpc.Deadline;
+import io.grpc.ServerBuilder;
+import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
+import io.grpc.protobuf.services.HealthStatusManager;
+import io.grpc.protobuf.services.ProtoReflectionServiceV1;
+import io.grpc.stub.StreamObserver;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+import org.tensorflow.proto.error.Code;
+
+/**
+ * TensorFlow Serving's gRPC services over a {@link ServingCore}, plus health checking and server
+ * reflection. Health reports SERVING only while every model has a version available.
+ */
+public final class GrpcServices {
+    private final ServingCore core;
+    private final HealthStatusManager health = new HealthStatusManager();
+
+    public GrpcServices(ServingCore core) {
+        this.core = core;
+        updateHealth();
+        core.models().addListener((model, available) -> updateHealth());
+    }
+
+    /** Adds every service to a server builder (Netty for real sockets, in-process for tests). */
+    public <T extends ServerBuilder<T>> T addTo(T builder) {
+        return builder.addService(new Prediction())
+                .addService(new Models())
+                .addService(health.getHealthService())
+                .addService(ProtoReflectionServiceV1.newInstance());
+    }
+
+    /** Reports NOT_SERVING from now on, whatever the models do; used when the server shuts down. */
+    public void enterShutdown() {
+        health.enterTerminalState();
+    }
+
+    private synchronized void updateHealth() {
+        boolean serving = core.models().modelNames().stream().allMatch(core.models()::isAvailable);
+        ServingStatus status = serving ? ServingStatus.SERVING : ServingStatus.NOT_SERVING;
+        health.setStatus(HealthStatusManager.SERVICE_NAME_ALL_SERVICES, status);
+        health.setStatus(PredictionServiceGrpc.SERVICE_NAME, status);
+        health.setStatus(ModelServiceGrpc.SERVICE_NAME, status);
+    }
+
+    /**
+     * Answers one unary call: the deadline and cancellation of the gRPC context bound the work, and any
+     * failure becomes a status through {@link ErrorMapping}.
+     */
+    static <T> void unary(StreamObserver<T> observer, Function<RunLimits, T> call) {
+        Context context = Context.current();
+        Deadline deadline = context.getDeadline();
+        Optional<Long> deadlineNanos = deadline == null
+                ? Optional.empty()
+                : Optional.of(System.nanoTime() + deadline.timeRemaining(TimeUnit.NANOSECONDS));
+        T response;
+        try {
+            response = call.apply(new RunLimits(deadlineNanos, context::isCancelled));
+        } catch (Throwable t) {
+            observer.onError(ErrorMapping.grpcStatus(t).asRuntimeException());
+            return;
+        }
+        observer.onNext(response);
+        observer.onCompleted();
+    }
+
+    private static ServingException unimplemented(String api) {
+        return new ServingException(Code.UNIMPLEMENTED, api + " is not implemented by DigitPad's server;"
+                + " use Predict with the model's signature instead.");
+    }
+
+    private final class Prediction extends PredictionServiceGrpc.PredictionServiceImplBase {
+        @Override
+        public void predict(PredictRequest request, StreamObserver<PredictResponse> observer) {
+            unary(observer, limits -> core.predict(request, limits));
+        }
+
+        @Override
+        public void getModelMetadata(GetModelMetadataRequest request, StreamObserver<GetModelMetadataResponse> observer) {
+            unary(observer, limits -> core.metadata(request));
+        }
+
+        @Override
+        public void classify(ClassificationRequest request, StreamObserver<ClassificationResponse> observer) {
+            unary(observer, limits -> { throw unimplemented("Classify"); });
+        }
+
+        @Override
+        public void regress(RegressionRequest request, StreamObserver<RegressionResponse> observer) {
+            unary(observer, limits -> { throw unimplemented("Regress"); });
+        }
+
+        @Override
+        public void multiInference(MultiInferenceRequest request, StreamObserver<MultiInferenceResponse> observer) {
+            unary(observer, limits -> { throw unimplemented("MultiInference"); });
+        }
+    }
+
+    private final class Models extends ModelServiceGrpc.ModelServiceImplBase {
+        @Override
+        public void getModelStatus(GetModelStatusRequest request, StreamObserver<GetModelStatusResponse> observer) {
+            unary(observer, limits -> core.status(request));
+        }
+    }
+}

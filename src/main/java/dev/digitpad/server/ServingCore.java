@@ -1,0 +1,150 @@
+package dev.digitpad.server;
+
+import com.google.protobuf.Any;
+import com.google.protobuf.Int64Value;
+import dev.digitpad.inference.Lease;
+import dev.digitpad.inference.ModelManager;
+import dev.digitpad.inference.RunLimits;
+import dev.digitpad.inference.Servable;
+import dev.digitpad.inference.ServingException;
+import dev.digitpad.inference.VersionStatus;
+import dev.digitpad.protocol.serving.GetModelMetadataRequest;
+import dev.digitpad.protocol.serving.GetModelMetadataResponse;
+import dev.digitpad.protocol.serving.GetModelStatusRequest;
+import dev.digitpad.protocol.serving.GetModelStatusResponse;
+import dev.digitpad.protocol.serving.ModelSpec;
+import dev.digitpad.protocol.serving.ModelVersionStatus;
+import dev.digitpad.protocol.serving.PredictRequest;
+import dev.digitpad.protocol.serving.PredictResponse;
+import dev.digitpad.protocol.serving.SignatureDefMap;
+import dev.digitpad.protocol.serving.StatusProto;
+import java.util.List;
+import java.util.Map;
+import java.util.OptionalLong;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
+import java.util.function.Supplier;
+import org.tensorflow.proto.SignatureDef;
+import org.tensorflow.proto.TensorProto;
+import org.tensorflow.proto.error.Code;
+
+/**
+ * The serving API behind both front ends: resolves the model spec, leases the version, runs it and
+ * builds TensorFlow Serving's responses. gRPC and REST only translate to and from their wire forms.
+ */
+public final class ServingCore {
+    static final String SIGNATURE_DEF_FIELD = "signature_def";
+
+    private final ModelManager models;
+    private final AtomicInteger inFlight = new AtomicInteger();
+
+    public ServingCore(ModelManager models) {
+        this.models = models;
+    }
+
+    public ModelManager models() {
+        return models;
+    }
+
+    /** Calls being answered right now. */
+    public int inFlight() {
+        return inFlight.get();
+    }
+
+    public PredictResponse predict(PredictRequest request, RunLimits limits) {
+        return predict(request.getModelSpec(), signature -> request.getInputsMap(), request.getOutputFilterList(), limits);
+    }
+
+    /**
+     * Runs a prediction whose inputs are built once the signature is known (the REST front end needs the
+     * signature's dtypes to read JSON).
+     */
+    public PredictResponse predict(ModelSpec spec, Function<SignatureDef, Map<String, TensorProto>> inputs,
+            List<String> outputFilter, RunLimits limits) {
+        return tracked(() -> {
+            String name = modelName(spec);
+            String signatureKey = spec.getSignatureName().isEmpty() ? Servable.DEFAULT_SIGNATURE : spec.getSignatureName();
+            try (Lease lease = models.acquire(name, version(spec))) {
+                SignatureDef signature = lease.servable().signatures().get(signatureKey);
+                if (signature == null) {
+                    throw ServingException.failedPrecondition("Serving signature key \"" + signatureKey + "\" not found.");
+                }
+                Map<String, TensorProto> outputs =
+                        lease.servable().predict(signatureKey, inputs.apply(signature), outputFilter, limits);
+                return PredictResponse.newBuilder()
+                        .setModelSpec(resolved(name, lease.version(), signatureKey))
+                        .putAllOutputs(outputs)
+                        .build();
+            }
+        });
+    }
+
+    public GetModelMetadataResponse metadata(GetModelMetadataRequest request) {
+        return tracked(() -> {
+            String name = modelName(request.getModelSpec());
+            if (request.getMetadataFieldCount() == 0) {
+                throw ServingException.invalidArgument(
+                        "GetModelMetadataRequest must specify at least one metadata_field (\"signature_def\")");
+            }
+            for (String field : request.getMetadataFieldList()) {
+                if (!SIGNATURE_DEF_FIELD.equals(field)) {
+                    throw ServingException.invalidArgument("Metadata field " + field
+                            + " is not supported; \"signature_def\" is the only one");
+                }
+            }
+            try (Lease lease = models.acquire(name, version(request.getModelSpec()))) {
+                SignatureDefMap map = SignatureDefMap.newBuilder().putAllSignatureDef(lease.servable().signatures()).build();
+                return GetModelMetadataResponse.newBuilder()
+                        .setModelSpec(resolved(name, lease.version(), ""))
+                        .putMetadata(SIGNATURE_DEF_FIELD, Any.pack(map))
+                        .build();
+            }
+        });
+    }
+
+    public GetModelStatusResponse status(GetModelStatusRequest request) {
+        return tracked(() -> {
+            String name = modelName(request.getModelSpec());
+            GetModelStatusResponse.Builder response = GetModelStatusResponse.newBuilder();
+            for (VersionStatus s : models.status(name, version(request.getModelSpec()))) {
+                StatusProto.Builder status = StatusProto.newBuilder().setErrorCode(Code.OK);
+                s.error().ifPresent(e -> status.setErrorCode(e.code()).setErrorMessage(e.getMessage()));
+                response.addModelVersionStatus(ModelVersionStatus.newBuilder()
+                        .setVersion(s.version())
+                        .setState(ModelVersionStatus.State.valueOf(s.state().name()))
+                        .setStatus(status));
+            }
+            return response.build();
+        });
+    }
+
+    private <T> T tracked(Supplier<T> call) {
+        inFlight.incrementAndGet();
+        try {
+            return call.get();
+        } finally {
+            inFlight.decrementAndGet();
+        }
+    }
+
+    private static String modelName(ModelSpec spec) {
+        if (spec.getName().isEmpty()) {
+            throw ServingException.invalidArgument("ModelSpec has no name specified.");
+        }
+        return spec.getName();
+    }
+
+    private static OptionalLong version(ModelSpec spec) {
+        return switch (spec.getVersionChoiceCase()) {
+            case VERSION -> OptionalLong.of(spec.getVersion().getValue());
+            case VERSION_LABEL -> throw new ServingException(Code.INVALID_ARGUMENT, "Version labels are not supported"
+                    + " by this server (got label \"" + spec.getVersionLabel() + "\"); ask for a numeric version, or for"
+                    + " none to get the latest.");
+            case VERSIONCHOICE_NOT_SET -> OptionalLong.empty();
+        };
+    }
+
+    private static ModelSpec resolved(String name, long version, String signature) {
+        return ModelSpec.newBuilder().setName(name).setVersion(Int64Value.of(version)).setSignatureName(signature).build();
+    }
+}
