@@ -1,11 +1,55 @@
 package dev.digitpad.app;
 
-/** Placeholder entry point until the command line lands. */
-public final class Main {
-    private Main() {}
+import java.util.concurrent.Callable;
+import org.slf4j.bridge.SLF4JBridgeHandler;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** DigitPad's command line: {@code digitpad [serve|...]}. Without a subcommand it opens the desktop app. */
+@Command(name = "digitpad",
+        mixinStandardHelpOptions = true,
+        versionProvider = Main.Version.class,
+        description = {"Draw a digit, see what the model sees, and ask a TensorFlow Serving compatible server what it is.",
+                "", "Run without a subcommand to open the desktop app."},
+        subcommands = {ServeCommand.class, CommandLine.HelpCommand.class})
+public final class Main implements Callable<Integer> {
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
 
     public static void main(String[] args) {
-        System.err.println("DigitPad: the command line is being built.");
-        System.exit(2);
+        System.exit(run(args));
+    }
+
+    /** Runs the command line and returns its exit code. */
+    public static int run(String... args) {
+        routeJavaLoggingToSlf4j();
+        return new CommandLine(new Main()).execute(args);
+    }
+
+    @Override
+    public Integer call() {
+        spec.commandLine().getErr().println("""
+                The DigitPad desktop app is not part of this build yet.
+                What works now: `digitpad serve` runs the TensorFlow Serving compatible model server.
+                See `digitpad --help` for every command.""");
+        return 2;
+    }
+
+    /** gRPC and Jetty's dependencies log through java.util.logging; send it to the one logging library. */
+    static void routeJavaLoggingToSlf4j() {
+        if (!SLF4JBridgeHandler.isInstalled()) {
+            SLF4JBridgeHandler.removeHandlersForRootLogger();
+            SLF4JBridgeHandler.install();
+        }
+    }
+
+    /** The version from the jar's manifest, written there by the build from the pom. */
+    static final class Version implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            String v = Main.class.getPackage().getImplementationVersion();
+            return new String[] {"DigitPad " + (v == null ? "(development build)" : v)};
+        }
     }
 }

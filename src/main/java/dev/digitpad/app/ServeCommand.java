@@ -1,0 +1,111 @@
+package dev.digitpad.app;
+
+import dev.digitpad.inference.ModelManager;
+import dev.digitpad.inference.ServableLoader;
+import dev.digitpad.server.ModelServer;
+import dev.digitpad.server.ServingCore;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import sun.misc.Signal;
+
+/**
+ * {@code digitpad serve}: the model server on its own, a local drop-in for TensorFlow Serving. Flags are
+ * spelled as TensorFlow Serving spells them, and take {@code --flag=value} or {@code --flag value}.
+ */
+@Command(name = "serve",
+        mixinStandardHelpOptions = true,
+        versionProvider = Main.Version.class,
+        description = {"Serve a TensorFlow SavedModel over TensorFlow Serving's gRPC and REST APIs.",
+                "", "Versions are numbered folders under the base path (<base>/1/saved_model.pb, ...); the highest is"
+                + " served, and new ones are picked up while running."},
+        sortOptions = false)
+final class ServeCommand implements Callable<Integer> {
+    private static final Logger log = LoggerFactory.getLogger(ServeCommand.class);
+
+    @Option(names = "--port", defaultValue = "8500", description = "gRPC port (default: ${DEFAULT-VALUE}).")
+    int port;
+
+    @Option(names = "--rest_api_port", defaultValue = "8501",
+            description = "REST port; 0 turns the REST API off (default: ${DEFAULT-VALUE}).")
+    int restApiPort;
+
+    @Option(names = "--model_name", defaultValue = "${env:MODEL_NAME:-mnist}",
+            description = "Name of the model in requests; or set MODEL_NAME (default: ${DEFAULT-VALUE}).")
+    String modelName;
+
+    @Option(names = "--model_base_path",
+            description = "Folder holding the model's numbered versions; or set MODEL_BASE_PATH."
+                    + " Default: the model shipped with DigitPad.")
+    Path modelBasePath;
+
+    @Option(names = "--file_system_poll_wait_seconds", defaultValue = "1",
+            description = "How often to look for new versions; 0 looks once at start (default: ${DEFAULT-VALUE}).")
+    int pollSeconds;
+
+    @Option(names = "--bind_address", defaultValue = ModelServer.Options.LOOPBACK,
+            description = "Interface to listen on. The default, ${DEFAULT-VALUE}, is reachable from this machine only;"
+                    + " 0.0.0.0 opens every interface.")
+    String bindAddress;
+
+    @Option(names = "--max_request_size_bytes", defaultValue = "" + ModelServer.Options.DEFAULT_MAX_REQUEST_BYTES,
+            description = "Largest request accepted on either port; larger ones get RESOURCE_EXHAUSTED or HTTP 413"
+                    + " (default: ${DEFAULT-VALUE}).")
+    int maxRequestBytes;
+
+    @Option(names = "--rest_api_timeout_in_ms", defaultValue = "30000",
+            description = "How long a REST prediction may run (default: ${DEFAULT-VALUE}).")
+    long restTimeoutMs;
+
+    @Option(names = "--drain_seconds", defaultValue = "10",
+            description = "On SIGTERM or Ctrl-C, how long calls in flight may take to finish (default: ${DEFAULT-VALUE}).")
+    int drainSeconds;
+
+    @Override
+    public Integer call() throws IOException, InterruptedException {
+        Path base = resolveBasePath();
+        CountDownLatch stopRequested = new CountDownLatch(1);
+        for (String name : List.of("TERM", "INT")) {
+            Signal.handle(new Signal(name), signal -> {
+                log.info("Received SIG{}: shutting down", signal.getName());
+                stopRequested.countDown();
+            });
+        }
+        ModelManager models = new ModelManager(List.of(new ModelManager.ModelConfig(modelName, base)),
+                ServableLoader.savedModels(), Duration.ofSeconds(pollSeconds));
+        ModelServer server;
+        try {
+            server = ModelServer.start(new ServingCore(models), new ModelServer.Options(bindAddress, port, restApiPort,
+                    maxRequestBytes, Duration.ofMillis(restTimeoutMs)));
+        } catch (IOException e) {
+            models.close();
+            throw e;
+        }
+        log.info("Serving model \"{}\" from {}", modelName, base);
+        models.start();
+        stopRequested.await();
+        server.stop(Duration.ofSeconds(drainSeconds));
+        log.info("Unloading models");
+        models.close();
+        log.info("Stopped");
+        return 0;
+    }
+
+    private Path resolveBasePath() {
+        if (modelBasePath != null) {
+            return modelBasePath.toAbsolutePath().normalize();
+        }
+        String fromEnv = System.getenv("MODEL_BASE_PATH");
+        if (fromEnv != null && !fromEnv.isBlank()) {
+            return Path.of(fromEnv).toAbsolutePath().normalize();
+        }
+        return AppPaths.shippedModel();
+    }
+}

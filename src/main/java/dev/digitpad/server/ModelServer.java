@@ -1,0 +1,151 @@
+package dev.digitpad.server;
+
+import io.grpc.Server;
+import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.OptionalInt;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.server.handler.GracefulHandler;
+import org.eclipse.jetty.util.thread.QueuedThreadPool;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The model server's network front ends: gRPC on one port and, optionally, REST on another, both bound
+ * to one address (loopback unless told otherwise) and both answering from one {@link ServingCore}.
+ */
+public final class ModelServer implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(ModelServer.class);
+
+    /**
+     * @param bindAddress the interface to listen on; 127.0.0.1 keeps the server private to this machine
+     * @param grpcPort the gRPC port, 0 for any free port
+     * @param restPort the REST port, 0 for none, -1 for any free port
+     * @param maxRequestBytes the largest request accepted, on either port
+     * @param restTimeout how long a REST prediction may run (REST has no deadline of its own)
+     */
+    public record Options(String bindAddress, int grpcPort, int restPort, int maxRequestBytes, Duration restTimeout) {
+        public static final String LOOPBACK = "127.0.0.1";
+        public static final int DEFAULT_MAX_REQUEST_BYTES = 16 * 1024 * 1024;
+    }
+
+    private final ServingCore core;
+    private final GrpcServices grpcServices;
+    private final ExecutorService grpcExecutor;
+    private final Server grpc;
+    private final org.eclipse.jetty.server.Server rest;
+    private boolean stopped;
+
+    private ModelServer(ServingCore core, Options options) throws IOException {
+        this.core = core;
+        this.grpcServices = new GrpcServices(core);
+        this.grpcExecutor = Executors.newThreadPerTaskExecutor(Thread.ofPlatform().name("grpc-call-", 0).daemon()
+                .uncaughtExceptionHandler((t, e) -> log.error("Uncaught failure on {}", t.getName(), e)).factory());
+        this.grpc = grpcServices.addTo(NettyServerBuilder.forAddress(new InetSocketAddress(options.bindAddress(), options.grpcPort())))
+                .maxInboundMessageSize(options.maxRequestBytes())
+                .executor(grpcExecutor)
+                .build();
+        this.rest = options.restPort() == 0 ? null : jetty(core, options);
+    }
+
+    /** Starts both front ends; on failure nothing is left listening. */
+    public static ModelServer start(ServingCore core, Options options) throws IOException {
+        ModelServer server = new ModelServer(core, options);
+        try {
+            server.grpc.start();
+            log.info("gRPC API listening on {}:{}", options.bindAddress(), server.grpcPort());
+            if (server.rest != null) {
+                server.rest.start();
+                log.info("REST API listening on http://{}:{}/v1/models/", options.bindAddress(), server.restPort().orElseThrow());
+            }
+            if (!isLoopback(options.bindAddress())) {
+                log.warn("Listening on {}, which other machines can reach; the API has no authentication", options.bindAddress());
+            }
+            return server;
+        } catch (IOException e) {
+            server.stop(Duration.ZERO);
+            throw new IOException("cannot listen on " + options.bindAddress() + ": " + e.getMessage()
+                    + " (is another server using the port?)", e);
+        } catch (Exception e) {
+            server.stop(Duration.ZERO);
+            throw new IOException("cannot start the REST API on " + options.bindAddress() + ":" + options.restPort()
+                    + ": " + e.getMessage() + " (is another server using the port?)", e);
+        }
+    }
+
+    public int grpcPort() {
+        return grpc.getPort();
+    }
+
+    public OptionalInt restPort() {
+        return rest == null ? OptionalInt.empty()
+                : OptionalInt.of(((ServerConnector) rest.getConnectors()[0]).getLocalPort());
+    }
+
+    /**
+     * Stops taking calls, lets the calls in flight finish for up to {@code drain}, then cuts off what is
+     * left. Health turns NOT_SERVING first, so load balancers stop sending work.
+     */
+    public synchronized void stop(Duration drain) {
+        if (stopped) {
+            return;
+        }
+        stopped = true;
+        long deadline = System.nanoTime() + drain.toNanos();
+        grpcServices.enterShutdown();
+        log.info("Stopping: no longer accepting calls; draining {} in flight (up to {} ms)", core.inFlight(), drain.toMillis());
+        grpc.shutdown();
+        if (rest != null) {
+            try {
+                rest.setStopTimeout(Math.max(1, drain.toMillis()));
+                rest.stop();
+            } catch (Exception e) {
+                log.warn("REST API did not stop cleanly: {}", e.toString());
+            }
+        }
+        try {
+            long left = Math.max(0, deadline - System.nanoTime());
+            if (!grpc.awaitTermination(left, TimeUnit.NANOSECONDS)) {
+                log.warn("{} calls were still running after {} ms; cancelling them", core.inFlight(), drain.toMillis());
+                grpc.shutdownNow();
+                grpc.awaitTermination(5, TimeUnit.SECONDS);
+            }
+        } catch (InterruptedException e) {
+            grpc.shutdownNow();
+            Thread.currentThread().interrupt();
+        }
+        grpcExecutor.shutdown();
+        log.info("Front ends stopped; {} calls in flight", core.inFlight());
+    }
+
+    @Override
+    public void close() {
+        stop(Duration.ZERO);
+    }
+
+    private static org.eclipse.jetty.server.Server jetty(ServingCore core, Options options) {
+        QueuedThreadPool threads = new QueuedThreadPool(64, 4);
+        threads.setName("rest");
+        org.eclipse.jetty.server.Server server = new org.eclipse.jetty.server.Server(threads);
+        ServerConnector connector = new ServerConnector(server);
+        connector.setHost(options.bindAddress());
+        connector.setPort(Math.max(0, options.restPort()));
+        server.addConnector(connector);
+        server.setHandler(new GracefulHandler(new RestApi(core, options.maxRequestBytes(), options.restTimeout())));
+        server.setStopAtShutdown(false);
+        return server;
+    }
+
+    private static boolean isLoopback(String address) {
+        try {
+            return java.net.InetAddress.getByName(address).isLoopbackAddress();
+        } catch (java.net.UnknownHostException e) {
+            return false;
+        }
+    }
+}

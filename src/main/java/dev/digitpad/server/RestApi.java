@@ -1,0 +1,205 @@
+package dev.digitpad.server;
+
+import com.fasterxml.jackson.core.JacksonException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.google.protobuf.Int64Value;
+import com.google.protobuf.InvalidProtocolBufferException;
+import com.google.protobuf.Message;
+import com.google.protobuf.util.JsonFormat;
+import dev.digitpad.inference.RunLimits;
+import dev.digitpad.inference.ServingException;
+import dev.digitpad.protocol.serving.GetModelMetadataRequest;
+import dev.digitpad.protocol.serving.GetModelMetadataResponse;
+import dev.digitpad.protocol.serving.GetModelStatusRequest;
+import dev.digitpad.protocol.serving.ModelSpec;
+import dev.digitpad.protocol.serving.PredictResponse;
+import dev.digitpad.protocol.serving.SignatureDefMap;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.time.Duration;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.server.Handler;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.util.Callback;
+import org.tensorflow.proto.error.Code;
+
+/**
+ * TensorFlow Serving's REST API ({@code /v1/models/...}) over a {@link ServingCore}: model status,
+ * metadata, and {@code :predict} in the row and columnar forms. Every error is JSON {@code {"error": ...}}
+ * with TensorFlow Serving's HTTP status for its code.
+ */
+final class RestApi extends Handler.Abstract {
+    private static final Pattern ROUTE = Pattern.compile(
+            "/v1/models/([^/:]+)(?:/versions/([^/:]+)|/labels/([^/:]+))?(/metadata|:[A-Za-z]+)?");
+    private static final JsonFormat.Printer PROTO_JSON =
+            JsonFormat.printer().preservingProtoFieldNames().includingDefaultValueFields().omittingInsignificantWhitespace();
+
+    private final ServingCore core;
+    private final long maxBodyBytes;
+    private final Duration requestTimeout;
+    private final ObjectMapper json = new ObjectMapper();
+
+    RestApi(ServingCore core, long maxBodyBytes, Duration requestTimeout) {
+        this.core = core;
+        this.maxBodyBytes = maxBodyBytes;
+        this.requestTimeout = requestTimeout;
+    }
+
+    @Override
+    public boolean handle(Request request, Response response, Callback callback) {
+        int status;
+        String body;
+        try {
+            body = route(request);
+            status = 200;
+        } catch (HttpError e) {
+            status = e.status;
+            body = RestJson.error(e.getMessage()).toString();
+        } catch (Throwable t) {
+            ServingException e = ErrorMapping.toServingException(t);
+            status = ErrorMapping.httpStatus(e.code());
+            body = RestJson.error(ErrorMapping.truncate(e.getMessage())).toString();
+        }
+        response.setStatus(status);
+        response.getHeaders().put(HttpHeader.CONTENT_TYPE, "application/json");
+        response.write(true, ByteBuffer.wrap(body.getBytes(java.nio.charset.StandardCharsets.UTF_8)), callback);
+        return true;
+    }
+
+    private String route(Request request) throws IOException {
+        String path = Request.getPathInContext(request);
+        Matcher m = ROUTE.matcher(path);
+        if (!m.matches()) {
+            throw new HttpError(404, "Malformed request: " + request.getMethod() + " " + path
+                    + " (the API is /v1/models/<name>[/versions/<n>][/metadata|:predict])");
+        }
+        ModelSpec.Builder spec = ModelSpec.newBuilder().setName(m.group(1));
+        if (m.group(2) != null) {
+            try {
+                spec.setVersion(Int64Value.of(Long.parseLong(m.group(2))));
+            } catch (NumberFormatException e) {
+                throw new HttpError(400, "Malformed request: version must be a whole number, got \"" + m.group(2) + "\"");
+            }
+        } else if (m.group(3) != null) {
+            spec.setVersionLabel(m.group(3));
+        }
+        String action = m.group(4) == null ? "" : m.group(4);
+        switch (action) {
+            case "" -> {
+                expect(request, "GET");
+                return PROTO_JSON.print(core.status(GetModelStatusRequest.newBuilder().setModelSpec(spec).build()));
+            }
+            case "/metadata" -> {
+                expect(request, "GET");
+                return metadata(spec.build());
+            }
+            case ":predict" -> {
+                expect(request, "POST");
+                return predict(spec, readBody(request));
+            }
+            case ":classify", ":regress" -> throw new ServingException(Code.UNIMPLEMENTED, action.substring(1)
+                    + " is not implemented by DigitPad's server; use :predict instead.");
+            default -> throw new HttpError(404, "Malformed request: unknown verb " + action + " in " + path);
+        }
+    }
+
+    private String metadata(ModelSpec spec) throws InvalidProtocolBufferException {
+        GetModelMetadataResponse response = core.metadata(GetModelMetadataRequest.newBuilder()
+                .setModelSpec(spec).addMetadataField(ServingCore.SIGNATURE_DEF_FIELD).build());
+        SignatureDefMap signatures = response.getMetadataOrThrow(ServingCore.SIGNATURE_DEF_FIELD).unpack(SignatureDefMap.class);
+        ObjectNode out = json.createObjectNode();
+        out.set("model_spec", parse(response.getModelSpec()));
+        out.putObject("metadata").set(ServingCore.SIGNATURE_DEF_FIELD, parse(signatures));
+        return out.toString();
+    }
+
+    private String predict(ModelSpec.Builder spec, byte[] body) {
+        JsonNode request;
+        try {
+            request = json.readTree(body);
+        } catch (JacksonException e) {
+            throw new HttpError(400, "JSON Parse error: " + e.getOriginalMessage());
+        } catch (IOException e) {
+            throw new HttpError(400, "JSON Parse error: " + e.getMessage());
+        }
+        if (request == null || !request.isObject()) {
+            throw new HttpError(400, "The request body must be a JSON object with 'instances' or 'inputs'");
+        }
+        JsonNode signature = request.path("signature_name");
+        if (!signature.isMissingNode()) {
+            if (!signature.isTextual()) {
+                throw new HttpError(400, "'signature_name' must be a string");
+            }
+            spec.setSignatureName(signature.textValue());
+        }
+        boolean rows = request.has("instances");
+        boolean columns = request.has("inputs");
+        if (rows == columns) {
+            throw new HttpError(400, rows
+                    ? "The request has both 'instances' and 'inputs'; send one of them"
+                    : "Missing 'instances' or 'inputs' key in the request");
+        }
+        PredictResponse response = core.predict(spec.build(),
+                sig -> rows ? RestJson.fromInstances(sig, request.get("instances")) : RestJson.fromColumns(sig, request.get("inputs")),
+                List.of(), RunLimits.within(requestTimeout));
+        ObjectNode out = json.createObjectNode();
+        if (rows) {
+            out.set("predictions", RestJson.predictions(response.getOutputsMap()));
+        } else {
+            out.set("outputs", RestJson.columns(response.getOutputsMap()));
+        }
+        return out.toString();
+    }
+
+    private byte[] readBody(Request request) throws IOException {
+        long declared = request.getLength();
+        if (declared > maxBodyBytes) {
+            throw tooLarge(declared);
+        }
+        try (InputStream in = Request.asInputStream(request)) {
+            byte[] body = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, maxBodyBytes + 1));
+            if (body.length > maxBodyBytes) {
+                throw tooLarge(-1);
+            }
+            return body;
+        }
+    }
+
+    private HttpError tooLarge(long declared) {
+        return new HttpError(413, "The request body " + (declared >= 0 ? "of " + declared + " bytes " : "")
+                + "is larger than the server's limit of " + maxBodyBytes + " bytes (--max_request_size_bytes)");
+    }
+
+    private JsonNode parse(Message message) throws InvalidProtocolBufferException {
+        try {
+            return json.readTree(PROTO_JSON.print(message));
+        } catch (JacksonException e) {
+            throw new IllegalStateException("protobuf wrote JSON that Jackson cannot read", e);
+        }
+    }
+
+    private static void expect(Request request, String method) {
+        if (!method.equals(request.getMethod())) {
+            throw new HttpError(405, "Use " + method + " for " + Request.getPathInContext(request)
+                    + " (got " + request.getMethod() + ")");
+        }
+    }
+
+    /** A failure of the HTTP request itself, before it reaches the serving core. */
+    private static final class HttpError extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+        private final int status;
+
+        HttpError(int status, String message) {
+            super(message, null, false, false);
+            this.status = status;
+        }
+    }
+}
