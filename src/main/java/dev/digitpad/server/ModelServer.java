@@ -44,8 +44,10 @@ public final class ModelServer implements AutoCloseable {
     private ModelServer(ServingCore core, Options options) throws IOException {
         this.core = core;
         this.grpcServices = new GrpcServices(core);
-        this.grpcExecutor = Executors.newThreadPerTaskExecutor(Thread.ofPlatform().name("grpc-call-", 0).daemon()
-                .uncaughtExceptionHandler((t, e) -> log.error("Uncaught failure on {}", t.getName(), e)).factory());
+        // A small fixed pool: the work is CPU-bound, and TensorFlow has its own threads for each run.
+        this.grpcExecutor = Executors.newFixedThreadPool(2 * Runtime.getRuntime().availableProcessors(),
+                Thread.ofPlatform().name("grpc-call-", 0).daemon()
+                        .uncaughtExceptionHandler((t, e) -> log.error("Uncaught failure on {}", t.getName(), e)).factory());
         this.grpc = grpcServices.addTo(NettyServerBuilder.forAddress(new InetSocketAddress(options.bindAddress(), options.grpcPort())))
                 .maxInboundMessageSize(options.maxRequestBytes())
                 .executor(grpcExecutor)

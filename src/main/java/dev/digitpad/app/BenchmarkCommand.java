@@ -1,0 +1,205 @@
+package dev.digitpad.app;
+
+import com.google.protobuf.ByteString;
+import dev.digitpad.inference.Lease;
+import dev.digitpad.inference.ModelManager;
+import dev.digitpad.inference.RunLimits;
+import dev.digitpad.inference.SavedModelServable;
+import dev.digitpad.inference.Servable;
+import dev.digitpad.inference.ServableLoader;
+import dev.digitpad.protocol.serving.ModelSpec;
+import dev.digitpad.protocol.serving.PredictRequest;
+import dev.digitpad.protocol.serving.PredictionServiceGrpc;
+import dev.digitpad.server.ModelServer;
+import dev.digitpad.server.ServingCore;
+import io.grpc.ManagedChannel;
+import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.OptionalLong;
+import java.util.Random;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.function.IntFunction;
+import org.tensorflow.proto.DataType;
+import org.tensorflow.proto.SignatureDef;
+import org.tensorflow.proto.TensorInfo;
+import org.tensorflow.proto.TensorProto;
+import org.tensorflow.proto.TensorShapeProto;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code digitpad benchmark}: Predict over real loopback gRPC at several concurrencies, next to the same
+ * model run straight through tensorflow-java in the same process, so that the serving overhead is the
+ * difference between two figures from one run.
+ */
+@Command(name = "benchmark",
+        mixinStandardHelpOptions = true,
+        versionProvider = Main.Version.class,
+        description = "Measure Predict latency and throughput over loopback gRPC against in-process tensorflow-java.")
+final class BenchmarkCommand implements Callable<Integer> {
+
+    @Option(names = "--model_base_path", description = "Model to measure (default: the model shipped with DigitPad).")
+    Path modelBasePath;
+
+    @Option(names = "--concurrency", split = ",", defaultValue = "1,32",
+            description = "Calls in flight, one measurement each (default: ${DEFAULT-VALUE}).")
+    List<Integer> concurrency;
+
+    @Option(names = "--seconds", defaultValue = "10", description = "Length of each measurement (default: ${DEFAULT-VALUE}).")
+    int seconds;
+
+    @Option(names = "--warmup_seconds", defaultValue = "3", description = "Warm-up before each measurement (default: ${DEFAULT-VALUE}).")
+    int warmupSeconds;
+
+    /** Latencies in nanoseconds and the throughput of one measurement. */
+    record Figures(String what, int concurrency, long calls, double seconds, long[] sortedNanos) {
+        double percentileMicros(double p) {
+            int i = (int) Math.min(sortedNanos.length - 1, Math.ceil(p / 100 * sortedNanos.length) - 1);
+            return sortedNanos[Math.max(0, i)] / 1000.0;
+        }
+
+        double perSecond() {
+            return calls / seconds;
+        }
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        Path base = modelBasePath != null ? modelBasePath.toAbsolutePath() : AppPaths.shippedModel();
+        String model = "benchmark";
+        try (ModelManager models = new ModelManager(List.of(new ModelManager.ModelConfig(model, base)),
+                ServableLoader.savedModels(), Duration.ZERO)) {
+            models.pollNow();
+            Map<String, TensorProto> inputs;
+            List<Figures> results = new ArrayList<>();
+            try (Lease lease = models.acquire(model, OptionalLong.empty())) {
+                if (!(lease.servable() instanceof SavedModelServable servable)) {
+                    throw new IllegalStateException("the benchmark needs a SavedModel");
+                }
+                inputs = exampleInputs(servable.signatures().get(Servable.DEFAULT_SIGNATURE));
+                try (SavedModelServable.DirectRun direct = servable.directRun(Servable.DEFAULT_SIGNATURE, inputs)) {
+                    results.add(measure("tensorflow-java in-process", 1, n -> () -> direct.run()));
+                }
+            }
+            ServingCore core = new ServingCore(models);
+            PredictRequest request = PredictRequest.newBuilder()
+                    .setModelSpec(ModelSpec.newBuilder().setName(model)).putAllInputs(inputs).build();
+            results.add(measure("serving core in-process (checks, protos)", 1, n -> () ->
+                    core.predict(request, RunLimits.NONE)));
+            try (ModelServer server = ModelServer.start(core, new ModelServer.Options(
+                    ModelServer.Options.LOOPBACK, 0, 0, ModelServer.Options.DEFAULT_MAX_REQUEST_BYTES, Duration.ofSeconds(30)))) {
+                ManagedChannel channel = NettyChannelBuilder.forAddress(ModelServer.Options.LOOPBACK, server.grpcPort())
+                        .usePlaintext().build();
+                try {
+                    PredictionServiceGrpc.PredictionServiceBlockingStub stub = PredictionServiceGrpc.newBlockingStub(channel);
+                    for (int c : concurrency) {
+                        results.add(measure("gRPC Predict over loopback", c, n -> () ->
+                                stub.withDeadlineAfter(10, TimeUnit.SECONDS).predict(request)));
+                    }
+                } finally {
+                    channel.shutdown().awaitTermination(5, TimeUnit.SECONDS);
+                }
+            }
+            report(base, results);
+        }
+        return 0;
+    }
+
+    private Figures measure(String what, int threads, IntFunction<Runnable> callFactory) throws Exception {
+        ExecutorService pool = Executors.newFixedThreadPool(threads, Thread.ofPlatform().name("bench-", 0).factory());
+        try {
+            run(pool, threads, callFactory, Duration.ofSeconds(warmupSeconds));
+            long started = System.nanoTime();
+            List<long[]> perThread = run(pool, threads, callFactory, Duration.ofSeconds(seconds));
+            double elapsed = (System.nanoTime() - started) / 1e9;
+            long[] all = perThread.stream().flatMapToLong(Arrays::stream).sorted().toArray();
+            return new Figures(what, threads, all.length, elapsed, all);
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    private static List<long[]> run(ExecutorService pool, int threads, IntFunction<Runnable> callFactory, Duration length)
+            throws Exception {
+        long end = System.nanoTime() + length.toNanos();
+        List<Future<long[]>> futures = new ArrayList<>();
+        for (int t = 0; t < threads; t++) {
+            Runnable call = callFactory.apply(t);
+            futures.add(pool.submit(() -> {
+                long[] samples = new long[1 << 16];
+                int n = 0;
+                long now = System.nanoTime();
+                while (now < end) {
+                    call.run();
+                    long done = System.nanoTime();
+                    if (n == samples.length) {
+                        samples = Arrays.copyOf(samples, n * 2);
+                    }
+                    samples[n++] = done - now;
+                    now = done;
+                }
+                return Arrays.copyOf(samples, n);
+            }));
+        }
+        List<long[]> out = new ArrayList<>();
+        for (Future<long[]> f : futures) {
+            out.add(f.get());
+        }
+        return out;
+    }
+
+    private static void report(Path base, List<Figures> results) {
+        System.out.printf(Locale.ROOT, "Model: %s (signature %s), %d cores%n%n", base, Servable.DEFAULT_SIGNATURE,
+                Runtime.getRuntime().availableProcessors());
+        System.out.println("| path | concurrency | calls | p50 (us) | p99 (us) | calls/s |");
+        System.out.println("|---|---:|---:|---:|---:|---:|");
+        for (Figures f : results) {
+            System.out.printf(Locale.ROOT, "| %s | %d | %d | %.1f | %.1f | %.0f |%n", f.what(), f.concurrency(), f.calls(),
+                    f.percentileMicros(50), f.percentileMicros(99), f.perSecond());
+        }
+        Figures direct = results.get(0);
+        results.stream().filter(f -> f.concurrency() == 1 && f.what().startsWith("gRPC")).findFirst().ifPresent(grpc -> System.out.printf(
+                Locale.ROOT, "%nServing overhead at concurrency 1: p50 %.1f us (gRPC %.1f us - in-process %.1f us), %.2fx%n",
+                grpc.percentileMicros(50) - direct.percentileMicros(50), grpc.percentileMicros(50),
+                direct.percentileMicros(50), grpc.percentileMicros(50) / direct.percentileMicros(50)));
+    }
+
+    /** One example for each input of the signature, batch 1, filled with seeded random values in [0, 1). */
+    static Map<String, TensorProto> exampleInputs(SignatureDef signature) {
+        Random random = new Random(42);
+        Map<String, TensorProto> inputs = new LinkedHashMap<>();
+        for (Map.Entry<String, TensorInfo> e : signature.getInputsMap().entrySet()) {
+            if (e.getValue().getDtype() != DataType.DT_FLOAT || e.getValue().getTensorShape().getUnknownRank()) {
+                throw new IllegalArgumentException("the benchmark needs float inputs of known rank; input \""
+                        + e.getKey() + "\" is " + e.getValue().getDtype());
+            }
+            TensorShapeProto.Builder shape = TensorShapeProto.newBuilder();
+            long n = 1;
+            for (TensorShapeProto.Dim d : e.getValue().getTensorShape().getDimList()) {
+                long size = d.getSize() < 0 ? 1 : d.getSize();
+                shape.addDimBuilder().setSize(size);
+                n *= size;
+            }
+            ByteBuffer bytes = ByteBuffer.allocate(Math.toIntExact(n * Float.BYTES)).order(ByteOrder.LITTLE_ENDIAN);
+            for (long i = 0; i < n; i++) {
+                bytes.putFloat(random.nextFloat());
+            }
+            inputs.put(e.getKey(), TensorProto.newBuilder().setDtype(DataType.DT_FLOAT).setTensorShape(shape)
+                    .setTensorContent(ByteString.copyFrom(bytes.flip())).build());
+        }
+        return inputs;
+    }
+}
