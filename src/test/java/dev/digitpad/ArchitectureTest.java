@@ -1,0 +1,59 @@
+package dev.digitpad;
+
+import static com.tngtech.archunit.base.DescribedPredicate.not;
+import static com.tngtech.archunit.core.domain.JavaClass.Predicates.resideInAPackage;
+import static com.tngtech.archunit.core.domain.JavaClass.Predicates.resideInAnyPackage;
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+import static com.tngtech.archunit.library.Architectures.layeredArchitecture;
+
+import com.tngtech.archunit.core.importer.ImportOption;
+import com.tngtech.archunit.junit.AnalyzeClasses;
+import com.tngtech.archunit.junit.ArchTest;
+import com.tngtech.archunit.lang.ArchRule;
+
+/**
+ * The package rules of DEVELOPERS.md: dependencies point one way ({@code ui -> client/imaging -> protocol},
+ * {@code server -> inference/protocol}), nothing depends on {@code app}, only {@code inference} touches
+ * tensorflow-java, and only {@code ui} and {@code app} touch JavaFX.
+ */
+@AnalyzeClasses(packages = "dev.digitpad", importOptions = ImportOption.DoNotIncludeTests.class)
+class ArchitectureTest {
+
+    @ArchTest
+    static final ArchRule layers = layeredArchitecture()
+            .consideringOnlyDependenciesInLayers()
+            .withOptionalLayers(true)
+            .layer("App").definedBy("dev.digitpad.app..")
+            .layer("UI").definedBy("dev.digitpad.ui..")
+            .layer("Client").definedBy("dev.digitpad.client..")
+            .layer("Imaging").definedBy("dev.digitpad.imaging..")
+            .layer("Server").definedBy("dev.digitpad.server..")
+            .layer("Inference").definedBy("dev.digitpad.inference..")
+            .layer("Protocol").definedBy("dev.digitpad.protocol..")
+            .whereLayer("App").mayNotBeAccessedByAnyLayer()
+            .whereLayer("UI").mayOnlyBeAccessedByLayers("App")
+            .whereLayer("Client").mayOnlyBeAccessedByLayers("UI", "App")
+            .whereLayer("Server").mayOnlyBeAccessedByLayers("App")
+            .whereLayer("Inference").mayOnlyBeAccessedByLayers("Server", "App")
+            .whereLayer("Imaging").mayOnlyBeAccessedByLayers("UI", "Client", "Inference", "App")
+            .whereLayer("Protocol").mayOnlyBeAccessedByLayers("UI", "Client", "Server", "App");
+
+    @ArchTest
+    static final ArchRule onlyInferenceTouchesTensorFlow = noClasses()
+            .that().resideOutsideOfPackage("dev.digitpad.inference..")
+            .should().dependOnClassesThat(resideInAPackage("org.tensorflow..")
+                    .and(not(resideInAnyPackage("org.tensorflow.proto..", "org.tensorflow.ndarray.."))))
+            .because("tensorflow-java's native objects are handled in one place, where each is closed");
+
+    @ArchTest
+    static final ArchRule javaFxOnlyInUiAndApp = noClasses()
+            .that().resideOutsideOfPackages("dev.digitpad.ui..", "dev.digitpad.app..")
+            .should().dependOnClassesThat().resideInAPackage("javafx..")
+            .allowEmptyShould(true);
+
+    @ArchTest
+    static final ArchRule noSingletonsOrStrayThreads = noClasses()
+            .should().callConstructor(Thread.class)
+            .orShould().callConstructor(Thread.class, Runnable.class)
+            .because("threads come from named factories with an uncaught-exception handler");
+}
