@@ -1,0 +1,397 @@
+package dev.digitpad.server;
+
+import static dev.digitpad.testing.GrpcAssertions.statusOf;
+import static dev.digitpad.testing.Tensors.floatContent;
+import static dev.digitpad.testing.Tensors.floatVal;
+import static dev.digitpad.testing.Tensors.floats;
+import static dev.digitpad.testing.Tensors.images;
+import static dev.digitpad.testing.Tensors.predict;
+import static dev.digitpad.testing.Tensors.predictImages;
+import static dev.digitpad.testing.Tensors.spec;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+import com.google.protobuf.Int64Value;
+import dev.digitpad.inference.ModelManager;
+import dev.digitpad.inference.ModelManager.ModelConfig;
+import dev.digitpad.inference.ServableLoader;
+import dev.digitpad.protocol.serving.ClassificationRequest;
+import dev.digitpad.protocol.serving.ModelSpec;
+import dev.digitpad.protocol.serving.MultiInferenceRequest;
+import dev.digitpad.protocol.serving.PredictRequest;
+import dev.digitpad.protocol.serving.PredictResponse;
+import dev.digitpad.protocol.serving.RegressionRequest;
+import dev.digitpad.testing.InProcessServing;
+import dev.digitpad.testing.TestModels;
+import dev.digitpad.testing.TestModels.Kind;
+import dev.digitpad.testing.Tensors;
+import io.grpc.Status;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.tensorflow.proto.DataType;
+import org.tensorflow.proto.TensorProto;
+
+/**
+ * Predict and the unimplemented PredictionService calls over in-process gRPC, against real SavedModels:
+ * every answer is checked against values computed by hand, every error against the status code and the
+ * wording TensorFlow Serving's clients and users rely on.
+ */
+class PredictionServiceTest {
+    private static final long LATEST = 2;
+
+    @TempDir
+    static Path models;
+
+    private static ModelManager manager;
+    private static ServingCore core;
+
+    private InProcessServing grpc;
+
+    @BeforeAll
+    static void loadModels() throws Exception {
+        TestModels.writeVersion(models.resolve("mnist"), 1, Kind.MNIST);
+        TestModels.writeVersion(models.resolve("mnist"), LATEST, Kind.MNIST);
+        TestModels.writeVersion(models.resolve("logits"), 7, Kind.LOGITS);
+        TestModels.writeVersion(models.resolve("pair"), 1, Kind.TWO_INPUTS);
+        manager = new ModelManager(List.of(
+                new ModelConfig("mnist", models.resolve("mnist")),
+                new ModelConfig("logits", models.resolve("logits")),
+                new ModelConfig("pair", models.resolve("pair"))), ServableLoader.savedModels(), Duration.ZERO);
+        manager.pollNow();
+        core = new ServingCore(manager);
+    }
+
+    @AfterAll
+    static void closeModels() {
+        if (manager != null) {
+            manager.close();
+        }
+    }
+
+    @BeforeEach
+    void startServer() throws Exception {
+        grpc = InProcessServing.start(core);
+    }
+
+    @AfterEach
+    void stopServer() throws Exception {
+        grpc.close();
+    }
+
+    private static void assertProbabilities(float[] actual, float[] image, long version) {
+        double[] expected = TestModels.expectedProbabilities(image, version);
+        assertThat(actual).hasSize(TestModels.CLASSES);
+        for (int k = 0; k < TestModels.CLASSES; k++) {
+            assertThat((double) actual[k]).as("probability of class %d", k).isCloseTo(expected[k], within(1e-5));
+        }
+    }
+
+    // ---- answers ----
+
+    @Test
+    void predictWithTensorContentAnswersTheSoftmaxAndEchoesTheResolvedSpec() {
+        float[] image = TestModels.imageWithRow(3, 1.5f);
+
+        PredictResponse response = grpc.prediction().predict(predictImages("mnist", image));
+
+        assertThat(response.getOutputsMap()).containsOnlyKeys("dense");
+        TensorProto dense = response.getOutputsOrThrow("dense");
+        assertThat(dense.getDtype()).isEqualTo(DataType.DT_FLOAT);
+        assertThat(Tensors.dims(dense)).containsExactly(1, TestModels.CLASSES);
+        assertProbabilities(floats(dense), image, LATEST);
+        assertThat(response.getModelSpec().getName()).isEqualTo("mnist");
+        assertThat(response.getModelSpec().hasVersion()).isTrue();
+        assertThat(response.getModelSpec().getVersion()).isEqualTo(Int64Value.of(LATEST));
+        assertThat(response.getModelSpec().getSignatureName()).isEqualTo("serving_default");
+    }
+
+    @Test
+    void predictWithFloatValGivesTheSameAnswer() {
+        float[] image = TestModels.imageWithRow(7, 2f);
+
+        PredictResponse response = grpc.prediction().predict(predict(spec("mnist"),
+                Map.of("flatten_input", floatVal(new long[] {1, 28, 28, 1}, image))));
+
+        assertProbabilities(floats(response.getOutputsOrThrow("dense")), image, LATEST);
+    }
+
+    @Test
+    void aSingleFloatValStandsForEveryElement() {
+        PredictResponse response = grpc.prediction().predict(predict(spec("mnist"),
+                Map.of("flatten_input", floatVal(new long[] {1, 28, 28, 1}, 0.25f))));
+
+        assertProbabilities(floats(response.getOutputsOrThrow("dense")), TestModels.uniformImage(0.25f), LATEST);
+    }
+
+    @Test
+    void aBatchOfSeveralExamplesIsAnsweredRowByRow() {
+        float[][] batch = {TestModels.imageWithRow(0, 1f), TestModels.imageWithRow(5, 3f),
+                TestModels.uniformImage(0.1f), new float[TestModels.PIXELS]};
+
+        PredictResponse response = grpc.prediction().predict(predictImages("mnist", batch));
+
+        TensorProto dense = response.getOutputsOrThrow("dense");
+        assertThat(Tensors.dims(dense)).containsExactly(batch.length, TestModels.CLASSES);
+        float[] all = floats(dense);
+        for (int i = 0; i < batch.length; i++) {
+            assertProbabilities(Tensors.slice(all, i, TestModels.CLASSES), batch[i], LATEST);
+        }
+    }
+
+    @Test
+    void anExplicitVersionThatIsServedAnswers() {
+        float[] image = TestModels.imageWithRow(2, 1f);
+        PredictResponse response = grpc.prediction().predict(
+                predict(spec("mnist", LATEST), Map.of("flatten_input", images(image))));
+
+        assertThat(response.getModelSpec().getVersion().getValue()).isEqualTo(LATEST);
+        assertProbabilities(floats(response.getOutputsOrThrow("dense")), image, LATEST);
+    }
+
+    @Test
+    void anExplicitSignatureNameIsEchoed() {
+        PredictRequest request = predict(spec("mnist").toBuilder().setSignatureName("serving_default").build(),
+                Map.of("flatten_input", images(new float[TestModels.PIXELS])));
+
+        assertThat(grpc.prediction().predict(request).getModelSpec().getSignatureName()).isEqualTo("serving_default");
+    }
+
+    @Test
+    void logitsModelAnswersTheRawLogits() {
+        float[] image = TestModels.imageWithRow(9, 1f);
+
+        PredictResponse response = grpc.prediction().predict(predict(spec("logits"),
+                Map.of("x", floatContent(new long[] {1, TestModels.PIXELS}, image))));
+
+        assertThat(response.getModelSpec().getVersion().getValue()).isEqualTo(7);
+        double[] expected = TestModels.expectedLogits(image, 7);
+        float[] actual = floats(response.getOutputsOrThrow("logits"));
+        assertThat(actual).hasSize(TestModels.CLASSES);
+        for (int k = 0; k < TestModels.CLASSES; k++) {
+            assertThat((double) actual[k]).isCloseTo(expected[k], within(1e-5));
+        }
+    }
+
+    @Test
+    void twoInputsAreFedByKeyAndAllOutputsAreReturned() {
+        PredictResponse response = grpc.prediction().predict(predict(spec("pair"), Map.of(
+                "a", floatVal(new long[] {2, 2}, 1, 2, 3, 4),
+                "b", floatContent(new long[] {2, 2}, 10, 20, 30, 40))));
+
+        assertThat(response.getOutputsMap()).containsOnlyKeys("sum", "diff");
+        // version 1 adds 1 to the sum
+        assertThat(floats(response.getOutputsOrThrow("sum"))).containsExactly(12, 23, 34, 45);
+        assertThat(floats(response.getOutputsOrThrow("diff"))).containsExactly(-9, -18, -27, -36);
+        assertThat(Tensors.dims(response.getOutputsOrThrow("diff"))).containsExactly(2, 2);
+    }
+
+    @Test
+    void outputFilterReturnsOnlyTheNamedOutputs() {
+        PredictRequest request = predict(spec("pair"), Map.of(
+                "a", floatVal(new long[] {1, 2}, 5, 6),
+                "b", floatVal(new long[] {1, 2}, 1, 1))).toBuilder().addOutputFilter("diff").build();
+
+        PredictResponse response = grpc.prediction().predict(request);
+
+        assertThat(response.getOutputsMap()).containsOnlyKeys("diff");
+        assertThat(floats(response.getOutputsOrThrow("diff"))).containsExactly(4, 5);
+    }
+
+    // ---- errors ----
+
+    @Test
+    void anOutputFilterKeyNotInTheSignatureIsInvalid() {
+        PredictRequest request = predictImages("mnist", new float[TestModels.PIXELS]).toBuilder()
+                .addOutputFilter("probabilities").build();
+
+        Status status = statusOf(() -> grpc.prediction().predict(request));
+
+        assertThat(status.getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
+        assertThat(status.getDescription()).contains("output tensor alias not found in signature: probabilities")
+                .contains("{dense}");
+    }
+
+    @Test
+    void aVersionThatDoesNotExistIsNotFound() {
+        Status status = statusOf(() -> grpc.prediction().predict(
+                predict(spec("mnist", 3), Map.of("flatten_input", images(new float[TestModels.PIXELS])))));
+
+        assertThat(status.getCode()).isEqualTo(Status.Code.NOT_FOUND);
+        assertThat(status.getDescription()).isEqualTo("Servable not found for request: Specific(mnist, 3)");
+    }
+
+    @Test
+    void anOlderVersionIsNotServedUnderTheLatestPolicy() {
+        Status status = statusOf(() -> grpc.prediction().predict(
+                predict(spec("mnist", 1), Map.of("flatten_input", images(new float[TestModels.PIXELS])))));
+
+        assertThat(status.getCode()).isEqualTo(Status.Code.NOT_FOUND);
+        assertThat(status.getDescription()).isEqualTo("Servable not found for request: Specific(mnist, 1)");
+    }
+
+    @Test
+    void anUnknownModelIsNotFound() {
+        Status status = statusOf(() -> grpc.prediction().predict(predictImages("nope", new float[TestModels.PIXELS])));
+
+        assertThat(status.getCode()).isEqualTo(Status.Code.NOT_FOUND);
+        assertThat(status.getDescription()).isEqualTo("Servable not found for request: Latest(nope)");
+    }
+
+    @Test
+    void anEmptyModelNameIsInvalid() {
+        Status status = statusOf(() -> grpc.prediction().predict(predictImages("", new float[TestModels.PIXELS])));
+
+        assertThat(status.getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
+        assertThat(status.getDescription()).isEqualTo("ModelSpec has no name specified.");
+    }
+
+    @Test
+    void aVersionLabelIsRejectedWithAClearMessage() {
+        ModelSpec labelled = spec("mnist").toBuilder().setVersionLabel("stable").build();
+
+        Status status = statusOf(() -> grpc.prediction().predict(
+                predict(labelled, Map.of("flatten_input", images(new float[TestModels.PIXELS])))));
+
+        assertThat(status.getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
+        assertThat(status.getDescription()).contains("Version labels are not supported").contains("\"stable\"");
+    }
+
+    @Test
+    void anUnknownSignatureIsAFailedPrecondition() {
+        ModelSpec foo = spec("mnist").toBuilder().setSignatureName("foo").build();
+
+        Status status = statusOf(() -> grpc.prediction().predict(
+                predict(foo, Map.of("flatten_input", images(new float[TestModels.PIXELS])))));
+
+        assertThat(status.getCode()).isEqualTo(Status.Code.FAILED_PRECONDITION);
+        assertThat(status.getDescription()).isEqualTo("Serving signature key \"foo\" not found.");
+    }
+
+    @Test
+    void aWrongInputKeyNamesTheExtraAndTheMissingKeys() {
+        Status status = statusOf(() -> grpc.prediction().predict(predict(spec("mnist"),
+                Map.of("a", images(new float[TestModels.PIXELS])))));
+
+        assertThat(status.getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
+        assertThat(status.getDescription()).startsWith("input size does not match signature")
+                .contains("Sent extra: {a}").contains("Missing but required: {flatten_input}");
+    }
+
+    @Test
+    void aMissingSecondInputIsNamed() {
+        Status status = statusOf(() -> grpc.prediction().predict(predict(spec("pair"),
+                Map.of("a", floatVal(new long[] {1, 2}, 1, 2)))));
+
+        assertThat(status.getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
+        assertThat(status.getDescription()).contains("Sent extra: {}").contains("Missing but required: {b}");
+    }
+
+    @Test
+    void aWrongDtypeIsInvalid() {
+        TensorProto doubles = TensorProto.newBuilder().setDtype(DataType.DT_DOUBLE)
+                .setTensorShape(Tensors.shape(1, 28, 28, 1)).addDoubleVal(0.5).build();
+
+        Status status = statusOf(() -> grpc.prediction().predict(predict(spec("mnist"), Map.of("flatten_input", doubles))));
+
+        assertThat(status.getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
+        assertThat(status.getDescription()).contains("flatten_input").contains("DT_FLOAT").contains("DT_DOUBLE");
+    }
+
+    @Test
+    void aWrongShapeNamesTheKeyTheExpectedAndTheSentShape() {
+        Status status = statusOf(() -> grpc.prediction().predict(predict(spec("mnist"), Map.of("flatten_input",
+                floatContent(new long[] {28, 28, 1}, new float[TestModels.PIXELS])))));
+
+        assertThat(status.getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
+        assertThat(status.getDescription()).contains("\"flatten_input\"").contains("[-1,28,28,1]").contains("[28,28,1]");
+    }
+
+    @Test
+    void aWrongInnerDimensionIsInvalid() {
+        Status status = statusOf(() -> grpc.prediction().predict(predict(spec("logits"), Map.of("x",
+                floatVal(new long[] {1, 783}, 0f)))));
+
+        assertThat(status.getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
+        assertThat(status.getDescription()).contains("\"x\"").contains("[-1,784]").contains("[1,783]");
+    }
+
+    @Test
+    void tensorContentOfTheWrongSizeIsInvalid() {
+        TensorProto shortContent = floatContent(new long[] {1, 28, 28, 1}, new float[TestModels.PIXELS - 1]);
+
+        Status status = statusOf(() -> grpc.prediction().predict(predict(spec("mnist"), Map.of("flatten_input", shortContent))));
+
+        assertThat(status.getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
+        assertThat(status.getDescription()).contains("flatten_input").contains("tensor_content has 3132 bytes")
+                .contains("3136");
+    }
+
+    @Test
+    void aFloatValCountThatDoesNotFitTheShapeIsInvalid() {
+        TensorProto fiveValues = floatVal(new long[] {1, 28, 28, 1}, 1, 2, 3, 4, 5);
+
+        Status status = statusOf(() -> grpc.prediction().predict(predict(spec("mnist"), Map.of("flatten_input", fiveValues))));
+
+        assertThat(status.getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
+        assertThat(status.getDescription()).contains("flatten_input").contains("float_val has 5 values").contains("784");
+    }
+
+    @Test
+    void classifyRegressAndMultiInferenceAreUnimplemented() {
+        Status classify = statusOf(() -> grpc.prediction().classify(
+                ClassificationRequest.newBuilder().setModelSpec(spec("mnist")).build()));
+        Status regress = statusOf(() -> grpc.prediction().regress(
+                RegressionRequest.newBuilder().setModelSpec(spec("mnist")).build()));
+        Status multi = statusOf(() -> grpc.prediction().multiInference(MultiInferenceRequest.getDefaultInstance()));
+
+        assertThat(List.of(classify, regress, multi)).extracting(Status::getCode)
+                .containsOnly(Status.Code.UNIMPLEMENTED);
+        assertThat(classify.getDescription()).contains("Classify is not implemented").contains("Predict");
+        assertThat(regress.getDescription()).contains("Regress is not implemented");
+        assertThat(multi.getDescription()).contains("MultiInference is not implemented");
+    }
+
+    // ---- concurrency ----
+
+    @Test
+    void concurrentPredictsAreAllAnsweredCorrectly() throws Exception {
+        int threads = 8;
+        int callsPerThread = 200;
+        ExecutorService pool = Executors.newFixedThreadPool(threads);
+        try {
+            List<Callable<Integer>> work = new ArrayList<>();
+            for (int t = 0; t < threads; t++) {
+                float[] image = TestModels.imageWithRow(t % TestModels.CLASSES, 1f + t);
+                work.add(() -> {
+                    for (int i = 0; i < callsPerThread; i++) {
+                        PredictResponse response = grpc.prediction().predict(predictImages("mnist", image));
+                        assertThat(response.getModelSpec().getVersion().getValue()).isEqualTo(LATEST);
+                        assertProbabilities(floats(response.getOutputsOrThrow("dense")), image, LATEST);
+                    }
+                    return callsPerThread;
+                });
+            }
+            int answered = 0;
+            for (Future<Integer> f : pool.invokeAll(work)) {
+                answered += f.get();
+            }
+            assertThat(answered).isEqualTo(threads * callsPerThread);
+        } finally {
+            pool.shutdownNow();
+        }
+        assertThat(core.inFlight()).isZero();
+    }
+}
