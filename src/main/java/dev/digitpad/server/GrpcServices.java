@@ -35,16 +35,23 @@ import org.tensorflow.proto.error.Code;
 public final class GrpcServices {
     private final ServingCore core;
     private final HealthStatusManager health = new HealthStatusManager();
+    private final InFlightCalls inFlight;
 
     public GrpcServices(ServingCore core) {
+        this(core, new InFlightCalls());
+    }
+
+    GrpcServices(ServingCore core, InFlightCalls inFlight) {
         this.core = core;
+        this.inFlight = inFlight;
         updateHealth();
         core.models().addListener((model, available) -> updateHealth());
     }
 
     /** Adds every service to a server builder (Netty for real sockets, in-process for tests). */
     public <T extends ServerBuilder<T>> T addTo(T builder) {
-        return builder.addService(new Prediction())
+        return builder.intercept(inFlight)
+                .addService(new Prediction())
                 .addService(new Models())
                 .addService(health.getHealthService())
                 .addService(ProtoReflectionServiceV1.newInstance());

@@ -34,7 +34,7 @@ public final class ModelServer implements AutoCloseable {
         public static final int DEFAULT_MAX_REQUEST_BYTES = 16 * 1024 * 1024;
     }
 
-    private final ServingCore core;
+    private final InFlightCalls inFlight = new InFlightCalls();
     private final GrpcServices grpcServices;
     private final ExecutorService grpcExecutor;
     private final Server grpc;
@@ -42,8 +42,7 @@ public final class ModelServer implements AutoCloseable {
     private boolean stopped;
 
     private ModelServer(ServingCore core, Options options) throws IOException {
-        this.core = core;
-        this.grpcServices = new GrpcServices(core);
+        this.grpcServices = new GrpcServices(core, inFlight);
         // A small fixed pool: the work is CPU-bound, and TensorFlow has its own threads for each run.
         this.grpcExecutor = Executors.newFixedThreadPool(2 * Runtime.getRuntime().availableProcessors(),
                 Thread.ofPlatform().name("grpc-call-", 0).daemon()
@@ -52,7 +51,7 @@ public final class ModelServer implements AutoCloseable {
                 .maxInboundMessageSize(options.maxRequestBytes())
                 .executor(grpcExecutor)
                 .build();
-        this.rest = options.restPort() == 0 ? null : jetty(core, options);
+        this.rest = options.restPort() == 0 ? null : jetty(core, inFlight, options);
     }
 
     /** Starts both front ends; on failure nothing is left listening. */
@@ -100,7 +99,7 @@ public final class ModelServer implements AutoCloseable {
         stopped = true;
         long deadline = System.nanoTime() + drain.toNanos();
         grpcServices.enterShutdown();
-        log.info("Stopping: no longer accepting calls; draining {} in flight (up to {} ms)", core.inFlight(), drain.toMillis());
+        log.info("Stopping: no longer accepting calls; draining {} in flight (up to {} ms)", inFlight.count(), drain.toMillis());
         grpc.shutdown();
         if (rest != null) {
             try {
@@ -113,7 +112,7 @@ public final class ModelServer implements AutoCloseable {
         try {
             long left = Math.max(0, deadline - System.nanoTime());
             if (!grpc.awaitTermination(left, TimeUnit.NANOSECONDS)) {
-                log.warn("{} calls were still running after {} ms; cancelling them", core.inFlight(), drain.toMillis());
+                log.warn("{} calls were still running after {} ms; cancelling them", inFlight.count(), drain.toMillis());
                 grpc.shutdownNow();
                 grpc.awaitTermination(5, TimeUnit.SECONDS);
             }
@@ -122,7 +121,7 @@ public final class ModelServer implements AutoCloseable {
             Thread.currentThread().interrupt();
         }
         grpcExecutor.shutdown();
-        log.info("Front ends stopped; {} calls in flight", core.inFlight());
+        log.info("Front ends stopped");
     }
 
     @Override
@@ -130,7 +129,7 @@ public final class ModelServer implements AutoCloseable {
         stop(Duration.ZERO);
     }
 
-    private static org.eclipse.jetty.server.Server jetty(ServingCore core, Options options) {
+    private static org.eclipse.jetty.server.Server jetty(ServingCore core, InFlightCalls inFlight, Options options) {
         QueuedThreadPool threads = new QueuedThreadPool(64, 4);
         threads.setName("rest");
         org.eclipse.jetty.server.Server server = new org.eclipse.jetty.server.Server(threads);
@@ -138,7 +137,8 @@ public final class ModelServer implements AutoCloseable {
         connector.setHost(options.bindAddress());
         connector.setPort(Math.max(0, options.restPort()));
         server.addConnector(connector);
-        server.setHandler(new GracefulHandler(new RestApi(core, options.maxRequestBytes(), options.restTimeout())));
+        server.setHandler(new GracefulHandler(new RestApi(core, inFlight, options.maxRequestBytes(), options.restTimeout())));
+        server.setErrorHandler(RestApi::jettyError);
         server.setStopAtShutdown(false);
         return server;
     }

@@ -24,6 +24,8 @@ import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.http.HttpStatus;
+import org.eclipse.jetty.server.handler.ErrorHandler;
 import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
@@ -42,20 +44,34 @@ final class RestApi extends Handler.Abstract {
             JsonFormat.printer().preservingProtoFieldNames().includingDefaultValueFields().omittingInsignificantWhitespace();
 
     private final ServingCore core;
+    private final InFlightCalls inFlight;
     private final long maxBodyBytes;
     private final Duration requestTimeout;
     private final ObjectMapper json = new ObjectMapper();
 
-    RestApi(ServingCore core, long maxBodyBytes, Duration requestTimeout) {
+    RestApi(ServingCore core, InFlightCalls inFlight, long maxBodyBytes, Duration requestTimeout) {
         this.core = core;
+        this.inFlight = inFlight;
         this.maxBodyBytes = maxBodyBytes;
         this.requestTimeout = requestTimeout;
+    }
+
+    /**
+     * Errors that Jetty finds before a request reaches the API (a malformed or ambiguous URI, say), in the
+     * same JSON form as the API's own.
+     */
+    static boolean jettyError(Request request, Response response, Callback callback) {
+        Object message = request.getAttribute(ErrorHandler.ERROR_MESSAGE);
+        String text = message == null ? HttpStatus.getMessage(response.getStatus()) : message.toString();
+        writeJson(response, response.getStatus(), RestJson.error(text).toString(), callback);
+        return true;
     }
 
     @Override
     public boolean handle(Request request, Response response, Callback callback) {
         int status;
         String body;
+        inFlight.enter();
         try {
             body = route(request);
             status = 200;
@@ -66,11 +82,17 @@ final class RestApi extends Handler.Abstract {
             ServingException e = ErrorMapping.toServingException(t);
             status = ErrorMapping.httpStatus(e.code());
             body = RestJson.error(ErrorMapping.truncate(e.getMessage())).toString();
+        } finally {
+            inFlight.exit();
         }
+        writeJson(response, status, body, callback);
+        return true;
+    }
+
+    private static void writeJson(Response response, int status, String body, Callback callback) {
         response.setStatus(status);
         response.getHeaders().put(HttpHeader.CONTENT_TYPE, "application/json");
         response.write(true, ByteBuffer.wrap(body.getBytes(java.nio.charset.StandardCharsets.UTF_8)), callback);
-        return true;
     }
 
     private String route(Request request) throws IOException {

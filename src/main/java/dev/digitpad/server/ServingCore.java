@@ -21,9 +21,7 @@ import dev.digitpad.protocol.serving.StatusProto;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalLong;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
-import java.util.function.Supplier;
 import org.tensorflow.proto.SignatureDef;
 import org.tensorflow.proto.TensorProto;
 import org.tensorflow.proto.error.Code;
@@ -36,7 +34,6 @@ public final class ServingCore {
     static final String SIGNATURE_DEF_FIELD = "signature_def";
 
     private final ModelManager models;
-    private final AtomicInteger inFlight = new AtomicInteger();
 
     public ServingCore(ModelManager models) {
         this.models = models;
@@ -44,11 +41,6 @@ public final class ServingCore {
 
     public ModelManager models() {
         return models;
-    }
-
-    /** Calls being answered right now. */
-    public int inFlight() {
-        return inFlight.get();
     }
 
     public PredictResponse predict(PredictRequest request, RunLimits limits) {
@@ -61,70 +53,55 @@ public final class ServingCore {
      */
     public PredictResponse predict(ModelSpec spec, Function<SignatureDef, Map<String, TensorProto>> inputs,
             List<String> outputFilter, RunLimits limits) {
-        return tracked(() -> {
-            String name = modelName(spec);
-            String signatureKey = spec.getSignatureName().isEmpty() ? Servable.DEFAULT_SIGNATURE : spec.getSignatureName();
-            try (Lease lease = models.acquire(name, version(spec))) {
-                SignatureDef signature = lease.servable().signatures().get(signatureKey);
-                if (signature == null) {
-                    throw ServingException.failedPrecondition("Serving signature key \"" + signatureKey + "\" not found.");
-                }
-                Map<String, TensorProto> outputs =
-                        lease.servable().predict(signatureKey, inputs.apply(signature), outputFilter, limits);
-                return PredictResponse.newBuilder()
-                        .setModelSpec(resolved(name, lease.version(), signatureKey))
-                        .putAllOutputs(outputs)
-                        .build();
+        String name = modelName(spec);
+        String signatureKey = spec.getSignatureName().isEmpty() ? Servable.DEFAULT_SIGNATURE : spec.getSignatureName();
+        try (Lease lease = models.acquire(name, version(spec))) {
+            SignatureDef signature = lease.servable().signatures().get(signatureKey);
+            if (signature == null) {
+                throw ServingException.failedPrecondition("Serving signature key \"" + signatureKey + "\" not found.");
             }
-        });
+            Map<String, TensorProto> outputs =
+                    lease.servable().predict(signatureKey, inputs.apply(signature), outputFilter, limits);
+            return PredictResponse.newBuilder()
+                    .setModelSpec(resolved(name, lease.version(), signatureKey))
+                    .putAllOutputs(outputs)
+                    .build();
+        }
     }
 
     public GetModelMetadataResponse metadata(GetModelMetadataRequest request) {
-        return tracked(() -> {
-            String name = modelName(request.getModelSpec());
-            if (request.getMetadataFieldCount() == 0) {
-                throw ServingException.invalidArgument(
-                        "GetModelMetadataRequest must specify at least one metadata_field (\"signature_def\")");
+        String name = modelName(request.getModelSpec());
+        if (request.getMetadataFieldCount() == 0) {
+            throw ServingException.invalidArgument(
+                    "GetModelMetadataRequest must specify at least one metadata_field (\"signature_def\")");
+        }
+        for (String field : request.getMetadataFieldList()) {
+            if (!SIGNATURE_DEF_FIELD.equals(field)) {
+                throw ServingException.invalidArgument("Metadata field " + field
+                        + " is not supported; \"signature_def\" is the only one");
             }
-            for (String field : request.getMetadataFieldList()) {
-                if (!SIGNATURE_DEF_FIELD.equals(field)) {
-                    throw ServingException.invalidArgument("Metadata field " + field
-                            + " is not supported; \"signature_def\" is the only one");
-                }
-            }
-            try (Lease lease = models.acquire(name, version(request.getModelSpec()))) {
-                SignatureDefMap map = SignatureDefMap.newBuilder().putAllSignatureDef(lease.servable().signatures()).build();
-                return GetModelMetadataResponse.newBuilder()
-                        .setModelSpec(resolved(name, lease.version(), ""))
-                        .putMetadata(SIGNATURE_DEF_FIELD, Any.pack(map))
-                        .build();
-            }
-        });
+        }
+        try (Lease lease = models.acquire(name, version(request.getModelSpec()))) {
+            SignatureDefMap map = SignatureDefMap.newBuilder().putAllSignatureDef(lease.servable().signatures()).build();
+            return GetModelMetadataResponse.newBuilder()
+                    .setModelSpec(resolved(name, lease.version(), ""))
+                    .putMetadata(SIGNATURE_DEF_FIELD, Any.pack(map))
+                    .build();
+        }
     }
 
     public GetModelStatusResponse status(GetModelStatusRequest request) {
-        return tracked(() -> {
-            String name = modelName(request.getModelSpec());
-            GetModelStatusResponse.Builder response = GetModelStatusResponse.newBuilder();
-            for (VersionStatus s : models.status(name, version(request.getModelSpec()))) {
-                StatusProto.Builder status = StatusProto.newBuilder().setErrorCode(Code.OK);
-                s.error().ifPresent(e -> status.setErrorCode(e.code()).setErrorMessage(e.getMessage()));
-                response.addModelVersionStatus(ModelVersionStatus.newBuilder()
-                        .setVersion(s.version())
-                        .setState(ModelVersionStatus.State.valueOf(s.state().name()))
-                        .setStatus(status));
-            }
-            return response.build();
-        });
-    }
-
-    private <T> T tracked(Supplier<T> call) {
-        inFlight.incrementAndGet();
-        try {
-            return call.get();
-        } finally {
-            inFlight.decrementAndGet();
+        String name = modelName(request.getModelSpec());
+        GetModelStatusResponse.Builder response = GetModelStatusResponse.newBuilder();
+        for (VersionStatus s : models.status(name, version(request.getModelSpec()))) {
+            StatusProto.Builder status = StatusProto.newBuilder().setErrorCode(Code.OK);
+            s.error().ifPresent(e -> status.setErrorCode(e.code()).setErrorMessage(e.getMessage()));
+            response.addModelVersionStatus(ModelVersionStatus.newBuilder()
+                    .setVersion(s.version())
+                    .setState(ModelVersionStatus.State.valueOf(s.state().name()))
+                    .setStatus(status));
         }
+        return response.build();
     }
 
     private static String modelName(ModelSpec spec) {
