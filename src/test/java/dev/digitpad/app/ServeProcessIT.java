@@ -16,6 +16,11 @@ import dev.digitpad.testing.TestModels;
 import dev.digitpad.testing.Tensors;
 import io.grpc.ManagedChannel;
 import io.grpc.Status;
+import io.grpc.reflection.v1.ServerReflectionGrpc;
+import io.grpc.reflection.v1.ServerReflectionRequest;
+import io.grpc.reflection.v1.ServerReflectionResponse;
+import io.grpc.reflection.v1.ServiceResponse;
+import io.grpc.stub.StreamObserver;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -28,6 +33,7 @@ import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -173,6 +179,23 @@ class ServeProcessIT {
         Status status = GrpcAssertions.statusOf(() -> PredictionServiceGrpc.newBlockingStub(channel)
                 .withDeadlineAfter(10, TimeUnit.SECONDS).predict(Tensors.predictImages("mnist", images)));
         assertThat(status.getCode()).isEqualTo(Status.Code.RESOURCE_EXHAUSTED);
+    }
+
+    @Test
+    void serverReflectionListsTheServingServices() throws Exception {
+        CompletableFuture<ServerReflectionResponse> answer = new CompletableFuture<>();
+        StreamObserver<ServerReflectionRequest> requests = ServerReflectionGrpc.newStub(channel)
+                .withDeadlineAfter(10, TimeUnit.SECONDS)
+                .serverReflectionInfo(new StreamObserver<>() {
+                    @Override public void onNext(ServerReflectionResponse value) { answer.complete(value); }
+                    @Override public void onError(Throwable t) { answer.completeExceptionally(t); }
+                    @Override public void onCompleted() { }
+                });
+        requests.onNext(ServerReflectionRequest.newBuilder().setListServices("").build());
+        requests.onCompleted();
+        assertThat(answer.get(10, TimeUnit.SECONDS).getListServicesResponse().getServiceList())
+                .extracting(ServiceResponse::getName)
+                .contains("tensorflow.serving.PredictionService", "tensorflow.serving.ModelService", "grpc.health.v1.Health");
     }
 
     @Test
