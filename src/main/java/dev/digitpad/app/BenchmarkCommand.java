@@ -94,6 +94,8 @@ final class BenchmarkCommand implements Callable<Integer> {
                     results.add(measure("tensorflow-java in-process", 1, n -> () -> direct.run()));
                 }
             }
+            long rssBefore = residentMiB();
+            long callsBefore = results.stream().mapToLong(Figures::calls).sum();
             ServingCore core = new ServingCore(models);
             PredictRequest request = PredictRequest.newBuilder()
                     .setModelSpec(ModelSpec.newBuilder().setName(model)).putAllInputs(inputs).build();
@@ -113,7 +115,9 @@ final class BenchmarkCommand implements Callable<Integer> {
                     channel.shutdown().awaitTermination(5, TimeUnit.SECONDS);
                 }
             }
-            report(base, results);
+            long served = results.stream().mapToLong(Figures::calls).sum() - callsBefore;
+            report(base, results, String.format(Locale.ROOT, "resident %d MiB after the in-process baseline, %d MiB after"
+                    + " %d more calls through the server (warm-ups not counted)", rssBefore, residentMiB(), served));
         }
         return 0;
     }
@@ -161,7 +165,7 @@ final class BenchmarkCommand implements Callable<Integer> {
         return out;
     }
 
-    private static void report(Path base, List<Figures> results) {
+    private static void report(Path base, List<Figures> results, String memory) {
         System.out.printf(Locale.ROOT, "Model: %s (signature %s), %d cores%n%n", base, Servable.DEFAULT_SIGNATURE,
                 Runtime.getRuntime().availableProcessors());
         System.out.println("| path | concurrency | calls | p50 (us) | p99 (us) | calls/s |");
@@ -175,6 +179,21 @@ final class BenchmarkCommand implements Callable<Integer> {
                 Locale.ROOT, "%nServing overhead at concurrency 1: p50 %.1f us (gRPC %.1f us - in-process %.1f us), %.2fx%n",
                 grpc.percentileMicros(50) - direct.percentileMicros(50), grpc.percentileMicros(50),
                 direct.percentileMicros(50), grpc.percentileMicros(50) / direct.percentileMicros(50)));
+        System.out.printf(Locale.ROOT, "%nServer process memory: %s%n", memory);
+    }
+
+    /** The process's resident memory in MiB, from /proc (Linux), or -1 where that is not available. */
+    static long residentMiB() {
+        try {
+            for (String line : java.nio.file.Files.readAllLines(Path.of("/proc/self/status"))) {
+                if (line.startsWith("VmRSS:")) {
+                    return Long.parseLong(line.replaceAll("[^0-9]", "")) / 1024;
+                }
+            }
+        } catch (java.io.IOException | NumberFormatException e) {
+            return -1;
+        }
+        return -1;
     }
 
     /** One example for each input of the signature, batch 1, filled with seeded random values in [0, 1). */

@@ -82,18 +82,19 @@ enum ElementType {
         return Arrays.stream(values()).filter(e -> e.dataType == dataType).findFirst();
     }
 
-    /** The raw bytes of a tensor's values; the proto has been checked to hold {@code elements} values. */
-    ByteBuffer rawBytes(TensorProto t, long elements) {
+    /** The raw little-endian bytes of a tensor's values; the proto has been checked to hold {@code elements} values. */
+    byte[] rawBytes(TensorProto t, long elements) {
         ByteString content = t.getTensorContent();
         if (!content.isEmpty()) {
-            return content.asReadOnlyByteBuffer();
+            return content.toByteArray();
         }
-        ByteBuffer out = ByteBuffer.allocate(Math.toIntExact(elements * width)).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        byte[] bytes = new byte[Math.toIntExact(elements * width)];
+        ByteBuffer out = ByteBuffer.wrap(bytes).order(java.nio.ByteOrder.LITTLE_ENDIAN);
         int count = valueCount(t);
         for (long i = 0; i < elements; i++) {
             // One value stands for all of them, as in TensorFlow's own parsing.
             putValue(t, count == 1 ? 0 : (int) i, out);
         }
-        return out.flip();
+        return bytes;
     }
 }

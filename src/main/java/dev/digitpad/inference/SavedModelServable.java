@@ -25,7 +25,6 @@ import org.tensorflow.exceptions.TFResourceExhaustedException;
 import org.tensorflow.exceptions.TFUnimplementedException;
 import org.tensorflow.exceptions.TensorFlowException;
 import org.tensorflow.ndarray.Shape;
-import org.tensorflow.ndarray.buffer.DataBuffers;
 import org.tensorflow.proto.RunOptions;
 import org.tensorflow.proto.SignatureDef;
 import org.tensorflow.proto.TensorInfo;
@@ -208,8 +207,9 @@ public final class SavedModelServable implements Servable {
         ElementType type = ElementType.of(proto.getDtype()).orElseThrow();
         long[] dims = proto.getTensorShape().getDimList().stream().mapToLong(TensorShapeProto.Dim::getSize).toArray();
         long elements = TensorChecks.elementCount("", proto.getTensorShape());
-        ByteBuffer bytes = type.rawBytes(proto, elements);
-        return Tensor.of(type.tensorClass(), Shape.of(dims), DataBuffers.of(bytes));
+        byte[] bytes = type.rawBytes(proto, elements);
+        // One bulk copy into the tensor's native memory.
+        return Tensor.of(type.tensorClass(), Shape.of(dims), bytes.length, t -> t.asRawTensor().data().write(bytes));
     }
 
     private static TensorProto toProto(Tensor tensor) {
