@@ -86,7 +86,9 @@ enum ElementType {
     ByteBuffer rawBytes(TensorProto t, long elements) {
         ByteString content = t.getTensorContent();
         if (!content.isEmpty()) {
-            return content.asReadOnlyByteBuffer();
+            // slice(): a ByteString that is a view into a larger array (substring, unsafeWrap) gives a buffer whose
+            // position is not 0, and tensorflow-java's DataBuffers.of reads it by absolute index from 0.
+            return content.asReadOnlyByteBuffer().slice();
         }
         ByteBuffer out = ByteBuffer.allocate(Math.toIntExact(elements * width)).order(java.nio.ByteOrder.LITTLE_ENDIAN);
         int count = valueCount(t);
