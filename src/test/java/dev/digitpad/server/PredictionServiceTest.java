@@ -152,6 +152,27 @@ class PredictionServiceTest {
     }
 
     @Test
+    void tensorContentThatIsAViewIntoALargerBufferIsReadFromItsOwnBytes() {
+        // Clients (and in-process callers, whose messages are not copied) may hand over tensor_content as a
+        // view into a larger array, e.g. ByteString.substring or UnsafeByteOperations.unsafeWrap(bytes, off, len).
+        float[] image = TestModels.imageWithRow(6, 2f);
+        com.google.protobuf.ByteString content = images(image).getTensorContent();
+        byte[] noise = new byte[64];
+        java.util.Arrays.fill(noise, (byte) 0x3f);
+        com.google.protobuf.ByteString atTheEnd = com.google.protobuf.ByteString.copyFrom(noise).concat(content);
+        byte[] framed = atTheEnd.concat(com.google.protobuf.ByteString.copyFrom(noise)).toByteArray();
+
+        for (com.google.protobuf.ByteString view : List.of(
+                com.google.protobuf.ByteString.copyFrom(atTheEnd.toByteArray()).substring(noise.length),
+                com.google.protobuf.UnsafeByteOperations.unsafeWrap(framed, noise.length, content.size()))) {
+            PredictResponse response = grpc.prediction().predict(predict(spec("mnist"),
+                    Map.of("flatten_input", images(image).toBuilder().setTensorContent(view).build())));
+
+            assertProbabilities(floats(response.getOutputsOrThrow("dense")), image, LATEST);
+        }
+    }
+
+    @Test
     void anExplicitVersionThatIsServedAnswers() {
         float[] image = TestModels.imageWithRow(2, 1f);
         PredictResponse response = grpc.prediction().predict(
