@@ -354,4 +354,78 @@ class ModelManagerTest {
 
         assertThat(status(1).state()).isEqualTo(VersionState.END);
     }
+
+    @Test
+    void rollingBackToAnOlderVersionWhileItsPreviousCopyStillDrainsKeepsItAvailable() throws Exception {
+        TestModels.writeVersion(base, 1, Kind.MNIST);
+        manager(base).pollNow();
+
+        try (Lease oldCopyOfV1 = manager.acquire("mnist", OptionalLong.empty())) {
+            Path v2 = TestModels.writeVersion(base, 2, Kind.MNIST);
+            manager.pollNow();
+            assertThat(servedVersion()).isEqualTo(2);
+
+            // Version 2 turns out bad: the deployer removes it, and the server goes back to version 1.
+            try (var files = Files.walk(v2)) {
+                files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            }
+            manager.pollNow();
+            assertThat(servedVersion()).isEqualTo(1);
+            assertThat(oldCopyOfV1.version()).isEqualTo(1);
+        } // the last call on the first copy of version 1 ends; the second copy keeps serving
+
+        assertThat(servedVersion()).isEqualTo(1);
+        assertThat(status(1).state()).isEqualTo(VersionState.AVAILABLE);
+        assertThat(status(2).state()).isEqualTo(VersionState.END);
+    }
+
+    @Test
+    void whileTheFirstVersionLoadsTheModelIsUnavailableAndSaysSo() throws Exception {
+        Files.createDirectories(base.resolve("1"));
+        Files.writeString(base.resolve("1/saved_model.pb"), "unused by the fake loader");
+        CountDownLatch loading = new CountDownLatch(1);
+        CountDownLatch finish = new CountDownLatch(1);
+        ServableLoader real = ServableLoader.savedModels();
+        Path realDir = TestModels.writeVersion(base.resolveSibling(base.getFileName() + "-real"), 1, Kind.MNIST);
+        manager = new ModelManager(List.of(new ModelConfig("mnist", base)), (model, version, dir) -> {
+            loading.countDown();
+            try {
+                finish.await(60, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            return real.load(model, version, realDir);
+        }, Duration.ZERO);
+        Thread poller = Thread.ofPlatform().start(manager::pollNow);
+        try {
+            assertThat(loading.await(60, TimeUnit.SECONDS)).isTrue();
+
+            assertThat(status(1).state()).isEqualTo(VersionState.LOADING);
+            ServingException e = catchThrowableOfType(ServingException.class, () -> manager.acquire("mnist", OptionalLong.empty()));
+            assertThat(e.code()).isEqualTo(Code.UNAVAILABLE);
+            assertThat(e.getMessage()).contains("still loading").contains("1");
+        } finally {
+            finish.countDown();
+            poller.join(TimeUnit.SECONDS.toMillis(60));
+        }
+        assertThat(status(1).state()).isEqualTo(VersionState.AVAILABLE);
+        assertThat(servedVersion()).isEqualTo(1);
+    }
+
+    @Test
+    void removingEveryVersionUnloadsTheModel() throws Exception {
+        Path v1 = TestModels.writeVersion(base, 1, Kind.MNIST);
+        manager(base).pollNow();
+
+        try (var files = Files.walk(v1)) {
+            files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        }
+        manager.pollNow();
+
+        assertThat(manager.isAvailable("mnist")).isFalse();
+        assertThat(status(1).state()).isEqualTo(VersionState.END);
+        ServingException e = catchThrowableOfType(ServingException.class, () -> manager.acquire("mnist", OptionalLong.empty()));
+        assertThat(e.code()).isEqualTo(Code.UNAVAILABLE);
+        assertThat(e.getMessage()).contains(base.toString());
+    }
 }
