@@ -385,6 +385,70 @@ class PredictionServiceTest {
         assertThat(multi.getDescription()).contains("MultiInference is not implemented");
     }
 
+    @Test
+    void aKernelErrorInsideTheModelIsAnInvalidArgumentWithTensorFlowsMessage() {
+        // Both shapes fit the signature's [-1,2], but the model cannot add a batch of 3 to a batch of 2.
+        Status status = statusOf(() -> grpc.prediction().predict(predict(spec("pair"), Map.of(
+                "a", floatVal(new long[] {3, 2}, 1f),
+                "b", floatVal(new long[] {2, 2}, 1f)))));
+
+        assertThat(status.getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
+        assertThat(status.getDescription()).contains("Incompatible shapes").contains("[3,2]").contains("[2,2]");
+    }
+
+    @Test
+    void aDuplicateOutputFilterKeyIsInvalid() {
+        PredictRequest request = predictImages("mnist", new float[TestModels.PIXELS]).toBuilder()
+                .addOutputFilter("dense").addOutputFilter("dense").build();
+
+        Status status = statusOf(() -> grpc.prediction().predict(request));
+
+        assertThat(status.getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
+        assertThat(status.getDescription()).contains("duplicate").contains("dense");
+    }
+
+    @Test
+    void anUnsupportedDtypeIsInvalid() {
+        TensorProto strings = TensorProto.newBuilder().setDtype(DataType.DT_STRING)
+                .setTensorShape(Tensors.shape(1, 28, 28, 1))
+                .addStringVal(com.google.protobuf.ByteString.copyFromUtf8("seven")).build();
+
+        Status status = statusOf(() -> grpc.prediction().predict(predict(spec("mnist"), Map.of("flatten_input", strings))));
+
+        assertThat(status.getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
+        assertThat(status.getDescription()).contains("flatten_input").contains("DT_STRING");
+    }
+
+    @Test
+    void aRequestShapeWithAnUnknownDimensionIsInvalid() {
+        Status status = statusOf(() -> grpc.prediction().predict(predict(spec("mnist"), Map.of("flatten_input",
+                floatVal(new long[] {-1, 28, 28, 1}, 0f)))));
+
+        assertThat(status.getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
+        assertThat(status.getDescription()).contains("flatten_input").contains("[-1,28,28,1]");
+    }
+
+    @Test
+    void anEmptyBatchIsAnsweredWithAnEmptyBatch() {
+        PredictResponse response = grpc.prediction().predict(predict(spec("mnist"),
+                Map.of("flatten_input", floatVal(new long[] {0, 28, 28, 1}))));
+
+        TensorProto dense = response.getOutputsOrThrow("dense");
+        assertThat(Tensors.dims(dense)).containsExactly(0, TestModels.CLASSES);
+        assertThat(floats(dense)).isEmpty();
+    }
+
+    @Test
+    void errorMessagesAreCutAt1024CharactersLikeTensorFlowServing() {
+        String longName = "m".repeat(3000);
+
+        Status status = statusOf(() -> grpc.prediction().predict(predictImages(longName, new float[TestModels.PIXELS])));
+
+        assertThat(status.getCode()).isEqualTo(Status.Code.NOT_FOUND);
+        assertThat(status.getDescription()).hasSize(1024).startsWith("Servable not found for request: Latest(mmm")
+                .endsWith("...");
+    }
+
     // ---- concurrency ----
 
     @Test
