@@ -428,4 +428,15 @@ class ModelManagerTest {
         assertThat(e.code()).isEqualTo(Code.UNAVAILABLE);
         assertThat(e.getMessage()).contains(base.toString());
     }
+
+    @Test
+    void aConfigurationWithoutModelsOrWithADuplicateNameIsRejected() {
+        ServableLoader loader = ServableLoader.savedModels();
+
+        assertThat(catchThrowableOfType(IllegalArgumentException.class,
+                () -> new ModelManager(List.of(), loader, Duration.ZERO))).isNotNull();
+        assertThat(catchThrowableOfType(IllegalArgumentException.class, () -> new ModelManager(
+                List.of(new ModelConfig("mnist", base), new ModelConfig("mnist", base.resolve("other"))), loader, Duration.ZERO)))
+                .hasMessageContaining("mnist");
+    }
 }
