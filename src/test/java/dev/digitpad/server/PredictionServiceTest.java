@@ -66,10 +66,12 @@ class PredictionServiceTest {
         TestModels.writeVersion(models.resolve("mnist"), LATEST, Kind.MNIST);
         TestModels.writeVersion(models.resolve("logits"), 7, Kind.LOGITS);
         TestModels.writeVersion(models.resolve("pair"), 1, Kind.TWO_INPUTS);
+        TestModels.writeVersion(models.resolve("types"), 1, Kind.TYPES);
         manager = new ModelManager(List.of(
                 new ModelConfig("mnist", models.resolve("mnist")),
                 new ModelConfig("logits", models.resolve("logits")),
-                new ModelConfig("pair", models.resolve("pair"))), ServableLoader.savedModels(), Duration.ZERO);
+                new ModelConfig("pair", models.resolve("pair")),
+                new ModelConfig("types", models.resolve("types"))), ServableLoader.savedModels(), Duration.ZERO);
         manager.pollNow();
         core = new ServingCore(manager);
     }
@@ -229,6 +231,64 @@ class PredictionServiceTest {
 
         assertThat(response.getOutputsMap()).containsOnlyKeys("diff");
         assertThat(floats(response.getOutputsOrThrow("diff"))).containsExactly(4, 5);
+    }
+
+    private static TensorProto.Builder vector(DataType dtype, int length) {
+        return TensorProto.newBuilder().setDtype(dtype).setTensorShape(Tensors.shape(length));
+    }
+
+    private static void assertTypesEchoed(PredictResponse response) {
+        TensorProto u8 = response.getOutputsOrThrow("u8_out");
+        assertThat(u8.getDtype()).isEqualTo(DataType.DT_UINT8);
+        assertThat(u8.getIntValList()).containsExactly(0, 200, 255);
+        TensorProto i32 = response.getOutputsOrThrow("i32_out");
+        assertThat(i32.getDtype()).isEqualTo(DataType.DT_INT32);
+        assertThat(i32.getIntValList()).containsExactly(-5, 0, Integer.MAX_VALUE);
+        TensorProto i64 = response.getOutputsOrThrow("i64_out");
+        assertThat(i64.getDtype()).isEqualTo(DataType.DT_INT64);
+        assertThat(i64.getInt64ValList()).containsExactly(Long.MIN_VALUE, 1L, 1L << 40);
+        TensorProto f64 = response.getOutputsOrThrow("f64_out");
+        assertThat(f64.getDtype()).isEqualTo(DataType.DT_DOUBLE);
+        assertThat(f64.getDoubleValList()).containsExactly(0.1, -2.5, 1e300);
+        TensorProto flag = response.getOutputsOrThrow("flag_out");
+        assertThat(flag.getDtype()).isEqualTo(DataType.DT_BOOL);
+        assertThat(flag.getBoolValList()).containsExactly(true, false, true);
+        for (TensorProto t : response.getOutputsMap().values()) {
+            assertThat(Tensors.dims(t)).containsExactly(3);
+        }
+    }
+
+    @Test
+    void everyAcceptedElementTypeTravelsInItsTypedField() {
+        PredictResponse response = grpc.prediction().predict(predict(spec("types"), Map.of(
+                "u8", vector(DataType.DT_UINT8, 3).addIntVal(0).addIntVal(200).addIntVal(255).build(),
+                "i32", vector(DataType.DT_INT32, 3).addIntVal(-5).addIntVal(0).addIntVal(Integer.MAX_VALUE).build(),
+                "i64", vector(DataType.DT_INT64, 3).addInt64Val(Long.MIN_VALUE).addInt64Val(1).addInt64Val(1L << 40).build(),
+                "f64", vector(DataType.DT_DOUBLE, 3).addDoubleVal(0.1).addDoubleVal(-2.5).addDoubleVal(1e300).build(),
+                "flag", vector(DataType.DT_BOOL, 3).addBoolVal(true).addBoolVal(false).addBoolVal(true).build())));
+
+        assertTypesEchoed(response);
+    }
+
+    @Test
+    void everyAcceptedElementTypeTravelsInTensorContent() {
+        java.nio.ByteBuffer i32 = java.nio.ByteBuffer.allocate(12).order(java.nio.ByteOrder.LITTLE_ENDIAN)
+                .putInt(-5).putInt(0).putInt(Integer.MAX_VALUE).flip();
+        java.nio.ByteBuffer i64 = java.nio.ByteBuffer.allocate(24).order(java.nio.ByteOrder.LITTLE_ENDIAN)
+                .putLong(Long.MIN_VALUE).putLong(1).putLong(1L << 40).flip();
+        java.nio.ByteBuffer f64 = java.nio.ByteBuffer.allocate(24).order(java.nio.ByteOrder.LITTLE_ENDIAN)
+                .putDouble(0.1).putDouble(-2.5).putDouble(1e300).flip();
+
+        PredictResponse response = grpc.prediction().predict(predict(spec("types"), Map.of(
+                "u8", vector(DataType.DT_UINT8, 3).setTensorContent(
+                        com.google.protobuf.ByteString.copyFrom(new byte[] {0, (byte) 200, (byte) 255})).build(),
+                "i32", vector(DataType.DT_INT32, 3).setTensorContent(com.google.protobuf.ByteString.copyFrom(i32)).build(),
+                "i64", vector(DataType.DT_INT64, 3).setTensorContent(com.google.protobuf.ByteString.copyFrom(i64)).build(),
+                "f64", vector(DataType.DT_DOUBLE, 3).setTensorContent(com.google.protobuf.ByteString.copyFrom(f64)).build(),
+                "flag", vector(DataType.DT_BOOL, 3).setTensorContent(
+                        com.google.protobuf.ByteString.copyFrom(new byte[] {1, 0, 1})).build())));
+
+        assertTypesEchoed(response);
     }
 
     // ---- errors ----
