@@ -262,7 +262,10 @@ public final class ModelManager implements AutoCloseable {
             version.servable().close();
         } finally {
             Slot slot = slots.get(version.model());
-            slot.states.put(version.version(), VersionStatus.of(version.version(), VersionState.END));
+            // Only a version still marked UNLOADING has ended: the same version number may have been loaded
+            // again meanwhile (a rollback), and that copy's state must not be overwritten.
+            slot.states.computeIfPresent(version.version(), (v, s) ->
+                    s.state() == VersionState.UNLOADING ? VersionStatus.of(v, VersionState.END) : s);
             log.info("Model \"{}\": version {} unloaded", version.model(), version.version());
         }
     }

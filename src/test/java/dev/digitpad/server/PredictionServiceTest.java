@@ -66,10 +66,12 @@ class PredictionServiceTest {
         TestModels.writeVersion(models.resolve("mnist"), LATEST, Kind.MNIST);
         TestModels.writeVersion(models.resolve("logits"), 7, Kind.LOGITS);
         TestModels.writeVersion(models.resolve("pair"), 1, Kind.TWO_INPUTS);
+        TestModels.writeVersion(models.resolve("types"), 1, Kind.TYPES);
         manager = new ModelManager(List.of(
                 new ModelConfig("mnist", models.resolve("mnist")),
                 new ModelConfig("logits", models.resolve("logits")),
-                new ModelConfig("pair", models.resolve("pair"))), ServableLoader.savedModels(), Duration.ZERO);
+                new ModelConfig("pair", models.resolve("pair")),
+                new ModelConfig("types", models.resolve("types"))), ServableLoader.savedModels(), Duration.ZERO);
         manager.pollNow();
         core = new ServingCore(manager);
     }
@@ -152,6 +154,27 @@ class PredictionServiceTest {
     }
 
     @Test
+    void tensorContentThatIsAViewIntoALargerBufferIsReadFromItsOwnBytes() {
+        // Clients (and in-process callers, whose messages are not copied) may hand over tensor_content as a
+        // view into a larger array, e.g. ByteString.substring or UnsafeByteOperations.unsafeWrap(bytes, off, len).
+        float[] image = TestModels.imageWithRow(6, 2f);
+        com.google.protobuf.ByteString content = images(image).getTensorContent();
+        byte[] noise = new byte[64];
+        java.util.Arrays.fill(noise, (byte) 0x3f);
+        com.google.protobuf.ByteString atTheEnd = com.google.protobuf.ByteString.copyFrom(noise).concat(content);
+        byte[] framed = atTheEnd.concat(com.google.protobuf.ByteString.copyFrom(noise)).toByteArray();
+
+        for (com.google.protobuf.ByteString view : List.of(
+                com.google.protobuf.ByteString.copyFrom(atTheEnd.toByteArray()).substring(noise.length),
+                com.google.protobuf.UnsafeByteOperations.unsafeWrap(framed, noise.length, content.size()))) {
+            PredictResponse response = grpc.prediction().predict(predict(spec("mnist"),
+                    Map.of("flatten_input", images(image).toBuilder().setTensorContent(view).build())));
+
+            assertProbabilities(floats(response.getOutputsOrThrow("dense")), image, LATEST);
+        }
+    }
+
+    @Test
     void anExplicitVersionThatIsServedAnswers() {
         float[] image = TestModels.imageWithRow(2, 1f);
         PredictResponse response = grpc.prediction().predict(
@@ -208,6 +231,64 @@ class PredictionServiceTest {
 
         assertThat(response.getOutputsMap()).containsOnlyKeys("diff");
         assertThat(floats(response.getOutputsOrThrow("diff"))).containsExactly(4, 5);
+    }
+
+    private static TensorProto.Builder vector(DataType dtype, int length) {
+        return TensorProto.newBuilder().setDtype(dtype).setTensorShape(Tensors.shape(length));
+    }
+
+    private static void assertTypesEchoed(PredictResponse response) {
+        TensorProto u8 = response.getOutputsOrThrow("u8_out");
+        assertThat(u8.getDtype()).isEqualTo(DataType.DT_UINT8);
+        assertThat(u8.getIntValList()).containsExactly(0, 200, 255);
+        TensorProto i32 = response.getOutputsOrThrow("i32_out");
+        assertThat(i32.getDtype()).isEqualTo(DataType.DT_INT32);
+        assertThat(i32.getIntValList()).containsExactly(-5, 0, Integer.MAX_VALUE);
+        TensorProto i64 = response.getOutputsOrThrow("i64_out");
+        assertThat(i64.getDtype()).isEqualTo(DataType.DT_INT64);
+        assertThat(i64.getInt64ValList()).containsExactly(Long.MIN_VALUE, 1L, 1L << 40);
+        TensorProto f64 = response.getOutputsOrThrow("f64_out");
+        assertThat(f64.getDtype()).isEqualTo(DataType.DT_DOUBLE);
+        assertThat(f64.getDoubleValList()).containsExactly(0.1, -2.5, 1e300);
+        TensorProto flag = response.getOutputsOrThrow("flag_out");
+        assertThat(flag.getDtype()).isEqualTo(DataType.DT_BOOL);
+        assertThat(flag.getBoolValList()).containsExactly(true, false, true);
+        for (TensorProto t : response.getOutputsMap().values()) {
+            assertThat(Tensors.dims(t)).containsExactly(3);
+        }
+    }
+
+    @Test
+    void everyAcceptedElementTypeTravelsInItsTypedField() {
+        PredictResponse response = grpc.prediction().predict(predict(spec("types"), Map.of(
+                "u8", vector(DataType.DT_UINT8, 3).addIntVal(0).addIntVal(200).addIntVal(255).build(),
+                "i32", vector(DataType.DT_INT32, 3).addIntVal(-5).addIntVal(0).addIntVal(Integer.MAX_VALUE).build(),
+                "i64", vector(DataType.DT_INT64, 3).addInt64Val(Long.MIN_VALUE).addInt64Val(1).addInt64Val(1L << 40).build(),
+                "f64", vector(DataType.DT_DOUBLE, 3).addDoubleVal(0.1).addDoubleVal(-2.5).addDoubleVal(1e300).build(),
+                "flag", vector(DataType.DT_BOOL, 3).addBoolVal(true).addBoolVal(false).addBoolVal(true).build())));
+
+        assertTypesEchoed(response);
+    }
+
+    @Test
+    void everyAcceptedElementTypeTravelsInTensorContent() {
+        java.nio.ByteBuffer i32 = java.nio.ByteBuffer.allocate(12).order(java.nio.ByteOrder.LITTLE_ENDIAN)
+                .putInt(-5).putInt(0).putInt(Integer.MAX_VALUE).flip();
+        java.nio.ByteBuffer i64 = java.nio.ByteBuffer.allocate(24).order(java.nio.ByteOrder.LITTLE_ENDIAN)
+                .putLong(Long.MIN_VALUE).putLong(1).putLong(1L << 40).flip();
+        java.nio.ByteBuffer f64 = java.nio.ByteBuffer.allocate(24).order(java.nio.ByteOrder.LITTLE_ENDIAN)
+                .putDouble(0.1).putDouble(-2.5).putDouble(1e300).flip();
+
+        PredictResponse response = grpc.prediction().predict(predict(spec("types"), Map.of(
+                "u8", vector(DataType.DT_UINT8, 3).setTensorContent(
+                        com.google.protobuf.ByteString.copyFrom(new byte[] {0, (byte) 200, (byte) 255})).build(),
+                "i32", vector(DataType.DT_INT32, 3).setTensorContent(com.google.protobuf.ByteString.copyFrom(i32)).build(),
+                "i64", vector(DataType.DT_INT64, 3).setTensorContent(com.google.protobuf.ByteString.copyFrom(i64)).build(),
+                "f64", vector(DataType.DT_DOUBLE, 3).setTensorContent(com.google.protobuf.ByteString.copyFrom(f64)).build(),
+                "flag", vector(DataType.DT_BOOL, 3).setTensorContent(
+                        com.google.protobuf.ByteString.copyFrom(new byte[] {1, 0, 1})).build())));
+
+        assertTypesEchoed(response);
     }
 
     // ---- errors ----
@@ -362,6 +443,70 @@ class PredictionServiceTest {
         assertThat(classify.getDescription()).contains("Classify is not implemented").contains("Predict");
         assertThat(regress.getDescription()).contains("Regress is not implemented");
         assertThat(multi.getDescription()).contains("MultiInference is not implemented");
+    }
+
+    @Test
+    void aKernelErrorInsideTheModelIsAnInvalidArgumentWithTensorFlowsMessage() {
+        // Both shapes fit the signature's [-1,2], but the model cannot add a batch of 3 to a batch of 2.
+        Status status = statusOf(() -> grpc.prediction().predict(predict(spec("pair"), Map.of(
+                "a", floatVal(new long[] {3, 2}, 1f),
+                "b", floatVal(new long[] {2, 2}, 1f)))));
+
+        assertThat(status.getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
+        assertThat(status.getDescription()).contains("Incompatible shapes").contains("[3,2]").contains("[2,2]");
+    }
+
+    @Test
+    void aDuplicateOutputFilterKeyIsInvalid() {
+        PredictRequest request = predictImages("mnist", new float[TestModels.PIXELS]).toBuilder()
+                .addOutputFilter("dense").addOutputFilter("dense").build();
+
+        Status status = statusOf(() -> grpc.prediction().predict(request));
+
+        assertThat(status.getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
+        assertThat(status.getDescription()).contains("duplicate").contains("dense");
+    }
+
+    @Test
+    void anUnsupportedDtypeIsInvalid() {
+        TensorProto strings = TensorProto.newBuilder().setDtype(DataType.DT_STRING)
+                .setTensorShape(Tensors.shape(1, 28, 28, 1))
+                .addStringVal(com.google.protobuf.ByteString.copyFromUtf8("seven")).build();
+
+        Status status = statusOf(() -> grpc.prediction().predict(predict(spec("mnist"), Map.of("flatten_input", strings))));
+
+        assertThat(status.getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
+        assertThat(status.getDescription()).contains("flatten_input").contains("DT_STRING");
+    }
+
+    @Test
+    void aRequestShapeWithAnUnknownDimensionIsInvalid() {
+        Status status = statusOf(() -> grpc.prediction().predict(predict(spec("mnist"), Map.of("flatten_input",
+                floatVal(new long[] {-1, 28, 28, 1}, 0f)))));
+
+        assertThat(status.getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
+        assertThat(status.getDescription()).contains("flatten_input").contains("[-1,28,28,1]");
+    }
+
+    @Test
+    void anEmptyBatchIsAnsweredWithAnEmptyBatch() {
+        PredictResponse response = grpc.prediction().predict(predict(spec("mnist"),
+                Map.of("flatten_input", floatVal(new long[] {0, 28, 28, 1}))));
+
+        TensorProto dense = response.getOutputsOrThrow("dense");
+        assertThat(Tensors.dims(dense)).containsExactly(0, TestModels.CLASSES);
+        assertThat(floats(dense)).isEmpty();
+    }
+
+    @Test
+    void errorMessagesAreCutAt1024CharactersLikeTensorFlowServing() {
+        String longName = "m".repeat(3000);
+
+        Status status = statusOf(() -> grpc.prediction().predict(predictImages(longName, new float[TestModels.PIXELS])));
+
+        assertThat(status.getCode()).isEqualTo(Status.Code.NOT_FOUND);
+        assertThat(status.getDescription()).hasSize(1024).startsWith("Servable not found for request: Latest(mmm")
+                .endsWith("...");
     }
 
     // ---- concurrency ----

@@ -49,7 +49,13 @@ public final class TestModels {
          * {@code x} float [1024,1024] -> {@code y} float [] after {@link #SLOW_STEPS} chained matrix products,
          * slow enough that a short deadline expires while it runs.
          */
-        SLOW
+        SLOW,
+        /**
+         * One input of each element type the server accepts, each answered unchanged: {@code u8} uint8,
+         * {@code i32} int32, {@code i64} int64, {@code f64} double, {@code flag} bool, all [-1]; outputs
+         * {@code <input>_out}.
+         */
+        TYPES
     }
 
     /**
@@ -118,6 +124,20 @@ public final class TestModels {
                     Operand<TFloat32> y = tf.withName("y").reduceSum(m, tf.constant(new int[] {0, 1}));
                     yield Signature.builder().key(SIGNATURE).methodName(PREDICT_METHOD)
                             .input("x", x).output("y", y).build();
+                }
+                case TYPES -> {
+                    Signature.Builder builder = Signature.builder().key(SIGNATURE).methodName(PREDICT_METHOD);
+                    for (var input : java.util.List.<java.util.Map.Entry<String, Class<? extends org.tensorflow.types.family.TType>>>of(
+                            java.util.Map.entry("u8", org.tensorflow.types.TUint8.class),
+                            java.util.Map.entry("i32", org.tensorflow.types.TInt32.class),
+                            java.util.Map.entry("i64", org.tensorflow.types.TInt64.class),
+                            java.util.Map.entry("f64", org.tensorflow.types.TFloat64.class),
+                            java.util.Map.entry("flag", org.tensorflow.types.TBool.class))) {
+                        Operand<?> in = tf.withName(input.getKey()).placeholder(input.getValue(), Placeholder.shape(Shape.of(-1)));
+                        builder.input(input.getKey(), in).output(input.getKey() + "_out", tf.withName(input.getKey() + "_out").identity(in));
+                    }
+                    tf.variable(tf.constant(version)); // the exporter saves variables; give it one
+                    yield builder.build();
                 }
             };
             session.initialize();
