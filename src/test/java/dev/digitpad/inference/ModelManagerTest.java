@@ -148,7 +148,6 @@ class ModelManagerTest {
         assertThat(status(2).state()).isEqualTo(VersionState.AVAILABLE);
         assertThat(status(1).state()).isEqualTo(VersionState.END);
         assertThat(status(1).error()).isEmpty();
-        assertThat(core.inFlight()).isZero();
     }
 
     @Test
