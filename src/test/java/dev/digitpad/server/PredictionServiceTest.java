@@ -499,6 +499,17 @@ class PredictionServiceTest {
     }
 
     @Test
+    void aShapeTooLargeToFeedIsInvalidNotAnInternalError() {
+        // 822,083,584 floats: fewer elements than Integer.MAX_VALUE, but more than 2 GiB of bytes, from a
+        // request of a few bytes (one float_val stands for all of them).
+        Status status = statusOf(() -> grpc.prediction().predict(predict(spec("mnist"), Map.of("flatten_input",
+                floatVal(new long[] {1 << 20, 28, 28, 1}, 0f)))));
+
+        assertThat(status.getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
+        assertThat(status.getDescription()).contains("flatten_input").contains("[1048576,28,28,1]");
+    }
+
+    @Test
     void errorMessagesAreCutAt1024CharactersLikeTensorFlowServing() {
         String longName = "m".repeat(3000);
 
