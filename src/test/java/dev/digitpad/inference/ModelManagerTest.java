@@ -439,4 +439,30 @@ class ModelManagerTest {
                 List.of(new ModelConfig("mnist", base), new ModelConfig("mnist", base.resolve("other"))), loader, Duration.ZERO)))
                 .hasMessageContaining("mnist");
     }
+
+    @Test
+    void aLoaderThatThrowsAnErrorDoesNotStopPolling() throws Exception {
+        Files.createDirectories(base.resolve("1"));
+        Files.writeString(base.resolve("1/saved_model.pb"), "needs a class that is missing");
+        Path realV2 = TestModels.writeVersion(base.resolveSibling(base.getFileName() + "-real"), 2, Kind.MNIST);
+        CountDownLatch firstAttempt = new CountDownLatch(1);
+        ServableLoader real = ServableLoader.savedModels();
+        manager = new ModelManager(List.of(new ModelConfig("mnist", base)), (model, version, dir) -> {
+            if (version == 1) {
+                firstAttempt.countDown();
+                throw new NoClassDefFoundError("org/example/MissingOp");
+            }
+            return real.load(model, version, dir);
+        }, Duration.ofMillis(20));
+
+        manager.start();
+        assertThat(firstAttempt.await(60, TimeUnit.SECONDS)).isTrue();
+        Files.move(realV2, base.resolve("2"), java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+
+        assertThat(manager.awaitAvailable(Duration.ofSeconds(30))).as("version 2 was found by a later poll").isTrue();
+        assertThat(servedVersion()).isEqualTo(2);
+        VersionStatus v1 = status(1);
+        assertThat(v1.state()).isEqualTo(VersionState.END);
+        assertThat(v1.error()).hasValueSatisfying(e -> assertThat(e.getMessage()).contains("MissingOp"));
+    }
 }
