@@ -209,9 +209,7 @@ class ModelManagerTest {
         assertThat(status(2).error()).isPresent();
 
         // The deployer replaces the broken version with a good one.
-        try (var files = Files.walk(broken)) {
-            files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        }
+        TestModels.deleteVersion(broken);
         TestModels.writeVersion(base, 2, Kind.MNIST);
         manager.pollNow();
 
@@ -366,9 +364,7 @@ class ModelManagerTest {
             assertThat(servedVersion()).isEqualTo(2);
 
             // Version 2 turns out bad: the deployer removes it, and the server goes back to version 1.
-            try (var files = Files.walk(v2)) {
-                files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-            }
+            TestModels.deleteVersion(v2);
             manager.pollNow();
             assertThat(servedVersion()).isEqualTo(1);
             assertThat(oldCopyOfV1.version()).isEqualTo(1);
@@ -417,9 +413,7 @@ class ModelManagerTest {
         Path v1 = TestModels.writeVersion(base, 1, Kind.MNIST);
         manager(base).pollNow();
 
-        try (var files = Files.walk(v1)) {
-            files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        }
+        TestModels.deleteVersion(v1);
         manager.pollNow();
 
         assertThat(manager.isAvailable("mnist")).isFalse();

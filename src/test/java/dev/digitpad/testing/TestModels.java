@@ -81,6 +81,15 @@ public final class TestModels {
         return dir;
     }
 
+    /** Removes a version directory and everything in it, as a deployer rolling back does. */
+    public static void deleteVersion(Path dir) throws IOException {
+        try (java.util.stream.Stream<Path> files = Files.walk(dir)) {
+            for (Path p : files.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.delete(p);
+            }
+        }
+    }
+
     /** Exports one model into {@code dir}, which must not exist yet. */
     public static void export(Path dir, long version, Kind kind) throws IOException {
         try (Graph graph = new Graph(); Session session = new Session(graph)) {
