@@ -208,9 +208,7 @@ class ModelManagerTest {
         assertThat(status(2).error()).isPresent();
 
         // The deployer replaces the broken version with a good one.
-        try (var files = Files.walk(broken)) {
-            files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        }
+        TestModels.deleteVersion(broken);
         TestModels.writeVersion(base, 2, Kind.MNIST);
         manager.pollNow();
 
@@ -365,9 +363,7 @@ class ModelManagerTest {
             assertThat(servedVersion()).isEqualTo(2);
 
             // Version 2 turns out bad: the deployer removes it, and the server goes back to version 1.
-            try (var files = Files.walk(v2)) {
-                files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-            }
+            TestModels.deleteVersion(v2);
             manager.pollNow();
             assertThat(servedVersion()).isEqualTo(1);
             assertThat(oldCopyOfV1.version()).isEqualTo(1);
@@ -416,9 +412,7 @@ class ModelManagerTest {
         Path v1 = TestModels.writeVersion(base, 1, Kind.MNIST);
         manager(base).pollNow();
 
-        try (var files = Files.walk(v1)) {
-            files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        }
+        TestModels.deleteVersion(v1);
         manager.pollNow();
 
         assertThat(manager.isAvailable("mnist")).isFalse();
@@ -437,5 +431,31 @@ class ModelManagerTest {
         assertThat(catchThrowableOfType(IllegalArgumentException.class, () -> new ModelManager(
                 List.of(new ModelConfig("mnist", base), new ModelConfig("mnist", base.resolve("other"))), loader, Duration.ZERO)))
                 .hasMessageContaining("mnist");
+    }
+
+    @Test
+    void aLoaderThatThrowsAnErrorDoesNotStopPolling() throws Exception {
+        Files.createDirectories(base.resolve("1"));
+        Files.writeString(base.resolve("1/saved_model.pb"), "needs a class that is missing");
+        Path realV2 = TestModels.writeVersion(base.resolveSibling(base.getFileName() + "-real"), 2, Kind.MNIST);
+        CountDownLatch firstAttempt = new CountDownLatch(1);
+        ServableLoader real = ServableLoader.savedModels();
+        manager = new ModelManager(List.of(new ModelConfig("mnist", base)), (model, version, dir) -> {
+            if (version == 1) {
+                firstAttempt.countDown();
+                throw new NoClassDefFoundError("org/example/MissingOp");
+            }
+            return real.load(model, version, dir);
+        }, Duration.ofMillis(20));
+
+        manager.start();
+        assertThat(firstAttempt.await(60, TimeUnit.SECONDS)).isTrue();
+        Files.move(realV2, base.resolve("2"), java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+
+        assertThat(manager.awaitAvailable(Duration.ofSeconds(30))).as("version 2 was found by a later poll").isTrue();
+        assertThat(servedVersion()).isEqualTo(2);
+        VersionStatus v1 = status(1);
+        assertThat(v1.state()).isEqualTo(VersionState.END);
+        assertThat(v1.error()).hasValueSatisfying(e -> assertThat(e.getMessage()).contains("MissingOp"));
     }
 }

@@ -11,7 +11,9 @@ import static dev.digitpad.testing.Tensors.spec;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
+import com.google.protobuf.ByteString;
 import com.google.protobuf.Int64Value;
+import com.google.protobuf.UnsafeByteOperations;
 import dev.digitpad.inference.ModelManager;
 import dev.digitpad.inference.ModelManager.ModelConfig;
 import dev.digitpad.inference.ServableLoader;
@@ -26,9 +28,12 @@ import dev.digitpad.testing.TestModels;
 import dev.digitpad.testing.TestModels.Kind;
 import dev.digitpad.testing.Tensors;
 import io.grpc.Status;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -158,15 +163,15 @@ class PredictionServiceTest {
         // Clients (and in-process callers, whose messages are not copied) may hand over tensor_content as a
         // view into a larger array, e.g. ByteString.substring or UnsafeByteOperations.unsafeWrap(bytes, off, len).
         float[] image = TestModels.imageWithRow(6, 2f);
-        com.google.protobuf.ByteString content = images(image).getTensorContent();
+        ByteString content = images(image).getTensorContent();
         byte[] noise = new byte[64];
-        java.util.Arrays.fill(noise, (byte) 0x3f);
-        com.google.protobuf.ByteString atTheEnd = com.google.protobuf.ByteString.copyFrom(noise).concat(content);
-        byte[] framed = atTheEnd.concat(com.google.protobuf.ByteString.copyFrom(noise)).toByteArray();
+        Arrays.fill(noise, (byte) 0x3f);
+        ByteString atTheEnd = ByteString.copyFrom(noise).concat(content);
+        byte[] framed = atTheEnd.concat(ByteString.copyFrom(noise)).toByteArray();
 
-        for (com.google.protobuf.ByteString view : List.of(
-                com.google.protobuf.ByteString.copyFrom(atTheEnd.toByteArray()).substring(noise.length),
-                com.google.protobuf.UnsafeByteOperations.unsafeWrap(framed, noise.length, content.size()))) {
+        for (ByteString view : List.of(
+                ByteString.copyFrom(atTheEnd.toByteArray()).substring(noise.length),
+                UnsafeByteOperations.unsafeWrap(framed, noise.length, content.size()))) {
             PredictResponse response = grpc.prediction().predict(predict(spec("mnist"),
                     Map.of("flatten_input", images(image).toBuilder().setTensorContent(view).build())));
 
@@ -272,21 +277,21 @@ class PredictionServiceTest {
 
     @Test
     void everyAcceptedElementTypeTravelsInTensorContent() {
-        java.nio.ByteBuffer i32 = java.nio.ByteBuffer.allocate(12).order(java.nio.ByteOrder.LITTLE_ENDIAN)
+        ByteBuffer i32 = ByteBuffer.allocate(12).order(ByteOrder.LITTLE_ENDIAN)
                 .putInt(-5).putInt(0).putInt(Integer.MAX_VALUE).flip();
-        java.nio.ByteBuffer i64 = java.nio.ByteBuffer.allocate(24).order(java.nio.ByteOrder.LITTLE_ENDIAN)
+        ByteBuffer i64 = ByteBuffer.allocate(24).order(ByteOrder.LITTLE_ENDIAN)
                 .putLong(Long.MIN_VALUE).putLong(1).putLong(1L << 40).flip();
-        java.nio.ByteBuffer f64 = java.nio.ByteBuffer.allocate(24).order(java.nio.ByteOrder.LITTLE_ENDIAN)
+        ByteBuffer f64 = ByteBuffer.allocate(24).order(ByteOrder.LITTLE_ENDIAN)
                 .putDouble(0.1).putDouble(-2.5).putDouble(1e300).flip();
 
         PredictResponse response = grpc.prediction().predict(predict(spec("types"), Map.of(
                 "u8", vector(DataType.DT_UINT8, 3).setTensorContent(
-                        com.google.protobuf.ByteString.copyFrom(new byte[] {0, (byte) 200, (byte) 255})).build(),
-                "i32", vector(DataType.DT_INT32, 3).setTensorContent(com.google.protobuf.ByteString.copyFrom(i32)).build(),
-                "i64", vector(DataType.DT_INT64, 3).setTensorContent(com.google.protobuf.ByteString.copyFrom(i64)).build(),
-                "f64", vector(DataType.DT_DOUBLE, 3).setTensorContent(com.google.protobuf.ByteString.copyFrom(f64)).build(),
+                        ByteString.copyFrom(new byte[] {0, (byte) 200, (byte) 255})).build(),
+                "i32", vector(DataType.DT_INT32, 3).setTensorContent(ByteString.copyFrom(i32)).build(),
+                "i64", vector(DataType.DT_INT64, 3).setTensorContent(ByteString.copyFrom(i64)).build(),
+                "f64", vector(DataType.DT_DOUBLE, 3).setTensorContent(ByteString.copyFrom(f64)).build(),
                 "flag", vector(DataType.DT_BOOL, 3).setTensorContent(
-                        com.google.protobuf.ByteString.copyFrom(new byte[] {1, 0, 1})).build())));
+                        ByteString.copyFrom(new byte[] {1, 0, 1})).build())));
 
         assertTypesEchoed(response);
     }
@@ -471,7 +476,7 @@ class PredictionServiceTest {
     void anUnsupportedDtypeIsInvalid() {
         TensorProto strings = TensorProto.newBuilder().setDtype(DataType.DT_STRING)
                 .setTensorShape(Tensors.shape(1, 28, 28, 1))
-                .addStringVal(com.google.protobuf.ByteString.copyFromUtf8("seven")).build();
+                .addStringVal(ByteString.copyFromUtf8("seven")).build();
 
         Status status = statusOf(() -> grpc.prediction().predict(predict(spec("mnist"), Map.of("flatten_input", strings))));
 
@@ -496,6 +501,17 @@ class PredictionServiceTest {
         TensorProto dense = response.getOutputsOrThrow("dense");
         assertThat(Tensors.dims(dense)).containsExactly(0, TestModels.CLASSES);
         assertThat(floats(dense)).isEmpty();
+    }
+
+    @Test
+    void aShapeTooLargeToFeedIsInvalidNotAnInternalError() {
+        // 822,083,584 floats: fewer elements than Integer.MAX_VALUE, but more than 2 GiB of bytes, from a
+        // request of a few bytes (one float_val stands for all of them).
+        Status status = statusOf(() -> grpc.prediction().predict(predict(spec("mnist"), Map.of("flatten_input",
+                floatVal(new long[] {1 << 20, 28, 28, 1}, 0f)))));
+
+        assertThat(status.getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
+        assertThat(status.getDescription()).contains("flatten_input").contains("[1048576,28,28,1]");
     }
 
     @Test

@@ -35,8 +35,8 @@ public final class TestModels {
     public static final float SCALE = 2f;
     /** Side of the square matrix of {@link Kind#SLOW}. */
     public static final int SLOW_SIDE = 1024;
-    /** Matrix products chained in {@link Kind#SLOW}: about 1.5 s in all on the build machine, some ms each. */
-    public static final int SLOW_STEPS = 100;
+    /** Matrix products chained in {@link Kind#SLOW}: over 2 s in all on the build machine, some ms each. */
+    public static final int SLOW_STEPS = 150;
 
     public enum Kind {
         /** {@code flatten_input} float [-1,28,28,1] -> {@code dense} float [-1,10], softmax of {@link #logits}. */
@@ -79,6 +79,15 @@ public final class TestModels {
         Files.createDirectories(dir.resolve("variables"));
         Files.write(dir.resolve("saved_model.pb"), "this is not a SavedModel".getBytes(StandardCharsets.UTF_8));
         return dir;
+    }
+
+    /** Removes a version directory and everything in it, as a deployer rolling back does. */
+    public static void deleteVersion(Path dir) throws IOException {
+        try (java.util.stream.Stream<Path> files = Files.walk(dir)) {
+            for (Path p : files.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.delete(p);
+            }
+        }
     }
 
     /** Exports one model into {@code dir}, which must not exist yet. */
