@@ -140,7 +140,12 @@ public final class FontDigits {
         Font face = faces.get(rng.nextInt(faces.size()));
         Style style = randomStyle(rng);
         double view = rng.nextDouble();
-        if (view < 0.2) {
+        if (view < 0.25) {
+            // a print-style digit drawn with a round mouse pen: the glyph's skeleton re-drawn
+            Style plain = new Style(64f, style.slant(), style.rotationDegrees(), style.widthScale(), 0f, true, 1f, 0f);
+            return Augmenter.penRedraw(inkOf(face, digit, plain, 4), rng, 100 + rng.nextInt(80), 18, 0.6);
+        }
+        if (view < 0.4) {
             FloatGrid ink = inkOf(face, digit, style, 4);
             if (rng.nextDouble() < 0.5) {
                 ink = ink.blur(0.5 + rng.nextDouble());
@@ -149,7 +154,7 @@ public final class FontDigits {
                     3 + rng.nextInt(6), rng.nextDouble() < 0.5 ? 0.4 * rng.nextDouble() : 0,
                     0.01 + 0.04 * rng.nextDouble(), rng));
         }
-        if (view < 0.35) {
+        if (view < 0.52) {
             FloatGrid ink = inkOf(face, digit, style, 2 + rng.nextInt(20));
             if (rng.nextDouble() < 0.5) {
                 ink = Augmenter.affine(ink, rng, Math.max(ink.w, ink.h) + 10);

@@ -82,6 +82,11 @@ public final class TrainingRun {
         public String toMarkdown(Options o, int faces, int epochSize, double trainSeconds) {
             return ReportFormat.markdown(this, o, faces, epochSize, trainSeconds);
         }
+
+        /** The evaluation alone, for a model that was not just trained. */
+        public String toMarkdown() {
+            return ReportFormat.evaluation(this);
+        }
     }
 
     /** Evaluates the exported model at {@code versionDir}. */
