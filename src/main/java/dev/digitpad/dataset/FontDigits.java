@@ -21,12 +21,17 @@ import java.util.SplittableRandom;
 public final class FontDigits {
     private static final FontRenderContext FRC = new FontRenderContext(null, true, true);
 
+    /** Symbol and dingbat fonts map the digit code points to pictures, not digits. */
+    private static final java.util.regex.Pattern SYMBOL_FONTS =
+            java.util.regex.Pattern.compile("(?i)dingbat|D050000L|symbol|wingding|webding");
+
     private FontDigits() {}
 
     /**
      * The installed font faces that have all ten digits, sorted by name (so the list, and
      * everything drawn from it with a seed, is reproducible on one machine). Java's logical fonts
-     * (Dialog, SansSerif, ...) are left out: they are aliases of installed faces.
+     * (Dialog, SansSerif, ...) are left out: they are aliases of installed faces; so are symbol
+     * and dingbat fonts, whose digit code points are pictures.
      */
     public static List<Font> installedFaces() {
         List<Font> faces = new ArrayList<>();
@@ -36,7 +41,7 @@ public final class FontDigits {
                     || family.equals(Font.SERIF) || family.equals(Font.MONOSPACED)) {
                 continue;
             }
-            if (f.canDisplayUpTo("0123456789") == -1) {
+            if (f.canDisplayUpTo("0123456789") == -1 && !SYMBOL_FONTS.matcher(f.getFontName()).find()) {
                 faces.add(f);
             }
         }
