@@ -22,7 +22,7 @@ final class ReportFormat {
         row(sb, "epochs", o.epochs() + " x " + epochSize + " digits (each training MNIST digit twice, mildly varied "
                 + "and varied like user input, + " + o.typesetPerEpoch() + " typeset digits from " + faces + " installed font faces)");
         row(sb, "batch size / learning rate / dropout", o.batchSize() + " / " + o.learningRate()
-                + " (warm-up, cosine decay to " + (o.learningRate() / 40f) + ") / " + o.dropout());
+                + String.format(java.util.Locale.ROOT, " (warm-up, cosine decay to %.5f) / ", o.learningRate() / 40f) + o.dropout());
         row(sb, "training time", String.format(Locale.ROOT, "%.0f s (%d TensorFlow intra-op threads, data built in "
                 + "parallel)", trainSeconds, o.threads()));
         evaluation(sb, r);
