@@ -8,7 +8,6 @@ import dev.digitpad.inference.training.TrainingRun;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -19,6 +18,7 @@ import picocli.CommandLine.Option;
 @Command(
         name = "evaluate-model",
         mixinStandardHelpOptions = true,
+        versionProvider = Main.Version.class,
         description = {
             "Scores a digit SavedModel on the held-out MNIST digits and the synthetic drawn, typeset and",
             "scan sets, and times 10,000 single in-process predictions (p50/p90/p99, one thread)."
@@ -44,6 +44,7 @@ public final class EvaluateModelCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        System.setProperty("java.awt.headless", "true"); // fonts and images only; no window
         LabelledDigits heldOut;
         if (data != null) {
             heldOut = MnistPackage.readSplit(data).heldOut();
@@ -58,8 +59,4 @@ public final class EvaluateModelCommand implements Callable<Integer> {
         return 0;
     }
 
-    public static void main(String[] args) {
-        System.setProperty("java.awt.headless", System.getProperty("java.awt.headless", "true"));
-        System.exit(new CommandLine(new EvaluateModelCommand()).execute(args));
-    }
 }
