@@ -60,6 +60,11 @@ public final class TrainCommand implements Callable<Integer> {
                     + "src/test/resources/mnist/held-out.idx.gz.")
     Path heldOutFile;
 
+    @Option(names = "--train-fonts", paramLabel = "REGEX", defaultValue = TrainingRun.DEFAULT_TRAIN_FONTS,
+            description = "Installed font faces (by name) whose digits are typeset for training; all other "
+                    + "installed faces are kept for an unseen-typeface check (default: ${DEFAULT-VALUE}).")
+    String trainFonts;
+
     @Override
     public Integer call() throws Exception {
         StringBuilder cmd = new StringBuilder("digitpad train --data ").append(data).append(" --out ").append(out)
@@ -70,8 +75,11 @@ public final class TrainCommand implements Callable<Integer> {
         if (typesetPerEpoch != 3000) {
             cmd.append(" --typeset-per-epoch ").append(typesetPerEpoch);
         }
+        if (!trainFonts.equals(TrainingRun.DEFAULT_TRAIN_FONTS)) {
+            cmd.append(" --train-fonts '").append(trainFonts).append('\'');
+        }
         String report = TrainingRun.run(new TrainingRun.Options(data, out, seed, epochs, batchSize, learningRate,
-                dropout, typesetPerEpoch, threads, heldOutFile, cmd.toString()));
+                dropout, typesetPerEpoch, threads, heldOutFile, trainFonts, cmd.toString()));
         System.out.println(report);
         return 0;
     }
