@@ -3,6 +3,7 @@ package dev.digitpad;
 import static com.tngtech.archunit.base.DescribedPredicate.not;
 import static com.tngtech.archunit.core.domain.JavaClass.Predicates.resideInAPackage;
 import static com.tngtech.archunit.core.domain.JavaClass.Predicates.resideInAnyPackage;
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.classes;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 import static com.tngtech.archunit.library.Architectures.layeredArchitecture;
 
@@ -29,13 +30,15 @@ class ArchitectureTest {
             .layer("Imaging").definedBy("dev.digitpad.imaging..")
             .layer("Server").definedBy("dev.digitpad.server..")
             .layer("Inference").definedBy("dev.digitpad.inference..")
+            .layer("Dataset").definedBy("dev.digitpad.dataset..")
             .layer("Protocol").definedBy("dev.digitpad.protocol..")
             .whereLayer("App").mayNotBeAccessedByAnyLayer()
             .whereLayer("UI").mayOnlyBeAccessedByLayers("App")
             .whereLayer("Client").mayOnlyBeAccessedByLayers("UI", "App")
             .whereLayer("Server").mayOnlyBeAccessedByLayers("App")
             .whereLayer("Inference").mayOnlyBeAccessedByLayers("Server", "App")
-            .whereLayer("Imaging").mayOnlyBeAccessedByLayers("UI", "Client", "Inference", "App")
+            .whereLayer("Dataset").mayOnlyBeAccessedByLayers("Inference", "App")
+            .whereLayer("Imaging").mayOnlyBeAccessedByLayers("UI", "Client", "Inference", "Dataset", "App")
             .whereLayer("Protocol").mayOnlyBeAccessedByLayers("UI", "Client", "Server", "App");
 
     @ArchTest
@@ -46,13 +49,20 @@ class ArchitectureTest {
             .because("tensorflow-java's native objects are handled in one place, where each is closed");
 
     @ArchTest
+    static final ArchRule imagingIsPlainJava = classes()
+            .that().resideInAPackage("dev.digitpad.imaging..")
+            .should().onlyDependOnClassesThat().resideInAnyPackage(
+                    "java..", "javax.imageio..", "org.tensorflow.ndarray..", "dev.digitpad.imaging..")
+            .because("the image pipeline runs anywhere: in the app, the command line and training, without JavaFX");
+
+    @ArchTest
     static final ArchRule javaFxOnlyInUiAndApp = noClasses()
             .that().resideOutsideOfPackages("dev.digitpad.ui..", "dev.digitpad.app..")
             .should().dependOnClassesThat().resideInAPackage("javafx..")
             .allowEmptyShould(true);
 
     @ArchTest
-    static final ArchRule noSingletonsOrStrayThreads = noClasses()
+    static final ArchRule noBareThreads = noClasses()
             .should().callConstructor(Thread.class)
             .orShould().callConstructor(Thread.class, Runnable.class)
             .because("threads come from named factories with an uncaught-exception handler");

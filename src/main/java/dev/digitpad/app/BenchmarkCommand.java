@@ -1,6 +1,13 @@
 package dev.digitpad.app;
 
 import com.google.protobuf.ByteString;
+import dev.digitpad.imaging.MnistNormalizer;
+import dev.digitpad.imaging.ModelInput;
+import java.awt.BasicStroke;
+import java.awt.Color;
+import java.awt.Graphics2D;
+import java.awt.RenderingHints;
+import java.awt.image.BufferedImage;
 import dev.digitpad.inference.Lease;
 import dev.digitpad.inference.ModelManager;
 import dev.digitpad.inference.RunLimits;
@@ -94,6 +101,9 @@ final class BenchmarkCommand implements Callable<Integer> {
                     results.add(measure("tensorflow-java in-process", 1, n -> () -> direct.run()));
                 }
             }
+            BufferedImage canvas = canvasWithDigit();
+            results.add(measure("image to tensor (280x280 canvas, imaging)", 1, n -> () ->
+                    ModelInput.tensor(MnistNormalizer.normalize(canvas).pixels().orElseThrow())));
             long rssBefore = residentMiB();
             long callsBefore = results.stream().mapToLong(Figures::calls).sum();
             ServingCore core = new ServingCore(models);
@@ -194,6 +204,23 @@ final class BenchmarkCommand implements Callable<Integer> {
             return -1;
         }
         return -1;
+    }
+
+    /** A 280x280 canvas, as the app's, with a thick-pen stroke on it. */
+    private static BufferedImage canvasWithDigit() {
+        BufferedImage canvas = new BufferedImage(280, 280, BufferedImage.TYPE_INT_ARGB);
+        Graphics2D g = canvas.createGraphics();
+        try {
+            g.setRenderingHint(RenderingHints.KEY_ANTIALIASING, RenderingHints.VALUE_ANTIALIAS_ON);
+            g.setColor(Color.WHITE);
+            g.fillRect(0, 0, 280, 280);
+            g.setColor(Color.BLACK);
+            g.setStroke(new BasicStroke(20, BasicStroke.CAP_ROUND, BasicStroke.JOIN_ROUND));
+            g.drawPolyline(new int[] {70, 200, 120}, new int[] {60, 60, 230}, 3);
+        } finally {
+            g.dispose();
+        }
+        return canvas;
     }
 
     /** One example for each input of the signature, batch 1, filled with seeded random values in [0, 1). */

@@ -49,7 +49,7 @@ public final class GrpcServices {
     }
 
     /** Adds every service to a server builder (Netty for real sockets, in-process for tests). */
-    public <T extends ServerBuilder<T>> T addTo(T builder) {
+    public ServerBuilder<?> addTo(ServerBuilder<?> builder) {
         return builder.intercept(inFlight)
                 .addService(new Prediction())
                 .addService(new Models())

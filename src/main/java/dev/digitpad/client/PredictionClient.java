@@ -1,0 +1,200 @@
+package dev.digitpad.client;
+
+import com.google.protobuf.ByteString;
+import com.google.protobuf.Int64Value;
+import com.google.protobuf.InvalidProtocolBufferException;
+import dev.digitpad.protocol.serving.GetModelMetadataRequest;
+import dev.digitpad.protocol.serving.GetModelMetadataResponse;
+import dev.digitpad.protocol.serving.GetModelStatusRequest;
+import dev.digitpad.protocol.serving.ModelServiceGrpc;
+import dev.digitpad.protocol.serving.ModelSpec;
+import dev.digitpad.protocol.serving.ModelVersionStatus;
+import dev.digitpad.protocol.serving.PredictRequest;
+import dev.digitpad.protocol.serving.PredictResponse;
+import dev.digitpad.protocol.serving.PredictionServiceGrpc;
+import dev.digitpad.protocol.serving.SignatureDefMap;
+import io.grpc.Channel;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.OptionalLong;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+import org.tensorflow.proto.DataType;
+import org.tensorflow.proto.TensorProto;
+
+/**
+ * Asks a TensorFlow Serving compatible server which digit an image shows. It learns the model's input and
+ * output from {@code GetModelMetadata} (cached), so it works with any MNIST-like model, not only
+ * DigitPad's own. Every call has a deadline, and every failure becomes a {@link PredictionException}
+ * whose message says what to do.
+ *
+ * <p>The channel is injected and not owned: whoever made it shuts it down.
+ */
+public final class PredictionClient {
+    /** TensorFlow Serving's tutorials give each call 10 seconds. */
+    public static final Duration DEFAULT_DEADLINE = Duration.ofSeconds(10);
+    public static final String DEFAULT_SIGNATURE = "serving_default";
+
+    /**
+     * What to ask for.
+     *
+     * @param version a specific version, or empty for the latest
+     */
+    public record Options(String model, OptionalLong version, String signature, Duration deadline) {
+        public Options {
+            if (model == null || model.isBlank()) {
+                throw new IllegalArgumentException("The model name is empty; the shipped model is called \"mnist\".");
+            }
+            signature = signature == null || signature.isBlank() ? DEFAULT_SIGNATURE : signature;
+            deadline = deadline == null ? DEFAULT_DEADLINE : deadline;
+            if (deadline.isNegative() || deadline.isZero()) {
+                throw new IllegalArgumentException("The deadline must be longer than zero.");
+            }
+        }
+
+        public static Options model(String model) {
+            return new Options(model, OptionalLong.empty(), DEFAULT_SIGNATURE, DEFAULT_DEADLINE);
+        }
+    }
+
+    /** One version of the model as the server reports it. */
+    public record VersionState(long version, String state, String error) {}
+
+    private final PredictionServiceGrpc.PredictionServiceBlockingStub prediction;
+    private final ModelServiceGrpc.ModelServiceBlockingStub models;
+    private final String server;
+    private final Options options;
+    private final MetadataCache cache;
+
+    /**
+     * @param server how to name the server in messages, usually the address typed by the user
+     */
+    public PredictionClient(Channel channel, String server, Options options, MetadataCache cache) {
+        this.prediction = PredictionServiceGrpc.newBlockingStub(channel);
+        this.models = ModelServiceGrpc.newBlockingStub(channel);
+        this.server = Objects.requireNonNull(server);
+        this.options = Objects.requireNonNull(options);
+        this.cache = Objects.requireNonNull(cache);
+    }
+
+    public Options options() {
+        return options;
+    }
+
+    /** The model's input and output as this client will use them (asks the server once, then remembers). */
+    public ModelInterface describe() {
+        String version = options.version().isPresent() ? Long.toString(options.version().getAsLong()) : "latest";
+        return cache.get(server, options.model(), version, options.signature(), this::discover);
+    }
+
+    /** The versions of the model and their states, as {@code GetModelStatus} reports them. */
+    public List<VersionState> status() {
+        var response = call(() -> models.withDeadlineAfter(options.deadline().toNanos(), TimeUnit.NANOSECONDS)
+                .getModelStatus(GetModelStatusRequest.newBuilder().setModelSpec(spec()).build()));
+        List<VersionState> states = new ArrayList<>();
+        for (ModelVersionStatus s : response.getModelVersionStatusList()) {
+            states.add(new VersionState(s.getVersion(), s.getState().name(), s.getStatus().getErrorMessage()));
+        }
+        return states;
+    }
+
+    /** Predicts one 28x28 image, given as 784 values in 0..1, row-major, ink bright on dark. */
+    public Prediction predict(float[] pixels) {
+        return predictBatch(List.of(pixels)).get(0);
+    }
+
+    /** Predicts several images in one call. */
+    public List<Prediction> predictBatch(List<float[]> images) {
+        if (images.isEmpty()) {
+            return List.of();
+        }
+        ModelInterface model = describe();
+        ByteBuffer content = ByteBuffer.allocate(images.size() * ModelInterface.PIXELS * Float.BYTES).order(ByteOrder.LITTLE_ENDIAN);
+        for (float[] image : images) {
+            if (image.length != ModelInterface.PIXELS) {
+                throw new IllegalArgumentException("An image for the model has 784 values (28x28), not " + image.length + ".");
+            }
+            for (float v : image) {
+                content.putFloat(v);
+            }
+        }
+        TensorProto.Builder input = TensorProto.newBuilder().setDtype(DataType.DT_FLOAT)
+                .setTensorContent(ByteString.copyFrom(content.flip()));
+        model.inputShape(images.size()).forEach(d -> input.getTensorShapeBuilder().addDimBuilder().setSize(d));
+        PredictRequest request = PredictRequest.newBuilder()
+                .setModelSpec(spec().toBuilder().setSignatureName(model.signature()))
+                .putInputs(model.inputKey(), input.build())
+                .addOutputFilter(model.outputKey())
+                .build();
+        long started = System.nanoTime();
+        PredictResponse response;
+        try {
+            response = call(() -> prediction.withDeadlineAfter(options.deadline().toNanos(), TimeUnit.NANOSECONDS).predict(request));
+        } catch (PredictionException e) {
+            if (e.code() == Status.Code.INVALID_ARGUMENT || e.code() == Status.Code.NOT_FOUND
+                    || e.code() == Status.Code.FAILED_PRECONDITION) {
+                cache.forget(server, options.model()); // the model may have changed under us
+            }
+            throw e;
+        }
+        Duration roundTrip = Duration.ofNanos(System.nanoTime() - started);
+        TensorProto output = response.getOutputsMap().get(model.outputKey());
+        if (output == null) {
+            throw new PredictionException(Status.Code.INTERNAL, "The server at " + server + " answered without the output \""
+                    + model.outputKey() + "\"; it may not be a TensorFlow Serving compatible server.");
+        }
+        float[] values = Outputs.floats(output);
+        if (values.length != images.size() * ModelInterface.CLASSES) {
+            throw new PredictionException(Status.Code.INTERNAL, "The server at " + server + " answered " + values.length
+                    + " values for " + images.size() + " images; expected 10 per image.");
+        }
+        long version = response.getModelSpec().hasVersion() ? response.getModelSpec().getVersion().getValue() : model.version();
+        List<Prediction> predictions = new ArrayList<>(images.size());
+        for (int i = 0; i < images.size(); i++) {
+            float[] row = java.util.Arrays.copyOfRange(values, i * ModelInterface.CLASSES, (i + 1) * ModelInterface.CLASSES);
+            boolean logits = !Outputs.isDistribution(row);
+            predictions.add(new Prediction(logits ? Outputs.softmax(row) : row, logits, options.model(), version, roundTrip));
+        }
+        return predictions;
+    }
+
+    private ModelInterface discover() {
+        GetModelMetadataResponse response = call(() -> prediction
+                .withDeadlineAfter(options.deadline().toNanos(), TimeUnit.NANOSECONDS)
+                .getModelMetadata(GetModelMetadataRequest.newBuilder().setModelSpec(spec()).addMetadataField("signature_def").build()));
+        SignatureDefMap signatures;
+        try {
+            var any = response.getMetadataMap().get("signature_def");
+            if (any == null) {
+                throw new PredictionException(Status.Code.INTERNAL, "The server at " + server
+                        + " sent no signature_def for model \"" + options.model() + "\".");
+            }
+            signatures = any.unpack(SignatureDefMap.class);
+        } catch (InvalidProtocolBufferException e) {
+            throw new PredictionException(Status.Code.INTERNAL, "The server at " + server + " sent metadata that is not a"
+                    + " SignatureDefMap (" + e.getMessage() + ").", e);
+        }
+        long version = response.getModelSpec().hasVersion() ? response.getModelSpec().getVersion().getValue() : -1;
+        return ModelInterface.of(options.model(), version, options.signature(), signatures.getSignatureDefMap());
+    }
+
+    private ModelSpec spec() {
+        ModelSpec.Builder spec = ModelSpec.newBuilder().setName(options.model());
+        options.version().ifPresent(v -> spec.setVersion(Int64Value.of(v)));
+        return spec.build();
+    }
+
+    private <T> T call(Supplier<T> rpc) {
+        try {
+            return rpc.get();
+        } catch (StatusRuntimeException e) {
+            throw ClientErrors.translate(e, server, options.model(), options.deadline());
+        }
+    }
+}
