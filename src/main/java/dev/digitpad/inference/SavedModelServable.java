@@ -53,12 +53,17 @@ public final class SavedModelServable implements Servable {
      *     load it or it has no signature
      */
     public static SavedModelServable load(Path dir) {
+        return load(dir, SessionThreads.AUTOMATIC);
+    }
+
+    /** Loads the SavedModel in {@code dir} with the given TensorFlow thread pools; see {@link #load(Path)}. */
+    public static SavedModelServable load(Path dir, SessionThreads threads) {
         if (!Files.isRegularFile(dir.resolve("saved_model.pb")) && !Files.isRegularFile(dir.resolve("saved_model.pbtxt"))) {
             throw ServingException.notFound("no saved_model.pb in " + dir);
         }
         SavedModelBundle bundle;
         try {
-            bundle = SavedModelBundle.loader(dir.toString()).withTags(SERVE_TAG).load();
+            bundle = SavedModelBundle.loader(dir.toString()).withTags(SERVE_TAG).withConfigProto(threads.config()).load();
         } catch (TensorFlowException | IllegalArgumentException | UnsupportedOperationException e) {
             throw ServingException.failedPrecondition("TensorFlow could not load the SavedModel in " + dir + ": " + firstLine(e));
         }

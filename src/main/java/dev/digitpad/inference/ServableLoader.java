@@ -13,8 +13,13 @@ public interface ServableLoader {
 
     /** The default loader: a TensorFlow SavedModel, warmed up before it takes traffic. */
     static ServableLoader savedModels() {
+        return savedModels(SessionThreads.AUTOMATIC);
+    }
+
+    /** SavedModels with the given TensorFlow thread pools, warmed up before they take traffic. */
+    static ServableLoader savedModels(SessionThreads threads) {
         return (model, version, dir) -> {
-            SavedModelServable servable = SavedModelServable.load(dir);
+            SavedModelServable servable = SavedModelServable.load(dir, threads);
             servable.warmUp();
             return servable;
         };

@@ -61,7 +61,8 @@ class ServeProcessIT {
         TestModels.writeVersion(base, 1, TestModels.Kind.MNIST);
         Files.createDirectories(base.resolve("not-a-version"));
         server = ServedProcess.start(work, Map.of(), "--model_name=mnist", "--model_base_path=" + base,
-                "--max_request_size_bytes=" + MAX_REQUEST_BYTES);
+                "--max_request_size_bytes=" + MAX_REQUEST_BYTES,
+                "--tensorflow_intra_op_parallelism=1", "--tensorflow_inter_op_parallelism", "1");
         server.awaitServing(Duration.ofSeconds(60));
         channel = server.channel();
     }
