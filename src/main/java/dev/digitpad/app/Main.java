@@ -1,6 +1,7 @@
 package dev.digitpad.app;
 
 import java.util.concurrent.Callable;
+import javafx.application.Application;
 import org.slf4j.bridge.SLF4JBridgeHandler;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -29,11 +30,15 @@ public final class Main implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        spec.commandLine().getErr().println("""
-                The DigitPad desktop app is not part of this build yet.
-                What works now: `digitpad serve` runs the TensorFlow Serving compatible model server.
-                See `digitpad --help` for every command.""");
-        return 2;
+        try {
+            Application.launch(DesktopApp.class);
+            return 0;
+        } catch (UnsupportedOperationException | IllegalStateException e) {
+            spec.commandLine().getErr().println("DigitPad's window cannot open: " + e.getMessage() + "\n"
+                    + "Run it on a desktop (with DISPLAY set), or use a subcommand such as `digitpad predict` or"
+                    + " `digitpad serve`; see `digitpad --help`.");
+            return 1;
+        }
     }
 
     /** gRPC and Jetty's dependencies log through java.util.logging; send it to the one logging library. */
