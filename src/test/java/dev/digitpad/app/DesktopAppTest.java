@@ -260,4 +260,17 @@ class DesktopAppTest {
             pad().liveProperty().set(true);
         });
     }
+
+    @Test
+    void typingInTheServerFormDoesNotTouchTheDrawing(FxRobot robot) throws Exception {
+        connected();
+        stroke(robot, 0.25, 0.2, 0.75, 0.2, 0.45, 0.85);
+        waitFor(() -> headline(robot).equals("7"));
+        robot.clickOn("Server");
+        robot.clickOn("#remote");
+        robot.clickOn("#address").write("e").push(KeyCode.BACK_SPACE).push(KeyCode.DELETE).push(KeyCode.ENTER);
+        WaitForAsyncUtils.waitForFxEvents();
+        assertThat(pad().drawingProperty().get().strokes()).hasSize(1);
+        assertThat(pad().eraserProperty().get()).isFalse();
+    }
 }
