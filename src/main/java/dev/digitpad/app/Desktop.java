@@ -59,9 +59,17 @@ final class Desktop implements AutoCloseable {
 
     /** Shows the window at once, then connects to the server of the settings in the background. Call on the FX thread. */
     static Desktop open(Stage stage, Config config) {
+        return open(stage, config, null);
+    }
+
+    /** As {@link #open(Stage, Config)}, with timings logged to {@code measurements} if not null. */
+    static Desktop open(Stage stage, Config config, Measurements measurements) {
         Desktop desktop = new Desktop(config, Platform::runLater);
         stage.setTitle(MainView.TITLE);
         stage.setScene(new Scene(desktop.view, 1024, 700));
+        if (measurements != null) {
+            measurements.attach(stage, desktop.vm);
+        }
         stage.setMinWidth(760);
         stage.setMinHeight(540);
         desktop.view.setOnExit(() -> {

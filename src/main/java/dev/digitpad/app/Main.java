@@ -18,6 +18,10 @@ public final class Main implements Callable<Integer> {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
+    @CommandLine.Option(names = "--measure", description = "Log how long the window and the first prediction take, and"
+            + " the time from each stroke end to the distribution on screen (p50/p95, also on exit).")
+    boolean measure;
+
     public static void main(String[] args) {
         System.exit(run(args));
     }
@@ -31,7 +35,7 @@ public final class Main implements Callable<Integer> {
     @Override
     public Integer call() {
         try {
-            Application.launch(DesktopApp.class);
+            Application.launch(DesktopApp.class, measure ? new String[] {DesktopApp.MEASURE} : new String[0]);
             return 0;
         } catch (UnsupportedOperationException | IllegalStateException e) {
             spec.commandLine().getErr().println("DigitPad's window cannot open: " + e.getMessage() + "\n"

@@ -70,7 +70,6 @@ public final class PadViewModel {
     private boolean inFlight;
     private boolean pending;
     private volatile Predictor predictor;
-    private Consumer<Result> onShown = r -> {};
 
     public PadViewModel(Executor worker, Consumer<Runnable> uiThread) {
         this.worker = worker;
@@ -176,11 +175,6 @@ public final class PadViewModel {
         requestPrediction();
     }
 
-    /** Called on the UI thread after each result is published; used for measurements. */
-    public void setOnShown(Consumer<Result> onShown) {
-        this.onShown = onShown;
-    }
-
     private void requestPrediction() {
         if (inFlight) {
             pending = true;
@@ -240,7 +234,6 @@ public final class PadViewModel {
         if (failure != null) {
             problem.set(failure);
         }
-        onShown.accept(r);
     }
 
     private void updateHeadline() {
