@@ -52,6 +52,13 @@ class ArchitectureTest {
             .allowEmptyShould(true);
 
     @ArchTest
+    static final ArchRule viewModelsDoNotTouchControlsOrTheFxThread = noClasses()
+            .that().resideInAPackage("dev.digitpad.ui..").and().haveSimpleNameEndingWith("ViewModel")
+            .should().dependOnClassesThat().resideInAnyPackage("javafx.scene..", "javafx.stage..", "javafx.application..",
+                    "javafx.embed..")
+            .because("view models own properties only; the UI thread is injected, so their tests run without it");
+
+    @ArchTest
     static final ArchRule noSingletonsOrStrayThreads = noClasses()
             .should().callConstructor(Thread.class)
             .orShould().callConstructor(Thread.class, Runnable.class)
