@@ -38,12 +38,26 @@ final class DesktopConnector implements ServerConnector, AutoCloseable {
             return session(c.name(), client, () -> {}); // kept for reuse; closed with the connector
         }
         ServerAddress address = ServerAddress.parse(s.address());
-        TlsOptions tls = s.tls()
-                ? TlsOptions.tls(s.caFile().isBlank() ? Optional.empty() : Optional.of(Path.of(s.caFile())))
-                : TlsOptions.PLAINTEXT;
+        TlsOptions tls = tls(s);
         PredictionClient.Options options = new PredictionClient.Options(s.model(), OptionalLong.empty(), s.signature(), DEADLINE);
         Connection c = Connection.remote(address, tls);
         return session(c.name(), new PredictionClient(c.channel(), c.name(), options, cache), c::close);
+    }
+
+    /** The TLS options of the form; the files are checked here, with messages naming them. */
+    static TlsOptions tls(ServerSettings s) {
+        if (!s.tls()) {
+            return TlsOptions.PLAINTEXT;
+        }
+        Optional<Path> ca = s.caFile().isBlank() ? Optional.empty() : Optional.of(Path.of(s.caFile()));
+        if (s.certificate().isBlank() && s.privateKey().isBlank()) {
+            return TlsOptions.tls(ca);
+        }
+        if (s.certificate().isBlank() || s.privateKey().isBlank()) {
+            throw new IllegalArgumentException("Mutual TLS needs both a client certificate and its private key; fill in both"
+                    + " or neither.");
+        }
+        return TlsOptions.mutual(ca, Path.of(s.certificate()), Path.of(s.privateKey()));
     }
 
     private synchronized Connection embedded() throws IOException {

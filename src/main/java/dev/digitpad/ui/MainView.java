@@ -268,7 +268,11 @@ public final class MainView extends BorderPane {
         tls.setId("tls");
         tls.selectedProperty().bindBidirectional(server.tlsProperty());
         TextField ca = field("ca-file", server.caFileProperty(), "CA file (PEM); empty for the system's CAs");
-        ca.disableProperty().bind(server.tlsProperty().not().or(server.embeddedProperty()));
+        TextField certificate = field("certificate", server.certificateProperty(), "client certificate (PEM), for mutual TLS");
+        TextField key = field("private-key", server.privateKeyProperty(), "its private key (PEM)");
+        for (TextField f : List.of(ca, certificate, key)) {
+            f.disableProperty().bind(server.tlsProperty().not().or(server.embeddedProperty()));
+        }
         for (Node n : List.of(address, model, signature, tls)) {
             n.disableProperty().bind(server.embeddedProperty());
         }
@@ -291,6 +295,8 @@ public final class MainView extends BorderPane {
         form.addRow(3, new Label("Signature"), signature);
         form.addRow(4, new Label(""), tls);
         form.addRow(5, new Label("CA file"), ca);
+        form.addRow(6, new Label("Client cert"), certificate);
+        form.addRow(7, new Label("Client key"), key);
         GridPane.setHgrow(address, Priority.ALWAYS);
 
         Button connect = new Button("Connect");

@@ -41,6 +41,8 @@ public final class ServerViewModel {
     private final StringProperty signature = new SimpleStringProperty(this, "signature", "serving_default");
     private final BooleanProperty tls = new SimpleBooleanProperty(this, "tls");
     private final StringProperty caFile = new SimpleStringProperty(this, "caFile", "");
+    private final StringProperty certificate = new SimpleStringProperty(this, "certificate", "");
+    private final StringProperty privateKey = new SimpleStringProperty(this, "privateKey", "");
 
     private final ReadOnlyObjectWrapper<ServerSession> session = new ReadOnlyObjectWrapper<>(this, "session");
     private final ReadOnlyObjectWrapper<ServerSettings> applied = new ReadOnlyObjectWrapper<>(this, "applied", ServerSettings.EMBEDDED);
@@ -79,11 +81,14 @@ public final class ServerViewModel {
         signature.set(s.signature());
         tls.set(s.tls());
         caFile.set(s.caFile());
+        certificate.set(s.certificate());
+        privateKey.set(s.privateKey());
     }
 
     /** The form as settings. */
     public ServerSettings form() {
-        return new ServerSettings(embedded.get(), address.get(), model.get(), signature.get(), tls.get(), caFile.get());
+        return new ServerSettings(embedded.get(), address.get(), model.get(), signature.get(), tls.get(), caFile.get(),
+                certificate.get(), privateKey.get());
     }
 
     /** Connects with the form's settings; they replace the connection in use once they work. */
@@ -217,6 +222,8 @@ public final class ServerViewModel {
     public StringProperty signatureProperty() { return signature; }
     public BooleanProperty tlsProperty() { return tls; }
     public StringProperty caFileProperty() { return caFile; }
+    public StringProperty certificateProperty() { return certificate; }
+    public StringProperty privateKeyProperty() { return privateKey; }
     public ReadOnlyObjectProperty<ServerSession> sessionProperty() { return session.getReadOnlyProperty(); }
     public ReadOnlyObjectProperty<ServerSettings> appliedProperty() { return applied.getReadOnlyProperty(); }
     public ReadOnlyObjectProperty<State> stateProperty() { return state.getReadOnlyProperty(); }

@@ -55,7 +55,7 @@ class MainViewModelTest {
 
     @Test
     void settingsRoundTrip() {
-        Settings s = new Settings(new ServerSettings(false, "serving:8500", "digits", "sig", true, ""), 30, false,
+        Settings s = new Settings(new ServerSettings(false, "serving:8500", "digits", "sig", true, "", "", ""), 30, false,
                 Settings.Theme.DARK, 0.4, true);
         vm.apply(s);
         assertThat(server.form()).isEqualTo(s.server());
