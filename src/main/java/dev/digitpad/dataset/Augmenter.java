@@ -17,10 +17,10 @@ public final class Augmenter {
     public static float[] augment(float[] digit, SplittableRandom rng) {
         double kind = rng.nextDouble();
         float[] out;
-        if (kind < 0.12) {
+        if (kind < 0.15) {
             out = MnistNormalizer.normalize(FloatGrid.of28(digit).toInk()).pixels().orElse(null);
         } else if (kind < 0.35) {
-            out = penRedraw(digit, rng, 280);
+            out = penRedraw(FloatGrid.of28(digit).upscale(2), rng, 100 + rng.nextInt(80));
         } else {
             out = distorted(digit, rng);
         }
@@ -30,6 +30,32 @@ public final class Augmenter {
             out = Presentation.shift(out, dx, dy);
         }
         return out;
+    }
+
+    /**
+     * A mild, MNIST-like variation (small rotation, slant, scale and elastic wobble), normalised;
+     * null if it came out blank.
+     */
+    public static float[] light(float[] digit, SplittableRandom rng) {
+        if (rng.nextDouble() < 0.2) {
+            return MnistNormalizer.normalize(FloatGrid.of28(digit).toInk()).pixels().orElse(null);
+        }
+        FloatGrid g = FloatGrid.of28(digit).upscale(2);
+        double angle = Math.toRadians((rng.nextDouble() - 0.5) * 16);
+        double shear = (rng.nextDouble() - 0.5) * 0.3;
+        double aspect = Math.exp((rng.nextDouble() - 0.5) * 0.2);
+        double[] m = forward(angle, shear, aspect, 1.0);
+        g = g.warpAffine(72, 72, inverseAbout(m, 27.5, 27.5, 35.5, 35.5));
+        if (rng.nextDouble() < 0.6) {
+            g = g.elastic(rng, 0.8 + 1.2 * rng.nextDouble(), 5);
+        }
+        double t = rng.nextDouble();
+        if (t < 0.1) {
+            g = g.erode(true);
+        } else if (t > 0.9) {
+            g = g.dilate(true);
+        }
+        return MnistNormalizer.normalize(g.toInk()).pixels().orElse(null);
     }
 
     /** Geometric and photometric distortion of the digit itself. */
@@ -97,12 +123,19 @@ public final class Augmenter {
     }
 
     /**
-     * Re-draws the digit's skeleton with a round pen on a {@code canvas}-sized square at a random
-     * size and place, as a mouse drawing, then shows it in a random style.
+     * Re-draws the skeleton of the ink in {@code g} with a round pen on a {@code canvas}-sized
+     * square at a random size and place, as a mouse drawing, then shows it in a random style.
      */
-    public static float[] penRedraw(float[] digit, SplittableRandom rng, int canvas) {
-        FloatGrid g = FloatGrid.of28(digit).upscale(2);
-        List<double[]> segs = Skeleton.segments(g, 0.45f);
+    public static float[] penRedraw(FloatGrid g, SplittableRandom rng, int canvas) {
+        return penRedraw(g, rng, canvas, 0, 0);
+    }
+
+    /**
+     * As {@link #penRedraw(FloatGrid, SplittableRandom, int)}, leaving out each short end branch
+     * of up to {@code maxSpur} pixels with probability {@code dropChance} (serifs and feet).
+     */
+    public static float[] penRedraw(FloatGrid g, SplittableRandom rng, int canvas, int maxSpur, double dropChance) {
+        List<double[]> segs = Skeleton.segments(g, 0.45f, maxSpur, dropChance, rng);
         if (segs.isEmpty()) {
             return null;
         }
@@ -119,8 +152,8 @@ public final class Augmenter {
         for (int i = 0; i < segs.size(); i++) {
             double[] s = segs.get(i);
             for (int k = 0; k < 2; k++) {
-                double x = s[2 * k] - 27.5;
-                double y = s[2 * k + 1] - 27.5;
+                double x = s[2 * k] - (g.w - 1) / 2.0;
+                double y = s[2 * k + 1] - (g.h - 1) / 2.0;
                 double tx = m[0] * x + m[1] * y;
                 double ty = m[2] * x + m[3] * y;
                 pts[i][2 * k] = tx;
@@ -134,7 +167,7 @@ public final class Augmenter {
         double extent = Math.max(maxX - minX, maxY - minY) + 1;
         double target = canvas * (0.18 + 0.7 * rng.nextDouble());
         double scale = target / extent;
-        double penWidth = target * (0.07 + 0.15 * rng.nextDouble());
+        double penWidth = target * (0.05 + 0.22 * rng.nextDouble());
         double radius = Math.max(0.8, penWidth / 2);
         double spanX = (maxX - minX) * scale + 2 * radius;
         double spanY = (maxY - minY) * scale + 2 * radius;

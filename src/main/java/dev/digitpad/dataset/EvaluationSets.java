@@ -175,8 +175,12 @@ public final class EvaluationSets {
 
     /** Every installed face x every digit x {@code variants} styles. */
     public static LabelledDigits typeset(long seed, int variants) {
+        return typeset(FontDigits.installedFaces(), seed, variants);
+    }
+
+    /** Every face of {@code faces} x every digit x {@code variants} styles. */
+    public static LabelledDigits typeset(List<Font> faces, long seed, int variants) {
         SplittableRandom rng = new SplittableRandom(seed);
-        List<Font> faces = FontDigits.installedFaces();
         LabelledDigits.Builder b = new LabelledDigits.Builder();
         for (Font face : faces) {
             for (int digit = 0; digit < 10; digit++) {

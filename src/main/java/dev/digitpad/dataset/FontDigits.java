@@ -21,12 +21,17 @@ import java.util.SplittableRandom;
 public final class FontDigits {
     private static final FontRenderContext FRC = new FontRenderContext(null, true, true);
 
+    /** Symbol and dingbat fonts map the digit code points to pictures, not digits. */
+    private static final java.util.regex.Pattern SYMBOL_FONTS =
+            java.util.regex.Pattern.compile("(?i)dingbat|D050000L|symbol|wingding|webding");
+
     private FontDigits() {}
 
     /**
      * The installed font faces that have all ten digits, sorted by name (so the list, and
      * everything drawn from it with a seed, is reproducible on one machine). Java's logical fonts
-     * (Dialog, SansSerif, ...) are left out: they are aliases of installed faces.
+     * (Dialog, SansSerif, ...) are left out: they are aliases of installed faces; so are symbol
+     * and dingbat fonts, whose digit code points are pictures.
      */
     public static List<Font> installedFaces() {
         List<Font> faces = new ArrayList<>();
@@ -36,7 +41,7 @@ public final class FontDigits {
                     || family.equals(Font.SERIF) || family.equals(Font.MONOSPACED)) {
                 continue;
             }
-            if (f.canDisplayUpTo("0123456789") == -1) {
+            if (f.canDisplayUpTo("0123456789") == -1 && !SYMBOL_FONTS.matcher(f.getFontName()).find()) {
                 faces.add(f);
             }
         }
@@ -140,7 +145,12 @@ public final class FontDigits {
         Font face = faces.get(rng.nextInt(faces.size()));
         Style style = randomStyle(rng);
         double view = rng.nextDouble();
-        if (view < 0.2) {
+        if (view < 0.25) {
+            // a print-style digit drawn with a round mouse pen: the glyph's skeleton re-drawn
+            Style plain = new Style(64f, style.slant(), style.rotationDegrees(), style.widthScale(), 0f, true, 1f, 0f);
+            return Augmenter.penRedraw(inkOf(face, digit, plain, 4), rng, 100 + rng.nextInt(80), 18, 0.6);
+        }
+        if (view < 0.4) {
             FloatGrid ink = inkOf(face, digit, style, 4);
             if (rng.nextDouble() < 0.5) {
                 ink = ink.blur(0.5 + rng.nextDouble());
@@ -149,7 +159,7 @@ public final class FontDigits {
                     3 + rng.nextInt(6), rng.nextDouble() < 0.5 ? 0.4 * rng.nextDouble() : 0,
                     0.01 + 0.04 * rng.nextDouble(), rng));
         }
-        if (view < 0.35) {
+        if (view < 0.52) {
             FloatGrid ink = inkOf(face, digit, style, 2 + rng.nextInt(20));
             if (rng.nextDouble() < 0.5) {
                 ink = Augmenter.affine(ink, rng, Math.max(ink.w, ink.h) + 10);

@@ -12,6 +12,16 @@ public final class Skeleton {
 
     /** Segments {x0, y0, x1, y1} in the grid's pixel coordinates. */
     public static List<double[]> segments(FloatGrid grid, float threshold) {
+        return segments(grid, threshold, 0, 0, null);
+    }
+
+    /**
+     * Segments of the skeleton after dropping, each with probability {@code dropChance}, the short
+     * end branches (at most {@code maxSpur} pixels from a free end to a junction): the serifs and
+     * feet of a typeset digit that people leave out when they draw it by hand.
+     */
+    public static List<double[]> segments(FloatGrid grid, float threshold, int maxSpur, double dropChance,
+            java.util.SplittableRandom rng) {
         int w = grid.w;
         int h = grid.h;
         boolean[] on = new boolean[w * h];
@@ -19,6 +29,9 @@ public final class Skeleton {
             on[i] = grid.v[i] > threshold;
         }
         thin(on, w, h);
+        if (maxSpur > 0 && rng != null) {
+            pruneSpurs(on, w, h, maxSpur, dropChance, rng);
+        }
         List<double[]> segs = new ArrayList<>();
         for (int y = 0; y < h; y++) {
             for (int x = 0; x < w; x++) {
@@ -46,6 +59,74 @@ public final class Skeleton {
             }
         }
         return segs;
+    }
+
+    private static int neighbours(boolean[] on, int w, int h, int x, int y) {
+        int n = 0;
+        for (int dy = -1; dy <= 1; dy++) {
+            for (int dx = -1; dx <= 1; dx++) {
+                int nx = x + dx;
+                int ny = y + dy;
+                if ((dx != 0 || dy != 0) && nx >= 0 && ny >= 0 && nx < w && ny < h && on[ny * w + nx]) {
+                    n++;
+                }
+            }
+        }
+        return n;
+    }
+
+    /** Removes short branches that run from a free end to a junction, each with some chance. */
+    static void pruneSpurs(boolean[] on, int w, int h, int maxSpur, double dropChance,
+            java.util.SplittableRandom rng) {
+        List<Integer> ends = new ArrayList<>();
+        for (int y = 0; y < h; y++) {
+            for (int x = 0; x < w; x++) {
+                if (on[y * w + x] && neighbours(on, w, h, x, y) == 1) {
+                    ends.add(y * w + x);
+                }
+            }
+        }
+        for (int end : ends) {
+            if (!on[end] || rng.nextDouble() >= dropChance) {
+                continue;
+            }
+            // walk from the end until a junction (>= 3 neighbours) or too far
+            List<Integer> path = new ArrayList<>();
+            java.util.Set<Integer> seen = new java.util.HashSet<>();
+            int cur = end;
+            boolean reachedJunction = false;
+            while (path.size() <= maxSpur) {
+                int cx = cur % w;
+                int cy = cur / w;
+                if (neighbours(on, w, h, cx, cy) >= 3) {
+                    reachedJunction = true;
+                    break;
+                }
+                path.add(cur);
+                seen.add(cur);
+                int next = -1;
+                for (int dy = -1; dy <= 1 && next < 0; dy++) {
+                    for (int dx = -1; dx <= 1; dx++) {
+                        int nx = cx + dx;
+                        int ny = cy + dy;
+                        if ((dx != 0 || dy != 0) && nx >= 0 && ny >= 0 && nx < w && ny < h
+                                && on[ny * w + nx] && !seen.contains(ny * w + nx)) {
+                            next = ny * w + nx;
+                            break;
+                        }
+                    }
+                }
+                if (next < 0) {
+                    break;
+                }
+                cur = next;
+            }
+            if (reachedJunction && path.size() <= maxSpur) {
+                for (int p : path) {
+                    on[p] = false;
+                }
+            }
+        }
     }
 
     /** In-place Zhang-Suen thinning. */

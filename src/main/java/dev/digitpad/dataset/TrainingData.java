@@ -6,8 +6,9 @@ import java.util.SplittableRandom;
 import java.util.stream.IntStream;
 
 /**
- * Builds each training epoch afresh: every training MNIST digit once, randomly augmented
- * ({@link Augmenter}), plus {@code typesetPerEpoch} digits typeset in the installed fonts
+ * Builds each training epoch afresh: every training MNIST digit twice, once mildly varied the
+ * MNIST way ({@link Augmenter#light}) and once varied the way users give digits
+ * ({@link Augmenter#augment}), plus {@code typesetPerEpoch} digits typeset in the installed fonts
  * ({@link FontDigits}), shuffled. Every sample's randomness comes from (seed, epoch, index) only,
  * so an epoch is the same whatever the thread scheduling.
  */
@@ -28,7 +29,7 @@ public final class TrainingData {
     }
 
     public int epochSize() {
-        return train.size() + typesetPerEpoch;
+        return 2 * train.size() + typesetPerEpoch;
     }
 
     public Batch epoch(int epoch) {
@@ -39,18 +40,22 @@ public final class TrainingData {
             SplittableRandom rng = new SplittableRandom(mix(seed, epoch, i));
             float[] d;
             int label;
-            if (i < train.size()) {
+            int m = train.size();
+            if (i < m) {
                 label = train.label(i);
-                d = Augmenter.augment(train.image(i), rng);
-                if (d == null) {
-                    d = train.image(i);
-                }
+                d = Augmenter.light(train.image(i), rng);
+            } else if (i < 2 * m) {
+                label = train.label(i - m);
+                d = Augmenter.augment(train.image(i - m), rng);
             } else {
-                label = (i - train.size()) % 10;
+                label = (i - 2 * m) % 10;
                 d = FontDigits.randomTraining(faces, label, rng);
-                if (d == null) {
-                    d = new float[784];
+                for (int retry = 0; d == null && retry < 5; retry++) {
+                    d = FontDigits.randomTraining(faces, label, rng);
                 }
+            }
+            if (d == null) {
+                d = i < 2 * m ? train.image(i % m) : new float[784];
             }
             samples[i] = d;
             labels[i] = label;

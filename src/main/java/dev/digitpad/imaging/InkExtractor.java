@@ -55,7 +55,8 @@ public final class InkExtractor {
         int h = image.getHeight();
         int n = w * h;
         float[] lum = new float[n];
-        float[] alpha = readPixels(image, lum);
+        float[] lumRange = {Float.NaN, Float.NaN};
+        float[] alpha = readPixels(image, lum, lumRange);
 
         if (alpha != null) {
             float amin = 1f;
@@ -84,11 +85,15 @@ public final class InkExtractor {
 
         // Extremes from every pixel; the percentiles (robust extremes) from a regular sample of
         // about 20,000 pixels, which is plenty for a 0.1 % / 99.9 % estimate.
-        float min = 1f;
-        float max = 0f;
-        for (float v : lum) {
-            min = Math.min(min, v);
-            max = Math.max(max, v);
+        float min = lumRange[0];
+        float max = lumRange[1];
+        if (Float.isNaN(min)) {
+            min = 1f;
+            max = 0f;
+            for (float v : lum) {
+                min = Math.min(min, v);
+                max = Math.max(max, v);
+            }
         }
         int[] hist = new int[BINS];
         int stride = Math.max(1, n / 20_000);
@@ -205,7 +210,7 @@ public final class InkExtractor {
      * Fills {@code lum} with luminance in [0, 1] and returns the alpha in [0, 1], or null when the
      * image has no alpha channel.
      */
-    private static float[] readPixels(BufferedImage image, float[] lum) {
+    private static float[] readPixels(BufferedImage image, float[] lum, float[] lumRange) {
         int w = image.getWidth();
         int h = image.getHeight();
         int n = w * h;
@@ -215,23 +220,27 @@ public final class InkExtractor {
             case BufferedImage.TYPE_INT_RGB, BufferedImage.TYPE_INT_ARGB -> {
                 if (raster.getDataBuffer() instanceof DataBufferInt db && isPlain(raster, w)) {
                     int[] px = db.getData();
-                    boolean hasAlpha = false;
-                    if (image.getType() == BufferedImage.TYPE_INT_ARGB) {
-                        int amin = 255;
-                        int amax = 0;
-                        for (int p : px) {
-                            int a = p >>> 24;
-                            amin = Math.min(amin, a);
-                            amax = Math.max(amax, a);
-                        }
-                        hasAlpha = amax - amin >= MEANINGFUL_ALPHA_RANGE * 255;
-                    }
-                    float[] alpha = hasAlpha ? new float[n] : null;
+                    // one pass: luminance, its range and the alpha range
+                    int amin = 255;
+                    int amax = 0;
+                    float lmin = 1f;
+                    float lmax = 0f;
                     for (int i = 0; i < n; i++) {
                         int p = px[i];
-                        lum[i] = (0.299f * ((p >> 16) & 0xff) + 0.587f * ((p >> 8) & 0xff) + 0.114f * (p & 0xff))
+                        float l = (0.299f * ((p >> 16) & 0xff) + 0.587f * ((p >> 8) & 0xff) + 0.114f * (p & 0xff))
                                 * (1f / 255f);
+                        lum[i] = l;
+                        lmin = Math.min(lmin, l);
+                        lmax = Math.max(lmax, l);
+                        int a = p >>> 24;
+                        amin = Math.min(amin, a);
+                        amax = Math.max(amax, a);
                     }
+                    lumRange[0] = lmin;
+                    lumRange[1] = lmax;
+                    boolean hasAlpha = image.getType() == BufferedImage.TYPE_INT_ARGB
+                            && amax - amin >= MEANINGFUL_ALPHA_RANGE * 255;
+                    float[] alpha = hasAlpha ? new float[n] : null;
                     if (hasAlpha) {
                         for (int i = 0; i < n; i++) {
                             alpha[i] = (px[i] >>> 24) * (1f / 255f);

@@ -86,7 +86,7 @@ enum ElementType {
     byte[] rawBytes(TensorProto t, long elements) {
         ByteString content = t.getTensorContent();
         if (!content.isEmpty()) {
-            return content.toByteArray();
+            return content.toByteArray(); // also right for a ByteString that is a view into a larger array
         }
         byte[] bytes = new byte[Math.toIntExact(elements * width)];
         ByteBuffer out = ByteBuffer.wrap(bytes).order(java.nio.ByteOrder.LITTLE_ENDIAN);

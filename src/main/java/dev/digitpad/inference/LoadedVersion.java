@@ -37,10 +37,6 @@ final class LoadedVersion {
         return null;
     }
 
-    int inFlight() {
-        return Math.max(0, references.get() - 1);
-    }
-
     /** Drops the manager's own reference; the version unloads once the last lease is closed. */
     void retire() {
         release();

@@ -86,7 +86,8 @@ public final class ModelManager implements AutoCloseable {
     private void pollSafely() {
         try {
             pollNow();
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | Error e) {
+            // A scheduled task that throws is never run again, and silently: log and keep polling.
             log.error("Looking for model versions failed; will try again at the next poll", e);
         }
     }
@@ -222,7 +223,9 @@ public final class ModelManager implements AutoCloseable {
         } catch (ServingException e) {
             fail(slot, latest, e);
             return;
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | Error e) {
+            // An Error too (a missing class or native library, a failed assertion, memory): anything left
+            // uncaught here would leave the version LOADING and end the background polling for good.
             fail(slot, latest, new ServingException(Code.UNKNOWN, e.toString(), e));
             return;
         }
@@ -262,7 +265,10 @@ public final class ModelManager implements AutoCloseable {
             version.servable().close();
         } finally {
             Slot slot = slots.get(version.model());
-            slot.states.put(version.version(), VersionStatus.of(version.version(), VersionState.END));
+            // Only a version still marked UNLOADING has ended: the same version number may have been loaded
+            // again meanwhile (a rollback), and that copy's state must not be overwritten.
+            slot.states.computeIfPresent(version.version(), (v, s) ->
+                    s.state() == VersionState.UNLOADING ? VersionStatus.of(v, VersionState.END) : s);
             log.info("Model \"{}\": version {} unloaded", version.model(), version.version());
         }
     }

@@ -75,6 +75,11 @@ final class TensorChecks {
                     key, describe(expected.getTensorShape()), describe(shape)));
         }
         long elements = elementCount(key, shape);
+        if (elements * type.width() > Integer.MAX_VALUE) {
+            throw ServingException.invalidArgument(String.format(
+                    "input \"%s\": shape %s of %s is too large: %d bytes, more than the 2 GiB one tensor can hold.",
+                    key, describe(shape), got.getDtype(), elements * type.width()));
+        }
         long contentBytes = got.getTensorContent().size();
         if (contentBytes > 0) {
             long needed = elements * type.width();

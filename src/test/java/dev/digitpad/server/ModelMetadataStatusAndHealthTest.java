@@ -21,6 +21,7 @@ import dev.digitpad.protocol.serving.SignatureDefMap;
 import dev.digitpad.testing.InProcessServing;
 import dev.digitpad.testing.TestModels;
 import dev.digitpad.testing.TestModels.Kind;
+import dev.digitpad.testing.Tensors;
 import io.grpc.Status;
 import io.grpc.health.v1.HealthCheckRequest;
 import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
@@ -139,6 +140,36 @@ class ModelMetadataStatusAndHealthTest {
         assertThat(status.getDescription()).isEqualTo("Servable not found for request: Latest(nope)");
     }
 
+    @Test
+    void metadataForAnExplicitVersionAnswersOnlyForTheServedOne() throws Exception {
+        serve(1);
+        serve(2);
+
+        GetModelMetadataResponse v2 = grpc.prediction().getModelMetadata(GetModelMetadataRequest.newBuilder()
+                .setModelSpec(spec("mnist", 2)).addMetadataField("signature_def").build());
+        Status v1 = statusOf(() -> grpc.prediction().getModelMetadata(GetModelMetadataRequest.newBuilder()
+                .setModelSpec(spec("mnist", 1)).addMetadataField("signature_def").build()));
+
+        assertThat(v2.getModelSpec().getVersion().getValue()).isEqualTo(2);
+        assertThat(v1.getCode()).isEqualTo(Status.Code.NOT_FOUND);
+        assertThat(v1.getDescription()).isEqualTo("Servable not found for request: Specific(mnist, 1)");
+    }
+
+    @Test
+    void callsBeforeAnyVersionIsLoadedAreUnavailableAndSayWhereToPutOne() throws Exception {
+        manager.pollNow(); // the base path is empty
+
+        Status metadata = statusOf(() -> grpc.prediction().getModelMetadata(GetModelMetadataRequest.newBuilder()
+                .setModelSpec(spec("mnist")).addMetadataField("signature_def").build()));
+        Status predict = statusOf(() -> grpc.prediction().predict(
+                Tensors.predictImages("mnist", new float[TestModels.PIXELS])));
+
+        for (Status status : List.of(metadata, predict)) {
+            assertThat(status.getCode()).isEqualTo(Status.Code.UNAVAILABLE);
+            assertThat(status.getDescription()).contains(base.toString());
+        }
+    }
+
     // ---- GetModelStatus ----
 
     @Test
@@ -201,6 +232,16 @@ class ModelMetadataStatusAndHealthTest {
         assertThat(version.getDescription()).contains("9").contains("mnist");
         assertThat(noName.getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
         assertThat(noName.getDescription()).isEqualTo("ModelSpec has no name specified.");
+    }
+
+    @Test
+    void statusWithAVersionLabelIsInvalid() throws Exception {
+        serve(1);
+
+        Status status = statusOf(() -> status(spec("mnist").toBuilder().setVersionLabel("canary").build()));
+
+        assertThat(status.getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
+        assertThat(status.getDescription()).contains("\"canary\"");
     }
 
     // ---- health ----

@@ -11,7 +11,9 @@ import static dev.digitpad.testing.Tensors.spec;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
+import com.google.protobuf.ByteString;
 import com.google.protobuf.Int64Value;
+import com.google.protobuf.UnsafeByteOperations;
 import dev.digitpad.inference.ModelManager;
 import dev.digitpad.inference.ModelManager.ModelConfig;
 import dev.digitpad.inference.ServableLoader;
@@ -26,9 +28,12 @@ import dev.digitpad.testing.TestModels;
 import dev.digitpad.testing.TestModels.Kind;
 import dev.digitpad.testing.Tensors;
 import io.grpc.Status;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -66,10 +71,12 @@ class PredictionServiceTest {
         TestModels.writeVersion(models.resolve("mnist"), LATEST, Kind.MNIST);
         TestModels.writeVersion(models.resolve("logits"), 7, Kind.LOGITS);
         TestModels.writeVersion(models.resolve("pair"), 1, Kind.TWO_INPUTS);
+        TestModels.writeVersion(models.resolve("types"), 1, Kind.TYPES);
         manager = new ModelManager(List.of(
                 new ModelConfig("mnist", models.resolve("mnist")),
                 new ModelConfig("logits", models.resolve("logits")),
-                new ModelConfig("pair", models.resolve("pair"))), ServableLoader.savedModels(), Duration.ZERO);
+                new ModelConfig("pair", models.resolve("pair")),
+                new ModelConfig("types", models.resolve("types"))), ServableLoader.savedModels(), Duration.ZERO);
         manager.pollNow();
         core = new ServingCore(manager);
     }
@@ -152,6 +159,27 @@ class PredictionServiceTest {
     }
 
     @Test
+    void tensorContentThatIsAViewIntoALargerBufferIsReadFromItsOwnBytes() {
+        // Clients (and in-process callers, whose messages are not copied) may hand over tensor_content as a
+        // view into a larger array, e.g. ByteString.substring or UnsafeByteOperations.unsafeWrap(bytes, off, len).
+        float[] image = TestModels.imageWithRow(6, 2f);
+        ByteString content = images(image).getTensorContent();
+        byte[] noise = new byte[64];
+        Arrays.fill(noise, (byte) 0x3f);
+        ByteString atTheEnd = ByteString.copyFrom(noise).concat(content);
+        byte[] framed = atTheEnd.concat(ByteString.copyFrom(noise)).toByteArray();
+
+        for (ByteString view : List.of(
+                ByteString.copyFrom(atTheEnd.toByteArray()).substring(noise.length),
+                UnsafeByteOperations.unsafeWrap(framed, noise.length, content.size()))) {
+            PredictResponse response = grpc.prediction().predict(predict(spec("mnist"),
+                    Map.of("flatten_input", images(image).toBuilder().setTensorContent(view).build())));
+
+            assertProbabilities(floats(response.getOutputsOrThrow("dense")), image, LATEST);
+        }
+    }
+
+    @Test
     void anExplicitVersionThatIsServedAnswers() {
         float[] image = TestModels.imageWithRow(2, 1f);
         PredictResponse response = grpc.prediction().predict(
@@ -208,6 +236,64 @@ class PredictionServiceTest {
 
         assertThat(response.getOutputsMap()).containsOnlyKeys("diff");
         assertThat(floats(response.getOutputsOrThrow("diff"))).containsExactly(4, 5);
+    }
+
+    private static TensorProto.Builder vector(DataType dtype, int length) {
+        return TensorProto.newBuilder().setDtype(dtype).setTensorShape(Tensors.shape(length));
+    }
+
+    private static void assertTypesEchoed(PredictResponse response) {
+        TensorProto u8 = response.getOutputsOrThrow("u8_out");
+        assertThat(u8.getDtype()).isEqualTo(DataType.DT_UINT8);
+        assertThat(u8.getIntValList()).containsExactly(0, 200, 255);
+        TensorProto i32 = response.getOutputsOrThrow("i32_out");
+        assertThat(i32.getDtype()).isEqualTo(DataType.DT_INT32);
+        assertThat(i32.getIntValList()).containsExactly(-5, 0, Integer.MAX_VALUE);
+        TensorProto i64 = response.getOutputsOrThrow("i64_out");
+        assertThat(i64.getDtype()).isEqualTo(DataType.DT_INT64);
+        assertThat(i64.getInt64ValList()).containsExactly(Long.MIN_VALUE, 1L, 1L << 40);
+        TensorProto f64 = response.getOutputsOrThrow("f64_out");
+        assertThat(f64.getDtype()).isEqualTo(DataType.DT_DOUBLE);
+        assertThat(f64.getDoubleValList()).containsExactly(0.1, -2.5, 1e300);
+        TensorProto flag = response.getOutputsOrThrow("flag_out");
+        assertThat(flag.getDtype()).isEqualTo(DataType.DT_BOOL);
+        assertThat(flag.getBoolValList()).containsExactly(true, false, true);
+        for (TensorProto t : response.getOutputsMap().values()) {
+            assertThat(Tensors.dims(t)).containsExactly(3);
+        }
+    }
+
+    @Test
+    void everyAcceptedElementTypeTravelsInItsTypedField() {
+        PredictResponse response = grpc.prediction().predict(predict(spec("types"), Map.of(
+                "u8", vector(DataType.DT_UINT8, 3).addIntVal(0).addIntVal(200).addIntVal(255).build(),
+                "i32", vector(DataType.DT_INT32, 3).addIntVal(-5).addIntVal(0).addIntVal(Integer.MAX_VALUE).build(),
+                "i64", vector(DataType.DT_INT64, 3).addInt64Val(Long.MIN_VALUE).addInt64Val(1).addInt64Val(1L << 40).build(),
+                "f64", vector(DataType.DT_DOUBLE, 3).addDoubleVal(0.1).addDoubleVal(-2.5).addDoubleVal(1e300).build(),
+                "flag", vector(DataType.DT_BOOL, 3).addBoolVal(true).addBoolVal(false).addBoolVal(true).build())));
+
+        assertTypesEchoed(response);
+    }
+
+    @Test
+    void everyAcceptedElementTypeTravelsInTensorContent() {
+        ByteBuffer i32 = ByteBuffer.allocate(12).order(ByteOrder.LITTLE_ENDIAN)
+                .putInt(-5).putInt(0).putInt(Integer.MAX_VALUE).flip();
+        ByteBuffer i64 = ByteBuffer.allocate(24).order(ByteOrder.LITTLE_ENDIAN)
+                .putLong(Long.MIN_VALUE).putLong(1).putLong(1L << 40).flip();
+        ByteBuffer f64 = ByteBuffer.allocate(24).order(ByteOrder.LITTLE_ENDIAN)
+                .putDouble(0.1).putDouble(-2.5).putDouble(1e300).flip();
+
+        PredictResponse response = grpc.prediction().predict(predict(spec("types"), Map.of(
+                "u8", vector(DataType.DT_UINT8, 3).setTensorContent(
+                        ByteString.copyFrom(new byte[] {0, (byte) 200, (byte) 255})).build(),
+                "i32", vector(DataType.DT_INT32, 3).setTensorContent(ByteString.copyFrom(i32)).build(),
+                "i64", vector(DataType.DT_INT64, 3).setTensorContent(ByteString.copyFrom(i64)).build(),
+                "f64", vector(DataType.DT_DOUBLE, 3).setTensorContent(ByteString.copyFrom(f64)).build(),
+                "flag", vector(DataType.DT_BOOL, 3).setTensorContent(
+                        ByteString.copyFrom(new byte[] {1, 0, 1})).build())));
+
+        assertTypesEchoed(response);
     }
 
     // ---- errors ----
@@ -362,6 +448,81 @@ class PredictionServiceTest {
         assertThat(classify.getDescription()).contains("Classify is not implemented").contains("Predict");
         assertThat(regress.getDescription()).contains("Regress is not implemented");
         assertThat(multi.getDescription()).contains("MultiInference is not implemented");
+    }
+
+    @Test
+    void aKernelErrorInsideTheModelIsAnInvalidArgumentWithTensorFlowsMessage() {
+        // Both shapes fit the signature's [-1,2], but the model cannot add a batch of 3 to a batch of 2.
+        Status status = statusOf(() -> grpc.prediction().predict(predict(spec("pair"), Map.of(
+                "a", floatVal(new long[] {3, 2}, 1f),
+                "b", floatVal(new long[] {2, 2}, 1f)))));
+
+        assertThat(status.getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
+        assertThat(status.getDescription()).contains("Incompatible shapes").contains("[3,2]").contains("[2,2]");
+    }
+
+    @Test
+    void aDuplicateOutputFilterKeyIsInvalid() {
+        PredictRequest request = predictImages("mnist", new float[TestModels.PIXELS]).toBuilder()
+                .addOutputFilter("dense").addOutputFilter("dense").build();
+
+        Status status = statusOf(() -> grpc.prediction().predict(request));
+
+        assertThat(status.getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
+        assertThat(status.getDescription()).contains("duplicate").contains("dense");
+    }
+
+    @Test
+    void anUnsupportedDtypeIsInvalid() {
+        TensorProto strings = TensorProto.newBuilder().setDtype(DataType.DT_STRING)
+                .setTensorShape(Tensors.shape(1, 28, 28, 1))
+                .addStringVal(ByteString.copyFromUtf8("seven")).build();
+
+        Status status = statusOf(() -> grpc.prediction().predict(predict(spec("mnist"), Map.of("flatten_input", strings))));
+
+        assertThat(status.getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
+        assertThat(status.getDescription()).contains("flatten_input").contains("DT_STRING");
+    }
+
+    @Test
+    void aRequestShapeWithAnUnknownDimensionIsInvalid() {
+        Status status = statusOf(() -> grpc.prediction().predict(predict(spec("mnist"), Map.of("flatten_input",
+                floatVal(new long[] {-1, 28, 28, 1}, 0f)))));
+
+        assertThat(status.getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
+        assertThat(status.getDescription()).contains("flatten_input").contains("[-1,28,28,1]");
+    }
+
+    @Test
+    void anEmptyBatchIsAnsweredWithAnEmptyBatch() {
+        PredictResponse response = grpc.prediction().predict(predict(spec("mnist"),
+                Map.of("flatten_input", floatVal(new long[] {0, 28, 28, 1}))));
+
+        TensorProto dense = response.getOutputsOrThrow("dense");
+        assertThat(Tensors.dims(dense)).containsExactly(0, TestModels.CLASSES);
+        assertThat(floats(dense)).isEmpty();
+    }
+
+    @Test
+    void aShapeTooLargeToFeedIsInvalidNotAnInternalError() {
+        // 822,083,584 floats: fewer elements than Integer.MAX_VALUE, but more than 2 GiB of bytes, from a
+        // request of a few bytes (one float_val stands for all of them).
+        Status status = statusOf(() -> grpc.prediction().predict(predict(spec("mnist"), Map.of("flatten_input",
+                floatVal(new long[] {1 << 20, 28, 28, 1}, 0f)))));
+
+        assertThat(status.getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
+        assertThat(status.getDescription()).contains("flatten_input").contains("[1048576,28,28,1]");
+    }
+
+    @Test
+    void errorMessagesAreCutAt1024CharactersLikeTensorFlowServing() {
+        String longName = "m".repeat(3000);
+
+        Status status = statusOf(() -> grpc.prediction().predict(predictImages(longName, new float[TestModels.PIXELS])));
+
+        assertThat(status.getCode()).isEqualTo(Status.Code.NOT_FOUND);
+        assertThat(status.getDescription()).hasSize(1024).startsWith("Servable not found for request: Latest(mmm")
+                .endsWith("...");
     }
 
     // ---- concurrency ----

@@ -35,8 +35,8 @@ public final class TestModels {
     public static final float SCALE = 2f;
     /** Side of the square matrix of {@link Kind#SLOW}. */
     public static final int SLOW_SIDE = 1024;
-    /** Matrix products chained in {@link Kind#SLOW}: about 1.5 s in all on the build machine, some ms each. */
-    public static final int SLOW_STEPS = 100;
+    /** Matrix products chained in {@link Kind#SLOW}: over 2 s in all on the build machine, some ms each. */
+    public static final int SLOW_STEPS = 150;
 
     public enum Kind {
         /** {@code flatten_input} float [-1,28,28,1] -> {@code dense} float [-1,10], softmax of {@link #logits}. */
@@ -49,7 +49,13 @@ public final class TestModels {
          * {@code x} float [1024,1024] -> {@code y} float [] after {@link #SLOW_STEPS} chained matrix products,
          * slow enough that a short deadline expires while it runs.
          */
-        SLOW
+        SLOW,
+        /**
+         * One input of each element type the server accepts, each answered unchanged: {@code u8} uint8,
+         * {@code i32} int32, {@code i64} int64, {@code f64} double, {@code flag} bool, all [-1]; outputs
+         * {@code <input>_out}.
+         */
+        TYPES
     }
 
     /**
@@ -73,6 +79,15 @@ public final class TestModels {
         Files.createDirectories(dir.resolve("variables"));
         Files.write(dir.resolve("saved_model.pb"), "this is not a SavedModel".getBytes(StandardCharsets.UTF_8));
         return dir;
+    }
+
+    /** Removes a version directory and everything in it, as a deployer rolling back does. */
+    public static void deleteVersion(Path dir) throws IOException {
+        try (java.util.stream.Stream<Path> files = Files.walk(dir)) {
+            for (Path p : files.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.delete(p);
+            }
+        }
     }
 
     /** Exports one model into {@code dir}, which must not exist yet. */
@@ -118,6 +133,20 @@ public final class TestModels {
                     Operand<TFloat32> y = tf.withName("y").reduceSum(m, tf.constant(new int[] {0, 1}));
                     yield Signature.builder().key(SIGNATURE).methodName(PREDICT_METHOD)
                             .input("x", x).output("y", y).build();
+                }
+                case TYPES -> {
+                    Signature.Builder builder = Signature.builder().key(SIGNATURE).methodName(PREDICT_METHOD);
+                    for (var input : java.util.List.<java.util.Map.Entry<String, Class<? extends org.tensorflow.types.family.TType>>>of(
+                            java.util.Map.entry("u8", org.tensorflow.types.TUint8.class),
+                            java.util.Map.entry("i32", org.tensorflow.types.TInt32.class),
+                            java.util.Map.entry("i64", org.tensorflow.types.TInt64.class),
+                            java.util.Map.entry("f64", org.tensorflow.types.TFloat64.class),
+                            java.util.Map.entry("flag", org.tensorflow.types.TBool.class))) {
+                        Operand<?> in = tf.withName(input.getKey()).placeholder(input.getValue(), Placeholder.shape(Shape.of(-1)));
+                        builder.input(input.getKey(), in).output(input.getKey() + "_out", tf.withName(input.getKey() + "_out").identity(in));
+                    }
+                    tf.variable(tf.constant(version)); // the exporter saves variables; give it one
+                    yield builder.build();
                 }
             };
             session.initialize();

@@ -70,9 +70,12 @@ public final class ModelEvaluation {
      * the input tensor, running the session and reading the 10 probabilities.
      */
     public static Latency latency(Path versionDir, float[] digit, int warmup, int calls, int threads) {
+        // Per-session thread pools: otherwise a session created earlier in this process (training,
+        // batch scoring) fixes the process-wide pools and their idle spinning skews the timing.
         ConfigProto config = ConfigProto.newBuilder()
                 .setIntraOpParallelismThreads(threads)
                 .setInterOpParallelismThreads(1)
+                .setUsePerSessionThreads(true)
                 .build();
         try (SavedModelBundle bundle = SavedModelBundle.loader(versionDir.toString())
                 .withTags(ModelExporter.TAG).withConfigProto(config).load()) {

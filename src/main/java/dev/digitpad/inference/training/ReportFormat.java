@@ -19,12 +19,27 @@ final class ReportFormat {
                 + Math.round(dev.digitpad.dataset.MnistPackage.HELD_OUT_FRACTION * 100)
                 + " % of each class (by index) held out: " + r.heldOut().total() + " digits");
         row(sb, "seed", String.valueOf(o.seed()));
-        row(sb, "epochs", o.epochs() + " x " + epochSize + " digits (each training MNIST digit once, randomly "
-                + "augmented, + " + o.typesetPerEpoch() + " typeset digits from " + faces + " installed font faces)");
+        row(sb, "epochs", o.epochs() + " x " + epochSize + " digits (each training MNIST digit twice, mildly varied "
+                + "and varied like user input, + " + o.typesetPerEpoch() + " typeset digits from " + faces + " installed font faces)");
         row(sb, "batch size / learning rate / dropout", o.batchSize() + " / " + o.learningRate()
-                + " (warm-up, cosine decay to " + (o.learningRate() / 40f) + ") / " + o.dropout());
+                + String.format(java.util.Locale.ROOT, " (warm-up, cosine decay to %.5f) / ", o.learningRate() / 40f) + o.dropout());
         row(sb, "training time", String.format(Locale.ROOT, "%.0f s (%d TensorFlow intra-op threads, data built in "
                 + "parallel)", trainSeconds, o.threads()));
+        evaluation(sb, r);
+        return sb.toString();
+    }
+
+    /** The evaluation part alone (model figures, accuracy tables, confusion matrices). */
+    static String evaluation(TrainingRun.Report r) {
+        StringBuilder sb = new StringBuilder();
+        sb.append("# MNIST model evaluation\n\nGenerated ").append(Instant.now().truncatedTo(ChronoUnit.SECONDS))
+                .append(".\n\n| item | value |\n|---|---|\n");
+        row(sb, "model", "`" + r.versionDir() + "`");
+        evaluation(sb, r);
+        return sb.toString();
+    }
+
+    private static void evaluation(StringBuilder sb, TrainingRun.Report r) {
         row(sb, "parameters", String.format(Locale.ROOT, "%,d", r.arch().parameterCount()));
         row(sb, "FLOPs per prediction", String.format(Locale.ROOT, "%.2f M (multiply-add = 2)",
                 r.arch().flopsPerPrediction() / 1e6));
@@ -56,7 +71,6 @@ final class ReportFormat {
         for (String line : r.arch().describe()) {
             sb.append("- ").append(line).append('\n');
         }
-        return sb.toString();
     }
 
     private static void row(StringBuilder sb, String k, String v) {

@@ -30,7 +30,14 @@ public final class SavedModelClassifier implements AutoCloseable {
 
     /** Loads the SavedModel in {@code versionDir} with tag {@code serve}. */
     public static SavedModelClassifier load(Path versionDir) {
-        return new SavedModelClassifier(SavedModelBundle.load(versionDir.toString(), ModelExporter.TAG));
+        // Per-session thread pools, released on close (the process-wide default pools would stay).
+        org.tensorflow.proto.ConfigProto config = org.tensorflow.proto.ConfigProto.newBuilder()
+                .setUsePerSessionThreads(true)
+                .setIntraOpParallelismThreads(Runtime.getRuntime().availableProcessors())
+                .setInterOpParallelismThreads(1)
+                .build();
+        return new SavedModelClassifier(SavedModelBundle.loader(versionDir.toString())
+                .withTags(ModelExporter.TAG).withConfigProto(config).load());
     }
 
     public SavedModelBundle bundle() {

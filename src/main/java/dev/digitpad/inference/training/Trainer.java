@@ -54,6 +54,7 @@ public final class Trainer {
         ConfigProto sessionConfig = ConfigProto.newBuilder()
                 .setIntraOpParallelismThreads(config.threads())
                 .setInterOpParallelismThreads(1)
+                .setUsePerSessionThreads(true)
                 .build();
         try (Graph g = new Graph()) {
             Ops tf = Ops.create(g);

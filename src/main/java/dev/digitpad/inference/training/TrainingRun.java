@@ -26,7 +26,10 @@ public final class TrainingRun {
     /** What to do. */
     public record Options(
             Path data, Path out, long seed, int epochs, int batchSize, float learningRate, float dropout,
-            int typesetPerEpoch, int threads, Path heldOutFile, String commandLine) {}
+            int typesetPerEpoch, int threads, Path heldOutFile, String trainFonts, String commandLine) {}
+
+    /** Font faces typeset for training by default: the DejaVu family (Debian's default fonts). */
+    public static final String DEFAULT_TRAIN_FONTS = "^DejaVu";
 
     private TrainingRun() {}
 
@@ -40,8 +43,12 @@ public final class TrainingRun {
             IdxFiles.write(split.heldOut(), o.heldOutFile());
             LOG.info("held-out digits written to {}", o.heldOutFile());
         }
-        List<Font> faces = FontDigits.installedFaces();
-        LOG.info("{} installed font faces with digits", faces.size());
+        List<Font> allFaces = FontDigits.installedFaces();
+        java.util.regex.Pattern trainFonts = java.util.regex.Pattern.compile(o.trainFonts());
+        List<Font> faces = allFaces.stream().filter(f -> trainFonts.matcher(f.getFontName()).find()).toList();
+        List<Font> unseen = allFaces.stream().filter(f -> !trainFonts.matcher(f.getFontName()).find()).toList();
+        LOG.info("{} installed font faces with digits, {} used for training: {}", allFaces.size(), faces.size(),
+                faces.stream().map(Font::getFontName).toList());
         TrainingData data = new TrainingData(split.train(), faces, o.seed(), o.typesetPerEpoch());
         Architecture arch = Architecture.DEFAULT;
         Trainer.Config config = new Trainer.Config(o.epochs(), o.batchSize(), o.learningRate(), o.learningRate() / 40f,
@@ -67,7 +74,7 @@ public final class TrainingRun {
         ModelExporter.export(arch, weights, versionDir);
         LOG.info("exported SavedModel to {}", versionDir);
 
-        Report report = evaluate(versionDir, split.heldOut(), arch);
+        Report report = evaluate(versionDir, split.heldOut(), arch, trainFonts);
         String text = report.toMarkdown(o, faces.size(), data.epochSize(), trainSeconds);
         Files.writeString(o.out().resolve("report.md"), text);
         return text;
@@ -82,10 +89,23 @@ public final class TrainingRun {
         public String toMarkdown(Options o, int faces, int epochSize, double trainSeconds) {
             return ReportFormat.markdown(this, o, faces, epochSize, trainSeconds);
         }
+
+        /** The evaluation alone, for a model that was not just trained. */
+        public String toMarkdown() {
+            return ReportFormat.evaluation(this);
+        }
     }
 
     /** Evaluates the exported model at {@code versionDir}. */
-    public static Report evaluate(Path versionDir, LabelledDigits heldOut, Architecture arch) throws IOException {
+    /**
+     * Evaluates the exported model at {@code versionDir}. The typeset set is split into the
+     * installed faces whose name matches {@code trainFonts} (the faces the model was trained on)
+     * and all other installed faces (never seen in training).
+     */
+    public static Report evaluate(Path versionDir, LabelledDigits heldOut, Architecture arch,
+            java.util.regex.Pattern trainFonts) throws IOException {
+        // Timing first, while this process runs nothing else in TensorFlow.
+        ModelEvaluation.Latency latency = ModelEvaluation.latency(versionDir, heldOut.image(0), 10_000, 10_000, 1);
         LabelledDigits.Builder normalised = new LabelledDigits.Builder();
         for (int i = 0; i < heldOut.size(); i++) {
             float[] n = MnistNormalizer.normalize(new InkImage(28, 28, heldOut.image(i))).pixels()
@@ -93,6 +113,25 @@ public final class TrainingRun {
             normalised.add(n, heldOut.label(i));
         }
         Map<String, LabelledDigits> sets = EvaluationSets.build(heldOut, EvaluationSets.DEFAULT_SEED);
+        List<Font> allFaces = FontDigits.installedFaces();
+        List<Font> seen = allFaces.stream().filter(f -> trainFonts.matcher(f.getFontName()).find()).toList();
+        List<Font> unseen = allFaces.stream().filter(f -> !trainFonts.matcher(f.getFontName()).find()).toList();
+        Map<String, LabelledDigits> ordered = new java.util.LinkedHashMap<>();
+        for (Map.Entry<String, LabelledDigits> e : sets.entrySet()) {
+            if (!e.getKey().equals("typeset")) {
+                ordered.put(e.getKey(), e.getValue());
+                continue;
+            }
+            if (!seen.isEmpty()) {
+                ordered.put("typeset, " + seen.size() + " training faces",
+                        EvaluationSets.typeset(seen, EvaluationSets.DEFAULT_SEED + 1, 6));
+            }
+            if (!unseen.isEmpty()) {
+                ordered.put("typeset, " + unseen.size() + " faces never trained on",
+                        EvaluationSets.typeset(unseen, EvaluationSets.DEFAULT_SEED + 1, 6));
+            }
+        }
+        sets = ordered;
         List<ModelEvaluation.Score> synthetic = new ArrayList<>();
         ModelEvaluation.Score held;
         ModelEvaluation.Score heldNorm;
@@ -103,7 +142,6 @@ public final class TrainingRun {
                 synthetic.add(ModelEvaluation.score(model, e.getKey(), e.getValue()));
             }
         }
-        ModelEvaluation.Latency latency = ModelEvaluation.latency(versionDir, heldOut.image(0), 2000, 10_000, 1);
         long bytes;
         try (var files = Files.walk(versionDir)) {
             bytes = files.filter(Files::isRegularFile).mapToLong(p -> {

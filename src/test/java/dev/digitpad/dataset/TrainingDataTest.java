@@ -1,0 +1,81 @@
+package dev.digitpad.dataset;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.digitpad.imaging.InkImage;
+import dev.digitpad.imaging.MnistNormalizer;
+import dev.digitpad.imaging.Normalization;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class TrainingDataTest {
+    static LabelledDigits sample;
+
+    @BeforeAll
+    static void load() throws IOException {
+        LabelledDigits all;
+        try (InputStream in = TrainingDataTest.class.getResourceAsStream("/mnist/held-out.idx.gz")) {
+            all = IdxFiles.read(in);
+        }
+        List<float[]> images = new ArrayList<>();
+        int[] labels = new int[60];
+        for (int i = 0; i < 60; i++) {
+            images.add(all.image(i * 25));
+            labels[i] = all.label(i * 25);
+        }
+        sample = new LabelledDigits(images, labels);
+    }
+
+    @Test
+    void epochsAreReproducibleAndDifferFromEachOther() {
+        TrainingData a = new TrainingData(sample, FontDigits.installedFaces(), 7, 20);
+        TrainingData b = new TrainingData(sample, FontDigits.installedFaces(), 7, 20);
+        TrainingData.Batch a0 = a.epoch(0);
+        TrainingData.Batch b0 = b.epoch(0);
+        assertThat(a0.images()).containsExactly(b0.images());
+        assertThat(a0.labels()).containsExactly(b0.labels());
+        assertThat(a.epoch(1).images()).isNotEqualTo(a0.images());
+        assertThat(a0.labels()).hasSize(a.epochSize());
+    }
+
+    @Test
+    void everySyntheticDigitIsMnistNormalised() {
+        TrainingData.Batch batch = new TrainingData(sample, FontDigits.installedFaces(), 3, 20).epoch(0);
+        int n = batch.labels().length;
+        int centred = 0;
+        for (int i = 0; i < n; i++) {
+            float[] d = new float[784];
+            System.arraycopy(batch.images(), i * 784, d, 0, 784);
+            Normalization.Point com = MnistNormalizer.centreOfMass(new InkImage(28, 28, d));
+            if (Math.abs(com.x() - 14) <= 0.5 && Math.abs(com.y() - 14) <= 0.5) {
+                centred++;
+            }
+        }
+        // all but the deliberately off-centre ones (about a tenth) sit on (14, 14)
+        assertThat(centred).isGreaterThan(n * 3 / 4);
+    }
+
+    @Test
+    void heldOutFileRoundTrips(@TempDir Path dir) throws IOException {
+        Path file = dir.resolve("digits.idx.gz");
+        IdxFiles.write(sample, file);
+        LabelledDigits back = IdxFiles.read(file);
+        assertThat(back.labels()).containsExactly(sample.labels());
+        for (int i = 0; i < sample.size(); i++) {
+            assertThat(back.image(i)).containsExactly(sample.image(i));
+        }
+    }
+
+    @Test
+    void symbolFontsAreNotTypesetDigits() {
+        assertThat(FontDigits.installedFaces())
+                .noneMatch(f -> f.getFontName().toLowerCase(java.util.Locale.ROOT).contains("dingbat"))
+                .noneMatch(f -> f.getFontName().startsWith("D050000L"));
+    }
+}
