@@ -45,7 +45,7 @@ final class Desktop implements AutoCloseable {
     private boolean closed;
 
     private Desktop(Config config, Consumer<Runnable> uiThread) {
-        predictions = Executors.newSingleThreadExecutor(threads("digitpad-predict"));
+        predictions = Executors.newFixedThreadPool(PadViewModel.MAX_IN_FLIGHT, threads("digitpad-predict"));
         connections = Executors.newSingleThreadExecutor(threads("digitpad-connect"));
         files = Executors.newSingleThreadExecutor(threads("digitpad-files"));
         connector = new DesktopConnector(config.modelBasePath());

@@ -29,13 +29,18 @@ import org.slf4j.LoggerFactory;
  * sent, and the model's answer. Called on the UI thread; rendering, preprocessing and the call to the server
  * run on the injected {@code worker}, and their results come back through {@code uiThread}.
  *
- * <p>Predictions never pile up: while one runs, further requests collapse into one that runs after it with
- * the latest drawing. That is also what throttles live prediction during a stroke.
+ * <p>Predictions never pile up. During a stroke at most one runs at a time (that, and a minimum interval,
+ * throttle live prediction); a stroke end, undo, redo, clear or Enter starts at once beside it, so it does not
+ * wait for a prediction of a half-drawn stroke, but never more than {@value #MAX_IN_FLIGHT} run at once: further
+ * requests collapse into one that runs when one finishes, with the latest drawing. A result older than the one
+ * on screen is dropped.
  */
 public final class PadViewModel {
     private static final Logger LOG = LoggerFactory.getLogger(PadViewModel.class);
     /** Minimum time between predictions requested while a stroke is being drawn. */
     static final long LIVE_INTERVAL_NANOS = 40_000_000L;
+    /** Predictions running at once, at most; the worker should have as many threads. */
+    public static final int MAX_IN_FLIGHT = 2;
 
     public static final String DRAW_A_DIGIT = "Draw a digit";
     public static final String NOT_SURE = "Not sure";
@@ -67,8 +72,10 @@ public final class PadViewModel {
     private Stroke current;
     private Drawing beforeStroke;
     private long lastLiveRequest;
-    private boolean inFlight;
+    private int inFlight;
     private boolean pending;
+    private long requested;
+    private long shown;
     private volatile Predictor predictor;
 
     public PadViewModel(Executor worker, Consumer<Runnable> uiThread) {
@@ -95,7 +102,7 @@ public final class PadViewModel {
             long now = System.nanoTime();
             if (now - lastLiveRequest >= LIVE_INTERVAL_NANOS) {
                 lastLiveRequest = now;
-                requestPrediction();
+                requestPrediction(false);
             }
         }
     }
@@ -176,27 +183,35 @@ public final class PadViewModel {
     }
 
     private void requestPrediction() {
-        if (inFlight) {
+        requestPrediction(true);
+    }
+
+    /** @param urgent false for live prediction during a stroke, which waits for any prediction running */
+    private void requestPrediction(boolean urgent) {
+        if (inFlight >= (urgent ? MAX_IN_FLIGHT : 1)) {
             pending = true;
             return;
         }
+        pending = false; // this request has the latest drawing
         Drawing snapshot = drawing.get();
         Predictor p = predictor;
+        long seq = ++requested;
         if (snapshot.isBlank()) {
+            shown = seq;
             publish(new Result(snapshot, Optional.empty(), Optional.empty()), null);
             return;
         }
-        inFlight = true;
+        inFlight++;
         busy.set(true);
         try {
-            worker.execute(() -> run(snapshot, p));
+            worker.execute(() -> run(snapshot, p, seq));
         } catch (RejectedExecutionException e) {
-            inFlight = false; // shutting down
-            busy.set(false);
+            inFlight--; // shutting down
+            busy.set(inFlight > 0);
         }
     }
 
-    private void run(Drawing snapshot, Predictor p) {
+    private void run(Drawing snapshot, Predictor p, long seq) {
         Optional<float[]> tensor = Optional.empty();
         Optional<Prediction> prediction = Optional.empty();
         Problem failure = null;
@@ -218,10 +233,13 @@ public final class PadViewModel {
         Result done = r;
         Problem reported = failure;
         uiThread.accept(() -> {
-            inFlight = false;
-            busy.set(false);
-            publish(done, reported);
-            if (pending) {
+            inFlight--;
+            busy.set(inFlight > 0);
+            if (seq > shown) {
+                shown = seq;
+                publish(done, reported);
+            }
+            if (pending && inFlight < MAX_IN_FLIGHT) {
                 pending = false;
                 requestPrediction();
             }

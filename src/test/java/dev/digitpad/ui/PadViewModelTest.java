@@ -173,24 +173,47 @@ class PadViewModelTest {
     }
 
     @Test
-    void predictionsDoNotPileUpWhileOneRuns() {
-        Queue<Runnable> queued = new ArrayDeque<>();
+    void predictionsDoNotPileUpAndStaleResultsAreDropped() {
+        List<Runnable> queued = new ArrayList<>();
+        PadViewModel slow = new PadViewModel(queued::add, Runnable::run);
+        slow.setPredictor(this::predict, "");
+        for (int i = 0; i < 4; i++) {
+            slow.beginStroke(60, 50 + 40 * i);
+            slow.endStroke();
+        }
+        assertThat(queued).as("two run at once, the rest collapse into one").hasSize(PadViewModel.MAX_IN_FLIGHT);
+        assertThat(slow.busyProperty().get()).isTrue();
+        Runnable first = queued.remove(0);
+        queued.remove(0).run(); // the second finishes first: shown, and the collapsed request starts
+        assertThat(slow.resultProperty().get().drawing().strokes()).hasSize(2);
+        assertThat(queued).hasSize(1);
+        first.run();
+        assertThat(slow.resultProperty().get().drawing().strokes()).as("the older result is dropped").hasSize(2);
+        queued.remove(0).run();
+        assertThat(slow.resultProperty().get().drawing().strokes()).as("the latest drawing").hasSize(4);
+        assertThat(queued).isEmpty();
+        assertThat(sent).hasSize(3);
+        assertThat(slow.busyProperty().get()).isFalse();
+    }
+
+    @Test
+    void duringAStrokeOnlyOneLivePredictionRunsAndTheStrokeEndDoesNotWaitForIt() {
+        List<Runnable> queued = new ArrayList<>();
         PadViewModel slow = new PadViewModel(queued::add, Runnable::run);
         slow.setPredictor(this::predict, "");
         slow.beginStroke(60, 50);
+        slow.extendStroke(220, 50);
+        assertThat(queued).as("a live prediction of the half-drawn stroke").hasSize(1);
+        slow.extendStroke(130, 250);
+        slow.extendStroke(130, 260);
+        assertThat(queued).as("the next live one waits").hasSize(1);
         slow.endStroke();
-        slow.beginStroke(60, 90);
-        slow.endStroke();
-        slow.beginStroke(60, 130);
-        slow.endStroke();
-        assertThat(queued).as("one in flight, the rest collapsed").hasSize(1);
-        assertThat(slow.busyProperty().get()).isTrue();
-        queued.poll().run();
-        assertThat(queued).as("then one more, with the latest drawing").hasSize(1);
-        queued.poll().run();
-        assertThat(queued).isEmpty();
-        assertThat(sent).hasSize(2);
-        assertThat(slow.resultProperty().get().drawing().strokes()).hasSize(3);
-        assertThat(slow.busyProperty().get()).isFalse();
+        assertThat(queued).as("the stroke end starts at once").hasSize(2);
+        queued.remove(1).run();
+        assertThat(slow.resultProperty().get().drawing().strokes().getFirst().points()).isEqualTo(4);
+        queued.remove(0).run();
+        assertThat(slow.resultProperty().get().drawing().strokes().getFirst().points()).isEqualTo(4);
+        assertThat(queued).as("the waiting live request was superseded by the stroke end").isEmpty();
+        assertThat(sent).as("the live prediction and the stroke end's").hasSize(2);
     }
 }
