@@ -1,5 +1,6 @@
 package dev.digitpad.app;
 
+import java.io.PrintWriter;
 import java.util.concurrent.Callable;
 import javafx.application.Application;
 import org.slf4j.bridge.SLF4JBridgeHandler;
@@ -30,16 +31,26 @@ public final class Main implements Callable<Integer> {
     /** Runs the command line and returns its exit code. */
     public static int run(String... args) {
         routeJavaLoggingToSlf4j();
+        if (args.length == 0 || (args.length == 1 && args[0].equals(DesktopApp.MEASURE))) {
+            // The desktop app, at once: building the command line would load every subcommand's classes first.
+            Main main = new Main();
+            main.measure = args.length == 1;
+            return main.openWindow(new PrintWriter(System.err, true));
+        }
         return new CommandLine(new Main()).execute(args);
     }
 
     @Override
     public Integer call() {
+        return openWindow(spec.commandLine().getErr());
+    }
+
+    private int openWindow(PrintWriter err) {
         try {
             Application.launch(DesktopApp.class, measure ? new String[] {DesktopApp.MEASURE} : new String[0]);
             return 0;
         } catch (UnsupportedOperationException | IllegalStateException e) {
-            spec.commandLine().getErr().println("DigitPad's window cannot open: " + e.getMessage() + "\n"
+            err.println("DigitPad's window cannot open: " + e.getMessage() + "\n"
                     + "Run it on a desktop (with DISPLAY set), or use a subcommand such as `digitpad predict` or"
                     + " `digitpad serve`; see `digitpad --help`.");
             return 1;
