@@ -62,6 +62,13 @@ class ArchitectureTest {
             .allowEmptyShould(true);
 
     @ArchTest
+    static final ArchRule viewModelsDoNotTouchControlsOrTheFxThread = noClasses()
+            .that().resideInAPackage("dev.digitpad.ui..").and().haveSimpleNameEndingWith("ViewModel")
+            .should().dependOnClassesThat().resideInAnyPackage("javafx.scene..", "javafx.stage..", "javafx.application..",
+                    "javafx.embed..")
+            .because("view models own properties only; the UI thread is injected, so their tests run without it");
+
+    @ArchTest
     static final ArchRule noBareThreads = noClasses()
             .should().callConstructor(Thread.class)
             .orShould().callConstructor(Thread.class, Runnable.class)

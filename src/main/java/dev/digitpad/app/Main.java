@@ -1,6 +1,8 @@
 package dev.digitpad.app;
 
+import java.io.PrintWriter;
 import java.util.concurrent.Callable;
+import javafx.application.Application;
 import org.slf4j.bridge.SLF4JBridgeHandler;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -18,6 +20,10 @@ public final class Main implements Callable<Integer> {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
+    @CommandLine.Option(names = "--measure", description = "Log how long the window and the first prediction take, and"
+            + " the time from each stroke end to the distribution on screen (p50/p95, also on exit).")
+    boolean measure;
+
     public static void main(String[] args) {
         System.exit(run(args));
     }
@@ -25,16 +31,30 @@ public final class Main implements Callable<Integer> {
     /** Runs the command line and returns its exit code. */
     public static int run(String... args) {
         routeJavaLoggingToSlf4j();
+        if (args.length == 0 || (args.length == 1 && args[0].equals(DesktopApp.MEASURE))) {
+            // The desktop app, at once: building the command line would load every subcommand's classes first.
+            Main main = new Main();
+            main.measure = args.length == 1;
+            return main.openWindow(new PrintWriter(System.err, true));
+        }
         return new CommandLine(new Main()).execute(args);
     }
 
     @Override
     public Integer call() {
-        spec.commandLine().getErr().println("""
-                The DigitPad desktop app is not part of this build yet.
-                What works now: `digitpad serve` runs the TensorFlow Serving compatible model server.
-                See `digitpad --help` for every command.""");
-        return 2;
+        return openWindow(spec.commandLine().getErr());
+    }
+
+    private int openWindow(PrintWriter err) {
+        try {
+            Application.launch(DesktopApp.class, measure ? new String[] {DesktopApp.MEASURE} : new String[0]);
+            return 0;
+        } catch (UnsupportedOperationException | IllegalStateException e) {
+            err.println("DigitPad's window cannot open: " + e.getMessage() + "\n"
+                    + "Run it on a desktop (with DISPLAY set), or use a subcommand such as `digitpad predict` or"
+                    + " `digitpad serve`; see `digitpad --help`.");
+            return 1;
+        }
     }
 
     /** gRPC and Jetty's dependencies log through java.util.logging; send it to the one logging library. */

@@ -1,0 +1,89 @@
+package dev.digitpad.app;
+
+import dev.digitpad.ui.MainViewModel;
+import dev.digitpad.ui.PadViewModel;
+import dev.digitpad.ui.ServerViewModel;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import javafx.application.Platform;
+import javafx.scene.Scene;
+import javafx.scene.input.MouseEvent;
+import javafx.stage.Stage;
+import javafx.stage.WindowEvent;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * {@code digitpad --measure}: logs the time from launch (the JVM's start) to the window being shown and to the first
+ * prediction being possible, and for each stroke the time from the mouse release to the pulse that lays out its
+ * distribution (the frame that shows it).
+ */
+final class Measurements {
+    private static final Logger LOG = LoggerFactory.getLogger(Measurements.class);
+
+    private final Instant launched = ProcessHandle.current().info().startInstant().orElse(Instant.now());
+    private final List<Long> strokeToScreen = new ArrayList<>();
+    private long strokeEnd;
+    private boolean awaiting;
+    private boolean shown;
+    private boolean connected;
+    private boolean firstPrediction;
+
+    void attach(Stage stage, MainViewModel vm) {
+        Scene scene = stage.getScene();
+        PadViewModel pad = vm.pad();
+        stage.addEventHandler(WindowEvent.WINDOW_SHOWN, e -> LOG.info("measure: window visible {} ms after launch", sinceLaunch()));
+        vm.server().stateProperty().addListener((o, a, s) -> {
+            if (s == ServerViewModel.State.CONNECTED && !connected) {
+                connected = true;
+                LOG.info("measure: first prediction possible {} ms after launch (model loaded, server answering)", sinceLaunch());
+            }
+        });
+        scene.addEventFilter(MouseEvent.MOUSE_RELEASED, e -> {
+            strokeEnd = System.nanoTime();
+            awaiting = true;
+        });
+        pad.resultProperty().addListener((o, a, r) -> {
+            if (r.prediction().isPresent() && !firstPrediction) {
+                firstPrediction = true;
+                LOG.info("measure: first prediction shown {} ms after launch", sinceLaunch());
+            }
+            if (awaiting && r.drawing() == pad.drawingProperty().get() && r.prediction().isPresent()) {
+                shown = true;
+                Platform.requestNextPulse();
+            }
+        });
+        scene.addPostLayoutPulseListener(() -> {
+            if (shown) {
+                shown = false;
+                awaiting = false;
+                strokeToScreen.add(System.nanoTime() - strokeEnd);
+                if (strokeToScreen.size() % 20 == 0) {
+                    report();
+                }
+            }
+        });
+    }
+
+    private long sinceLaunch() {
+        return Duration.between(launched, Instant.now()).toMillis();
+    }
+
+    void report() {
+        if (strokeToScreen.isEmpty()) {
+            LOG.info("measure: no strokes measured");
+            return;
+        }
+        List<Long> sorted = strokeToScreen.stream().sorted().toList();
+        LOG.info(String.format("measure: stroke end -> distribution laid out for the next frame, %d strokes: p50 %.1f ms,"
+                + " p95 %.1f ms, max %.1f ms", sorted.size(), percentile(sorted, 0.50), percentile(sorted, 0.95),
+                sorted.getLast() / 1e6));
+    }
+
+    private static double percentile(List<Long> sorted, double p) {
+        int i = (int) Math.ceil(p * sorted.size()) - 1;
+        return sorted.get(Math.clamp(i, 0, sorted.size() - 1)) / 1e6;
+    }
+}

@@ -1,0 +1,87 @@
+package dev.digitpad.ui;
+
+import dev.digitpad.client.Prediction;
+import java.util.ArrayList;
+import java.util.List;
+import javafx.geometry.Pos;
+import javafx.scene.control.Label;
+import javafx.scene.layout.HBox;
+import javafx.scene.layout.Priority;
+import javafx.scene.layout.Region;
+import javafx.scene.layout.StackPane;
+import javafx.scene.layout.VBox;
+
+/**
+ * Ten bars, one per digit, with percentages; the top digit is highlighted, and shown large with its
+ * confidence (or "Not sure", or "Draw a digit") by the labels bound to the view model.
+ */
+public final class DistributionView extends VBox {
+    private static final double BAR_HEIGHT = 120;
+
+    private final List<Region> bars = new ArrayList<>();
+    private final List<Label> percents = new ArrayList<>();
+    private final List<VBox> columns = new ArrayList<>();
+
+    public DistributionView(PadViewModel vm) {
+        getStyleClass().add("distribution");
+        Label headline = new Label();
+        headline.setId("headline");
+        headline.getStyleClass().add("headline");
+        headline.textProperty().bind(vm.headlineProperty());
+        Label detail = new Label();
+        detail.setId("detail");
+        detail.getStyleClass().add("detail");
+        detail.textProperty().bind(vm.detailProperty());
+        VBox top = new VBox(headline, detail);
+        top.setAlignment(Pos.CENTER);
+
+        HBox chart = new HBox(4);
+        chart.setAlignment(Pos.BOTTOM_CENTER);
+        for (int d = 0; d < 10; d++) {
+            Label percent = new Label("");
+            percent.setId("percent-" + d);
+            percent.getStyleClass().add("percent");
+            Region bar = new Region();
+            bar.setId("bar-" + d);
+            bar.getStyleClass().add("bar");
+            bar.setMinHeight(0);
+            bar.setPrefHeight(0);
+            bar.setMaxHeight(Region.USE_PREF_SIZE);
+            bar.setPrefWidth(26);
+            StackPane slot = new StackPane(bar);
+            slot.setAlignment(Pos.BOTTOM_CENTER);
+            slot.setMinHeight(BAR_HEIGHT);
+            slot.setPrefHeight(BAR_HEIGHT);
+            slot.getStyleClass().add("bar-slot");
+            Label digit = new Label(Integer.toString(d));
+            digit.getStyleClass().add("digit");
+            VBox column = new VBox(2, percent, slot, digit);
+            column.setAlignment(Pos.BOTTOM_CENTER);
+            column.getStyleClass().add("column");
+            HBox.setHgrow(column, Priority.ALWAYS);
+            bars.add(bar);
+            percents.add(percent);
+            columns.add(column);
+            chart.getChildren().add(column);
+        }
+        setSpacing(8);
+        setAlignment(Pos.TOP_CENTER);
+        getChildren().addAll(top, chart);
+        vm.resultProperty().addListener((o, a, r) -> show(r.prediction().orElse(null), vm));
+        vm.thresholdProperty().addListener((o, a, b) -> show(vm.resultProperty().get().prediction().orElse(null), vm));
+    }
+
+    private void show(Prediction p, PadViewModel vm) {
+        int top = p == null ? -1 : p.digit();
+        boolean sure = p != null && p.confidence() >= vm.thresholdProperty().get();
+        for (int d = 0; d < 10; d++) {
+            double prob = p == null ? 0 : p.probabilities()[d];
+            bars.get(d).setPrefHeight(Math.round(prob * BAR_HEIGHT));
+            percents.get(d).setText(p == null ? "" : String.format("%.0f%%", 100 * prob));
+            columns.get(d).getStyleClass().removeAll("top", "unsure");
+            if (d == top) {
+                columns.get(d).getStyleClass().add(sure ? "top" : "unsure");
+            }
+        }
+    }
+}

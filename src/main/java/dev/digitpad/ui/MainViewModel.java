@@ -1,0 +1,112 @@
+package dev.digitpad.ui;
+
+import dev.digitpad.imaging.ImageFiles;
+import java.awt.image.BufferedImage;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.function.Consumer;
+import javafx.beans.property.BooleanProperty;
+import javafx.beans.property.ObjectProperty;
+import javafx.beans.property.ReadOnlyObjectProperty;
+import javafx.beans.property.ReadOnlyObjectWrapper;
+import javafx.beans.property.SimpleBooleanProperty;
+import javafx.beans.property.SimpleObjectProperty;
+import javax.imageio.ImageIO;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The window as a whole: the pad, the server panel, the appearance, files in and out, and the settings
+ * that are kept between runs. File work runs on the injected {@code worker}.
+ */
+public final class MainViewModel {
+    private static final Logger LOG = LoggerFactory.getLogger(MainViewModel.class);
+
+    private final PadViewModel pad;
+    private final ServerViewModel server;
+    private final Executor worker;
+    private final Consumer<Runnable> uiThread;
+    private final ObjectProperty<Settings.Theme> theme = new SimpleObjectProperty<>(this, "theme", Settings.Theme.SYSTEM);
+    private final BooleanProperty colorbar = new SimpleBooleanProperty(this, "colorbar");
+    private final ReadOnlyObjectWrapper<Problem> problem = new ReadOnlyObjectWrapper<>(this, "problem");
+
+    public MainViewModel(PadViewModel pad, ServerViewModel server, Executor worker, Consumer<Runnable> uiThread) {
+        this.pad = pad;
+        this.server = server;
+        this.worker = worker;
+        this.uiThread = uiThread;
+        pad.problemProperty().addListener((o, a, p) -> problem.set(p));
+        server.problemProperty().addListener((o, a, p) -> problem.set(p));
+        server.sessionProperty().addListener((o, a, s) ->
+                pad.setPredictor(s == null ? null : s.client()::predict, "Not connected to a server."));
+    }
+
+    /** Shows the settings in the window (at start-up). Does not connect. */
+    public void apply(Settings s) {
+        server.show(s.server());
+        pad.penWidthProperty().set(s.penWidth());
+        pad.liveProperty().set(s.live());
+        pad.thresholdProperty().set(s.threshold());
+        theme.set(s.theme());
+        colorbar.set(s.colorbar());
+    }
+
+    /** The settings to keep: the server in use (not a half-typed form), and the rest as shown. */
+    public Settings settings() {
+        return new Settings(server.appliedProperty().get(), pad.penWidthProperty().get(), pad.liveProperty().get(),
+                theme.get(), pad.thresholdProperty().get(), colorbar.get());
+    }
+
+    /** Reads an image file in the background and shows it on the pad. */
+    public void open(Path file) {
+        background(() -> {
+            try {
+                BufferedImage image = ImageFiles.read(file);
+                uiThread.accept(() -> pad.load(image));
+            } catch (IOException e) {
+                report(new Problem("Cannot open " + file.getFileName(), e.getMessage()));
+            }
+        });
+    }
+
+    /** Shows an image from the clipboard or a drop, already in memory. */
+    public void show(BufferedImage image) {
+        pad.load(image);
+    }
+
+    /** Saves the drawing, as the model's preprocessing gets it (black on white, 280 px), as a PNG file. */
+    public void save(Path file) {
+        Drawing drawing = pad.drawingProperty().get();
+        background(() -> {
+            try {
+                if (!ImageIO.write(drawing.render(), "png", file.toFile())) {
+                    throw new IOException("no PNG writer");
+                }
+                LOG.info("Saved the drawing to {}", file);
+            } catch (IOException e) {
+                report(new Problem("Cannot save " + file.getFileName(), "Writing " + file + " failed (" + e.getMessage()
+                        + "). Choose another folder or free some disk space."));
+            }
+        });
+    }
+
+    public void report(Problem p) {
+        uiThread.accept(() -> problem.set(p));
+    }
+
+    private void background(Runnable task) {
+        try {
+            worker.execute(task);
+        } catch (RejectedExecutionException e) {
+            LOG.debug("Shutting down; not running a file task");
+        }
+    }
+
+    public PadViewModel pad() { return pad; }
+    public ServerViewModel server() { return server; }
+    public ObjectProperty<Settings.Theme> themeProperty() { return theme; }
+    public BooleanProperty colorbarProperty() { return colorbar; }
+    public ReadOnlyObjectProperty<Problem> problemProperty() { return problem.getReadOnlyProperty(); }
+}

@@ -1,0 +1,292 @@
+package dev.digitpad.ui;
+
+import dev.digitpad.client.Prediction;
+import dev.digitpad.client.PredictionException;
+import dev.digitpad.imaging.MnistNormalizer;
+import dev.digitpad.imaging.Normalization;
+import java.awt.image.BufferedImage;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.Optional;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.function.Consumer;
+import javafx.beans.property.BooleanProperty;
+import javafx.beans.property.DoubleProperty;
+import javafx.beans.property.ReadOnlyBooleanProperty;
+import javafx.beans.property.ReadOnlyBooleanWrapper;
+import javafx.beans.property.ReadOnlyObjectProperty;
+import javafx.beans.property.ReadOnlyObjectWrapper;
+import javafx.beans.property.ReadOnlyStringProperty;
+import javafx.beans.property.ReadOnlyStringWrapper;
+import javafx.beans.property.SimpleBooleanProperty;
+import javafx.beans.property.SimpleDoubleProperty;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The drawing pad and its prediction: strokes as data (with undo and redo per stroke), the tensor that was
+ * sent, and the model's answer. Called on the UI thread; rendering, preprocessing and the call to the server
+ * run on the injected {@code worker}, and their results come back through {@code uiThread}.
+ *
+ * <p>Predictions never pile up. During a stroke at most one runs at a time (that, and a minimum interval,
+ * throttle live prediction); a stroke end, undo, redo, clear or Enter starts at once beside it, so it does not
+ * wait for a prediction of a half-drawn stroke, but never more than {@value #MAX_IN_FLIGHT} run at once: further
+ * requests collapse into one that runs when one finishes, with the latest drawing. A result older than the one
+ * on screen is dropped.
+ */
+public final class PadViewModel {
+    private static final Logger LOG = LoggerFactory.getLogger(PadViewModel.class);
+    /** Minimum time between predictions requested while a stroke is being drawn. */
+    static final long LIVE_INTERVAL_NANOS = 40_000_000L;
+    /** Predictions running at once, at most; the worker should have as many threads. */
+    public static final int MAX_IN_FLIGHT = 2;
+
+    public static final String DRAW_A_DIGIT = "Draw a digit";
+    public static final String NOT_SURE = "Not sure";
+
+    /** What was last sent to the model and what it answered. */
+    public record Result(Drawing drawing, Optional<float[]> tensor, Optional<Prediction> prediction) {}
+
+    private final Executor worker;
+    private final Consumer<Runnable> uiThread;
+
+    private final ReadOnlyObjectWrapper<Drawing> drawing = new ReadOnlyObjectWrapper<>(this, "drawing", Drawing.EMPTY);
+    private final Deque<Drawing> undo = new ArrayDeque<>();
+    private final Deque<Drawing> redo = new ArrayDeque<>();
+    private final ReadOnlyBooleanWrapper canUndo = new ReadOnlyBooleanWrapper(this, "canUndo");
+    private final ReadOnlyBooleanWrapper canRedo = new ReadOnlyBooleanWrapper(this, "canRedo");
+    private final DoubleProperty penWidth = new SimpleDoubleProperty(this, "penWidth", 22);
+    private final BooleanProperty eraser = new SimpleBooleanProperty(this, "eraser");
+    private final BooleanProperty live = new SimpleBooleanProperty(this, "live", true);
+    private final DoubleProperty threshold = new SimpleDoubleProperty(this, "threshold", 0.6);
+
+    private final ReadOnlyObjectWrapper<Result> result = new ReadOnlyObjectWrapper<>(this, "result",
+            new Result(Drawing.EMPTY, Optional.empty(), Optional.empty()));
+    private final ReadOnlyStringWrapper headline = new ReadOnlyStringWrapper(this, "headline", DRAW_A_DIGIT);
+    private final ReadOnlyStringWrapper detail = new ReadOnlyStringWrapper(this, "detail", "");
+    private final ReadOnlyBooleanWrapper busy = new ReadOnlyBooleanWrapper(this, "busy");
+    private final ReadOnlyObjectWrapper<Problem> problem = new ReadOnlyObjectWrapper<>(this, "problem");
+    private final ReadOnlyStringWrapper waitingFor = new ReadOnlyStringWrapper(this, "waitingFor", "Loading the model…");
+
+    private Stroke current;
+    private Drawing beforeStroke;
+    private long lastLiveRequest;
+    private int inFlight;
+    private boolean pending;
+    private long requested;
+    private long shown;
+    private volatile Predictor predictor;
+
+    public PadViewModel(Executor worker, Consumer<Runnable> uiThread) {
+        this.worker = worker;
+        this.uiThread = uiThread;
+        threshold.addListener((o, a, b) -> updateHeadline());
+    }
+
+    // ----- drawing -----
+
+    public void beginStroke(double x, double y) {
+        beforeStroke = drawing.get();
+        current = new Stroke(new double[] {x, y}, penWidth.get(), eraser.get());
+        drawing.set(beforeStroke.with(current));
+    }
+
+    public void extendStroke(double x, double y) {
+        if (current == null) {
+            return;
+        }
+        current = current.plus(x, y);
+        drawing.set(beforeStroke.with(current));
+        if (live.get()) {
+            long now = System.nanoTime();
+            if (now - lastLiveRequest >= LIVE_INTERVAL_NANOS) {
+                lastLiveRequest = now;
+                requestPrediction(false);
+            }
+        }
+    }
+
+    public void endStroke() {
+        if (current == null) {
+            return;
+        }
+        record(beforeStroke);
+        current = null;
+        beforeStroke = null;
+        if (live.get()) {
+            requestPrediction();
+        }
+    }
+
+    public void undo() {
+        if (current != null || undo.isEmpty()) {
+            return;
+        }
+        redo.push(drawing.get());
+        drawing.set(undo.pop());
+        changed();
+    }
+
+    public void redo() {
+        if (current != null || redo.isEmpty()) {
+            return;
+        }
+        undo.push(drawing.get());
+        drawing.set(redo.pop());
+        changed();
+    }
+
+    public void clear() {
+        if (current != null || drawing.get().isBlank()) {
+            return;
+        }
+        Drawing before = drawing.get();
+        drawing.set(Drawing.EMPTY);
+        record(before);
+        changed();
+    }
+
+    /** Shows an image on the pad (replacing the drawing, undoably) and predicts it. */
+    public void load(BufferedImage image) {
+        Drawing before = drawing.get();
+        drawing.set(Drawing.of(image));
+        record(before);
+        requestPrediction();
+    }
+
+    private void record(Drawing before) {
+        undo.push(before);
+        redo.clear();
+        canUndo.set(true);
+        canRedo.set(false);
+    }
+
+    private void changed() {
+        canUndo.set(!undo.isEmpty());
+        canRedo.set(!redo.isEmpty());
+        requestPrediction();
+    }
+
+    // ----- prediction -----
+
+    /** Uses {@code predictor} from now on (null while there is none), and predicts the drawing with it. */
+    public void setPredictor(Predictor predictor, String waitingMessage) {
+        this.predictor = predictor;
+        waitingFor.set(waitingMessage);
+        requestPrediction();
+    }
+
+    /** Predicts the current drawing now (Enter); with live prediction this happens by itself. */
+    public void predictNow() {
+        requestPrediction();
+    }
+
+    private void requestPrediction() {
+        requestPrediction(true);
+    }
+
+    /** @param urgent false for live prediction during a stroke, which waits for any prediction running */
+    private void requestPrediction(boolean urgent) {
+        if (inFlight >= (urgent ? MAX_IN_FLIGHT : 1)) {
+            pending = true;
+            return;
+        }
+        pending = false; // this request has the latest drawing
+        Drawing snapshot = drawing.get();
+        Predictor p = predictor;
+        long seq = ++requested;
+        if (snapshot.isBlank()) {
+            shown = seq;
+            publish(new Result(snapshot, Optional.empty(), Optional.empty()), null);
+            return;
+        }
+        inFlight++;
+        busy.set(true);
+        try {
+            worker.execute(() -> run(snapshot, p, seq));
+        } catch (RejectedExecutionException e) {
+            inFlight--; // shutting down
+            busy.set(inFlight > 0);
+        }
+    }
+
+    private void run(Drawing snapshot, Predictor p, long seq) {
+        Optional<float[]> tensor = Optional.empty();
+        Optional<Prediction> prediction = Optional.empty();
+        Problem failure = null;
+        try {
+            Normalization n = MnistNormalizer.normalize(snapshot.render());
+            tensor = n.pixels();
+            if (tensor.isPresent() && p != null) {
+                prediction = Optional.of(p.predict(tensor.get()));
+            }
+        } catch (PredictionException e) {
+            LOG.info("Prediction failed: {}", e.getMessage());
+            failure = new Problem("Prediction failed", e.getMessage());
+        } catch (RuntimeException e) {
+            LOG.warn("Prediction failed", e);
+            failure = new Problem("Prediction failed", "DigitPad could not predict the drawing (" + e + "). Try again;"
+                    + " if it keeps failing, check the server in the Server tab.");
+        }
+        Result r = new Result(snapshot, tensor, prediction);
+        Result done = r;
+        Problem reported = failure;
+        uiThread.accept(() -> {
+            inFlight--;
+            busy.set(inFlight > 0);
+            if (seq > shown) {
+                shown = seq;
+                publish(done, reported);
+            }
+            if (pending && inFlight < MAX_IN_FLIGHT) {
+                pending = false;
+                requestPrediction();
+            }
+        });
+    }
+
+    private void publish(Result r, Problem failure) {
+        result.set(r);
+        updateHeadline();
+        if (failure != null) {
+            problem.set(failure);
+        }
+    }
+
+    private void updateHeadline() {
+        Result r = result.get();
+        if (r.drawing().isBlank() || r.tensor().isEmpty()) {
+            headline.set(DRAW_A_DIGIT);
+            detail.set(r.drawing().isBlank() ? "" : "There is no ink to recognise.");
+        } else if (r.prediction().isEmpty()) {
+            headline.set("–");
+            detail.set(predictor == null ? waitingFor.get() : "No answer from the server; see the message.");
+        } else {
+            Prediction p = r.prediction().get();
+            String percent = String.format("%.0f%%", 100 * p.confidence());
+            if (p.confidence() < threshold.get()) {
+                headline.set(NOT_SURE);
+                detail.set("Maybe " + p.digit() + " (" + percent + ")");
+            } else {
+                headline.set(Integer.toString(p.digit()));
+                detail.set(percent + " sure");
+            }
+        }
+    }
+
+    // ----- properties -----
+
+    public ReadOnlyObjectProperty<Drawing> drawingProperty() { return drawing.getReadOnlyProperty(); }
+    public ReadOnlyBooleanProperty canUndoProperty() { return canUndo.getReadOnlyProperty(); }
+    public ReadOnlyBooleanProperty canRedoProperty() { return canRedo.getReadOnlyProperty(); }
+    public DoubleProperty penWidthProperty() { return penWidth; }
+    public BooleanProperty eraserProperty() { return eraser; }
+    public BooleanProperty liveProperty() { return live; }
+    public DoubleProperty thresholdProperty() { return threshold; }
+    public ReadOnlyObjectProperty<Result> resultProperty() { return result.getReadOnlyProperty(); }
+    public ReadOnlyStringProperty headlineProperty() { return headline.getReadOnlyProperty(); }
+    public ReadOnlyStringProperty detailProperty() { return detail.getReadOnlyProperty(); }
+    public ReadOnlyBooleanProperty busyProperty() { return busy.getReadOnlyProperty(); }
+    public ReadOnlyObjectProperty<Problem> problemProperty() { return problem.getReadOnlyProperty(); }
+}

@@ -1,0 +1,14 @@
+package dev.digitpad.ui;
+
+import dev.digitpad.client.PredictionClient;
+
+/** An open connection to a server, with a client for its model. Closing it closes what it opened. */
+public interface ServerSession extends AutoCloseable {
+    /** How the server is named to people. */
+    String name();
+
+    PredictionClient client();
+
+    @Override
+    void close();
+}

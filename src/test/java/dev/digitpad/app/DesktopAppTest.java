@@ -1,0 +1,276 @@
+package dev.digitpad.app;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.digitpad.ui.MainView;
+import dev.digitpad.ui.PadViewModel;
+import dev.digitpad.ui.ServerViewModel;
+import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.BooleanSupplier;
+import javafx.geometry.Bounds;
+import javafx.geometry.Point2D;
+import javafx.scene.control.Label;
+import javafx.scene.input.MouseButton;
+import javafx.stage.Stage;
+import dev.digitpad.inference.ModelManager;
+import dev.digitpad.inference.ServableLoader;
+import dev.digitpad.server.ModelServer;
+import dev.digitpad.server.ServingCore;
+import dev.digitpad.testing.DigitSketches;
+import dev.digitpad.ui.Settings;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.time.Duration;
+import java.util.List;
+import javafx.embed.swing.SwingFXUtils;
+import javafx.scene.Node;
+import javafx.scene.canvas.Canvas;
+import javafx.scene.image.WritableImage;
+import javafx.scene.input.Clipboard;
+import javafx.scene.input.ClipboardContent;
+import javafx.scene.input.KeyCode;
+import javax.imageio.ImageIO;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+import org.testfx.api.FxRobot;
+import org.testfx.framework.junit5.ApplicationExtension;
+import org.testfx.framework.junit5.Start;
+import org.testfx.framework.junit5.Stop;
+import org.testfx.util.WaitForAsyncUtils;
+
+/** The whole window, headless (Monocle), with the shipped model on the embedded server; a robot draws with the mouse. */
+@ExtendWith(ApplicationExtension.class)
+class DesktopAppTest {
+    @TempDir
+    Path dir;
+    private Desktop desktop;
+    private Stage stage;
+
+    @Start
+    void start(Stage stage) {
+        this.stage = stage;
+        desktop = Desktop.open(stage, new Desktop.Config(dir.resolve("settings.json"), AppPaths.shippedModel()));
+    }
+
+    @Stop
+    void stop() {
+        desktop.close();
+    }
+
+    private PadViewModel pad() {
+        return desktop.viewModel().pad();
+    }
+
+    static void waitFor(BooleanSupplier condition) throws TimeoutException {
+        WaitForAsyncUtils.waitFor(30, TimeUnit.SECONDS, condition::getAsBoolean);
+        WaitForAsyncUtils.waitForFxEvents();
+    }
+
+    private void connected() throws TimeoutException {
+        waitFor(() -> desktop.viewModel().server().stateProperty().get() == ServerViewModel.State.CONNECTED);
+    }
+
+    /** Draws a stroke through points given in fractions of the pad. */
+    static void stroke(FxRobot robot, double... xy) {
+        Bounds b = robot.lookup("#pad-canvas").query().localToScreen(robot.lookup("#pad-canvas").query().getBoundsInLocal());
+        robot.moveTo(new Point2D(b.getMinX() + xy[0] * b.getWidth(), b.getMinY() + xy[1] * b.getHeight()));
+        robot.press(MouseButton.PRIMARY);
+        for (int i = 2; i < xy.length; i += 2) {
+            robot.moveTo(new Point2D(b.getMinX() + xy[i] * b.getWidth(), b.getMinY() + xy[i + 1] * b.getHeight()));
+        }
+        robot.release(MouseButton.PRIMARY);
+    }
+
+    static String headline(FxRobot robot) {
+        return robot.lookup("#headline").queryAs(Label.class).getText();
+    }
+
+    @Test
+    void theWindowIsTitledAndStartsEmpty(FxRobot robot) throws TimeoutException {
+        assertThat(stage.getTitle()).contains("DigitPad");
+        connected();
+        assertThat(headline(robot)).isEqualTo(PadViewModel.DRAW_A_DIGIT);
+        assertThat(robot.lookup("#status-model").queryAs(Label.class).getText()).contains("mnist");
+    }
+
+    @Test
+    void aSevenDrawnWithTheMouseIsReadAsSeven(FxRobot robot) throws TimeoutException {
+        connected();
+        stroke(robot, 0.25, 0.2, 0.75, 0.2, 0.45, 0.85);
+        waitFor(() -> headline(robot).equals("7"));
+        assertThat(robot.lookup("#detail").queryAs(Label.class).getText()).endsWith("sure");
+    }
+
+    @Test
+    void undoRedoAndClear(FxRobot robot) throws TimeoutException {
+        connected();
+        stroke(robot, 0.25, 0.2, 0.75, 0.2, 0.45, 0.85);
+        waitFor(() -> headline(robot).equals("7"));
+        robot.clickOn("#undo");
+        waitFor(() -> headline(robot).equals(PadViewModel.DRAW_A_DIGIT));
+        assertThat(pad().drawingProperty().get().isBlank()).isTrue();
+        robot.clickOn("#redo");
+        waitFor(() -> headline(robot).equals("7"));
+        robot.clickOn("#clear");
+        waitFor(() -> headline(robot).equals(PadViewModel.DRAW_A_DIGIT));
+        assertThat(pad().canUndoProperty().get()).isTrue();
+    }
+
+    @Test
+    void keyboardShortcutsUndoRedoAndClear(FxRobot robot) throws TimeoutException {
+        connected();
+        stroke(robot, 0.25, 0.2, 0.75, 0.2, 0.45, 0.85);
+        waitFor(() -> headline(robot).equals("7"));
+        robot.push(KeyCode.CONTROL, KeyCode.Z);
+        waitFor(() -> pad().drawingProperty().get().isBlank());
+        robot.push(KeyCode.CONTROL, KeyCode.Y);
+        waitFor(() -> !pad().drawingProperty().get().isBlank());
+        robot.push(KeyCode.CONTROL, KeyCode.Z);
+        robot.push(KeyCode.CONTROL, KeyCode.SHIFT, KeyCode.Z);
+        waitFor(() -> !pad().drawingProperty().get().isBlank());
+        robot.push(KeyCode.BACK_SPACE);
+        waitFor(() -> pad().drawingProperty().get().isBlank());
+        assertThat(headline(robot)).isEqualTo(PadViewModel.DRAW_A_DIGIT);
+    }
+
+    @Test
+    void resizingTheWindowKeepsTheDrawing(FxRobot robot) throws Exception {
+        connected();
+        stroke(robot, 0.25, 0.2, 0.75, 0.2, 0.45, 0.85);
+        waitFor(() -> headline(robot).equals("7"));
+        var before = pad().drawingProperty().get();
+        robot.interact(() -> {
+            stage.setWidth(800);
+            stage.setHeight(560);
+        });
+        WaitForAsyncUtils.waitForFxEvents();
+        assertThat(pad().drawingProperty().get()).isSameAs(before);
+        Canvas canvas = robot.lookup("#pad-canvas").queryAs(Canvas.class);
+        WritableImage shot = WaitForAsyncUtils.asyncFx(() -> canvas.snapshot(null, null)).get(10, TimeUnit.SECONDS);
+        int side = (int) shot.getWidth();
+        assertThat(side).isLessThan(480);
+        assertThat(shot.getPixelReader().getArgb(side / 2, (int) (0.2 * side)) & 0xffffff).as("the 7's bar, redrawn").isZero();
+        assertThat(shot.getPixelReader().getArgb(side / 2, (int) (0.95 * side)) & 0xffffff).isEqualTo(0xffffff);
+    }
+
+    @Test
+    void anImageFileIsShownOnThePadAndPredicted(FxRobot robot) throws Exception {
+        connected();
+        Path file = dir.resolve("three.png");
+        ImageIO.write(DigitSketches.draw(3, 50, 30, 210, 22, true), "png", file.toFile());
+        robot.interact(() -> desktop.viewModel().open(file));
+        waitFor(() -> headline(robot).equals("3"));
+        assertThat(pad().drawingProperty().get().background()).isPresent();
+    }
+
+    @Test
+    void anImageIsPastedWithCtrlV(FxRobot robot) throws Exception {
+        connected();
+        var image = SwingFXUtils.toFXImage(DigitSketches.draw(0, 60, 30, 210, 22, false), null);
+        robot.interact(() -> {
+            ClipboardContent content = new ClipboardContent();
+            content.putImage(image);
+            Clipboard.getSystemClipboard().setContent(content);
+        });
+        robot.push(KeyCode.CONTROL, KeyCode.V);
+        waitFor(() -> headline(robot).equals("0"));
+    }
+
+    @Test
+    void aRemoteServerStartedOnAFreePort(FxRobot robot) throws Exception {
+        connected();
+        try (ModelManager models = new ModelManager(List.of(new ModelManager.ModelConfig("digits", AppPaths.shippedModel())),
+                ServableLoader.savedModels(), Duration.ZERO)) {
+            models.pollNow();
+            try (ModelServer server = ModelServer.start(new ServingCore(models), new ModelServer.Options(
+                    ModelServer.Options.LOOPBACK, 0, 0, ModelServer.Options.DEFAULT_MAX_REQUEST_BYTES, Duration.ofSeconds(10)))) {
+                String address = "127.0.0.1:" + server.grpcPort();
+                robot.clickOn("Server");
+                robot.clickOn("#remote");
+                robot.doubleClickOn("#address").eraseText(20).write(address);
+                robot.doubleClickOn("#model").eraseText(10).write("digits");
+                robot.clickOn("#test-connection");
+                waitFor(() -> robot.lookup("#test-result").queryAs(Label.class).getText().contains("AVAILABLE"));
+                assertThat(robot.lookup("#test-result").queryAs(Label.class).getText())
+                        .contains("Model \"digits\" on " + address).contains("flatten_input [-1,28,28,1]");
+                robot.clickOn("#connect");
+                waitFor(() -> robot.lookup("#status").queryAs(org.controlsfx.control.StatusBar.class).getText()
+                        .equals("Connected to " + address));
+                assertThat(robot.lookup("#status-model").queryAs(Label.class).getText()).startsWith("Model digits v");
+                robot.clickOn("Prediction");
+                stroke(robot, 0.25, 0.2, 0.75, 0.2, 0.45, 0.85);
+                waitFor(() -> headline(robot).equals("7"));
+                assertThat(pad().resultProperty().get().prediction().orElseThrow().model()).isEqualTo("digits");
+            }
+        }
+    }
+
+    @Test
+    void aWrongAddressShowsANotificationAndTheAppRecovers(FxRobot robot) throws Exception {
+        connected();
+        int closedPort;
+        try (ServerSocket socket = new ServerSocket(0)) {
+            closedPort = socket.getLocalPort();
+        }
+        robot.clickOn("Server");
+        robot.clickOn("#remote");
+        robot.doubleClickOn("#address").eraseText(20).write("localhost:99999");
+        assertThat(robot.lookup("#address-error").queryAs(Label.class).getText()).contains("99999");
+        robot.doubleClickOn("#address").eraseText(20).write("127.0.0.1:" + closedPort);
+        assertThat(robot.lookup("#address-error").queryAs(Label.class).getText()).isEmpty();
+        robot.clickOn("#connect");
+        waitFor(() -> robot.lookup(".notification-bar").tryQuery().isPresent());
+        Node notification = robot.lookup(".notification-bar").query();
+        assertThat(robot.from(notification).lookup((Label l) -> l.getText() != null && l.getText().contains("127.0.0.1:" + closedPort))
+                .tryQuery()).isPresent();
+        assertThat(robot.lookup("#status").queryAs(org.controlsfx.control.StatusBar.class).getText())
+                .contains("Could not connect").contains("still using embedded server");
+        robot.clickOn("Prediction");
+        stroke(robot, 0.25, 0.2, 0.75, 0.2, 0.45, 0.85);
+        waitFor(() -> headline(robot).equals("7"));
+    }
+
+    @Test
+    void settingsAreKeptAcrossRestarts(FxRobot robot) throws Exception {
+        connected();
+        robot.interact(() -> {
+            pad().penWidthProperty().set(30);
+            pad().liveProperty().set(false);
+            desktop.viewModel().themeProperty().set(Settings.Theme.DARK);
+        });
+        robot.interact(desktop::close);
+        Settings saved = new JsonSettingsStore(dir.resolve("settings.json")).load();
+        assertThat(saved.penWidth()).isEqualTo(30);
+        assertThat(saved.live()).isFalse();
+        assertThat(saved.theme()).isEqualTo(Settings.Theme.DARK);
+        assertThat(saved.server().embedded()).isTrue();
+        robot.interact(() -> {
+            desktop = Desktop.open(stage, new Desktop.Config(dir.resolve("settings.json"), AppPaths.shippedModel()));
+        });
+        assertThat(pad().penWidthProperty().get()).isEqualTo(30);
+        assertThat(robot.lookup("#live").queryAs(javafx.scene.control.CheckBox.class).isSelected()).isFalse();
+        assertThat(stage.getScene().getRoot().getStyleClass()).contains("dark");
+        robot.interact(() -> desktop.viewModel().themeProperty().set(Settings.Theme.LIGHT));
+        assertThat(stage.getScene().getRoot().getStyleClass()).doesNotContain("dark");
+        robot.interact(() -> {
+            pad().penWidthProperty().set(22);
+            pad().liveProperty().set(true);
+        });
+    }
+
+    @Test
+    void typingInTheServerFormDoesNotTouchTheDrawing(FxRobot robot) throws Exception {
+        connected();
+        stroke(robot, 0.25, 0.2, 0.75, 0.2, 0.45, 0.85);
+        waitFor(() -> headline(robot).equals("7"));
+        robot.clickOn("Server");
+        robot.clickOn("#remote");
+        robot.clickOn("#address").write("e").push(KeyCode.BACK_SPACE).push(KeyCode.DELETE).push(KeyCode.ENTER);
+        WaitForAsyncUtils.waitForFxEvents();
+        assertThat(pad().drawingProperty().get().strokes()).hasSize(1);
+        assertThat(pad().eraserProperty().get()).isFalse();
+    }
+}

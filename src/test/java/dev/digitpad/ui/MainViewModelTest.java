@@ -1,0 +1,65 @@
+package dev.digitpad.ui;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.digitpad.testing.DigitSketches;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import javax.imageio.ImageIO;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Files in and out, and settings, without the FX thread. */
+class MainViewModelTest {
+    @TempDir
+    Path dir;
+
+    private final PadViewModel pad = new PadViewModel(Runnable::run, Runnable::run);
+    private final ServerViewModel server = new ServerViewModel(s -> {
+        throw new IOException("unused");
+    }, Runnable::run, Runnable::run);
+    private final MainViewModel vm = new MainViewModel(pad, server, Runnable::run, Runnable::run);
+
+    @Test
+    void openingAFileShowsItOnThePad() throws IOException {
+        Path file = dir.resolve("two.png");
+        ImageIO.write(DigitSketches.draw(2, 50, 30, 210, 22, true), "png", file.toFile());
+        vm.open(file);
+        assertThat(pad.drawingProperty().get().background()).isPresent();
+        assertThat(pad.resultProperty().get().tensor()).isPresent();
+    }
+
+    @Test
+    void aFileThatIsNotAnImageIsReportedByName() throws IOException {
+        Path file = dir.resolve("notes.png");
+        Files.writeString(file, "not a picture");
+        vm.open(file);
+        assertThat(vm.problemProperty().get().title()).isEqualTo("Cannot open notes.png");
+        assertThat(vm.problemProperty().get().message()).contains("notes.png");
+        assertThat(pad.drawingProperty().get().isBlank()).isTrue();
+    }
+
+    @Test
+    void savingWritesTheDrawingAsPng() throws IOException {
+        pad.beginStroke(60, 50);
+        pad.extendStroke(220, 50);
+        pad.endStroke();
+        Path file = dir.resolve("out.png");
+        vm.save(file);
+        var image = ImageIO.read(file.toFile());
+        assertThat(image.getWidth()).isEqualTo(Drawing.SIDE);
+        assertThat(image.getRGB(140, 50) & 0xffffff).isZero();
+        assertThat(image.getRGB(140, 200) & 0xffffff).isEqualTo(0xffffff);
+    }
+
+    @Test
+    void settingsRoundTrip() {
+        Settings s = new Settings(new ServerSettings(false, "serving:8500", "digits", "sig", true, "", "", ""), 30, false,
+                Settings.Theme.DARK, 0.4, true);
+        vm.apply(s);
+        assertThat(server.form()).isEqualTo(s.server());
+        assertThat(vm.settings()).as("the server in use is kept, not the form").isEqualTo(
+                new Settings(ServerSettings.EMBEDDED, 30, false, Settings.Theme.DARK, 0.4, true));
+    }
+}

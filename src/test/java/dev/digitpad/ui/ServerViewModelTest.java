@@ -1,0 +1,130 @@
+package dev.digitpad.ui;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.digitpad.client.MetadataCache;
+import dev.digitpad.client.PredictionClient;
+import dev.digitpad.inference.ModelManager;
+import dev.digitpad.inference.ServableLoader;
+import dev.digitpad.server.ServingCore;
+import dev.digitpad.testing.InProcessServing;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** The server panel's view model with a direct executor and the shipped model on an in-process server. */
+class ServerViewModelTest {
+    static ModelManager models;
+    static InProcessServing serving;
+
+    @BeforeAll
+    static void serve() throws IOException {
+        models = new ModelManager(List.of(new ModelManager.ModelConfig("mnist", Path.of("assets/models/mnist"))),
+                ServableLoader.savedModels(), Duration.ZERO);
+        models.pollNow();
+        serving = InProcessServing.start(new ServingCore(models));
+    }
+
+    @AfterAll
+    static void stop() throws InterruptedException {
+        serving.close();
+        models.close();
+    }
+
+    private final List<ServerSettings> opened = new ArrayList<>();
+    private final List<String> closed = new ArrayList<>();
+
+    private ServerSession open(ServerSettings s) throws IOException {
+        opened.add(s);
+        if (s.address().startsWith("nowhere")) {
+            throw new IOException("No server is listening at " + s.address() + ". Start it, or check the address.");
+        }
+        String name = s.describe();
+        PredictionClient client = new PredictionClient(serving.channel(), name, PredictionClient.Options.model(s.model()),
+                new MetadataCache());
+        return new ServerSession() {
+            @Override public String name() { return name; }
+            @Override public PredictionClient client() { return client; }
+            @Override public void close() { closed.add(name); }
+        };
+    }
+
+    private final ServerViewModel vm = new ServerViewModel(this::open, Runnable::run, Runnable::run);
+
+    @Test
+    void connectingShowsTheModelAndVersion() {
+        vm.connect();
+        assertThat(vm.stateProperty().get()).isEqualTo(ServerViewModel.State.CONNECTED);
+        assertThat(vm.stateTextProperty().get()).isEqualTo("Connected to embedded server");
+        assertThat(vm.modelTextProperty().get()).matches("Model mnist v\\d+");
+        assertThat(vm.sessionProperty().get()).isNotNull();
+        assertThat(vm.busyProperty().get()).isFalse();
+    }
+
+    @Test
+    void theAddressIsValidatedAsItIsTyped() {
+        vm.addressProperty().set("localhost:8500");
+        assertThat(vm.addressErrorProperty().get()).isNull();
+        vm.addressProperty().set("localhost:99999");
+        assertThat(vm.addressErrorProperty().get()).contains("99999");
+        vm.addressProperty().set("");
+        assertThat(vm.addressErrorProperty().get()).contains("empty");
+        vm.embeddedProperty().set(false);
+        vm.connect();
+        assertThat(opened).as("an invalid address is not tried").isEmpty();
+        assertThat(vm.problemProperty().get().message()).contains("empty");
+    }
+
+    @Test
+    void aFailedConnectionKeepsTheOneInUseAndSaysWhy() {
+        vm.connect();
+        ServerSession first = vm.sessionProperty().get();
+        vm.embeddedProperty().set(false);
+        vm.addressProperty().set("nowhere:1");
+        vm.connect();
+        assertThat(vm.sessionProperty().get()).isSameAs(first);
+        assertThat(vm.stateProperty().get()).isEqualTo(ServerViewModel.State.CONNECTED);
+        assertThat(vm.stateTextProperty().get()).contains("Could not connect to nowhere:1").contains("still using embedded server");
+        assertThat(vm.problemProperty().get().message()).isEqualTo("No server is listening at nowhere:1. Start it, or check the address.");
+        assertThat(vm.appliedProperty().get().embedded()).isTrue();
+    }
+
+    @Test
+    void switchingServersClosesTheOldSession() {
+        vm.connect();
+        vm.embeddedProperty().set(false);
+        vm.addressProperty().set("127.0.0.1:8500");
+        vm.connect();
+        assertThat(vm.stateTextProperty().get()).isEqualTo("Connected to 127.0.0.1:8500");
+        assertThat(closed).containsExactly("embedded server");
+        assertThat(vm.appliedProperty().get().address()).isEqualTo("127.0.0.1:8500");
+        vm.close();
+        assertThat(closed).containsExactly("embedded server", "127.0.0.1:8500");
+    }
+
+    @Test
+    void testConnectionShowsStatusVersionAndSignatureWithoutSwitching() {
+        vm.testConnection();
+        assertThat(vm.testResultProperty().get())
+                .contains("Model \"mnist\"").containsPattern("version \\d+ AVAILABLE")
+                .contains("serving_default").contains("[-1,28,28,1]");
+        assertThat(vm.sessionProperty().get()).isNull();
+        assertThat(closed).hasSize(1);
+    }
+
+    @Test
+    void aWrongModelNameIsReportedWithTheClientsMessage() {
+        vm.embeddedProperty().set(false);
+        vm.addressProperty().set("127.0.0.1:8500");
+        vm.modelProperty().set("letters");
+        vm.connect();
+        assertThat(vm.stateProperty().get()).isEqualTo(ServerViewModel.State.FAILED);
+        assertThat(vm.problemProperty().get().message()).contains("letters");
+        assertThat(closed).as("the half-open session is closed").hasSize(1);
+    }
+}
