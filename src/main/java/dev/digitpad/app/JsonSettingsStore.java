@@ -1,8 +1,10 @@
 package dev.digitpad.app;
 
 import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.digitpad.ui.Settings;
 import dev.digitpad.ui.SettingsStore;
 import java.io.IOException;
@@ -38,12 +40,30 @@ final class JsonSettingsStore implements SettingsStore {
             return Settings.DEFAULTS;
         }
         try {
-            Settings s = JSON.readValue(file.toFile(), Settings.class);
-            return s == null ? Settings.DEFAULTS : s;
+            JsonNode stored = JSON.readTree(file.toFile());
+            if (stored == null || !stored.isObject()) {
+                throw new IOException("the file does not hold a JSON object");
+            }
+            // A file from an older version, or edited by hand, may lack fields: those keep their defaults.
+            ObjectNode merged = JSON.valueToTree(Settings.DEFAULTS);
+            overlay(merged, (ObjectNode) stored);
+            return JSON.treeToValue(merged, Settings.class);
         } catch (IOException | RuntimeException e) {
             LOG.warn("Ignoring the settings in {}, which cannot be read ({}); using the defaults", file, e.getMessage());
             return Settings.DEFAULTS;
         }
+    }
+
+    /** Copies every field of {@code from} onto {@code onto}, descending into objects present in both. */
+    private static void overlay(ObjectNode onto, ObjectNode from) {
+        from.properties().forEach(e -> {
+            JsonNode existing = onto.get(e.getKey());
+            if (existing instanceof ObjectNode nested && e.getValue() instanceof ObjectNode value) {
+                overlay(nested, value);
+            } else {
+                onto.set(e.getKey(), e.getValue());
+            }
+        });
     }
 
     @Override

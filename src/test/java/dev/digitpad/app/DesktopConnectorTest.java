@@ -69,5 +69,12 @@ class DesktopConnectorTest {
         assertThat(partial.penWidth()).isEqualTo(60);
         assertThat(partial.theme()).isEqualTo(Settings.Theme.LIGHT);
         assertThat(partial.server()).isEqualTo(ServerSettings.EMBEDDED);
+        assertThat(partial.live()).as("a missing field keeps its default").isEqualTo(Settings.DEFAULTS.live());
+        assertThat(partial.threshold()).isEqualTo(Settings.DEFAULTS.threshold());
+        Files.writeString(file, "{\"server\": {\"address\": \"serving.example:8500\"}}");
+        assertThat(store.load().server().model()).as("a missing field of the server keeps its default")
+                .isEqualTo(ServerSettings.EMBEDDED.model());
+        Files.writeString(file, "[1, 2]");
+        assertThat(store.load()).isEqualTo(Settings.DEFAULTS);
     }
 }
