@@ -14,7 +14,6 @@ import dev.digitpad.inference.RunLimits;
 import dev.digitpad.inference.SavedModelServable;
 import dev.digitpad.inference.Servable;
 import dev.digitpad.inference.ServableLoader;
-import dev.digitpad.inference.SessionThreads;
 import dev.digitpad.protocol.serving.ModelSpec;
 import dev.digitpad.protocol.serving.PredictRequest;
 import dev.digitpad.protocol.serving.PredictionServiceGrpc;
@@ -46,6 +45,7 @@ import org.tensorflow.proto.TensorInfo;
 import org.tensorflow.proto.TensorProto;
 import org.tensorflow.proto.TensorShapeProto;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -62,14 +62,8 @@ final class BenchmarkCommand implements Callable<Integer> {
     @Option(names = "--model_base_path", description = "Model to measure (default: the model shipped with DigitPad).")
     Path modelBasePath;
 
-    @Option(names = "--tensorflow_intra_op_parallelism", defaultValue = "0",
-            description = "TensorFlow threads that split one op; 0 lets TensorFlow choose (default: ${DEFAULT-VALUE}).")
-    int intraOpThreads;
-
-    @Option(names = "--tensorflow_inter_op_parallelism", defaultValue = "0",
-            description = "TensorFlow threads that run independent ops side by side; 0 lets TensorFlow choose"
-                    + " (default: ${DEFAULT-VALUE}).")
-    int interOpThreads;
+    @Mixin
+    TensorFlowThreadOptions tensorflowThreads = new TensorFlowThreadOptions();
 
     @Option(names = "--concurrency", split = ",", defaultValue = "1,32",
             description = "Calls in flight, one measurement each (default: ${DEFAULT-VALUE}).")
@@ -98,7 +92,7 @@ final class BenchmarkCommand implements Callable<Integer> {
         Path base = modelBasePath != null ? modelBasePath.toAbsolutePath() : AppPaths.shippedModel();
         String model = "benchmark";
         try (ModelManager models = new ModelManager(List.of(new ModelManager.ModelConfig(model, base)),
-                ServableLoader.savedModels(new SessionThreads(intraOpThreads, interOpThreads)), Duration.ZERO)) {
+                ServableLoader.savedModels(tensorflowThreads.sessionThreads()), Duration.ZERO)) {
             models.pollNow();
             Map<String, TensorProto> inputs;
             List<Figures> results = new ArrayList<>();

@@ -2,7 +2,6 @@ package dev.digitpad.app;
 
 import dev.digitpad.inference.ModelManager;
 import dev.digitpad.inference.ServableLoader;
-import dev.digitpad.inference.SessionThreads;
 import dev.digitpad.server.ModelServer;
 import dev.digitpad.server.ServingCore;
 import java.io.IOException;
@@ -14,6 +13,7 @@ import java.util.concurrent.CountDownLatch;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import sun.misc.Signal;
 
@@ -51,14 +51,8 @@ final class ServeCommand implements Callable<Integer> {
             description = "How often to look for new versions; 0 looks once at start (default: ${DEFAULT-VALUE}).")
     int pollSeconds;
 
-    @Option(names = "--tensorflow_intra_op_parallelism", defaultValue = "0",
-            description = "TensorFlow threads that split one op; 0 lets TensorFlow choose (default: ${DEFAULT-VALUE}).")
-    int intraOpThreads;
-
-    @Option(names = "--tensorflow_inter_op_parallelism", defaultValue = "0",
-            description = "TensorFlow threads that run independent ops side by side; 0 lets TensorFlow choose"
-                    + " (default: ${DEFAULT-VALUE}).")
-    int interOpThreads;
+    @Mixin
+    TensorFlowThreadOptions tensorflowThreads = new TensorFlowThreadOptions();
 
     @Option(names = "--bind_address", defaultValue = ModelServer.Options.LOOPBACK,
             description = "Interface to listen on. The default, ${DEFAULT-VALUE}, is reachable from this machine only;"
@@ -89,7 +83,7 @@ final class ServeCommand implements Callable<Integer> {
             });
         }
         ModelManager models = new ModelManager(List.of(new ModelManager.ModelConfig(modelName, base)),
-                ServableLoader.savedModels(new SessionThreads(intraOpThreads, interOpThreads)), Duration.ofSeconds(pollSeconds));
+                ServableLoader.savedModels(tensorflowThreads.sessionThreads()), Duration.ofSeconds(pollSeconds));
         ModelServer server;
         try {
             server = ModelServer.start(new ServingCore(models), new ModelServer.Options(bindAddress, port, restApiPort,
