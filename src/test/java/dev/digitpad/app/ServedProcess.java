@@ -48,6 +48,7 @@ final class ServedProcess implements AutoCloseable {
         Path log = Files.createTempFile(workDir, "serve", ".log");
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
         builder.environment().put("JAVA_HOME", System.getProperty("java.home"));
+        builder.environment().put("XDG_CACHE_HOME", workDir.resolve("cache").toString()); // the launcher's class archive
         builder.environment().remove("MODEL_NAME");
         builder.environment().remove("MODEL_BASE_PATH");
         builder.environment().putAll(env);
