@@ -372,14 +372,25 @@ public final class MainView extends BorderPane {
     }
 
     private void paste() {
-        Clipboard clipboard = Clipboard.getSystemClipboard();
-        if (clipboard.hasImage() && clipboard.getImage() != null) {
-            vm.show(SwingFXUtils.fromFXImage(clipboard.getImage(), null));
-        } else if (clipboard.hasFiles() && !clipboard.getFiles().isEmpty()) {
-            vm.open(clipboard.getFiles().get(0).toPath());
-        } else {
+        if (!takeImage(Clipboard.getSystemClipboard())) {
             vm.report(new Problem("Nothing to paste", "The clipboard holds no image. Copy an image or an image file, then paste again."));
         }
+    }
+
+    /**
+     * Shows the image a paste or a drop carries (a drop's {@link javafx.scene.input.Dragboard} is a clipboard too):
+     * the image itself if there is one, else the first file. Returns whether there was anything to show.
+     */
+    private boolean takeImage(Clipboard board) {
+        if (board.hasImage() && board.getImage() != null) {
+            vm.show(SwingFXUtils.fromFXImage(board.getImage(), null));
+            return true;
+        }
+        if (board.hasFiles() && !board.getFiles().isEmpty()) {
+            vm.open(board.getFiles().get(0).toPath());
+            return true;
+        }
+        return false;
     }
 
     private void dragOver(DragEvent e) {
@@ -390,16 +401,7 @@ public final class MainView extends BorderPane {
     }
 
     private void dropped(DragEvent e) {
-        var board = e.getDragboard();
-        boolean done = false;
-        if (board.hasFiles() && !board.getFiles().isEmpty()) {
-            vm.open(board.getFiles().get(0).toPath());
-            done = true;
-        } else if (board.hasImage() && board.getImage() != null) {
-            vm.show(SwingFXUtils.fromFXImage(board.getImage(), null));
-            done = true;
-        }
-        e.setDropCompleted(done);
+        e.setDropCompleted(takeImage(e.getDragboard()));
         e.consume();
     }
 
