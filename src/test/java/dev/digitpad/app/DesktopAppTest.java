@@ -15,7 +15,6 @@ import javafx.scene.control.Label;
 import javafx.scene.input.MouseButton;
 import javafx.stage.Stage;
 import dev.digitpad.inference.ModelManager;
-import dev.digitpad.inference.ServableLoader;
 import dev.digitpad.server.ModelServer;
 import dev.digitpad.server.ServingCore;
 import dev.digitpad.testing.DigitSketches;
@@ -23,7 +22,6 @@ import dev.digitpad.ui.Settings;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.time.Duration;
-import java.util.List;
 import javafx.embed.swing.SwingFXUtils;
 import javafx.scene.Node;
 import javafx.scene.canvas.Canvas;
@@ -32,6 +30,7 @@ import javafx.scene.input.Clipboard;
 import javafx.scene.input.ClipboardContent;
 import javafx.scene.input.KeyCode;
 import javax.imageio.ImageIO;
+import dev.digitpad.testing.TestModels;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
@@ -182,9 +181,7 @@ class DesktopAppTest {
     @Test
     void aRemoteServerStartedOnAFreePort(FxRobot robot) throws Exception {
         connected();
-        try (ModelManager models = new ModelManager(List.of(new ModelManager.ModelConfig("digits", AppPaths.shippedModel())),
-                ServableLoader.savedModels(), Duration.ZERO)) {
-            models.pollNow();
+        try (ModelManager models = TestModels.loaded(new ModelManager.ModelConfig("digits", AppPaths.shippedModel()))) {
             try (ModelServer server = ModelServer.start(new ServingCore(models), new ModelServer.Options(
                     ModelServer.Options.LOOPBACK, 0, 0, ModelServer.Options.DEFAULT_MAX_REQUEST_BYTES, Duration.ofSeconds(10)))) {
                 String address = "127.0.0.1:" + server.grpcPort();

@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.digitpad.inference.ModelManager;
-import dev.digitpad.inference.ServableLoader;
 import dev.digitpad.server.ModelServer;
 import dev.digitpad.server.ServingCore;
 import dev.digitpad.testing.DigitSketches;
@@ -108,9 +107,7 @@ class PredictCommandTest {
     void aRemoteServerByAddress() throws Exception {
         Path base = dir.resolve("remote-model");
         TestModels.writeVersion(base, 2, TestModels.Kind.MNIST);
-        try (ModelManager models = new ModelManager(List.of(new ModelManager.ModelConfig("digits", base)),
-                ServableLoader.savedModels(), Duration.ZERO)) {
-            models.pollNow();
+        try (ModelManager models = TestModels.loaded(new ModelManager.ModelConfig("digits", base))) {
             try (ModelServer server = ModelServer.start(new ServingCore(models), new ModelServer.Options(
                     ModelServer.Options.LOOPBACK, 0, 0, ModelServer.Options.DEFAULT_MAX_REQUEST_BYTES, Duration.ofSeconds(10)))) {
                 Run run = run("predict", "--json", "--server", "127.0.0.1:" + server.grpcPort(), "--model", "digits",

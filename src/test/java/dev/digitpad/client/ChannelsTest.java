@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import dev.digitpad.inference.ModelManager;
-import dev.digitpad.inference.ServableLoader;
 import dev.digitpad.server.GrpcServices;
 import dev.digitpad.server.ServingCore;
 import dev.digitpad.testing.TestCertificates;
@@ -25,7 +24,6 @@ import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.net.URI;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
@@ -50,9 +48,7 @@ class ChannelsTest {
     @BeforeEach
     void loadModel() throws Exception {
         TestModels.writeVersion(dir.resolve("mnist"), 1, TestModels.Kind.MNIST);
-        models = new ModelManager(List.of(new ModelManager.ModelConfig("mnist", dir.resolve("mnist"))),
-                ServableLoader.savedModels(), Duration.ZERO);
-        models.pollNow();
+        models = TestModels.loaded(new ModelManager.ModelConfig("mnist", dir.resolve("mnist")));
         core = new ServingCore(models);
     }
 

@@ -6,7 +6,6 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 import static org.assertj.core.api.Assertions.within;
 
 import dev.digitpad.inference.ModelManager;
-import dev.digitpad.inference.ServableLoader;
 import dev.digitpad.protocol.serving.PredictRequest;
 import dev.digitpad.protocol.serving.PredictResponse;
 import dev.digitpad.protocol.serving.PredictionServiceGrpc;
@@ -53,10 +52,8 @@ class PredictionClientTest {
             throws Exception {
         Path base = dir.resolve(model);
         TestModels.writeVersion(base, version, kind);
-        ModelManager manager = new ModelManager(List.of(new ModelManager.ModelConfig(model, base)),
-                ServableLoader.savedModels(), Duration.ZERO);
+        ModelManager manager = TestModels.loaded(new ModelManager.ModelConfig(model, base));
         open.add(manager);
-        manager.pollNow();
         InProcessServing serving = InProcessServing.start(new ServingCore(manager), interceptors);
         open.add(serving);
         return serving;

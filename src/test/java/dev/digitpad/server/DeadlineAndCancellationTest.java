@@ -15,7 +15,6 @@ import dev.digitpad.inference.ModelManager;
 import dev.digitpad.inference.ModelManager.ModelConfig;
 import dev.digitpad.inference.RunLimits;
 import dev.digitpad.inference.SavedModelServable;
-import dev.digitpad.inference.ServableLoader;
 import dev.digitpad.inference.ServingException;
 import com.google.common.util.concurrent.ListenableFuture;
 import dev.digitpad.protocol.serving.GetModelStatusRequest;
@@ -35,7 +34,6 @@ import io.grpc.ServerInterceptor;
 import io.grpc.Status;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
@@ -68,10 +66,9 @@ class DeadlineAndCancellationTest {
     static void loadModels() throws Exception {
         TestModels.writeVersion(models.resolve("slow"), 1, Kind.SLOW);
         TestModels.writeVersion(models.resolve("mnist"), 1, Kind.MNIST);
-        manager = new ModelManager(List.of(
+        manager = TestModels.loaded(
                 new ModelConfig("slow", models.resolve("slow")),
-                new ModelConfig("mnist", models.resolve("mnist"))), ServableLoader.savedModels(), Duration.ZERO);
-        manager.pollNow();
+                new ModelConfig("mnist", models.resolve("mnist")));
         core = new ServingCore(manager);
     }
 

@@ -16,7 +16,6 @@ import com.google.protobuf.Int64Value;
 import com.google.protobuf.UnsafeByteOperations;
 import dev.digitpad.inference.ModelManager;
 import dev.digitpad.inference.ModelManager.ModelConfig;
-import dev.digitpad.inference.ServableLoader;
 import dev.digitpad.protocol.serving.ClassificationRequest;
 import dev.digitpad.protocol.serving.ModelSpec;
 import dev.digitpad.protocol.serving.MultiInferenceRequest;
@@ -31,7 +30,6 @@ import io.grpc.Status;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -72,12 +70,11 @@ class PredictionServiceTest {
         TestModels.writeVersion(models.resolve("logits"), 7, Kind.LOGITS);
         TestModels.writeVersion(models.resolve("pair"), 1, Kind.TWO_INPUTS);
         TestModels.writeVersion(models.resolve("types"), 1, Kind.TYPES);
-        manager = new ModelManager(List.of(
+        manager = TestModels.loaded(
                 new ModelConfig("mnist", models.resolve("mnist")),
                 new ModelConfig("logits", models.resolve("logits")),
                 new ModelConfig("pair", models.resolve("pair")),
-                new ModelConfig("types", models.resolve("types"))), ServableLoader.savedModels(), Duration.ZERO);
-        manager.pollNow();
+                new ModelConfig("types", models.resolve("types")));
         core = new ServingCore(manager);
     }
 

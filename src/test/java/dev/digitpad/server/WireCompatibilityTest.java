@@ -11,7 +11,6 @@ import com.google.protobuf.UnknownFieldSet;
 import com.google.protobuf.UnknownFieldSet.Field;
 import dev.digitpad.inference.ModelManager;
 import dev.digitpad.inference.ModelManager.ModelConfig;
-import dev.digitpad.inference.ServableLoader;
 import dev.digitpad.protocol.serving.GetModelMetadataRequest;
 import dev.digitpad.protocol.serving.PredictResponse;
 import dev.digitpad.protocol.serving.PredictionServiceGrpc;
@@ -39,7 +38,6 @@ import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -70,8 +68,7 @@ class WireCompatibilityTest {
     @BeforeAll
     static void loadModels() throws Exception {
         TestModels.writeVersion(models, VERSION, Kind.MNIST);
-        manager = new ModelManager(List.of(new ModelConfig("mnist", models)), ServableLoader.savedModels(), Duration.ZERO);
-        manager.pollNow();
+        manager = TestModels.loaded(new ModelConfig("mnist", models));
         core = new ServingCore(manager);
     }
 

@@ -1,10 +1,14 @@
 package dev.digitpad.testing;
 
+import dev.digitpad.inference.ModelManager;
+import dev.digitpad.inference.ServableLoader;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.util.List;
 import java.util.UUID;
 import org.tensorflow.Graph;
 import org.tensorflow.Operand;
@@ -56,6 +60,16 @@ public final class TestModels {
          * {@code <input>_out}.
          */
         TYPES
+    }
+
+    /**
+     * A manager that has already loaded the latest version of each model (it looks once and does not poll):
+     * the usual start of a test that serves models.
+     */
+    public static ModelManager loaded(ModelManager.ModelConfig... models) {
+        ModelManager manager = new ModelManager(List.of(models), ServableLoader.savedModels(), Duration.ZERO);
+        manager.pollNow();
+        return manager;
     }
 
     /**

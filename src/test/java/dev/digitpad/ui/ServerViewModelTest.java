@@ -5,14 +5,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.digitpad.client.MetadataCache;
 import dev.digitpad.client.PredictionClient;
 import dev.digitpad.inference.ModelManager;
-import dev.digitpad.inference.ServableLoader;
 import dev.digitpad.server.ServingCore;
 import dev.digitpad.testing.InProcessServing;
 import java.io.IOException;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import dev.digitpad.testing.TestModels;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -24,9 +23,7 @@ class ServerViewModelTest {
 
     @BeforeAll
     static void serve() throws IOException {
-        models = new ModelManager(List.of(new ModelManager.ModelConfig("mnist", Path.of("assets/models/mnist"))),
-                ServableLoader.savedModels(), Duration.ZERO);
-        models.pollNow();
+        models = TestModels.loaded(new ModelManager.ModelConfig("mnist", Path.of("assets/models/mnist")));
         serving = InProcessServing.start(new ServingCore(models));
     }
 
