@@ -1,5 +1,7 @@
 package dev.digitpad.app;
 
+import dev.digitpad.imaging.GrayScale;
+
 /** Draws a 28x28 image in a terminal with shade characters, two per pixel so it keeps its proportions. */
 final class TerminalPreview {
     private static final char[] SHADES = {' ', '░', '▒', '▓', '█'};
@@ -9,20 +11,13 @@ final class TerminalPreview {
     /** Autoscaled between the image's minimum and maximum, like matplotlib's imshow. */
     static String render(float[] pixels) {
         int side = (int) Math.round(Math.sqrt(pixels.length));
-        float min = Float.POSITIVE_INFINITY;
-        float max = Float.NEGATIVE_INFINITY;
-        for (float v : pixels) {
-            min = Math.min(min, v);
-            max = Math.max(max, v);
-        }
-        float range = max - min;
+        GrayScale scale = GrayScale.of(pixels);
         StringBuilder out = new StringBuilder((2 * side + 3) * (side + 2));
         out.append('+').append("-".repeat(2 * side)).append("+\n");
         for (int y = 0; y < side; y++) {
             out.append('|');
             for (int x = 0; x < side; x++) {
-                float level = range > 0 ? (pixels[y * side + x] - min) / range : 0f;
-                char c = SHADES[Math.min(SHADES.length - 1, Math.round(level * (SHADES.length - 1)))];
+                char c = SHADES[(int) Math.round(scale.level(pixels[y * side + x]) * (SHADES.length - 1))];
                 out.append(c).append(c);
             }
             out.append("|\n");

@@ -1,5 +1,6 @@
 package dev.digitpad.ui;
 
+import dev.digitpad.imaging.GrayScale;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -90,15 +91,8 @@ public final class ImshowView extends Region {
             return;
         }
         float[] v = data.get();
-        float min = 0;
-        float max = 0;
+        GrayScale scale = v == null ? new GrayScale(0, 1) : GrayScale.of(v);
         if (v != null) {
-            min = Float.POSITIVE_INFINITY;
-            max = Float.NEGATIVE_INFINITY;
-            for (float f : v) {
-                min = Math.min(min, f);
-                max = Math.max(max, f);
-            }
             g.setImageSmoothing(false);
             for (int r = 0; r < SIDE; r++) {
                 double top = edge(y0, side, r);
@@ -106,7 +100,7 @@ public final class ImshowView extends Region {
                 for (int c = 0; c < SIDE; c++) {
                     double left = edge(x0, side, c);
                     double right = edge(x0, side, c + 1);
-                    g.setFill(grey(v[r * SIDE + c], min, max));
+                    g.setFill(Color.gray(scale.level(v[r * SIDE + c])));
                     g.fillRect(left, top, right - left, bottom - top);
                 }
             }
@@ -129,7 +123,7 @@ public final class ImshowView extends Region {
             g.fillText(Integer.toString(t), x0 - TICK - 3, y);
         }
         if (colorbar.get()) {
-            drawColorbar(g, x0 + side + 14, y0, side, v == null ? 0 : min, v == null ? 1 : max);
+            drawColorbar(g, x0 + side + 14, y0, side, scale.min(), scale.max());
         }
     }
 
@@ -152,15 +146,6 @@ public final class ImshowView extends Region {
             g.strokeLine(x + width + 0.5, ty, x + width + 0.5 + TICK, ty);
             g.fillText(String.format("%.2f", min + f * (max - min)), x + width + TICK + 2, ty);
         }
-    }
-
-    /** The grey of {@code v} in the colour scale min..max, as matplotlib's gray colormap; all black when min == max. */
-    public static Color grey(float v, float min, float max) {
-        if (!(max > min)) {
-            return Color.BLACK;
-        }
-        double f = Math.clamp((v - min) / (double) (max - min), 0, 1);
-        return Color.gray(f);
     }
 
     /** Writes what the control shows to a PNG file. */
