@@ -1,5 +1,6 @@
 package dev.digitpad.ui;
 
+import dev.digitpad.imaging.CropBox;
 import dev.digitpad.imaging.InkExtractor;
 import dev.digitpad.imaging.InkImage;
 import java.awt.BasicStroke;
@@ -50,6 +51,19 @@ public record Drawing(Optional<BufferedImage> background, List<Stroke> strokes) 
             }
         }
         return new Drawing(Optional.of(paper), List.of());
+    }
+
+    /**
+     * Whether ink within {@code inkBox} (pad units) is too small to be a digit: less than twice the widest pen
+     * that drew it, or a tenth of the pad, along its longer side. A dot, a tap or a speck is; a digit drawn at any
+     * sensible size is not. Loaded images are taken as they are.
+     */
+    boolean tooSmallToRead(CropBox inkBox) {
+        if (background.isPresent()) {
+            return false;
+        }
+        double pen = strokes.stream().filter(s -> !s.eraser()).mapToDouble(Stroke::width).max().orElse(0);
+        return inkBox.longerSide() < Math.max(2 * pen, SIDE / 10.0);
     }
 
     /** The drawing as the model's preprocessing gets it: black ink on white, {@value #SIDE} px square. */

@@ -44,9 +44,18 @@ public final class PadViewModel {
 
     public static final String DRAW_A_DIGIT = "Draw a digit";
     public static final String NOT_SURE = "Not sure";
+    public static final String TOO_SMALL = "Too small";
 
-    /** What was last sent to the model and what it answered. */
-    public record Result(Drawing drawing, Optional<float[]> tensor, Optional<Prediction> prediction) {}
+    /**
+     * What was last sent to the model and what it answered.
+     *
+     * @param tooSmall the drawing has ink, but too little to be a digit (a dot, a speck), so nothing was sent
+     */
+    public record Result(Drawing drawing, Optional<float[]> tensor, Optional<Prediction> prediction, boolean tooSmall) {
+        static Result of(Drawing drawing) {
+            return new Result(drawing, Optional.empty(), Optional.empty(), false);
+        }
+    }
 
     private final Executor worker;
     private final Consumer<Runnable> uiThread;
@@ -62,7 +71,7 @@ public final class PadViewModel {
     private final DoubleProperty threshold = new SimpleDoubleProperty(this, "threshold", 0.6);
 
     private final ReadOnlyObjectWrapper<Result> result = new ReadOnlyObjectWrapper<>(this, "result",
-            new Result(Drawing.EMPTY, Optional.empty(), Optional.empty()));
+            Result.of(Drawing.EMPTY));
     private final ReadOnlyStringWrapper headline = new ReadOnlyStringWrapper(this, "headline", DRAW_A_DIGIT);
     private final ReadOnlyStringWrapper detail = new ReadOnlyStringWrapper(this, "detail", "");
     private final ReadOnlyBooleanWrapper busy = new ReadOnlyBooleanWrapper(this, "busy");
@@ -198,7 +207,7 @@ public final class PadViewModel {
         long seq = ++requested;
         if (snapshot.isBlank()) {
             shown = seq;
-            publish(new Result(snapshot, Optional.empty(), Optional.empty()), null);
+            publish(Result.of(snapshot), null);
             return;
         }
         inFlight++;
@@ -214,10 +223,13 @@ public final class PadViewModel {
     private void run(Drawing snapshot, Predictor p, long seq) {
         Optional<float[]> tensor = Optional.empty();
         Optional<Prediction> prediction = Optional.empty();
+        boolean tooSmall = false;
         Problem failure = null;
         try {
             Normalization n = MnistNormalizer.normalize(snapshot.render());
-            tensor = n.pixels();
+            // The normaliser blows any ink up to 20 px, so a dot would come back as a confident digit.
+            tooSmall = n.cropBox().filter(snapshot::tooSmallToRead).isPresent();
+            tensor = tooSmall ? Optional.empty() : n.pixels();
             if (tensor.isPresent() && p != null) {
                 prediction = Optional.of(p.predict(tensor.get()));
             }
@@ -229,8 +241,7 @@ public final class PadViewModel {
             failure = new Problem("Prediction failed", "DigitPad could not predict the drawing (" + e + "). Try again;"
                     + " if it keeps failing, check the server in the Server tab.");
         }
-        Result r = new Result(snapshot, tensor, prediction);
-        Result done = r;
+        Result done = new Result(snapshot, tensor, prediction, tooSmall);
         Problem reported = failure;
         uiThread.accept(() -> {
             inFlight--;
@@ -256,7 +267,10 @@ public final class PadViewModel {
 
     private void updateHeadline() {
         Result r = result.get();
-        if (r.drawing().isBlank() || r.tensor().isEmpty()) {
+        if (r.tooSmall()) {
+            headline.set(TOO_SMALL);
+            detail.set("Draw the digit larger: a dot or a speck is not a digit.");
+        } else if (r.drawing().isBlank() || r.tensor().isEmpty()) {
             headline.set(DRAW_A_DIGIT);
             detail.set(r.drawing().isBlank() ? "" : "There is no ink to recognise.");
         } else if (r.prediction().isEmpty()) {
