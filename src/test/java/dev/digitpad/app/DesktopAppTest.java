@@ -28,6 +28,17 @@ import javafx.scene.canvas.Canvas;
 import javafx.scene.image.WritableImage;
 import javafx.scene.input.Clipboard;
 import javafx.scene.input.ClipboardContent;
+import javafx.scene.input.DragEvent;
+import javafx.scene.input.Dragboard;
+import javafx.scene.input.TransferMode;
+import javafx.event.Event;
+import com.sun.javafx.scene.input.DragboardHelper;
+import com.sun.javafx.tk.TKClipboard;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Set;
+import javafx.scene.input.DataFormat;
+import javafx.util.Pair;
 import javafx.scene.input.KeyCode;
 import javax.imageio.ImageIO;
 import dev.digitpad.testing.TestModels;
@@ -176,6 +187,77 @@ class DesktopAppTest {
         });
         robot.push(KeyCode.CONTROL, KeyCode.V);
         waitFor(() -> headline(robot).equals("0"));
+    }
+
+    @Test
+    void anImageFileDroppedOnThePadIsShownAndPredicted(FxRobot robot) throws Exception {
+        connected();
+        Path file = dir.resolve("four.png");
+        ImageIO.write(DigitSketches.draw(4, 40, 30, 210, 22, true), "png", file.toFile());
+        // Headless Monocle cannot run a real drag gesture (TestFX's robot stalls in its nested event loop), so the
+        // test sends the pad the two events a drag from another program produces, with a dragboard carrying the file.
+        ClipboardContent aFile = new ClipboardContent();
+        aFile.putFiles(java.util.List.of(file.toFile()));
+        assertThat(dropOnPad(robot, aFile)).as("the pad accepts a dragged file, and completes its drop").isTrue();
+        waitFor(() -> headline(robot).equals("4"));
+        assertThat(pad().drawingProperty().get().background()).isPresent();
+
+        ClipboardContent anImage = new ClipboardContent(); // as a web browser drags a picture
+        anImage.putImage(SwingFXUtils.toFXImage(DigitSketches.draw(0, 60, 30, 210, 22, false), null));
+        assertThat(dropOnPad(robot, anImage)).as("the pad accepts a dragged image, and completes its drop").isTrue();
+        waitFor(() -> headline(robot).equals("0"));
+        robot.interact(pad()::undo); // a drop is undoable like any change
+        waitFor(() -> headline(robot).equals("4"));
+    }
+
+    /** Drags {@code content} over the pad and drops it; whether the pad accepted the copy and completed the drop. */
+    private static boolean dropOnPad(FxRobot robot, ClipboardContent content) {
+        Node canvas = robot.lookup("#pad-canvas").query();
+        boolean[] done = new boolean[1];
+        robot.interact(() -> {
+            Dragboard board = DragboardHelper.createDragboard(new OfferedDrag(Set.of(TransferMode.COPY, TransferMode.MOVE)));
+            board.setContent(content);
+            DragEvent over = drag(canvas, DragEvent.DRAG_OVER, board);
+            Event.fireEvent(canvas, over);
+            DragEvent drop = drag(canvas, DragEvent.DRAG_DROPPED, board);
+            Event.fireEvent(canvas, drop);
+            done[0] = over.getAcceptedTransferMode() == TransferMode.COPY && drop.isDropCompleted();
+        });
+        return done[0];
+    }
+
+    /** What a drag from another program offers: its content and the transfer modes its source allows. */
+    private static final class OfferedDrag implements TKClipboard {
+        private final Map<DataFormat, Object> content = new HashMap<>();
+        private final Set<TransferMode> modes;
+
+        OfferedDrag(Set<TransferMode> modes) {
+            this.modes = modes;
+        }
+
+        @Override public Set<DataFormat> getContentTypes() { return content.keySet(); }
+        @SafeVarargs
+        @Override public final boolean putContent(Pair<DataFormat, Object>... items) {
+            for (Pair<DataFormat, Object> item : items) {
+                content.put(item.getKey(), item.getValue());
+            }
+            return true;
+        }
+        @Override public Object getContent(DataFormat format) { return content.get(format); }
+        @Override public boolean hasContent(DataFormat format) { return content.containsKey(format); }
+        @Override public Set<TransferMode> getTransferModes() { return modes; }
+        @Override public void setDragView(javafx.scene.image.Image image) {}
+        @Override public void setDragViewOffsetX(double x) {}
+        @Override public void setDragViewOffsetY(double y) {}
+        @Override public javafx.scene.image.Image getDragView() { return null; }
+        @Override public double getDragViewOffsetX() { return 0; }
+        @Override public double getDragViewOffsetY() { return 0; }
+    }
+
+    private static DragEvent drag(Node target, javafx.event.EventType<DragEvent> type, Dragboard board) {
+        Bounds b = target.localToScreen(target.getBoundsInLocal());
+        return new DragEvent(null, target, type, board, b.getWidth() / 2, b.getHeight() / 2, b.getCenterX(),
+                b.getCenterY(), TransferMode.COPY, null, null, null);
     }
 
     @Test
