@@ -25,6 +25,7 @@ final class Measurements {
 
     private final Instant launched = ProcessHandle.current().info().startInstant().orElse(Instant.now());
     private final List<Long> strokeToScreen = new ArrayList<>();
+    private final List<Long> strokeToAnswer = new ArrayList<>();
     private long strokeEnd;
     private boolean awaiting;
     private boolean shown;
@@ -52,6 +53,7 @@ final class Measurements {
             }
             if (awaiting && r.drawing() == pad.drawingProperty().get() && r.prediction().isPresent()) {
                 shown = true;
+                strokeToAnswer.add(System.nanoTime() - strokeEnd);
                 Platform.requestNextPulse();
             }
         });
@@ -76,10 +78,14 @@ final class Measurements {
             LOG.info("measure: no strokes measured");
             return;
         }
-        List<Long> sorted = strokeToScreen.stream().sorted().toList();
-        LOG.info(String.format("measure: stroke end -> distribution laid out for the next frame, %d strokes: p50 %.1f ms,"
-                + " p95 %.1f ms, max %.1f ms", sorted.size(), percentile(sorted, 0.50), percentile(sorted, 0.95),
-                sorted.getLast() / 1e6));
+        LOG.info("measure: {} strokes; stroke end -> answer on the FX thread: {}; -> distribution laid out for the next"
+                + " frame: {}", strokeToScreen.size(), summary(strokeToAnswer), summary(strokeToScreen));
+    }
+
+    private static String summary(List<Long> nanos) {
+        List<Long> sorted = nanos.stream().sorted().toList();
+        return String.format("p50 %.1f ms, p95 %.1f ms, max %.1f ms", percentile(sorted, 0.50), percentile(sorted, 0.95),
+                sorted.getLast() / 1e6);
     }
 
     private static double percentile(List<Long> sorted, double p) {

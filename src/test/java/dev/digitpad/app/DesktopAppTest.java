@@ -167,6 +167,28 @@ class DesktopAppTest {
     }
 
     @Test
+    void atTheSmallestSupportedSizeEveryPartIsWhollyVisible(FxRobot robot) throws Exception {
+        connected();
+        robot.interact(() -> {
+            stage.setWidth(1024);
+            stage.setHeight(700);
+        });
+        WaitForAsyncUtils.waitForFxEvents();
+        Bounds window = new javafx.geometry.BoundingBox(0, 0, stage.getScene().getWidth(), stage.getScene().getHeight());
+        for (String id : new String[] {"#pad-canvas", "#pen-width", "#eraser", "#live", "#imshow", "#distribution",
+                "#headline", "#detail", "#threshold", "#status", "#status-roundtrip"}) {
+            Node node = robot.lookup(id).query();
+            Bounds b = node.localToScene(node.getBoundsInLocal());
+            assertThat(node.isVisible()).as("%s is visible", id).isTrue();
+            assertThat(window.contains(b)).as("%s (%s) lies inside the 1024x700 window (%s)", id, b, window).isTrue();
+        }
+        Node pad = robot.lookup("#pad-canvas").query();
+        assertThat(pad.getBoundsInLocal().getWidth()).as("the pad is big enough to draw on").isGreaterThanOrEqualTo(360);
+        double[] axes = robot.lookup("#imshow").queryAs(dev.digitpad.ui.ImshowView.class).axes();
+        assertThat(axes[2]).as("the model's-eye view has at least 6 screen pixels per cell").isGreaterThanOrEqualTo(6 * 28);
+    }
+
+    @Test
     void anImageFileIsShownOnThePadAndPredicted(FxRobot robot) throws Exception {
         connected();
         Path file = dir.resolve("three.png");
