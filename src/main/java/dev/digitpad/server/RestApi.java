@@ -19,8 +19,10 @@ import dev.digitpad.protocol.serving.SignatureDefMap;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.eclipse.jetty.http.HttpHeader;
@@ -47,13 +49,15 @@ final class RestApi extends Handler.Abstract {
     private final InFlightCalls inFlight;
     private final long maxBodyBytes;
     private final Duration requestTimeout;
+    private final Optional<String> metricsPath;
     private final ObjectMapper json = new ObjectMapper();
 
-    RestApi(ServingCore core, InFlightCalls inFlight, long maxBodyBytes, Duration requestTimeout) {
+    RestApi(ServingCore core, InFlightCalls inFlight, long maxBodyBytes, Duration requestTimeout, Optional<String> metricsPath) {
         this.core = core;
         this.inFlight = inFlight;
         this.maxBodyBytes = maxBodyBytes;
         this.requestTimeout = requestTimeout;
+        this.metricsPath = metricsPath;
     }
 
     /**
@@ -69,6 +73,17 @@ final class RestApi extends Handler.Abstract {
 
     @Override
     public boolean handle(Request request, Response response, Callback callback) {
+        if (metricsPath.isPresent() && metricsPath.get().equals(request.getHttpURI().getPath())) {
+            if (!"GET".equals(request.getMethod())) {
+                writeJson(response, 405, RestJson.error("Use GET for " + metricsPath.get() + " (got " + request.getMethod()
+                        + ")").toString(), callback);
+                return true;
+            }
+            response.setStatus(200);
+            response.getHeaders().put(HttpHeader.CONTENT_TYPE, ServingMetrics.CONTENT_TYPE);
+            response.write(true, ByteBuffer.wrap(core.metrics().scrape().getBytes(StandardCharsets.UTF_8)), callback);
+            return true;
+        }
         int status;
         String body;
         inFlight.enter();
@@ -92,7 +107,7 @@ final class RestApi extends Handler.Abstract {
     private static void writeJson(Response response, int status, String body, Callback callback) {
         response.setStatus(status);
         response.getHeaders().put(HttpHeader.CONTENT_TYPE, "application/json");
-        response.write(true, ByteBuffer.wrap(body.getBytes(java.nio.charset.StandardCharsets.UTF_8)), callback);
+        response.write(true, ByteBuffer.wrap(body.getBytes(StandardCharsets.UTF_8)), callback);
     }
 
     private String route(Request request) throws IOException {
@@ -168,7 +183,7 @@ final class RestApi extends Handler.Abstract {
                     ? "The request has both 'instances' and 'inputs'; send one of them"
                     : "Missing 'instances' or 'inputs' key in the request");
         }
-        PredictResponse response = core.predict(spec.build(),
+        PredictResponse response = core.predict(ServingMetrics.Entrypoint.REST, spec.build(),
                 sig -> rows ? RestJson.fromInstances(sig, request.get("instances")) : RestJson.fromColumns(sig, request.get("inputs")),
                 List.of(), RunLimits.within(requestTimeout));
         ObjectNode out = json.createObjectNode();
