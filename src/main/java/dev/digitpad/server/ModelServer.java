@@ -10,6 +10,9 @@ import java.util.OptionalInt;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import org.eclipse.jetty.http.UriCompliance;
+import org.eclipse.jetty.server.HttpConfiguration;
+import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.server.handler.GracefulHandler;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
@@ -170,7 +173,15 @@ public final class ModelServer implements AutoCloseable {
         QueuedThreadPool threads = new QueuedThreadPool(64, 4);
         threads.setName("rest");
         org.eclipse.jetty.server.Server server = new org.eclipse.jetty.server.Server(threads);
-        ServerConnector connector = new ServerConnector(server);
+        HttpConfiguration http = new HttpConfiguration();
+        // The REST API routes on the path as sent and decodes each part itself (RestApi), so encoded separators
+        // and dot segments are harmless there: a model name such as "..%2Fother" is just a name that is not
+        // served, and is answered 404 like TensorFlow Serving does, rather than Jetty's 400 "Ambiguous URI".
+        http.setUriCompliance(UriCompliance.DEFAULT.with("DIGITPAD_REST", UriCompliance.Violation.AMBIGUOUS_PATH_SEPARATOR,
+                UriCompliance.Violation.AMBIGUOUS_PATH_SEGMENT, UriCompliance.Violation.AMBIGUOUS_PATH_ENCODING,
+                UriCompliance.Violation.AMBIGUOUS_EMPTY_SEGMENT, UriCompliance.Violation.AMBIGUOUS_PATH_PARAMETER,
+                UriCompliance.Violation.SUSPICIOUS_PATH_CHARACTERS));
+        ServerConnector connector = new ServerConnector(server, new HttpConnectionFactory(http));
         connector.setHost(options.bindAddress());
         connector.setPort(Math.max(0, options.restPort()));
         server.addConnector(connector);
