@@ -34,24 +34,56 @@ public final class ServingCore {
     static final String SIGNATURE_DEF_FIELD = "signature_def";
 
     private final ModelManager models;
+    private final ServingMetrics metrics;
 
     public ServingCore(ModelManager models) {
+        this(models, new ServingMetrics());
+    }
+
+    /** A core that counts its predictions in {@code metrics}. */
+    public ServingCore(ModelManager models, ServingMetrics metrics) {
         this.models = models;
+        this.metrics = metrics;
     }
 
     public ModelManager models() {
         return models;
     }
 
+    public ServingMetrics metrics() {
+        return metrics;
+    }
+
+    /** A prediction asked for in gRPC's form. */
     public PredictResponse predict(PredictRequest request, RunLimits limits) {
-        return predict(request.getModelSpec(), signature -> request.getInputsMap(), request.getOutputFilterList(), limits);
+        return predict(ServingMetrics.Entrypoint.GRPC, request.getModelSpec(), signature -> request.getInputsMap(),
+                request.getOutputFilterList(), limits);
     }
 
     /**
      * Runs a prediction whose inputs are built once the signature is known (the REST front end needs the
-     * signature's dtypes to read JSON).
+     * signature's dtypes to read JSON). This is where every prediction, from either front end, is counted
+     * and timed.
      */
-    public PredictResponse predict(ModelSpec spec, Function<SignatureDef, Map<String, TensorProto>> inputs,
+    public PredictResponse predict(ServingMetrics.Entrypoint entrypoint, ModelSpec spec,
+            Function<SignatureDef, Map<String, TensorProto>> inputs, List<String> outputFilter, RunLimits limits) {
+        long started = System.nanoTime();
+        Code outcome = Code.UNKNOWN;
+        try {
+            PredictResponse response = run(spec, inputs, outputFilter, limits);
+            outcome = Code.OK;
+            return response;
+        } catch (RuntimeException | Error e) {
+            outcome = ErrorMapping.codeOf(e);
+            throw e;
+        } finally {
+            // Only the names of served models become label values: a client cannot add series at will.
+            String model = models.isConfigured(spec.getName()) ? spec.getName() : "";
+            metrics.recordPredict(model, entrypoint, outcome, System.nanoTime() - started);
+        }
+    }
+
+    private PredictResponse run(ModelSpec spec, Function<SignatureDef, Map<String, TensorProto>> inputs,
             List<String> outputFilter, RunLimits limits) {
         String name = modelName(spec);
         String signatureKey = spec.getSignatureName().isEmpty() ? Servable.DEFAULT_SIGNATURE : spec.getSignatureName();
