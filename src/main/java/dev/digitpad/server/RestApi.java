@@ -18,11 +18,9 @@ import dev.digitpad.protocol.serving.GetModelStatusRequest;
 import dev.digitpad.protocol.serving.ModelSpec;
 import dev.digitpad.protocol.serving.PredictResponse;
 import dev.digitpad.protocol.serving.SignatureDefMap;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
-import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
@@ -30,6 +28,7 @@ import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.util.URIUtil;
 import org.eclipse.jetty.http.HttpStatus;
 import org.eclipse.jetty.server.handler.ErrorHandler;
 import org.eclipse.jetty.server.Handler;
@@ -242,28 +241,12 @@ final class RestApi extends Handler.Abstract {
         }
     }
 
-    /** One percent-encoded part of the path, decoded as UTF-8. */
+    /** One percent-encoded part of the path, decoded. */
     private static String decode(String part) {
-        if (part.indexOf('%') < 0) {
-            return part;
-        }
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream(part.length());
-        for (int i = 0; i < part.length(); i++) {
-            char c = part.charAt(i);
-            if (c == '%' && i + 2 < part.length()
-                    && Character.digit(part.charAt(i + 1), 16) >= 0 && Character.digit(part.charAt(i + 2), 16) >= 0) {
-                bytes.write(Character.digit(part.charAt(i + 1), 16) * 16 + Character.digit(part.charAt(i + 2), 16));
-                i += 2;
-            } else if (c == '%' || c > 0x7f) {
-                throw new HttpError(400, "Malformed request: bad percent-encoding in \"" + part + "\"");
-            } else {
-                bytes.write(c);
-            }
-        }
         try {
-            return StandardCharsets.UTF_8.newDecoder().decode(ByteBuffer.wrap(bytes.toByteArray())).toString();
-        } catch (CharacterCodingException e) {
-            throw new HttpError(400, "Malformed request: \"" + part + "\" is not percent-encoded UTF-8");
+            return URIUtil.decodePath(part);
+        } catch (IllegalArgumentException e) {
+            throw new HttpError(400, "Malformed request: bad percent-encoding in \"" + part + "\" (" + e.getMessage() + ")");
         }
     }
 
