@@ -49,6 +49,7 @@ final class ServedProcess implements AutoCloseable {
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
         builder.environment().put("JAVA_HOME", System.getProperty("java.home"));
         builder.environment().put("XDG_CACHE_HOME", workDir.resolve("cache").toString()); // the launcher's class archive
+        builder.environment().put("XDG_DATA_HOME", workDir.resolve("data").toString()); // its log file
         builder.environment().remove("MODEL_NAME");
         builder.environment().remove("MODEL_BASE_PATH");
         builder.environment().putAll(env);
