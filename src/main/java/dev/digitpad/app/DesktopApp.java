@@ -25,8 +25,7 @@ public final class DesktopApp extends Application {
             // The toolkit is up: say so in a JavaFX dialog, then leave with a failure code.
             failedToStart = true;
             stage.hide();
-            StartupFailure.report("DigitPad's window failed while starting.", e, StartupFailure.Channel.JAVAFX_DIALOG,
-                    System.err);
+            StartupFailure.report("DigitPad's window failed while starting.", e, false, StartupFailure.Channel.JAVAFX_DIALOG);
             Platform.exit();
         }
     }

@@ -54,10 +54,10 @@ public final class Main implements Callable<Integer> {
             // No display, or a toolkit that cannot start: no JavaFX dialog is possible.
             StartupFailure.reportOutsideFx("DigitPad's window cannot open: " + StartupFailure.reason(e) + ".\n"
                     + "Run it on a desktop (with DISPLAY set), or use a subcommand such as `digitpad predict` or"
-                    + " `digitpad serve`; see `digitpad --help`.", e);
+                    + " `digitpad serve`; see `digitpad --help`.", e, e instanceof UnsupportedOperationException);
             return 1;
         } catch (RuntimeException | Error e) {
-            StartupFailure.reportOutsideFx("DigitPad's window failed while starting.", e);
+            StartupFailure.reportOutsideFx("DigitPad's window failed while starting.", e, false);
             return 1;
         }
     }

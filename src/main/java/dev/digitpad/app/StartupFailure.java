@@ -1,7 +1,6 @@
 package dev.digitpad.app;
 
 import java.awt.GraphicsEnvironment;
-import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Path;
@@ -34,20 +33,21 @@ final class StartupFailure {
         return headless ? Channel.STANDARD_ERROR : Channel.SWING_DIALOG;
     }
 
-    /** What happened, where the details are, and what to do next. */
-    static String message(String what, Throwable error, Optional<Path> logFile) {
+    /**
+     * What happened, where the details are, and what to do next. A dialog adds how to see more; on standard error
+     * the user is in a terminal already.
+     */
+    static String message(String what, Throwable error, Optional<Path> logFile, Channel channel) {
         StringBuilder text = new StringBuilder(what);
         String reason = reason(error);
-        if (!reason.isEmpty()) {
+        if (!what.contains(reason)) {
             text.append("\n\nReason: ").append(reason);
         }
-        text.append("\n\n");
-        if (logFile.isPresent()) {
-            text.append("The details are in the log file:\n").append(logFile.get()).append("\n\n");
+        logFile.ifPresent(f -> text.append("\n\nThe details are in the log file:\n").append(f));
+        if (channel != Channel.STANDARD_ERROR) {
+            text.append("\n\nTry starting DigitPad again. If it fails again, run `digitpad` in a terminal to see the"
+                    + " messages, and report the problem with ").append(logFile.isPresent() ? "the log file." : "those messages.");
         }
-        text.append("Try starting DigitPad again. If it fails again, run `digitpad` in a terminal to see the messages,"
-                + " and report the problem with ")
-                .append(logFile.isPresent() ? "the log file." : "those messages.");
         return text.toString();
     }
 
@@ -61,10 +61,17 @@ final class StartupFailure {
         return message == null || message.isBlank() ? root.getClass().getSimpleName() : message;
     }
 
-    /** Logs the failure and shows it through {@code channel}. Blocks until a dialog is closed. */
-    static void report(String what, Throwable error, Channel channel, PrintStream stderr) {
-        LOG.error("{}", what, error);
-        String text = message(what, error, LogFile.current());
+    /**
+     * Logs the failure (to the log file and standard error) and shows it through {@code channel}; blocks until a
+     * dialog is closed. {@code expected} failures (no display) are logged without a stack trace.
+     */
+    static void report(String what, Throwable error, boolean expected, Channel channel) {
+        String text = message(what, error, LogFile.current(), channel);
+        if (expected) {
+            LOG.error("{}", text);
+        } else {
+            LOG.error("{}", text, error);
+        }
         switch (channel) {
             case JAVAFX_DIALOG -> showFx(text, error);
             case SWING_DIALOG -> {
@@ -72,16 +79,18 @@ final class StartupFailure {
                     SwingUtilities.invokeAndWait(() ->
                             JOptionPane.showMessageDialog(null, text, TITLE, JOptionPane.ERROR_MESSAGE));
                 } catch (Exception | Error e) {
-                    stderr.println(TITLE + ": " + text);
+                    LOG.warn("Cannot show the error in a dialog either: {}", e.toString());
                 }
             }
-            case STANDARD_ERROR -> stderr.println(TITLE + ": " + text);
+            case STANDARD_ERROR -> {
+                // the log line above is on standard error already
+            }
         }
     }
 
     /** From the launcher thread, after the JavaFX toolkit failed or has shut down. */
-    static void reportOutsideFx(String what, Throwable error) {
-        report(what, error, channel(false, GraphicsEnvironment.isHeadless()), System.err);
+    static void reportOutsideFx(String what, Throwable error, boolean expected) {
+        report(what, error, expected, channel(false, GraphicsEnvironment.isHeadless()));
     }
 
     private static void showFx(String text, Throwable error) {
