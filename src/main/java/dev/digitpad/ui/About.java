@@ -17,12 +17,12 @@ public record About(String version, Path settingsFile, Optional<Path> logFile) {
         return "DigitPad " + version;
     }
 
-    /** The dialog's text, with {@code model} as the status bar shows it (empty when not connected). */
+    /** The dialog's text, with {@code model} as the status bar shows it ("Model mnist v1"; empty when not connected). */
     public String text(String model) {
         StringBuilder text = new StringBuilder("Draw a digit, see what the model sees, and ask a TensorFlow Serving"
                 + " compatible server what it is.\n\n");
         text.append("Version: ").append(version).append('\n');
-        text.append("Model: ").append(model == null || model.isBlank() ? "none yet (not connected)" : model).append('\n');
+        text.append(model == null || model.isBlank() ? "No model yet (not connected)" : model).append('\n');
         if (settingsFile != null) {
             text.append("Settings: ").append(settingsFile).append('\n');
         }

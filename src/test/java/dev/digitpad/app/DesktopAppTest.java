@@ -111,7 +111,7 @@ class DesktopAppTest {
         // The tests run from target/classes, which has no manifest: the version says so.
         assertThat(about.getHeaderText()).isEqualTo("DigitPad " + Main.version());
         assertThat(about.getContentText()).contains("Version: " + Main.version())
-                .contains("Model: " + robot.lookup("#status-model").queryAs(Label.class).getText())
+                .contains("\n" + robot.lookup("#status-model").queryAs(Label.class).getText() + "\n")
                 .contains("Settings: " + dir.resolve("settings.json"));
         robot.interact(() -> about.getScene().getWindow().hide());
     }

@@ -196,7 +196,8 @@ class PackagedAppIT {
         Path root = Files.createDirectories(work.resolve("deb"));
         assertThat(run(Map.of("PATH", "/usr/bin:/bin"), "dpkg-deb", "--extract", deb.toString(), root.toString()).exitCode()).isZero();
         String desktop = Files.readString(root.resolve("opt/digitpad/lib/digitpad-DigitPad.desktop"));
-        assertThat(desktop).contains("Exec=/opt/digitpad/bin/DigitPad").contains("Icon=digitpad").contains("Type=Application");
+        assertThat(desktop).contains("Exec=/opt/digitpad/bin/DigitPad").contains("Icon=digitpad").contains("Type=Application")
+                .contains("StartupWMClass=" + DesktopApp.class.getName()); // so that docks match the window to the entry
     }
 
     /**

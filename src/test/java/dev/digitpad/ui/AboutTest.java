@@ -14,8 +14,7 @@ class AboutTest {
                 Optional.of(Path.of("/home/ada/.local/share/DigitPad/logs/digitpad.log")));
 
         assertThat(about.title()).isEqualTo("DigitPad 0.1.0");
-        assertThat(about.text("mnist v1 (embedded)")).contains("Version: 0.1.0\n")
-                .contains("Model: mnist v1 (embedded)\n")
+        assertThat(about.text("Model mnist v1")).contains("Version: 0.1.0\nModel mnist v1\n")
                 .contains("Settings: /home/ada/.config/digitpad/settings.json\n")
                 .contains("Log: /home/ada/.local/share/DigitPad/logs/digitpad.log\n")
                 .contains("Runtime: Java " + Runtime.version().feature());
@@ -23,7 +22,7 @@ class AboutTest {
 
     @Test
     void saysWhenNoModelIsConnectedAndLeavesOutWhatIsUnknown() {
-        assertThat(About.UNKNOWN.text("")).contains("Model: none yet (not connected)")
+        assertThat(About.UNKNOWN.text("")).contains("No model yet (not connected)")
                 .doesNotContain("Settings:").doesNotContain("Log:");
     }
 }
