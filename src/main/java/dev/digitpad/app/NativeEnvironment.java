@@ -25,6 +25,7 @@ final class NativeEnvironment {
      * Sets {@code name} to {@code value} unless the user has set it. Returns whether it was set; false also on
      * systems without {@code setenv} (Windows), where the default stays.
      */
+    @SuppressWarnings("restricted") // the launchers allow native access to the class path
     static boolean setIfAbsent(String name, String value) {
         if (System.getenv(name) != null || isWindows()) {
             return false;
@@ -44,6 +45,7 @@ final class NativeEnvironment {
     }
 
     /** The value native code sees ({@link System#getenv} shows only the environment the JVM started with). */
+    @SuppressWarnings("restricted")
     static Optional<String> get(String name) {
         if (isWindows()) {
             return Optional.ofNullable(System.getenv(name));
