@@ -165,6 +165,9 @@ class PackagedAppIT {
                 .contains("The details are in the log file:\n" + home.resolve(LOG))
                 .doesNotContain("Unsupported JavaFX configuration");
         assertThat(Files.readString(home.resolve(LOG))).contains("DigitPad's window cannot open");
+        // JavaFX loaded its native libraries (GTK said there is no display) from the runtime, unpacking none.
+        assertThat(filesIn(home)).containsExactly(LOG);
+        assertThat(home.resolve(".openjfx")).doesNotExist();
     }
 
     // ----- the .deb -----
