@@ -1,11 +1,15 @@
 package dev.digitpad.app;
 
+import dev.digitpad.ui.About;
 import dev.digitpad.ui.MainView;
 import dev.digitpad.ui.MainViewModel;
 import dev.digitpad.ui.PadViewModel;
 import dev.digitpad.ui.ServerViewModel;
 import dev.digitpad.ui.SettingsStore;
+import java.io.IOException;
+import java.io.InputStream;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -14,6 +18,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import javafx.application.Platform;
 import javafx.scene.Scene;
+import javafx.scene.image.Image;
 import javafx.stage.Stage;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -24,6 +29,7 @@ import org.slf4j.LoggerFactory;
  */
 final class Desktop implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Desktop.class);
+    static final int[] ICON_SIZES = {16, 24, 32, 48, 64, 128, 256};
 
     /**
      * @param settingsFile where settings are kept
@@ -65,7 +71,9 @@ final class Desktop implements AutoCloseable {
     /** As {@link #open(Stage, Config)}, with timings logged to {@code measurements} if not null. */
     static Desktop open(Stage stage, Config config, Measurements measurements) {
         Desktop desktop = new Desktop(config, Platform::runLater);
+        desktop.view.setAbout(new About(Main.version(), config.settingsFile(), LogFile.current()));
         stage.setTitle(MainView.TITLE);
+        stage.getIcons().setAll(icons());
         stage.setScene(new Scene(desktop.view, 1024, 700));
         if (measurements != null) {
             measurements.attach(stage, desktop.vm);
@@ -79,6 +87,23 @@ final class Desktop implements AutoCloseable {
         stage.show();
         desktop.vm.server().connect(desktop.vm.server().form());
         return desktop;
+    }
+
+    /** DigitPad's icon at the sizes a window manager picks from (the PNGs of assets/icons, copied by the build). */
+    static List<Image> icons() {
+        List<Image> icons = new ArrayList<>();
+        for (int size : ICON_SIZES) {
+            try (InputStream in = Desktop.class.getResourceAsStream("icons/digitpad-" + size + ".png")) {
+                if (in == null) {
+                    LOG.warn("The {} px icon is missing from the build; the window shows the default icon", size);
+                    continue;
+                }
+                icons.add(new Image(in));
+            } catch (IOException e) {
+                LOG.warn("Cannot read the {} px icon: {}", size, e.getMessage());
+            }
+        }
+        return icons;
     }
 
     MainViewModel viewModel() {

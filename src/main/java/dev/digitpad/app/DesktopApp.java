@@ -1,11 +1,14 @@
 package dev.digitpad.app;
 
 import javafx.application.Application;
+import javafx.application.Platform;
 import javafx.stage.Stage;
 
 /** The JavaFX application; started by {@link Main} (a launcher that is not an Application, as JavaFX on the class path needs). */
 public final class DesktopApp extends Application {
     static final String MEASURE = "--measure";
+
+    private static volatile boolean failedToStart;
 
     private Desktop desktop;
     private Measurements measurements;
@@ -16,7 +19,20 @@ public final class DesktopApp extends Application {
         if (getParameters().getRaw().contains(MEASURE)) {
             measurements = new Measurements();
         }
-        desktop = Desktop.open(stage, Desktop.Config.defaults(), measurements);
+        try {
+            desktop = Desktop.open(stage, Desktop.Config.defaults(), measurements);
+        } catch (RuntimeException | Error e) {
+            // The toolkit is up: say so in a JavaFX dialog, then leave with a failure code.
+            failedToStart = true;
+            stage.hide();
+            StartupFailure.report("DigitPad's window failed while starting.", e, false, StartupFailure.Channel.JAVAFX_DIALOG);
+            Platform.exit();
+        }
+    }
+
+    /** Whether {@link #start} failed (and showed why). */
+    static boolean failedToStart() {
+        return failedToStart;
     }
 
     @Override

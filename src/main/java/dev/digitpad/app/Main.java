@@ -1,6 +1,5 @@
 package dev.digitpad.app;
 
-import java.io.PrintWriter;
 import java.util.concurrent.Callable;
 import javafx.application.Application;
 import org.slf4j.bridge.SLF4JBridgeHandler;
@@ -17,14 +16,15 @@ import picocli.CommandLine.Command;
                 EvaluateModelCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Callable<Integer> {
 
-    @CommandLine.Spec
-    CommandLine.Model.CommandSpec spec;
-
     @CommandLine.Option(names = "--measure", description = "Log how long the window and the first prediction take, and"
             + " the time from each stroke end to the distribution on screen (p50/p95, also on exit).")
     boolean measure;
 
     public static void main(String[] args) {
+        // The log file first, so that it has everything, including a failed start.
+        LogFile.startIfAsked();
+        // TensorFlow's C++ runtime logs only errors unless told otherwise (DigitPad logs what matters itself).
+        NativeEnvironment.setIfAbsent("TF_CPP_MIN_LOG_LEVEL", "2");
         System.exit(run(args));
     }
 
@@ -35,24 +35,29 @@ public final class Main implements Callable<Integer> {
             // The desktop app, at once: building the command line would load every subcommand's classes first.
             Main main = new Main();
             main.measure = args.length == 1;
-            return main.openWindow(new PrintWriter(System.err, true));
+            return main.openWindow();
         }
         return new CommandLine(new Main()).execute(args);
     }
 
     @Override
     public Integer call() {
-        return openWindow(spec.commandLine().getErr());
+        return openWindow();
     }
 
-    private int openWindow(PrintWriter err) {
+    private int openWindow() {
         try {
             Application.launch(DesktopApp.class, measure ? new String[] {DesktopApp.MEASURE} : new String[0]);
-            return 0;
+            // A failure inside the window's start was shown there, in a JavaFX dialog.
+            return DesktopApp.failedToStart() ? 1 : 0;
         } catch (UnsupportedOperationException | IllegalStateException e) {
-            err.println("DigitPad's window cannot open: " + e.getMessage() + "\n"
+            // No display, or a toolkit that cannot start: no JavaFX dialog is possible.
+            StartupFailure.reportOutsideFx("DigitPad's window cannot open: " + StartupFailure.reason(e) + ".\n"
                     + "Run it on a desktop (with DISPLAY set), or use a subcommand such as `digitpad predict` or"
-                    + " `digitpad serve`; see `digitpad --help`.");
+                    + " `digitpad serve`; see `digitpad --help`.", e, e instanceof UnsupportedOperationException);
+            return 1;
+        } catch (RuntimeException | Error e) {
+            StartupFailure.reportOutsideFx("DigitPad's window failed while starting.", e, false);
             return 1;
         }
     }
@@ -65,12 +70,16 @@ public final class Main implements Callable<Integer> {
         }
     }
 
-    /** The version from the jar's manifest, written there by the build from the pom. */
+    /** DigitPad's version, from the jar's manifest, where the build writes the pom's version. */
+    static String version() {
+        String v = Main.class.getPackage().getImplementationVersion();
+        return v == null ? "(development build)" : v;
+    }
+
     static final class Version implements CommandLine.IVersionProvider {
         @Override
         public String[] getVersion() {
-            String v = Main.class.getPackage().getImplementationVersion();
-            return new String[] {"DigitPad " + (v == null ? "(development build)" : v)};
+            return new String[] {"DigitPad " + version()};
         }
     }
 }

@@ -14,6 +14,7 @@ import javafx.geometry.Orientation;
 import javafx.geometry.Pos;
 import javafx.scene.Node;
 import javafx.scene.Scene;
+import javafx.scene.control.Alert;
 import javafx.scene.control.Button;
 import javafx.scene.control.CheckBox;
 import javafx.scene.control.CheckMenuItem;
@@ -75,6 +76,7 @@ public final class MainView extends BorderPane {
     private final StatusBar status = new StatusBar();
     private final ValidationSupport validation = new ValidationSupport();
     private Runnable onExit = Platform::exit;
+    private About about = About.UNKNOWN;
 
     public MainView(MainViewModel vm) {
         this.vm = vm;
@@ -100,6 +102,11 @@ public final class MainView extends BorderPane {
     /** What File > Exit does; the app closes the window so that shutdown runs once. */
     public void setOnExit(Runnable onExit) {
         this.onExit = onExit;
+    }
+
+    /** What Help > About shows. */
+    public void setAbout(About about) {
+        this.about = about;
     }
 
     public ImshowView imshow() {
@@ -150,7 +157,21 @@ public final class MainView extends BorderPane {
             theme.getItems().add(item);
         }
         Menu view = new Menu("_View", null, colorbar, theme);
-        return new MenuBar(file, edit, model, view);
+        MenuItem aboutItem = item("About DigitPad", null, this::showAbout);
+        aboutItem.setId("about-menu");
+        Menu help = new Menu("_Help", null, aboutItem);
+        return new MenuBar(file, edit, model, view, help);
+    }
+
+    private void showAbout() {
+        Alert dialog = new Alert(Alert.AlertType.INFORMATION);
+        dialog.initOwner(window());
+        dialog.setTitle("About DigitPad");
+        dialog.setHeaderText(about.title());
+        dialog.setContentText(about.text(server.modelTextProperty().get()));
+        dialog.getDialogPane().setId("about");
+        dialog.getDialogPane().setMinWidth(480);
+        dialog.show();
     }
 
     private static MenuItem item(String text, KeyCombination key, Runnable action) {

@@ -107,6 +107,27 @@ class DesktopAppTest {
     }
 
     @Test
+    void theWindowHasDigitPadsIconAtEverySize() {
+        assertThat(stage.getIcons()).extracting(i -> (int) i.getWidth()).containsExactly(16, 24, 32, 48, 64, 128, 256);
+        assertThat(stage.getIcons()).allSatisfy(i -> assertThat(i.isError()).isFalse());
+    }
+
+    @Test
+    void helpAboutShowsTheVersionAndTheModelInUse(FxRobot robot) throws TimeoutException {
+        connected();
+        robot.clickOn("Help");
+        robot.clickOn("About DigitPad");
+        waitFor(() -> robot.lookup("#about").tryQuery().isPresent());
+        javafx.scene.control.DialogPane about = robot.lookup("#about").queryAs(javafx.scene.control.DialogPane.class);
+        // The tests run from target/classes, which has no manifest: the version says so.
+        assertThat(about.getHeaderText()).isEqualTo("DigitPad " + Main.version());
+        assertThat(about.getContentText()).contains("Version: " + Main.version())
+                .contains("\n" + robot.lookup("#status-model").queryAs(Label.class).getText() + "\n")
+                .contains("Settings: " + dir.resolve("settings.json"));
+        robot.interact(() -> about.getScene().getWindow().hide());
+    }
+
+    @Test
     void aSevenDrawnWithTheMouseIsReadAsSeven(FxRobot robot) throws TimeoutException {
         connected();
         stroke(robot, 0.25, 0.2, 0.75, 0.2, 0.45, 0.85);

@@ -15,6 +15,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -35,23 +36,34 @@ final class ServedProcess implements AutoCloseable {
         this.restPort = restPort;
     }
 
-    /** Starts the server with {@code args} after the ports, and the extra environment {@code env}. */
+    /** Starts the distribution's server with the tests' JDK, {@code args} after the ports, and the extra environment {@code env}. */
     static ServedProcess start(Path workDir, Map<String, String> env, String... args) throws IOException {
+        Map<String, String> environment = new HashMap<>(System.getenv());
+        environment.put("JAVA_HOME", System.getProperty("java.home"));
+        environment.put("XDG_CACHE_HOME", workDir.resolve("cache").toString()); // the launcher's class archive
+        environment.put("XDG_DATA_HOME", workDir.resolve("data").toString()); // its log file
+        environment.remove("MODEL_NAME");
+        environment.remove("MODEL_BASE_PATH");
+        environment.putAll(env);
+        return start(DIST.resolve("bin/digitpad"), workDir, environment, args);
+    }
+
+    /**
+     * Starts {@code launcher serve} with exactly {@code environment} (nothing inherited from the tests), {@code args}
+     * after the ports.
+     */
+    static ServedProcess start(Path launcher, Path workDir, Map<String, String> environment, String... args) throws IOException {
         int grpcPort = freePort();
         int restPort = freePort();
-        List<String> command = new ArrayList<>(List.of(DIST.resolve("bin/digitpad").toString(), "serve",
-                "--port=" + grpcPort));
+        List<String> command = new ArrayList<>(List.of(launcher.toString(), "serve", "--port=" + grpcPort));
         if (Arrays.stream(args).noneMatch(a -> a.startsWith("--rest_api_port"))) {
             command.addAll(List.of("--rest_api_port", Integer.toString(restPort)));
         }
         command.addAll(List.of(args));
         Path log = Files.createTempFile(workDir, "serve", ".log");
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
-        builder.environment().put("JAVA_HOME", System.getProperty("java.home"));
-        builder.environment().put("XDG_CACHE_HOME", workDir.resolve("cache").toString()); // the launcher's class archive
-        builder.environment().remove("MODEL_NAME");
-        builder.environment().remove("MODEL_BASE_PATH");
-        builder.environment().putAll(env);
+        builder.environment().clear();
+        builder.environment().putAll(environment);
         return new ServedProcess(builder.start(), log, grpcPort, restPort);
     }
 
