@@ -1,20 +1,25 @@
 package dev.digitpad.app;
 
+import dev.digitpad.inference.BatchScheduler;
 import dev.digitpad.inference.ModelManager;
 import dev.digitpad.inference.ServableLoader;
+import dev.digitpad.server.BatchingParametersFile;
 import dev.digitpad.server.ModelServer;
 import dev.digitpad.server.ServingCore;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 import sun.misc.Signal;
 
 /**
@@ -72,8 +77,21 @@ final class ServeCommand implements Callable<Integer> {
             description = "On SIGTERM or Ctrl-C, how long calls in flight may take to finish (default: ${DEFAULT-VALUE}).")
     int drainSeconds;
 
+    @Mixin
+    BatchingFlags batching = new BatchingFlags();
+
+    @Spec
+    CommandSpec spec;
+
     @Override
     public Integer call() throws IOException, InterruptedException {
+        Optional<BatchScheduler> batches;
+        try {
+            batches = batching.scheduler();
+        } catch (BatchingParametersFile.InvalidFileException e) {
+            spec.commandLine().getErr().println(e.getMessage());
+            return 2;
+        }
         Path base = resolveBasePath();
         CountDownLatch stopRequested = new CountDownLatch(1);
         for (String name : List.of("TERM", "INT")) {
@@ -82,20 +100,23 @@ final class ServeCommand implements Callable<Integer> {
                 stopRequested.countDown();
             });
         }
+        ServableLoader loader = ServableLoader.savedModels(tensorflowThreads.sessionThreads());
         ModelManager models = new ModelManager(List.of(new ModelManager.ModelConfig(modelName, base)),
-                ServableLoader.savedModels(tensorflowThreads.sessionThreads()), Duration.ofSeconds(pollSeconds));
+                batches.map(b -> b.batching(loader)).orElse(loader), Duration.ofSeconds(pollSeconds));
         ModelServer server;
         try {
             server = ModelServer.start(new ServingCore(models), new ModelServer.Options(bindAddress, port, restApiPort,
                     maxRequestBytes, Duration.ofMillis(restTimeoutMs)));
         } catch (IOException e) {
             models.close();
+            batches.ifPresent(BatchScheduler::close);
             throw e;
         }
         log.info("Serving model \"{}\" from {}", modelName, base);
         models.start();
         stopRequested.await();
         server.stop(Duration.ofSeconds(drainSeconds));
+        batches.ifPresent(BatchScheduler::close);
         log.info("Unloading models");
         models.close();
         log.info("Stopped");

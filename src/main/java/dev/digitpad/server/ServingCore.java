@@ -21,6 +21,8 @@ import dev.digitpad.protocol.serving.StatusProto;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalLong;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.function.Function;
 import org.tensorflow.proto.SignatureDef;
 import org.tensorflow.proto.TensorProto;
@@ -53,20 +55,49 @@ public final class ServingCore {
      */
     public PredictResponse predict(ModelSpec spec, Function<SignatureDef, Map<String, TensorProto>> inputs,
             List<String> outputFilter, RunLimits limits) {
-        String name = modelName(spec);
-        String signatureKey = spec.getSignatureName().isEmpty() ? Servable.DEFAULT_SIGNATURE : spec.getSignatureName();
-        try (Lease lease = models.acquire(name, version(spec))) {
+        try {
+            return predictAsync(spec, inputs, outputFilter, limits).join();
+        } catch (CompletionException e) {
+            throw e.getCause() instanceof RuntimeException cause ? cause : e;
+        }
+    }
+
+    /**
+     * Runs a prediction, answering through a future: at once for a model run on the calling thread, or once its
+     * batch has run when batching is on, without holding the calling thread meanwhile. The version stays
+     * loaded until the future completes.
+     */
+    public CompletableFuture<PredictResponse> predictAsync(PredictRequest request, RunLimits limits) {
+        return predictAsync(request.getModelSpec(), signature -> request.getInputsMap(), request.getOutputFilterList(), limits);
+    }
+
+    private CompletableFuture<PredictResponse> predictAsync(ModelSpec spec,
+            Function<SignatureDef, Map<String, TensorProto>> inputs, List<String> outputFilter, RunLimits limits) {
+        Lease lease;
+        String name;
+        String signatureKey;
+        CompletableFuture<Map<String, TensorProto>> outputs;
+        try {
+            name = modelName(spec);
+            signatureKey = spec.getSignatureName().isEmpty() ? Servable.DEFAULT_SIGNATURE : spec.getSignatureName();
+            lease = models.acquire(name, version(spec));
+        } catch (RuntimeException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+        try {
             SignatureDef signature = lease.servable().signatures().get(signatureKey);
             if (signature == null) {
                 throw ServingException.failedPrecondition("Serving signature key \"" + signatureKey + "\" not found.");
             }
-            Map<String, TensorProto> outputs =
-                    lease.servable().predict(signatureKey, inputs.apply(signature), outputFilter, limits);
-            return PredictResponse.newBuilder()
-                    .setModelSpec(resolved(name, lease.version(), signatureKey))
-                    .putAllOutputs(outputs)
-                    .build();
+            outputs = lease.servable().predictAsync(signatureKey, inputs.apply(signature), outputFilter, limits);
+        } catch (RuntimeException e) {
+            lease.close();
+            return CompletableFuture.failedFuture(e);
         }
+        return outputs.whenComplete((answer, error) -> lease.close()).thenApply(answer -> PredictResponse.newBuilder()
+                .setModelSpec(resolved(name, lease.version(), signatureKey))
+                .putAllOutputs(answer)
+                .build());
     }
 
     public GetModelMetadataResponse metadata(GetModelMetadataRequest request) {
