@@ -93,6 +93,22 @@ public final class BatchScheduler implements AutoCloseable {
         return new Stats(batchesRun.sum(), requestsRun.sum(), rowsRun.sum(), refused.sum());
     }
 
+    /** Requests waiting in the queues now, not yet taken by a batch thread. */
+    public int queuedRequests() {
+        lock.lock();
+        try {
+            int n = 0;
+            for (BatchQueue queue : queues.values()) {
+                for (Batch batch : queue.batches) {
+                    n += batch.tasks.size();
+                }
+            }
+            return n;
+        } finally {
+            lock.unlock();
+        }
+    }
+
     /** A loader whose servables batch their predictions here; they are loaded (and warmed up) by {@code loader}. */
     public ServableLoader batching(ServableLoader loader) {
         return (model, version, dir) -> new BatchingServable(

@@ -65,9 +65,11 @@ public final class BatchingParametersFile {
         try {
             TextFormat.getParser().merge(text, parsed);
         } catch (TextFormat.ParseException e) {
+            // protobuf prefixes each line of its message with "line:column:"; say the place once, in words.
+            String problem = e.getMessage().replaceAll("(?m)^\\d+:\\d+:\\s*", "").replaceAll("\\s+", " ").strip();
             throw new InvalidFileException("The batching parameters file " + file + " is not a BatchingParameters message"
-                    + " in protobuf's text format: " + e.getMessage() + " (line:column). Write each field as in TensorFlow"
-                    + " Serving, for example: max_batch_size { value: 32 }", e);
+                    + " in protobuf's text format: at line " + e.getLine() + ", column " + e.getColumn() + ": " + problem
+                    + ". Write each field as in TensorFlow Serving, for example: max_batch_size { value: 32 }", e);
         }
         BatchingParameters p = parsed.build();
         BatchingOptions defaults = BatchingOptions.tensorflowServingDefaults();
