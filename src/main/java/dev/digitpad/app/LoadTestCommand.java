@@ -55,7 +55,7 @@ final class LoadTestCommand implements Callable<Integer> {
 
     @Option(names = "--batching_parameters_file", paramLabel = "FILE",
             description = "Batching parameters as for serve --batching_parameters_file (default: max_batch_size 64,"
-                    + " batch_timeout_micros 500, max_enqueued_batches 100, num_batch_threads one per core).")
+                    + " batch_timeout_micros 1000, max_enqueued_batches 100, num_batch_threads one per core).")
     Path batchingParametersFile;
 
     @Mixin
@@ -76,7 +76,7 @@ final class LoadTestCommand implements Callable<Integer> {
 
     /** The batching the load test uses unless told otherwise: batches as large as the clients can fill. */
     static BatchingOptions defaultBatching() {
-        return new BatchingOptions(64, 500, 100, Runtime.getRuntime().availableProcessors());
+        return new BatchingOptions(64, 1000, 100, Runtime.getRuntime().availableProcessors());
     }
 
     @Override

@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
@@ -158,9 +159,13 @@ public final class BatchScheduler implements AutoCloseable {
             lock.unlock();
         }
         limits.deadlineNanos().ifPresent(deadline -> {
-            ScheduledFuture<?> expiry = deadlines.schedule(() -> expire(task),
-                    Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
-            task.result.whenComplete((outputs, error) -> expiry.cancel(false));
+            try {
+                ScheduledFuture<?> expiry = deadlines.schedule(() -> expire(task),
+                        Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+                task.result.whenComplete((outputs, error) -> expiry.cancel(false));
+            } catch (RejectedExecutionException closing) {
+                // Closed meanwhile: close() has refused every queued request, this one included.
+            }
         });
         return task.result;
     }
