@@ -1,8 +1,8 @@
 package dev.digitpad.app;
 
-import dev.digitpad.inference.BatchScheduler;
 import dev.digitpad.inference.BatchingOptions;
 import dev.digitpad.server.BatchingParametersFile;
+import dev.digitpad.server.ConfigFileException;
 import java.nio.file.Path;
 import java.util.Optional;
 import org.slf4j.Logger;
@@ -23,8 +23,12 @@ final class BatchingFlags {
                     + " num_batch_threads { value: 4 }. Without it, TensorFlow Serving's defaults.")
     Path parametersFile;
 
-    /** The options the flags ask for: empty without --enable_batching. */
-    Optional<BatchingOptions> options() throws BatchingParametersFile.InvalidFileException {
+    /**
+     * The options the flags ask for: empty without --enable_batching.
+     *
+     * @throws ConfigFileException if the parameters file cannot be used
+     */
+    Optional<BatchingOptions> options() {
         if (!enabled) {
             if (parametersFile != null) {
                 log.warn("--batching_parameters_file={} has no effect without --enable_batching (as in TensorFlow Serving);"
@@ -34,14 +38,9 @@ final class BatchingFlags {
         }
         BatchingOptions options = parametersFile == null
                 ? BatchingOptions.tensorflowServingDefaults()
-                : BatchingParametersFile.read(parametersFile.toAbsolutePath());
+                : BatchingParametersFile.read(parametersFile);
         log.info("Batching is on: {}{}", options.describe(),
                 parametersFile == null ? " (TensorFlow Serving's defaults)" : " (from " + parametersFile + ")");
         return Optional.of(options);
-    }
-
-    /** A started scheduler for the options the flags ask for: empty without --enable_batching. */
-    Optional<BatchScheduler> scheduler() throws BatchingParametersFile.InvalidFileException {
-        return options().map(BatchScheduler::new);
     }
 }

@@ -55,8 +55,11 @@ final class EmbeddedServer implements AutoCloseable {
             }
             models.start();
             String name = InProcessServerBuilder.generateName();
-            Server server = new GrpcServices(new ServingCore(models)).addTo(InProcessServerBuilder.forName(name)).build().start();
-            return new EmbeddedServer(models, server, InProcessChannelBuilder.forName(name).build());
+            // Direct executors: a call runs in the caller's thread (the pad's worker) instead of hopping to gRPC's
+            // pools and back, which takes the answer to the screen sooner when the machine is busy.
+            Server server = new GrpcServices(new ServingCore(models))
+                    .addTo(InProcessServerBuilder.forName(name).directExecutor()).build().start();
+            return new EmbeddedServer(models, server, InProcessChannelBuilder.forName(name).directExecutor().build());
         } catch (dev.digitpad.inference.ServingException e) {
             models.close();
             throw new IOException("The model in " + basePath + " could not be loaded: " + e.getMessage(), e);

@@ -3,6 +3,7 @@ package dev.digitpad.app;
 import dev.digitpad.app.LoadClients.LoadCase;
 import dev.digitpad.inference.BatchingOptions;
 import dev.digitpad.server.BatchingParametersFile;
+import dev.digitpad.server.ConfigFileException;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -95,8 +96,8 @@ final class LoadTestCommand implements Callable<Integer> {
         BatchingOptions batching = defaultBatching();
         if (batchingParametersFile != null) {
             try {
-                batching = BatchingParametersFile.read(batchingParametersFile.toAbsolutePath());
-            } catch (BatchingParametersFile.InvalidFileException e) {
+                batching = BatchingParametersFile.read(batchingParametersFile);
+            } catch (ConfigFileException e) {
                 problems.add(e.getMessage());
             }
         }

@@ -1,11 +1,15 @@
 package dev.digitpad.app;
 
 import dev.digitpad.inference.BatchScheduler;
+import dev.digitpad.inference.BatchingOptions;
 import dev.digitpad.inference.ModelManager;
 import dev.digitpad.inference.ServableLoader;
-import dev.digitpad.server.BatchingParametersFile;
+import dev.digitpad.server.ConfigFileException;
+import dev.digitpad.server.ConfigFiles;
+import dev.digitpad.server.GrpcTls;
 import dev.digitpad.server.ModelServer;
 import dev.digitpad.server.ServingCore;
+import dev.digitpad.server.ServingMetrics;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -15,9 +19,10 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 import sun.misc.Signal;
@@ -77,6 +82,16 @@ final class ServeCommand implements Callable<Integer> {
             description = "On SIGTERM or Ctrl-C, how long calls in flight may take to finish (default: ${DEFAULT-VALUE}).")
     int drainSeconds;
 
+    @Option(names = "--ssl_config_file", paramLabel = "FILE",
+            description = "TLS for the gRPC port: a text-format SSLConfig with server_key, server_cert (PEM) and, for mutual"
+                    + " TLS, custom_ca and client_verify: true. Default: plaintext.")
+    Path sslConfigFile;
+
+    @Option(names = "--monitoring_config_file", paramLabel = "FILE",
+            description = "Prometheus metrics on the REST port: a text-format MonitoringConfig such as"
+                    + " prometheus_config { enable: true, path: \"/monitoring/prometheus/metrics\" }. Default: off.")
+    Path monitoringConfigFile;
+
     @Mixin
     BatchingFlags batching = new BatchingFlags();
 
@@ -85,12 +100,22 @@ final class ServeCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException, InterruptedException {
-        Optional<BatchScheduler> batches;
+        Optional<GrpcTls> tls;
+        Optional<String> metricsPath;
+        Optional<BatchingOptions> batchingOptions;
         try {
-            batches = batching.scheduler();
-        } catch (BatchingParametersFile.InvalidFileException e) {
-            spec.commandLine().getErr().println(e.getMessage());
-            return 2;
+            tls = sslConfigFile == null ? Optional.empty() : Optional.of(GrpcTls.fromFile(sslConfigFile));
+            metricsPath = monitoringConfigFile == null ? Optional.empty() : ConfigFiles.prometheusPath(monitoringConfigFile);
+            if (metricsPath.isPresent() && restApiPort == 0) {
+                throw new ConfigFileException("--monitoring_config_file=" + monitoringConfigFile + " enables Prometheus"
+                        + " metrics, which are served on the REST port, but --rest_api_port=0 turns REST off. Give"
+                        + " --rest_api_port a port, or leave the monitoring config out.");
+            }
+            batchingOptions = batching.options();
+        } catch (ConfigFileException e) {
+            spec.commandLine().getErr().println("digitpad serve: " + e.getMessage());
+            spec.commandLine().getErr().flush();
+            return CommandLine.ExitCode.USAGE;
         }
         Path base = resolveBasePath();
         CountDownLatch stopRequested = new CountDownLatch(1);
@@ -100,13 +125,15 @@ final class ServeCommand implements Callable<Integer> {
                 stopRequested.countDown();
             });
         }
-        ServableLoader loader = ServableLoader.savedModels(tensorflowThreads.sessionThreads());
+        Optional<BatchScheduler> batches = batchingOptions.map(BatchScheduler::new);
+        ServingMetrics metrics = new ServingMetrics();
+        ServableLoader loader = metrics.timing(ServableLoader.savedModels(tensorflowThreads.sessionThreads()));
         ModelManager models = new ModelManager(List.of(new ModelManager.ModelConfig(modelName, base)),
                 batches.map(b -> b.batching(loader)).orElse(loader), Duration.ofSeconds(pollSeconds));
         ModelServer server;
         try {
-            server = ModelServer.start(new ServingCore(models), new ModelServer.Options(bindAddress, port, restApiPort,
-                    maxRequestBytes, Duration.ofMillis(restTimeoutMs)));
+            server = ModelServer.start(new ServingCore(models, metrics), new ModelServer.Options(bindAddress, port, restApiPort,
+                    maxRequestBytes, Duration.ofMillis(restTimeoutMs), tls, metricsPath));
         } catch (IOException e) {
             models.close();
             batches.ifPresent(BatchScheduler::close);

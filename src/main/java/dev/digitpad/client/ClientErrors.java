@@ -14,8 +14,7 @@ final class ClientErrors {
         String detail = status.getDescription() == null ? "" : status.getDescription();
         return switch (status.getCode()) {
             case UNAVAILABLE -> tls(e).map(t -> new PredictionException(status.getCode(), "The secure connection to " + server
-                            + " failed: " + t.getMessage() + ". Check that the server uses TLS, that the CA file trusts its"
-                            + " certificate, and that the name matches.", e))
+                            + " failed: " + t.getMessage() + ". " + tlsAdvice(String.valueOf(t.getMessage())), e))
                     .orElseGet(() -> new PredictionException(status.getCode(), "No server answers at " + server
                             + " — is it running?" + (detail.isEmpty() ? "" : " (" + detail + ")"), e));
             case DEADLINE_EXCEEDED -> new PredictionException(status.getCode(), "The server at " + server
@@ -35,6 +34,17 @@ final class ClientErrors {
             default -> new PredictionException(status.getCode(), "The server at " + server + " failed ("
                     + status.getCode() + (detail.isEmpty() ? "" : ": " + detail) + ").", e);
         };
+    }
+
+    /** What to check, from the TLS alert the server sent, if it sent one. */
+    private static String tlsAdvice(String message) {
+        // A server that requires client certificates sends this alert when the client has none it accepts; a
+        // client only offers a certificate from a CA the server asked for, so a stranger's ends here too.
+        if (message.contains("CERTIFICATE_REQUIRED")) {
+            return "The server requires a client certificate signed by a CA it trusts (mutual TLS): give such a"
+                    + " certificate and its key.";
+        }
+        return "Check that the server uses TLS, that the CA file trusts its certificate, and that the name matches.";
     }
 
     private static java.util.Optional<SSLException> tls(Throwable e) {

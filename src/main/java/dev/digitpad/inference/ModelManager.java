@@ -108,6 +108,14 @@ public final class ModelManager implements AutoCloseable {
         return List.copyOf(slots.keySet());
     }
 
+    /**
+     * Whether {@code model} is one of the configured models. A name from a request is only ever looked up
+     * here, never turned into a path, so a name such as {@code ../other} cannot reach the file system.
+     */
+    public boolean isConfigured(String model) {
+        return slots.containsKey(model);
+    }
+
     public boolean isAvailable(String model) {
         Slot slot = slots.get(model);
         return slot != null && slot.current != null;

@@ -249,8 +249,9 @@ public final class SavedModelServable implements Servable {
             code = Code.UNIMPLEMENTED;
         } else if (timeLeft.isPresent() && message.toLowerCase(java.util.Locale.ROOT).contains("timed out")) {
             code = Code.DEADLINE_EXCEEDED;
+            // TensorFlow reports the timeout once the graph has ended: it cannot interrupt CPU kernels midway.
             message = "the model did not finish within the " + timeLeft.get().toMillis()
-                    + " ms left before the deadline; TensorFlow stopped the run";
+                    + " ms left before the deadline; give the call a longer deadline, or a faster model";
         } else {
             code = Code.INTERNAL;
         }

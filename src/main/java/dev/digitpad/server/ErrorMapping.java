@@ -41,6 +41,20 @@ public final class ErrorMapping {
         return new ServingException(Code.INTERNAL, "internal error in DigitPad's server [" + id + "]; see the server log");
     }
 
+    /** The canonical code a failure will be answered with, without logging anything. */
+    public static Code codeOf(Throwable t) {
+        if (t instanceof CompletionException && t.getCause() != null) {
+            t = t.getCause();
+        }
+        if (t instanceof ServingException e) {
+            return e.code();
+        }
+        if (t instanceof StatusRuntimeException e) {
+            return Code.forNumber(e.getStatus().getCode().value());
+        }
+        return Code.INTERNAL;
+    }
+
     public static Status grpcStatus(Throwable t) {
         ServingException e = toServingException(t);
         return Status.fromCodeValue(e.code().getNumber()).withDescription(truncate(e.getMessage()));

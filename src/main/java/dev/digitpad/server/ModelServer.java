@@ -5,10 +5,14 @@ import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import org.eclipse.jetty.http.UriCompliance;
+import org.eclipse.jetty.server.HttpConfiguration;
+import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.server.handler.GracefulHandler;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
@@ -28,10 +32,26 @@ public final class ModelServer implements AutoCloseable {
      * @param restPort the REST port, 0 for none, -1 for any free port
      * @param maxRequestBytes the largest request accepted, on either port
      * @param restTimeout how long a REST prediction may run (REST has no deadline of its own)
+     * @param tls TLS for the gRPC port; empty for plaintext
+     * @param metricsPath where the REST port answers Prometheus scrapes; empty for nowhere
      */
-    public record Options(String bindAddress, int grpcPort, int restPort, int maxRequestBytes, Duration restTimeout) {
+    public record Options(String bindAddress, int grpcPort, int restPort, int maxRequestBytes, Duration restTimeout,
+            Optional<GrpcTls> tls, Optional<String> metricsPath) {
         public static final String LOOPBACK = "127.0.0.1";
         public static final int DEFAULT_MAX_REQUEST_BYTES = 16 * 1024 * 1024;
+
+        public Options {
+            tls = tls == null ? Optional.empty() : tls;
+            metricsPath = metricsPath == null ? Optional.empty() : metricsPath;
+            if (metricsPath.isPresent() && restPort == 0) {
+                throw new IllegalArgumentException("Prometheus metrics are served on the REST port, which is turned off");
+            }
+        }
+
+        /** Plaintext gRPC, no metrics endpoint. */
+        public Options(String bindAddress, int grpcPort, int restPort, int maxRequestBytes, Duration restTimeout) {
+            this(bindAddress, grpcPort, restPort, maxRequestBytes, restTimeout, Optional.empty(), Optional.empty());
+        }
     }
 
     private final InFlightCalls inFlight = new InFlightCalls();
@@ -47,7 +67,9 @@ public final class ModelServer implements AutoCloseable {
         this.grpcExecutor = Executors.newFixedThreadPool(2 * Runtime.getRuntime().availableProcessors(),
                 Thread.ofPlatform().name("grpc-call-", 0).daemon()
                         .uncaughtExceptionHandler((t, e) -> log.error("Uncaught failure on {}", t.getName(), e)).factory());
-        this.grpc = grpcServices.addTo(NettyServerBuilder.forAddress(new InetSocketAddress(options.bindAddress(), options.grpcPort())))
+        NettyServerBuilder builder = NettyServerBuilder.forAddress(new InetSocketAddress(options.bindAddress(), options.grpcPort()));
+        options.tls().ifPresent(tls -> builder.sslContext(tls.sslContext()));
+        this.grpc = grpcServices.addTo(builder)
                 .maxInboundMessageSize(options.maxRequestBytes())
                 .executor(grpcExecutor)
                 .build();
@@ -59,13 +81,16 @@ public final class ModelServer implements AutoCloseable {
         ModelServer server = new ModelServer(core, options);
         try {
             server.grpc.start();
-            log.info("gRPC API listening on {}:{}", options.bindAddress(), server.grpcPort());
+            log.info("gRPC API listening on {}:{}, {}", options.bindAddress(), server.grpcPort(),
+                    options.tls().map(GrpcTls::toString).orElse("plaintext"));
             if (server.rest != null) {
                 server.rest.start();
                 log.info("REST API listening on http://{}:{}/v1/models/", options.bindAddress(), server.restPort().orElseThrow());
+                options.metricsPath().ifPresent(path -> log.info("Prometheus metrics at http://{}:{}{}",
+                        options.bindAddress(), server.restPort().orElseThrow(), path));
             }
             if (!isLoopback(options.bindAddress())) {
-                log.warn("Listening on {}, which other machines can reach; the API has no authentication", options.bindAddress());
+                warnAboutExposure(options, server.rest != null);
             }
             return server;
         } catch (IOException e) {
@@ -129,15 +154,39 @@ public final class ModelServer implements AutoCloseable {
         stop(Duration.ZERO);
     }
 
+    private static void warnAboutExposure(Options options, boolean rest) {
+        if (options.tls().isEmpty()) {
+            log.warn("gRPC on {} is reachable from other machines, unencrypted and without authentication; use"
+                    + " --ssl_config_file (with client_verify for mutual TLS), or a firewall", options.bindAddress());
+        } else if (!options.tls().get().clientVerify()) {
+            log.warn("gRPC on {} is reachable from other machines and encrypted, but any client may call it; set"
+                    + " client_verify in the SSL config to admit only clients with certificates", options.bindAddress());
+        }
+        if (rest) {
+            log.warn("REST on {} is reachable from other machines, unencrypted and without authentication; put a reverse"
+                    + " proxy with TLS and access control in front of it, or turn it off with --rest_api_port=0",
+                    options.bindAddress());
+        }
+    }
+
     private static org.eclipse.jetty.server.Server jetty(ServingCore core, InFlightCalls inFlight, Options options) {
         QueuedThreadPool threads = new QueuedThreadPool(64, 4);
         threads.setName("rest");
         org.eclipse.jetty.server.Server server = new org.eclipse.jetty.server.Server(threads);
-        ServerConnector connector = new ServerConnector(server);
+        HttpConfiguration http = new HttpConfiguration();
+        // The REST API routes on the path as sent and decodes each part itself (RestApi), so encoded separators
+        // and dot segments are harmless there: a model name such as "..%2Fother" is just a name that is not
+        // served, and is answered 404 like TensorFlow Serving does, rather than Jetty's 400 "Ambiguous URI".
+        http.setUriCompliance(UriCompliance.DEFAULT.with("DIGITPAD_REST", UriCompliance.Violation.AMBIGUOUS_PATH_SEPARATOR,
+                UriCompliance.Violation.AMBIGUOUS_PATH_SEGMENT, UriCompliance.Violation.AMBIGUOUS_PATH_ENCODING,
+                UriCompliance.Violation.AMBIGUOUS_EMPTY_SEGMENT, UriCompliance.Violation.AMBIGUOUS_PATH_PARAMETER,
+                UriCompliance.Violation.SUSPICIOUS_PATH_CHARACTERS));
+        ServerConnector connector = new ServerConnector(server, new HttpConnectionFactory(http));
         connector.setHost(options.bindAddress());
         connector.setPort(Math.max(0, options.restPort()));
         server.addConnector(connector);
-        server.setHandler(new GracefulHandler(new RestApi(core, inFlight, options.maxRequestBytes(), options.restTimeout())));
+        server.setHandler(new GracefulHandler(new RestApi(core, inFlight, options.maxRequestBytes(), options.restTimeout(),
+                options.metricsPath())));
         server.setErrorHandler(RestApi::jettyError);
         server.setStopAtShutdown(false);
         return server;

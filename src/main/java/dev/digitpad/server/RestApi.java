@@ -1,8 +1,10 @@
 package dev.digitpad.server;
 
 import com.fasterxml.jackson.core.JacksonException;
+import com.fasterxml.jackson.core.json.JsonReadFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.google.protobuf.Int64Value;
 import com.google.protobuf.InvalidProtocolBufferException;
@@ -19,11 +21,14 @@ import dev.digitpad.protocol.serving.SignatureDefMap;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.util.URIUtil;
 import org.eclipse.jetty.http.HttpStatus;
 import org.eclipse.jetty.server.handler.ErrorHandler;
 import org.eclipse.jetty.server.Handler;
@@ -47,13 +52,16 @@ final class RestApi extends Handler.Abstract {
     private final InFlightCalls inFlight;
     private final long maxBodyBytes;
     private final Duration requestTimeout;
-    private final ObjectMapper json = new ObjectMapper();
+    private final Optional<String> metricsPath;
+    // NaN, Infinity and -Infinity are read as numbers, as TensorFlow Serving reads them.
+    private final ObjectMapper json = JsonMapper.builder().enable(JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS).build();
 
-    RestApi(ServingCore core, InFlightCalls inFlight, long maxBodyBytes, Duration requestTimeout) {
+    RestApi(ServingCore core, InFlightCalls inFlight, long maxBodyBytes, Duration requestTimeout, Optional<String> metricsPath) {
         this.core = core;
         this.inFlight = inFlight;
         this.maxBodyBytes = maxBodyBytes;
         this.requestTimeout = requestTimeout;
+        this.metricsPath = metricsPath;
     }
 
     /**
@@ -63,12 +71,28 @@ final class RestApi extends Handler.Abstract {
     static boolean jettyError(Request request, Response response, Callback callback) {
         Object message = request.getAttribute(ErrorHandler.ERROR_MESSAGE);
         String text = message == null ? HttpStatus.getMessage(response.getStatus()) : message.toString();
+        if (response.getStatus() == 400 && text.equals(HttpStatus.getMessage(400))) {
+            // Jetty gives no reason for a URI it cannot decode at all (%00 in the path, say): give the likely one.
+            text += ": the request or its URL cannot be read, for example because the path holds an invalid %-escape or"
+                    + " a character that no URL path may hold, such as %00. Check how the client builds the URL.";
+        }
         writeJson(response, response.getStatus(), RestJson.error(text).toString(), callback);
         return true;
     }
 
     @Override
     public boolean handle(Request request, Response response, Callback callback) {
+        if (metricsPath.isPresent() && metricsPath.get().equals(request.getHttpURI().getPath())) {
+            if (!"GET".equals(request.getMethod())) {
+                writeJson(response, 405, RestJson.error("Use GET for " + metricsPath.get() + " (got " + request.getMethod()
+                        + ")").toString(), callback);
+                return true;
+            }
+            response.setStatus(200);
+            response.getHeaders().put(HttpHeader.CONTENT_TYPE, ServingMetrics.CONTENT_TYPE);
+            response.write(true, ByteBuffer.wrap(core.metrics().scrape().getBytes(StandardCharsets.UTF_8)), callback);
+            return true;
+        }
         int status;
         String body;
         inFlight.enter();
@@ -92,25 +116,28 @@ final class RestApi extends Handler.Abstract {
     private static void writeJson(Response response, int status, String body, Callback callback) {
         response.setStatus(status);
         response.getHeaders().put(HttpHeader.CONTENT_TYPE, "application/json");
-        response.write(true, ByteBuffer.wrap(body.getBytes(java.nio.charset.StandardCharsets.UTF_8)), callback);
+        response.write(true, ByteBuffer.wrap(body.getBytes(StandardCharsets.UTF_8)), callback);
     }
 
     private String route(Request request) throws IOException {
-        String path = Request.getPathInContext(request);
+        // Routed on the path as sent, still percent-encoded, and each part decoded on its own: an encoded "/" in
+        // a model name stays part of the name (which is then not found), and never becomes a path separator.
+        String path = request.getHttpURI().getPath();
         Matcher m = ROUTE.matcher(path);
         if (!m.matches()) {
             throw new HttpError(404, "Malformed request: " + request.getMethod() + " " + path
                     + " (the API is /v1/models/<name>[/versions/<n>][/metadata|:predict])");
         }
-        ModelSpec.Builder spec = ModelSpec.newBuilder().setName(m.group(1));
+        ModelSpec.Builder spec = ModelSpec.newBuilder().setName(decode(m.group(1)));
         if (m.group(2) != null) {
+            String version = decode(m.group(2));
             try {
-                spec.setVersion(Int64Value.of(Long.parseLong(m.group(2))));
+                spec.setVersion(Int64Value.of(Long.parseLong(version)));
             } catch (NumberFormatException e) {
-                throw new HttpError(400, "Malformed request: version must be a whole number, got \"" + m.group(2) + "\"");
+                throw new HttpError(400, "Malformed request: version must be a whole number, got \"" + version + "\"");
             }
         } else if (m.group(3) != null) {
-            spec.setVersionLabel(m.group(3));
+            spec.setVersionLabel(decode(m.group(3)));
         }
         String action = m.group(4) == null ? "" : m.group(4);
         switch (action) {
@@ -168,7 +195,7 @@ final class RestApi extends Handler.Abstract {
                     ? "The request has both 'instances' and 'inputs'; send one of them"
                     : "Missing 'instances' or 'inputs' key in the request");
         }
-        PredictResponse response = core.predict(spec.build(),
+        PredictResponse response = core.predict(ServingMetrics.Entrypoint.REST, spec.build(),
                 sig -> rows ? RestJson.fromInstances(sig, request.get("instances")) : RestJson.fromColumns(sig, request.get("inputs")),
                 List.of(), RunLimits.within(requestTimeout));
         ObjectNode out = json.createObjectNode();
@@ -209,8 +236,17 @@ final class RestApi extends Handler.Abstract {
 
     private static void expect(Request request, String method) {
         if (!method.equals(request.getMethod())) {
-            throw new HttpError(405, "Use " + method + " for " + Request.getPathInContext(request)
+            throw new HttpError(405, "Use " + method + " for " + request.getHttpURI().getPath()
                     + " (got " + request.getMethod() + ")");
+        }
+    }
+
+    /** One percent-encoded part of the path, decoded. */
+    private static String decode(String part) {
+        try {
+            return URIUtil.decodePath(part);
+        } catch (IllegalArgumentException e) {
+            throw new HttpError(400, "Malformed request: bad percent-encoding in \"" + part + "\" (" + e.getMessage() + ")");
         }
     }
 

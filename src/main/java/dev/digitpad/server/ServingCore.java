@@ -36,42 +36,79 @@ public final class ServingCore {
     static final String SIGNATURE_DEF_FIELD = "signature_def";
 
     private final ModelManager models;
+    private final ServingMetrics metrics;
 
     public ServingCore(ModelManager models) {
+        this(models, new ServingMetrics());
+    }
+
+    /** A core that counts its predictions in {@code metrics}. */
+    public ServingCore(ModelManager models, ServingMetrics metrics) {
         this.models = models;
+        this.metrics = metrics;
     }
 
     public ModelManager models() {
         return models;
     }
 
+    public ServingMetrics metrics() {
+        return metrics;
+    }
+
+    /** A prediction asked for in gRPC's form. */
     public PredictResponse predict(PredictRequest request, RunLimits limits) {
-        return predict(request.getModelSpec(), signature -> request.getInputsMap(), request.getOutputFilterList(), limits);
+        return await(predictAsync(request, limits));
     }
 
     /**
      * Runs a prediction whose inputs are built once the signature is known (the REST front end needs the
-     * signature's dtypes to read JSON).
+     * signature's dtypes to read JSON), waiting for its answer.
      */
-    public PredictResponse predict(ModelSpec spec, Function<SignatureDef, Map<String, TensorProto>> inputs,
-            List<String> outputFilter, RunLimits limits) {
-        try {
-            return predictAsync(spec, inputs, outputFilter, limits).join();
-        } catch (CompletionException e) {
-            throw e.getCause() instanceof RuntimeException cause ? cause : e;
-        }
+    public PredictResponse predict(ServingMetrics.Entrypoint entrypoint, ModelSpec spec,
+            Function<SignatureDef, Map<String, TensorProto>> inputs, List<String> outputFilter, RunLimits limits) {
+        return await(predictAsync(entrypoint, spec, inputs, outputFilter, limits));
+    }
+
+    /** A prediction asked for in gRPC's form, answered through a future; see the next method. */
+    public CompletableFuture<PredictResponse> predictAsync(PredictRequest request, RunLimits limits) {
+        return predictAsync(ServingMetrics.Entrypoint.GRPC, request.getModelSpec(), signature -> request.getInputsMap(),
+                request.getOutputFilterList(), limits);
     }
 
     /**
      * Runs a prediction, answering through a future: at once for a model run on the calling thread, or once its
      * batch has run when batching is on, without holding the calling thread meanwhile. The version stays
-     * loaded until the future completes.
+     * loaded until the future completes. This is where every prediction, from either front end, is counted
+     * and timed, when its answer is known.
      */
-    public CompletableFuture<PredictResponse> predictAsync(PredictRequest request, RunLimits limits) {
-        return predictAsync(request.getModelSpec(), signature -> request.getInputsMap(), request.getOutputFilterList(), limits);
+    public CompletableFuture<PredictResponse> predictAsync(ServingMetrics.Entrypoint entrypoint, ModelSpec spec,
+            Function<SignatureDef, Map<String, TensorProto>> inputs, List<String> outputFilter, RunLimits limits) {
+        long started = System.nanoTime();
+        return run(spec, inputs, outputFilter, limits).whenComplete((response, error) -> {
+            Code outcome = error == null ? Code.OK : ErrorMapping.codeOf(error);
+            // Only the names of served models become label values: a client cannot add series at will.
+            String model = models.isConfigured(spec.getName()) ? spec.getName() : "";
+            metrics.recordPredict(model, entrypoint, outcome, System.nanoTime() - started);
+        });
     }
 
-    private CompletableFuture<PredictResponse> predictAsync(ModelSpec spec,
+    /** The answer of a future, or the failure it completed with, as thrown by the work itself. */
+    private static <T> T await(CompletableFuture<T> future) {
+        try {
+            return future.join();
+        } catch (CompletionException e) {
+            if (e.getCause() instanceof RuntimeException cause) {
+                throw cause;
+            }
+            if (e.getCause() instanceof Error cause) {
+                throw cause;
+            }
+            throw e;
+        }
+    }
+
+    private CompletableFuture<PredictResponse> run(ModelSpec spec,
             Function<SignatureDef, Map<String, TensorProto>> inputs, List<String> outputFilter, RunLimits limits) {
         Lease lease;
         String name;

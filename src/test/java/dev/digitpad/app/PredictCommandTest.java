@@ -5,8 +5,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.digitpad.inference.ModelManager;
+import dev.digitpad.protocol.serving.SSLConfig;
+import dev.digitpad.server.GrpcTls;
 import dev.digitpad.server.ModelServer;
 import dev.digitpad.server.ServingCore;
+import dev.digitpad.testing.TestCertificates;
 import dev.digitpad.testing.DigitSketches;
 import dev.digitpad.testing.TestModels;
 import java.io.IOException;
@@ -18,6 +21,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import javax.imageio.ImageIO;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -119,6 +123,51 @@ class PredictCommandTest {
                 assertThat(wrongModel.exitCode()).isEqualTo(1);
                 assertThat(wrongModel.lines().get(0).get("error").asText()).contains("has no model \"mnist\"");
             }
+        }
+    }
+
+    @Test
+    void aServerBehindMutualTls() throws Exception {
+        Path base = dir.resolve("tls-model");
+        TestModels.writeVersion(base, 1, TestModels.Kind.MNIST);
+        TestCertificates ca = TestCertificates.authority(dir, "predict-test");
+        TestCertificates.Pem serverCert = ca.server("predict-server");
+        TestCertificates.Pem clientCert = ca.client("predict-client");
+        GrpcTls tls = GrpcTls.from(SSLConfig.newBuilder()
+                .setServerKey(TestCertificates.pem(serverCert.privateKey()))
+                .setServerCert(TestCertificates.pem(serverCert.certificate()))
+                .setCustomCa(TestCertificates.pem(ca.caFile()))
+                .setClientVerify(true).build(), "test");
+        try (ModelManager models = TestModels.loaded(new ModelManager.ModelConfig("mnist", base));
+                ModelServer server = ModelServer.start(new ServingCore(models), new ModelServer.Options(ModelServer.Options.LOOPBACK,
+                        0, 0, ModelServer.Options.DEFAULT_MAX_REQUEST_BYTES, Duration.ofSeconds(10), Optional.of(tls),
+                        Optional.empty()))) {
+            String address = "localhost:" + server.grpcPort();
+
+            Run mutual = run("predict", "--json", "--server", address, "--tls", "--ca", ca.caFile().toString(),
+                    "--cert", clientCert.certificate().toString(), "--key", clientCert.privateKey().toString(),
+                    drawn.get(0).toString());
+            Run withoutCertificate = run("predict", "--json", "--server", address, "--tls", "--ca", ca.caFile().toString(),
+                    "--deadline", "5s", drawn.get(0).toString());
+            TestCertificates.Pem stranger = TestCertificates.authority(dir, "predict-other").client("predict-stranger");
+            Run strangerCertificate = run("predict", "--json", "--server", address, "--tls", "--ca", ca.caFile().toString(),
+                    "--cert", stranger.certificate().toString(), "--key", stranger.privateKey().toString(),
+                    "--deadline", "5s", drawn.get(0).toString());
+            Run plaintext = run("predict", "--json", "--server", address, "--deadline", "5s", drawn.get(0).toString());
+
+            assertThat(mutual.exitCode()).as(mutual.out() + mutual.err()).isZero();
+            assertThat(mutual.lines().get(0).get("probabilities")).hasSize(10);
+            assertThat(withoutCertificate.exitCode()).isEqualTo(1);
+            assertThat(withoutCertificate.lines().get(0).get("error").asText())
+                    .startsWith("The secure connection to " + address + " failed")
+                    .endsWith("The server requires a client certificate signed by a CA it trusts (mutual TLS): give such"
+                            + " a certificate and its key.");
+            assertThat(strangerCertificate.exitCode()).isEqualTo(1);
+            assertThat(strangerCertificate.lines().get(0).get("error").asText())
+                    .endsWith("The server requires a client certificate signed by a CA it trusts (mutual TLS): give such"
+                            + " a certificate and its key.");
+            assertThat(plaintext.exitCode()).isEqualTo(1);
+            assertThat(plaintext.lines().get(0).has("error")).isTrue();
         }
     }
 

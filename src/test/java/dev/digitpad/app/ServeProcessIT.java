@@ -165,7 +165,7 @@ class ServeProcessIT {
                 "Serving signature key \"foo\" not found.");
         assertError(post("/v1/models/nope:predict", "{\"instances\": [1]}"), 404, "Servable not found for request: Latest(nope)");
         assertError(get("/v1/models/mnist/versions/7"), 404, "Could not find version 7 of model mnist");
-        assertError(get("/v1/models/..%2F..%2Fetc/metadata"), 400, "Ambiguous URI");
+        assertError(get("/v1/models/..%2F..%2Fetc/metadata"), 404, "Servable not found for request: Latest(../../etc)");
         assertError(get("/v1/models/mnist/versions/latest"), 400, "version must be a whole number");
         assertError(get("/v1/models/mnist:predict"), 405, "Use POST");
         assertError(get("/v2/health"), 404, "Malformed request");

@@ -61,7 +61,11 @@ final class ServedProcess implements AutoCloseable {
 
     /** Waits until gRPC health says SERVING, failing with the server's log if it never does. */
     void awaitServing(Duration timeout) throws Exception {
-        ManagedChannel channel = channel();
+        awaitServing(timeout, channel());
+    }
+
+    /** Waits until gRPC health says SERVING over {@code channel} (which this closes), as {@link #awaitServing(Duration)}. */
+    void awaitServing(Duration timeout, ManagedChannel channel) throws Exception {
         try {
             long end = System.nanoTime() + timeout.toNanos();
             while (System.nanoTime() < end) {

@@ -261,6 +261,7 @@ class BatchingOverTheWireTest {
         final FakeServable fake = new FakeServable();
         final BatchScheduler tiny = new BatchScheduler(new BatchingOptions(1, 0, 1, 1));
         final ModelManager manager;
+        final ServingCore core;
         final ModelServer server;
         final ManagedChannel channel;
 
@@ -273,7 +274,8 @@ class BatchingOverTheWireTest {
             Files.writeString(base.resolve("1/saved_model.pb"), "read by the fake loader only");
             manager = new ModelManager(List.of(new ModelConfig("fake", base)), tiny.batching((m, v, d) -> fake), Duration.ZERO);
             manager.pollNow();
-            server = ModelServer.start(new ServingCore(manager), new ModelServer.Options(ModelServer.Options.LOOPBACK, 0, -1,
+            core = new ServingCore(manager);
+            server = ModelServer.start(core, new ModelServer.Options(ModelServer.Options.LOOPBACK, 0, -1,
                     ModelServer.Options.DEFAULT_MAX_REQUEST_BYTES, restTimeout));
             channel = NettyChannelBuilder.forAddress(ModelServer.Options.LOOPBACK, server.grpcPort()).usePlaintext().build();
         }
@@ -318,6 +320,10 @@ class BatchingOverTheWireTest {
             held.fake.release();
             assertThat(Tensors.floats(running.get(30, TimeUnit.SECONDS).getOutputsOrThrow("y"))).containsExactly(0, 0);
             assertThat(Tensors.floats(waiting.get(30, TimeUnit.SECONDS).getOutputsOrThrow("y"))).containsExactly(6, 6);
+            // The metrics count every call once its answer is known, batched or refused.
+            String metrics = held.core.metrics().scrape();
+            assertThat(metrics).contains(":tensorflow:serving:request_count{model_name=\"fake\",status=\"OK\"} 2\n")
+                    .contains(":tensorflow:serving:request_count{model_name=\"fake\",status=\"UNAVAILABLE\"} 2\n");
         }
     }
 

@@ -20,8 +20,8 @@ class BatchingParametersFileTest {
         return f;
     }
 
-    private BatchingParametersFile.InvalidFileException failure(Path f) {
-        var e = catchThrowableOfType(BatchingParametersFile.InvalidFileException.class, () -> BatchingParametersFile.read(f));
+    private ConfigFileException failure(Path f) {
+        var e = catchThrowableOfType(ConfigFileException.class, () -> BatchingParametersFile.read(f));
         assertThat(e).as("reading %s fails", f).isNotNull();
         assertThat(e.getMessage()).contains(f.toString());
         return e;
@@ -73,7 +73,7 @@ class BatchingParametersFileTest {
     void anUnparsableFileNamesTheProblemAndItsPlace() throws Exception {
         var e = failure(file("max_batch_size { value: 32 }\nmax_batch_sise { value: 4 }\n"));
 
-        assertThat(e.getMessage()).contains("max_batch_sise").contains("at line 2, column 1").contains("max_batch_size { value: 32 }");
+        assertThat(e.getMessage()).contains("max_batch_sise").contains("line 2, column 1").contains("max_batch_size { value: 32 }");
     }
 
     @Test
@@ -102,7 +102,8 @@ class BatchingParametersFileTest {
 
     @Test
     void valuesTooLargeForTheirFieldAreRefused() throws Exception {
-        assertThat(failure(file("max_batch_size { value: 3000000000 }")).getMessage()).contains("max_batch_size");
+        assertThat(failure(file("max_batch_size { value: 3000000000 }")).getMessage())
+                .contains("max_batch_size must be at most 2147483647");
         assertThat(failure(file("num_batch_threads { value: 100000 }")).getMessage()).contains("num_batch_threads must be at most");
     }
 

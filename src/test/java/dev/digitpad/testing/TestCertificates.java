@@ -60,19 +60,29 @@ public final class TestCertificates {
         return dir.resolve(caName.toString().substring(3) + "-ca.pem");
     }
 
-    /** A certificate for localhost and 127.0.0.1, signed by this CA. */
+    /** A certificate for localhost and 127.0.0.1 with an EC key, signed by this CA. */
     public Pem server(String name) throws Exception {
-        return issue(name, new GeneralNames(new GeneralName[] {
+        return server(name, "EC");
+    }
+
+    /** A certificate for localhost and 127.0.0.1 with a key of {@code keyAlgorithm} ("EC" or "RSA"), signed by this CA. */
+    public Pem server(String name, String keyAlgorithm) throws Exception {
+        return issue(name, keyAlgorithm, new GeneralNames(new GeneralName[] {
                 new GeneralName(GeneralName.dNSName, "localhost"), new GeneralName(GeneralName.iPAddress, "127.0.0.1")}));
     }
 
     /** A client certificate, signed by this CA. */
     public Pem client(String name) throws Exception {
-        return issue(name, null);
+        return issue(name, "EC", null);
     }
 
-    private Pem issue(String name, GeneralNames altNames) throws Exception {
-        KeyPair keys = keys();
+    /** The PEM text of a file this class wrote. */
+    public static String pem(Path file) throws IOException {
+        return Files.readString(file);
+    }
+
+    private Pem issue(String name, String keyAlgorithm, GeneralNames altNames) throws Exception {
+        KeyPair keys = keyAlgorithm.equals("RSA") ? rsaKeys() : keys();
         X509v3CertificateBuilder builder = builder(caName, new X500Name("CN=" + name), keys);
         builder.addExtension(Extension.basicConstraints, true, new BasicConstraints(false));
         if (altNames != null) {
@@ -90,6 +100,12 @@ public final class TestCertificates {
     private static KeyPair keys() throws GeneralSecurityException {
         KeyPairGenerator generator = KeyPairGenerator.getInstance("EC");
         generator.initialize(new ECGenParameterSpec("secp256r1"));
+        return generator.generateKeyPair();
+    }
+
+    private static KeyPair rsaKeys() throws GeneralSecurityException {
+        KeyPairGenerator generator = KeyPairGenerator.getInstance("RSA");
+        generator.initialize(2048);
         return generator.generateKeyPair();
     }
 
