@@ -164,6 +164,12 @@ final class LoadReport {
                                 .replace("\n", " ")));
             }
         }
+        for (Figures round : results.warmupRounds()) {
+            for (ErrorKind k : round.errorKinds()) {
+                errors.add(String.format(Locale.ROOT, "| %s | %d | - | %s | %,d | %,d | %s |", round.what(), round.concurrency(),
+                        k.kind(), k.warmup(), k.measured(), k.example().replace("|", "\\|").replace("\n", " ")));
+            }
+        }
         if (errors.isEmpty()) {
             md.append("None: every call of the warm-ups and measurements succeeded.\n");
         } else {
@@ -176,7 +182,8 @@ final class LoadReport {
 
     /** Every error of the run, warm-ups included. */
     static long totalErrors(Results results) {
-        return results.rows().stream().mapToLong(r -> r.figures().allErrors()).sum();
+        return results.rows().stream().mapToLong(r -> r.figures().allErrors()).sum()
+                + results.warmupRounds().stream().mapToLong(Figures::allErrors).sum();
     }
 
     private static String threads(int n) {

@@ -62,18 +62,24 @@ final class LoadTest {
     /** What the run measured with, for the report. */
     record Setup(String model, String input, Map<LoadCase, Integer> requestBytes, int cores, String java, String command) {}
 
-    record Results(Settings settings, Setup setup, List<Row> rows) {}
+    /**
+     * @param warmupRounds the round of every case after each server start, before anything is measured: not
+     *     figures to read, but their failures count as much as any
+     */
+    record Results(Settings settings, Setup setup, List<Row> rows, List<Figures> warmupRounds) {}
 
     private LoadTest() {}
 
     static Results run(Settings settings, String command) throws IOException, InterruptedException {
         ServableLoader loader = ServableLoader.savedModels(settings.threads());
         List<Row> rows = new ArrayList<>();
+        List<Figures> warmups = new ArrayList<>();
         Setup setup;
         try (Served served = Served.start(settings.modelBasePath(), loader)) {
             Example example = example(served.signature);
             try (LoadClients clients = served.clients(example)) {
                 setup = setup(settings, example, clients, command);
+                warmups.addAll(warmupRound(settings, clients, "", maxConcurrency(settings)));
                 for (int c : settings.concurrency()) {
                     for (LoadCase loadCase : settings.cases()) {
                         rows.add(measure(settings, clients, loadCase, c, null));
@@ -86,12 +92,33 @@ final class LoadTest {
             try (BatchScheduler scheduler = new BatchScheduler(settings.batching());
                     Served served = Served.start(settings.modelBasePath(), scheduler.batching(loader));
                     LoadClients clients = served.clients(example(served.signature))) {
+                warmups.addAll(warmupRound(settings, clients, ", batched", settings.batchingConcurrency()));
                 for (LoadCase loadCase : settings.cases()) {
                     rows.add(measure(settings, clients, loadCase, settings.batchingConcurrency(), scheduler));
                 }
             }
         }
-        return new Results(settings, setup, List.copyOf(rows));
+        return new Results(settings, setup, List.copyOf(rows), List.copyOf(warmups));
+    }
+
+    /**
+     * Every case once, unmeasured, right after a server starts: the first calls of each path (class loading, the
+     * JIT, TensorFlow's first runs) would otherwise slow whichever case happens to be measured first.
+     */
+    private static List<Figures> warmupRound(Settings settings, LoadClients clients, String suffix, int concurrency)
+            throws InterruptedException {
+        List<Figures> out = new ArrayList<>();
+        for (LoadCase loadCase : settings.cases()) {
+            out.add(ClosedLoop.measure(loadCase.label + suffix + " (warm-up round)", concurrency, Duration.ZERO,
+                    settings.warmup(), client -> clients.call(loadCase)));
+        }
+        log.info("Warm-up round{} done: every case for {} ms at concurrency {}", suffix, settings.warmup().toMillis(),
+                concurrency);
+        return out;
+    }
+
+    private static int maxConcurrency(Settings settings) {
+        return settings.concurrency().stream().mapToInt(Integer::intValue).max().orElse(1);
     }
 
     private static Row measure(Settings settings, LoadClients clients, LoadCase loadCase, int concurrency,

@@ -137,10 +137,13 @@ final class LoadTestCommand implements Callable<Integer> {
         return Duration.ofNanos(Math.round(seconds * 1e9));
     }
 
+    /** The command as typed, for the report; the arguments before the subcommand's name are the launcher's. */
     private String commandLine() {
         List<String> args = spec.commandLine().getParseResult() == null ? List.of()
                 : spec.commandLine().getParseResult().originalArgs();
-        return "digitpad loadtest" + (args.isEmpty() ? "" : " " + String.join(" ", args));
+        int name = args.indexOf(spec.name());
+        List<String> own = name >= 0 ? args.subList(name + 1, args.size()) : args;
+        return "digitpad " + spec.name() + (own.isEmpty() ? "" : " " + String.join(" ", own));
     }
 
     static Path siblingPng(Path report) {

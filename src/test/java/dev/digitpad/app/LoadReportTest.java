@@ -44,6 +44,10 @@ class LoadReportTest {
     }
 
     private static Results results(List<Row> rows) {
+        return results(rows, List.of());
+    }
+
+    private static Results results(List<Row> rows, List<Figures> warmupRounds) {
         LoadTest.Settings settings = new LoadTest.Settings(Path.of("/models/mnist"), new SessionThreads(1, 1), List.of(1, 8, 64),
                 Duration.ofSeconds(1), Duration.ofSeconds(5), List.of(LoadCase.values()), 64,
                 new BatchingOptions(64, 500, 100, 2));
@@ -52,7 +56,7 @@ class LoadReportTest {
             bytes.put(c, 1000 + c.ordinal());
         }
         return new Results(settings, new LoadTest.Setup("/models/mnist (signature serving_default)", "a digit", bytes, 2,
-                "OpenJDK 25", "digitpad loadtest --seconds 5"), rows);
+                "OpenJDK 25", "digitpad loadtest --seconds 5"), rows, warmupRounds);
     }
 
     /** Every case at 1, 8 and 64, then with batching at 64; gRPC 3x faster at p50 and 2.5x the throughput of REST. */
@@ -148,6 +152,19 @@ class LoadReportTest {
         assertThat(md).contains("| gRPC tensor_content | 1 | off | gRPC UNAVAILABLE | 2 | 3 | queue \\| full |");
         assertThat(md).contains("| gRPC tensor_content | 1 | off | 5,000 | 3 |");
         assertThat(LoadReport.totalErrors(results(rows))).isEqualTo(5);
+    }
+
+    @Test
+    void errorsOfTheWarmUpRoundAreReportedToo() {
+        Figures round = figures("REST rows (instances) (warm-up round)", 64, 100, 900, 0,
+                List.of(new ErrorKind("HTTP 503", 0, 4, "{\"error\": \"overloaded\"}")));
+
+        Results results = results(fullRun(), List.of(round));
+
+        assertThat(LoadReport.markdown(results))
+                .contains("| REST rows (instances) (warm-up round) | 64 | - | HTTP 503 | 0 | 4 | {\"error\": \"overloaded\"} |")
+                .doesNotContain("None: every call");
+        assertThat(LoadReport.totalErrors(results)).isEqualTo(4);
     }
 
     @Test

@@ -47,12 +47,16 @@ class LoadTestCommandTest {
             assertThat(row.figures().allErrors()).as("errors of %s: %s", row.figures().what(), row.figures().errorKinds())
                     .isZero();
         }
+        // A warm-up round of every case after each of the two server starts.
+        assertThat(command.results.warmupRounds()).hasSize(2 * LoadCase.values().length)
+                .allSatisfy(f -> assertThat(f.allErrors()).as(f.what()).isZero());
         assertThat(rows.stream().filter(Row::batched)).hasSize(LoadCase.values().length)
                 .allSatisfy(r -> assertThat(r.rowsPerBatch()).as("batches ran").isGreaterThanOrEqualTo(1));
 
         String markdown = Files.readString(report);
         assertThat(markdown).contains("| gRPC tensor_content | 1 | off |").contains("| REST columns (inputs) | 2 | on |")
-                .contains("## gRPC against REST").contains("![Latency and throughput](report.png)");
+                .contains("## gRPC against REST").contains("![Latency and throughput](report.png)")
+                .contains("- Command: `digitpad loadtest --model_base_path=");
         assertThat(out.toString()).contains("| gRPC float_val | 2 | off |");
         BufferedImage chart = ImageIO.read(dir.resolve("out/report.png").toFile());
         assertThat(chart).isNotNull();
