@@ -112,8 +112,8 @@ final class LoadTest {
             out.add(ClosedLoop.measure(loadCase.label + suffix + " (warm-up round)", concurrency, Duration.ZERO,
                     settings.warmup(), client -> clients.call(loadCase)));
         }
-        log.info("Warm-up round{} done: every case for {} ms at concurrency {}", suffix, settings.warmup().toMillis(),
-                concurrency);
+        log.info("Warm-up round{} done: every case for {} ms at concurrency {}", suffix.isEmpty() ? "" : " with batching",
+                settings.warmup().toMillis(), concurrency);
         return out;
     }
 
