@@ -121,9 +121,10 @@ final class LoadChart {
         for (LoadCase c : LoadCase.values()) {
             for (Row row : results.rows()) {
                 if (row.loadCase() == c && new Panel(row.concurrency(), row.batched()).equals(panel)) {
-                    data.addValue(row.figures().percentileMillis(50), "p50", c.label);
-                    data.addValue(row.figures().percentileMillis(90), "p90", c.label);
-                    data.addValue(row.figures().percentileMillis(99), "p99", c.label);
+                    // A case whose every call failed has no latency: no bar (its errors are in the report).
+                    data.addValue(orNull(row.figures().percentileMillis(50)), "p50", c.label);
+                    data.addValue(orNull(row.figures().percentileMillis(90)), "p90", c.label);
+                    data.addValue(orNull(row.figures().percentileMillis(99)), "p99", c.label);
                 }
             }
         }
@@ -139,6 +140,10 @@ final class LoadChart {
             chart.getCategoryPlot().getRangeAxis().setRange(0, top * 1.15);
         }
         return chart;
+    }
+
+    private static Double orNull(double value) {
+        return Double.isFinite(value) ? value : null;
     }
 
     private static JFreeChart throughputChart(Results results) {
