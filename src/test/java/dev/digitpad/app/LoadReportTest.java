@@ -168,6 +168,20 @@ class LoadReportTest {
     }
 
     @Test
+    void aCaseWhoseEveryCallFailedIsReportedAndChartedWithoutLatency() throws Exception {
+        Figures failed = new Figures("REST rows (instances)", 1, 0, 7, 5.0, new Histogram(3),
+                List.of(new ErrorKind("HTTP 500", 0, 7, "boom")));
+        List<Row> rows = List.of(row(LoadCase.GRPC_TENSOR_CONTENT, 1, false, 1000, 500),
+                new Row(LoadCase.REST_ROWS, false, failed, Double.NaN));
+
+        String md = LoadReport.markdown(results(rows));
+        LoadChart.write(results(rows), dir.resolve("failed.png"));
+
+        assertThat(md).contains("| REST rows (instances) | 1 | off | 0 | 7 | - | - | - | 0 |");
+        assertThat(ImageIO.read(dir.resolve("failed.png").toFile()).getHeight()).isEqualTo(LoadChart.height(1));
+    }
+
+    @Test
     void theChartIsAPngOfTheExpectedSizeWithBarsInIt() throws Exception {
         Path png = dir.resolve("charts/report.png");
 
