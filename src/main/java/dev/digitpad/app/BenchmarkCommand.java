@@ -1,6 +1,5 @@
 package dev.digitpad.app;
 
-import com.google.protobuf.ByteString;
 import dev.digitpad.imaging.MnistNormalizer;
 import dev.digitpad.imaging.ModelInput;
 import java.awt.BasicStroke;
@@ -8,6 +7,7 @@ import java.awt.Color;
 import java.awt.Graphics2D;
 import java.awt.RenderingHints;
 import java.awt.image.BufferedImage;
+import dev.digitpad.app.ClosedLoop.Figures;
 import dev.digitpad.inference.Lease;
 import dev.digitpad.inference.ModelManager;
 import dev.digitpad.inference.RunLimits;
@@ -21,29 +21,19 @@ import dev.digitpad.server.ModelServer;
 import dev.digitpad.server.ServingCore;
 import io.grpc.ManagedChannel;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.OptionalLong;
-import java.util.Random;
 import java.util.concurrent.Callable;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.function.IntFunction;
-import org.tensorflow.proto.DataType;
 import org.tensorflow.proto.SignatureDef;
-import org.tensorflow.proto.TensorInfo;
 import org.tensorflow.proto.TensorProto;
-import org.tensorflow.proto.TensorShapeProto;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -74,18 +64,6 @@ final class BenchmarkCommand implements Callable<Integer> {
 
     @Option(names = "--warmup_seconds", defaultValue = "3", description = "Warm-up before each measurement (default: ${DEFAULT-VALUE}).")
     int warmupSeconds;
-
-    /** Latencies in nanoseconds and the throughput of one measurement. */
-    record Figures(String what, int concurrency, long calls, double seconds, long[] sortedNanos) {
-        double percentileMicros(double p) {
-            int i = (int) Math.min(sortedNanos.length - 1, Math.ceil(p / 100 * sortedNanos.length) - 1);
-            return sortedNanos[Math.max(0, i)] / 1000.0;
-        }
-
-        double perSecond() {
-            return calls / seconds;
-        }
-    }
 
     @Override
     public Integer call() throws Exception {
@@ -137,46 +115,16 @@ final class BenchmarkCommand implements Callable<Integer> {
     }
 
     private Figures measure(String what, int threads, IntFunction<Runnable> callFactory) throws Exception {
-        ExecutorService pool = Executors.newFixedThreadPool(threads, Thread.ofPlatform().name("bench-", 0).factory());
-        try {
-            run(pool, threads, callFactory, Duration.ofSeconds(warmupSeconds));
-            long started = System.nanoTime();
-            List<long[]> perThread = run(pool, threads, callFactory, Duration.ofSeconds(seconds));
-            double elapsed = (System.nanoTime() - started) / 1e9;
-            long[] all = perThread.stream().flatMapToLong(Arrays::stream).sorted().toArray();
-            return new Figures(what, threads, all.length, elapsed, all);
-        } finally {
-            pool.shutdownNow();
+        Figures figures = ClosedLoop.measure(what, threads, Duration.ofSeconds(warmupSeconds), Duration.ofSeconds(seconds),
+                client -> {
+                    Runnable call = callFactory.apply(client);
+                    return call::run;
+                });
+        if (figures.allErrors() > 0) {
+            throw new IllegalStateException(what + ": " + figures.allErrors() + " calls failed, for example "
+                    + figures.errorKinds().getFirst() + "; the figures would not be comparable");
         }
-    }
-
-    private static List<long[]> run(ExecutorService pool, int threads, IntFunction<Runnable> callFactory, Duration length)
-            throws Exception {
-        long end = System.nanoTime() + length.toNanos();
-        List<Future<long[]>> futures = new ArrayList<>();
-        for (int t = 0; t < threads; t++) {
-            Runnable call = callFactory.apply(t);
-            futures.add(pool.submit(() -> {
-                long[] samples = new long[1 << 16];
-                int n = 0;
-                long now = System.nanoTime();
-                while (now < end) {
-                    call.run();
-                    long done = System.nanoTime();
-                    if (n == samples.length) {
-                        samples = Arrays.copyOf(samples, n * 2);
-                    }
-                    samples[n++] = done - now;
-                    now = done;
-                }
-                return Arrays.copyOf(samples, n);
-            }));
-        }
-        List<long[]> out = new ArrayList<>();
-        for (Future<long[]> f : futures) {
-            out.add(f.get());
-        }
-        return out;
+        return figures;
     }
 
     private static void report(Path base, List<Figures> results, String memory) {
@@ -211,7 +159,7 @@ final class BenchmarkCommand implements Callable<Integer> {
     }
 
     /** A 280x280 canvas, as the app's, with a thick-pen stroke on it. */
-    private static BufferedImage canvasWithDigit() {
+    static BufferedImage canvasWithDigit() {
         BufferedImage canvas = new BufferedImage(280, 280, BufferedImage.TYPE_INT_ARGB);
         Graphics2D g = canvas.createGraphics();
         try {
@@ -227,29 +175,11 @@ final class BenchmarkCommand implements Callable<Integer> {
         return canvas;
     }
 
-    /** One example for each input of the signature, batch 1, filled with seeded random values in [0, 1). */
+    /** One example for each input of the signature, batch 1, in tensor_content: the load test's example. */
     static Map<String, TensorProto> exampleInputs(SignatureDef signature) {
-        Random random = new Random(42);
+        LoadClients.Example example = LoadTest.example(signature);
         Map<String, TensorProto> inputs = new LinkedHashMap<>();
-        for (Map.Entry<String, TensorInfo> e : signature.getInputsMap().entrySet()) {
-            if (e.getValue().getDtype() != DataType.DT_FLOAT || e.getValue().getTensorShape().getUnknownRank()) {
-                throw new IllegalArgumentException("the benchmark needs float inputs of known rank; input \""
-                        + e.getKey() + "\" is " + e.getValue().getDtype());
-            }
-            TensorShapeProto.Builder shape = TensorShapeProto.newBuilder();
-            long n = 1;
-            for (TensorShapeProto.Dim d : e.getValue().getTensorShape().getDimList()) {
-                long size = d.getSize() < 0 ? 1 : d.getSize();
-                shape.addDimBuilder().setSize(size);
-                n *= size;
-            }
-            ByteBuffer bytes = ByteBuffer.allocate(Math.toIntExact(n * Float.BYTES)).order(ByteOrder.LITTLE_ENDIAN);
-            for (long i = 0; i < n; i++) {
-                bytes.putFloat(random.nextFloat());
-            }
-            inputs.put(e.getKey(), TensorProto.newBuilder().setDtype(DataType.DT_FLOAT).setTensorShape(shape)
-                    .setTensorContent(ByteString.copyFrom(bytes.flip())).build());
-        }
+        example.values().forEach((key, values) -> inputs.put(key, LoadClients.tensor(example.dims().get(key), values, true)));
         return inputs;
     }
 }

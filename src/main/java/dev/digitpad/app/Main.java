@@ -12,7 +12,7 @@ import picocli.CommandLine.Command;
         versionProvider = Main.Version.class,
         description = {"Draw a digit, see what the model sees, and ask a TensorFlow Serving compatible server what it is.",
                 "", "Run without a subcommand to open the desktop app."},
-        subcommands = {ServeCommand.class, PredictCommand.class, BenchmarkCommand.class, TrainCommand.class,
+        subcommands = {ServeCommand.class, PredictCommand.class, BenchmarkCommand.class, LoadTestCommand.class, TrainCommand.class,
                 EvaluateModelCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Callable<Integer> {
 

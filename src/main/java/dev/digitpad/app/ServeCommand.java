@@ -1,5 +1,7 @@
 package dev.digitpad.app;
 
+import dev.digitpad.inference.BatchScheduler;
+import dev.digitpad.inference.BatchingOptions;
 import dev.digitpad.inference.ModelManager;
 import dev.digitpad.inference.ServableLoader;
 import dev.digitpad.server.ConfigFileException;
@@ -90,6 +92,9 @@ final class ServeCommand implements Callable<Integer> {
                     + " prometheus_config { enable: true, path: \"/monitoring/prometheus/metrics\" }. Default: off.")
     Path monitoringConfigFile;
 
+    @Mixin
+    BatchingFlags batching = new BatchingFlags();
+
     @Spec
     CommandSpec spec;
 
@@ -97,6 +102,7 @@ final class ServeCommand implements Callable<Integer> {
     public Integer call() throws IOException, InterruptedException {
         Optional<GrpcTls> tls;
         Optional<String> metricsPath;
+        Optional<BatchingOptions> batchingOptions;
         try {
             tls = sslConfigFile == null ? Optional.empty() : Optional.of(GrpcTls.fromFile(sslConfigFile));
             metricsPath = monitoringConfigFile == null ? Optional.empty() : ConfigFiles.prometheusPath(monitoringConfigFile);
@@ -105,6 +111,7 @@ final class ServeCommand implements Callable<Integer> {
                         + " metrics, which are served on the REST port, but --rest_api_port=0 turns REST off. Give"
                         + " --rest_api_port a port, or leave the monitoring config out.");
             }
+            batchingOptions = batching.options();
         } catch (ConfigFileException e) {
             spec.commandLine().getErr().println("digitpad serve: " + e.getMessage());
             spec.commandLine().getErr().flush();
@@ -118,21 +125,25 @@ final class ServeCommand implements Callable<Integer> {
                 stopRequested.countDown();
             });
         }
+        Optional<BatchScheduler> batches = batchingOptions.map(BatchScheduler::new);
         ServingMetrics metrics = new ServingMetrics();
+        ServableLoader loader = metrics.timing(ServableLoader.savedModels(tensorflowThreads.sessionThreads()));
         ModelManager models = new ModelManager(List.of(new ModelManager.ModelConfig(modelName, base)),
-                metrics.timing(ServableLoader.savedModels(tensorflowThreads.sessionThreads())), Duration.ofSeconds(pollSeconds));
+                batches.map(b -> b.batching(loader)).orElse(loader), Duration.ofSeconds(pollSeconds));
         ModelServer server;
         try {
             server = ModelServer.start(new ServingCore(models, metrics), new ModelServer.Options(bindAddress, port, restApiPort,
                     maxRequestBytes, Duration.ofMillis(restTimeoutMs), tls, metricsPath));
         } catch (IOException e) {
             models.close();
+            batches.ifPresent(BatchScheduler::close);
             throw e;
         }
         log.info("Serving model \"{}\" from {}", modelName, base);
         models.start();
         stopRequested.await();
         server.stop(Duration.ofSeconds(drainSeconds));
+        batches.ifPresent(BatchScheduler::close);
         log.info("Unloading models");
         models.close();
         log.info("Stopped");

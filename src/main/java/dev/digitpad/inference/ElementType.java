@@ -89,12 +89,25 @@ enum ElementType {
             return content.toByteArray(); // also right for a ByteString that is a view into a larger array
         }
         byte[] bytes = new byte[Math.toIntExact(elements * width)];
-        ByteBuffer out = ByteBuffer.wrap(bytes).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        copyRawBytes(t, elements, bytes, 0);
+        return bytes;
+    }
+
+    /**
+     * Writes the raw little-endian bytes of a tensor's values into {@code dest} from {@code offset} on: {@code
+     * elements * width()} bytes. The proto has been checked to hold {@code elements} values.
+     */
+    void copyRawBytes(TensorProto t, long elements, byte[] dest, int offset) {
+        ByteString content = t.getTensorContent();
+        if (!content.isEmpty()) {
+            content.copyTo(dest, offset);
+            return;
+        }
+        ByteBuffer out = ByteBuffer.wrap(dest, offset, Math.toIntExact(elements * width)).order(java.nio.ByteOrder.LITTLE_ENDIAN);
         int count = valueCount(t);
         for (long i = 0; i < elements; i++) {
             // One value stands for all of them, as in TensorFlow's own parsing.
             putValue(t, count == 1 ? 0 : (int) i, out);
         }
-        return bytes;
     }
 }

@@ -2,6 +2,7 @@ package dev.digitpad.inference;
 
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import org.tensorflow.proto.SignatureDef;
 import org.tensorflow.proto.TensorProto;
 
@@ -28,6 +29,20 @@ public interface Servable extends AutoCloseable {
      */
     Map<String, TensorProto> predict(
             String signatureKey, Map<String, TensorProto> inputs, List<String> outputFilter, RunLimits limits);
+
+    /**
+     * Runs one signature, answering through a future: the same as {@link #predict}, which this default
+     * calls on the calling thread. A servable that queues work (batching) answers once the work is done,
+     * without holding the calling thread meanwhile. Failures complete the future; nothing is thrown.
+     */
+    default CompletableFuture<Map<String, TensorProto>> predictAsync(
+            String signatureKey, Map<String, TensorProto> inputs, List<String> outputFilter, RunLimits limits) {
+        try {
+            return CompletableFuture.completedFuture(predict(signatureKey, inputs, outputFilter, limits));
+        } catch (RuntimeException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+    }
 
     @Override
     void close();

@@ -4,6 +4,7 @@ import dev.digitpad.inference.ServingException;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import java.util.UUID;
+import java.util.concurrent.CompletionException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.tensorflow.proto.error.Code;
@@ -23,6 +24,9 @@ public final class ErrorMapping {
 
     /** The failure as a {@link ServingException}, logging anything unexpected. */
     public static ServingException toServingException(Throwable t) {
+        if (t instanceof CompletionException && t.getCause() != null) {
+            t = t.getCause(); // a failure that reached the front end through a future
+        }
         if (t instanceof ServingException e) {
             if (e.code() == Code.INTERNAL || e.code() == Code.UNKNOWN) {
                 log.error("Model run failed: {}", e.getMessage(), e);
@@ -39,6 +43,9 @@ public final class ErrorMapping {
 
     /** The canonical code a failure will be answered with, without logging anything. */
     public static Code codeOf(Throwable t) {
+        if (t instanceof CompletionException && t.getCause() != null) {
+            t = t.getCause();
+        }
         if (t instanceof ServingException e) {
             return e.code();
         }

@@ -24,6 +24,7 @@ import io.grpc.protobuf.services.HealthStatusManager;
 import io.grpc.protobuf.services.ProtoReflectionServiceV1;
 import io.grpc.stub.StreamObserver;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import org.tensorflow.proto.error.Code;
@@ -75,20 +76,49 @@ public final class GrpcServices {
      * failure becomes a status through {@link ErrorMapping}.
      */
     static <T> void unary(StreamObserver<T> observer, Function<RunLimits, T> call) {
-        Context context = Context.current();
-        Deadline deadline = context.getDeadline();
-        Optional<Long> deadlineNanos = deadline == null
-                ? Optional.empty()
-                : Optional.of(System.nanoTime() + deadline.timeRemaining(TimeUnit.NANOSECONDS));
         T response;
         try {
-            response = call.apply(new RunLimits(deadlineNanos, context::isCancelled));
+            response = call.apply(limits(Context.current()));
         } catch (Throwable t) {
             observer.onError(ErrorMapping.grpcStatus(t).asRuntimeException());
             return;
         }
         observer.onNext(response);
         observer.onCompleted();
+    }
+
+    /**
+     * Answers one unary call whose work completes a future, perhaps on another thread (a batch's): the gRPC
+     * thread is free meanwhile. Limits and errors are as in {@link #unary}.
+     */
+    static <T> void unaryAsync(StreamObserver<T> observer, Function<RunLimits, CompletableFuture<T>> call) {
+        CompletableFuture<T> answer;
+        try {
+            answer = call.apply(limits(Context.current()));
+        } catch (Throwable t) {
+            answer = CompletableFuture.failedFuture(t);
+        }
+        answer.whenComplete((response, error) -> {
+            if (error != null) {
+                observer.onError(ErrorMapping.grpcStatus(error).asRuntimeException());
+                return;
+            }
+            try {
+                observer.onNext(response);
+                observer.onCompleted();
+            } catch (RuntimeException e) {
+                // Nobody else would see it: a future swallows what its callbacks throw.
+                observer.onError(ErrorMapping.grpcStatus(e).asRuntimeException());
+            }
+        });
+    }
+
+    private static RunLimits limits(Context context) {
+        Deadline deadline = context.getDeadline();
+        Optional<Long> deadlineNanos = deadline == null
+                ? Optional.empty()
+                : Optional.of(System.nanoTime() + deadline.timeRemaining(TimeUnit.NANOSECONDS));
+        return new RunLimits(deadlineNanos, context::isCancelled);
     }
 
     private static ServingException unimplemented(String api) {
@@ -99,7 +129,7 @@ public final class GrpcServices {
     private final class Prediction extends PredictionServiceGrpc.PredictionServiceImplBase {
         @Override
         public void predict(PredictRequest request, StreamObserver<PredictResponse> observer) {
-            unary(observer, limits -> core.predict(request, limits));
+            unaryAsync(observer, limits -> core.predictAsync(request, limits));
         }
 
         @Override

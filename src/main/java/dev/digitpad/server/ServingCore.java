@@ -21,6 +21,8 @@ import dev.digitpad.protocol.serving.StatusProto;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalLong;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.function.Function;
 import org.tensorflow.proto.SignatureDef;
 import org.tensorflow.proto.TensorProto;
@@ -56,49 +58,83 @@ public final class ServingCore {
 
     /** A prediction asked for in gRPC's form. */
     public PredictResponse predict(PredictRequest request, RunLimits limits) {
-        return predict(ServingMetrics.Entrypoint.GRPC, request.getModelSpec(), signature -> request.getInputsMap(),
-                request.getOutputFilterList(), limits);
+        return await(predictAsync(request, limits));
     }
 
     /**
      * Runs a prediction whose inputs are built once the signature is known (the REST front end needs the
-     * signature's dtypes to read JSON). This is where every prediction, from either front end, is counted
-     * and timed.
+     * signature's dtypes to read JSON), waiting for its answer.
      */
     public PredictResponse predict(ServingMetrics.Entrypoint entrypoint, ModelSpec spec,
             Function<SignatureDef, Map<String, TensorProto>> inputs, List<String> outputFilter, RunLimits limits) {
+        return await(predictAsync(entrypoint, spec, inputs, outputFilter, limits));
+    }
+
+    /** A prediction asked for in gRPC's form, answered through a future; see the next method. */
+    public CompletableFuture<PredictResponse> predictAsync(PredictRequest request, RunLimits limits) {
+        return predictAsync(ServingMetrics.Entrypoint.GRPC, request.getModelSpec(), signature -> request.getInputsMap(),
+                request.getOutputFilterList(), limits);
+    }
+
+    /**
+     * Runs a prediction, answering through a future: at once for a model run on the calling thread, or once its
+     * batch has run when batching is on, without holding the calling thread meanwhile. The version stays
+     * loaded until the future completes. This is where every prediction, from either front end, is counted
+     * and timed, when its answer is known.
+     */
+    public CompletableFuture<PredictResponse> predictAsync(ServingMetrics.Entrypoint entrypoint, ModelSpec spec,
+            Function<SignatureDef, Map<String, TensorProto>> inputs, List<String> outputFilter, RunLimits limits) {
         long started = System.nanoTime();
-        Code outcome = Code.UNKNOWN;
-        try {
-            PredictResponse response = run(spec, inputs, outputFilter, limits);
-            outcome = Code.OK;
-            return response;
-        } catch (RuntimeException | Error e) {
-            outcome = ErrorMapping.codeOf(e);
-            throw e;
-        } finally {
+        return run(spec, inputs, outputFilter, limits).whenComplete((response, error) -> {
+            Code outcome = error == null ? Code.OK : ErrorMapping.codeOf(error);
             // Only the names of served models become label values: a client cannot add series at will.
             String model = models.isConfigured(spec.getName()) ? spec.getName() : "";
             metrics.recordPredict(model, entrypoint, outcome, System.nanoTime() - started);
+        });
+    }
+
+    /** The answer of a future, or the failure it completed with, as thrown by the work itself. */
+    private static <T> T await(CompletableFuture<T> future) {
+        try {
+            return future.join();
+        } catch (CompletionException e) {
+            if (e.getCause() instanceof RuntimeException cause) {
+                throw cause;
+            }
+            if (e.getCause() instanceof Error cause) {
+                throw cause;
+            }
+            throw e;
         }
     }
 
-    private PredictResponse run(ModelSpec spec, Function<SignatureDef, Map<String, TensorProto>> inputs,
-            List<String> outputFilter, RunLimits limits) {
-        String name = modelName(spec);
-        String signatureKey = spec.getSignatureName().isEmpty() ? Servable.DEFAULT_SIGNATURE : spec.getSignatureName();
-        try (Lease lease = models.acquire(name, version(spec))) {
+    private CompletableFuture<PredictResponse> run(ModelSpec spec,
+            Function<SignatureDef, Map<String, TensorProto>> inputs, List<String> outputFilter, RunLimits limits) {
+        Lease lease;
+        String name;
+        String signatureKey;
+        CompletableFuture<Map<String, TensorProto>> outputs;
+        try {
+            name = modelName(spec);
+            signatureKey = spec.getSignatureName().isEmpty() ? Servable.DEFAULT_SIGNATURE : spec.getSignatureName();
+            lease = models.acquire(name, version(spec));
+        } catch (RuntimeException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+        try {
             SignatureDef signature = lease.servable().signatures().get(signatureKey);
             if (signature == null) {
                 throw ServingException.failedPrecondition("Serving signature key \"" + signatureKey + "\" not found.");
             }
-            Map<String, TensorProto> outputs =
-                    lease.servable().predict(signatureKey, inputs.apply(signature), outputFilter, limits);
-            return PredictResponse.newBuilder()
-                    .setModelSpec(resolved(name, lease.version(), signatureKey))
-                    .putAllOutputs(outputs)
-                    .build();
+            outputs = lease.servable().predictAsync(signatureKey, inputs.apply(signature), outputFilter, limits);
+        } catch (RuntimeException e) {
+            lease.close();
+            return CompletableFuture.failedFuture(e);
         }
+        return outputs.whenComplete((answer, error) -> lease.close()).thenApply(answer -> PredictResponse.newBuilder()
+                .setModelSpec(resolved(name, lease.version(), signatureKey))
+                .putAllOutputs(answer)
+                .build());
     }
 
     public GetModelMetadataResponse metadata(GetModelMetadataRequest request) {

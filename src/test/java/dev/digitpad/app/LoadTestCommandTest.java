@@ -1,0 +1,82 @@
+package dev.digitpad.app;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.digitpad.app.LoadClients.LoadCase;
+import dev.digitpad.app.LoadTest.Row;
+import dev.digitpad.testing.TestModels;
+import java.awt.image.BufferedImage;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import javax.imageio.ImageIO;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/**
+ * {@code digitpad loadtest} for real, briefly: the server on loopback ports, every case at two concurrencies and
+ * with batching, the report and the chart written. Timings are not asserted; that every call succeeded is.
+ */
+class LoadTestCommandTest {
+    @TempDir
+    Path dir;
+
+    @Test
+    void aShortRunMeasuresEveryCaseWithoutErrorsAndWritesTheReportAndChart() throws Exception {
+        Path base = dir.resolve("models/mnist");
+        TestModels.writeVersion(base, 1, TestModels.Kind.MNIST);
+        Path report = dir.resolve("out/report.md");
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        LoadTestCommand command = new LoadTestCommand();
+
+        int exit = new CommandLine(command).setOut(new PrintWriter(out)).setErr(new PrintWriter(err)).execute(
+                "--model_base_path=" + base, "--seconds=1", "--warmup_seconds=0.2", "--concurrency=1,2",
+                "--batching_concurrency=2", "--tensorflow_intra_op_parallelism=1", "--tensorflow_inter_op_parallelism=1",
+                "--report=" + report);
+
+        assertThat(exit).as("exit code; stderr: %s", err).isZero();
+        List<Row> rows = command.results.rows();
+        assertThat(rows).hasSize(LoadCase.values().length * 3);
+        for (Row row : rows) {
+            assertThat(row.figures().calls()).as("%s at %d, batched %s", row.loadCase(), row.concurrency(), row.batched())
+                    .isPositive();
+            assertThat(row.figures().allErrors()).as("errors of %s: %s", row.figures().what(), row.figures().errorKinds())
+                    .isZero();
+        }
+        // A warm-up round of every case after each of the two server starts.
+        assertThat(command.results.warmupRounds()).hasSize(2 * LoadCase.values().length)
+                .allSatisfy(f -> assertThat(f.allErrors()).as(f.what()).isZero());
+        assertThat(rows.stream().filter(Row::batched)).hasSize(LoadCase.values().length)
+                .allSatisfy(r -> assertThat(r.rowsPerBatch()).as("batches ran").isGreaterThanOrEqualTo(1));
+
+        String markdown = Files.readString(report);
+        assertThat(markdown).contains("| gRPC tensor_content | 1 | off |").contains("| REST columns (inputs) | 2 | on |")
+                .contains("## gRPC against REST").contains("![Latency and throughput](report.png)")
+                .contains("- Command: `digitpad loadtest --model_base_path=");
+        assertThat(out.toString()).contains("| gRPC float_val | 2 | off |");
+        BufferedImage chart = ImageIO.read(dir.resolve("out/report.png").toFile());
+        assertThat(chart).isNotNull();
+        // Latency at 1, at 2 and at 2 with batching: two rows of panels, then throughput.
+        assertThat(chart.getHeight()).isEqualTo(LoadChart.height(3));
+        assertThat(chart.getWidth()).isEqualTo(LoadChart.WIDTH);
+    }
+
+    @Test
+    void badSettingsAreRefusedBeforeAnythingRuns() {
+        StringWriter err = new StringWriter();
+        LoadTestCommand command = new LoadTestCommand();
+
+        int exit = new CommandLine(command).setErr(new PrintWriter(err)).execute("--concurrency=0,8", "--seconds=0",
+                "--batching_parameters_file=" + dir.resolve("missing.txt"), "--report=" + dir.resolve("r.md"));
+
+        assertThat(exit).isEqualTo(2);
+        assertThat(err.toString()).contains("--concurrency values must be at least 1").contains("--seconds must be more than 0")
+                .contains("missing.txt").contains("does not exist");
+        assertThat(command.results).isNull();
+        assertThat(dir.resolve("r.md")).doesNotExist();
+    }
+}
