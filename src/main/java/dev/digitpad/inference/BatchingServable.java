@@ -70,8 +70,13 @@ final class BatchingServable implements Servable {
     @Override
     public Map<String, TensorProto> predict(
             String signatureKey, Map<String, TensorProto> inputs, List<String> outputFilter, RunLimits limits) {
+        return join(predictAsync(signatureKey, inputs, outputFilter, limits));
+    }
+
+    /** The answer of a future, or the failure it completed with, thrown as the work itself threw it. */
+    public static <T> T join(CompletableFuture<T> future) {
         try {
-            return predictAsync(signatureKey, inputs, outputFilter, limits).join();
+            return future.join();
         } catch (CompletionException e) {
             if (e.getCause() instanceof RuntimeException cause) {
                 throw cause;

@@ -2,6 +2,7 @@ package dev.digitpad.server;
 
 import com.google.protobuf.Any;
 import com.google.protobuf.Int64Value;
+import dev.digitpad.inference.BatchingServable;
 import dev.digitpad.inference.Lease;
 import dev.digitpad.inference.ModelManager;
 import dev.digitpad.inference.RunLimits;
@@ -22,7 +23,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.OptionalLong;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.function.Function;
 import org.tensorflow.proto.SignatureDef;
 import org.tensorflow.proto.TensorProto;
@@ -58,7 +58,7 @@ public final class ServingCore {
 
     /** A prediction asked for in gRPC's form. */
     public PredictResponse predict(PredictRequest request, RunLimits limits) {
-        return await(predictAsync(request, limits));
+        return BatchingServable.join(predictAsync(request, limits));
     }
 
     /**
@@ -67,7 +67,7 @@ public final class ServingCore {
      */
     public PredictResponse predict(ServingMetrics.Entrypoint entrypoint, ModelSpec spec,
             Function<SignatureDef, Map<String, TensorProto>> inputs, List<String> outputFilter, RunLimits limits) {
-        return await(predictAsync(entrypoint, spec, inputs, outputFilter, limits));
+        return BatchingServable.join(predictAsync(entrypoint, spec, inputs, outputFilter, limits));
     }
 
     /** A prediction asked for in gRPC's form, answered through a future; see the next method. */
@@ -93,19 +93,6 @@ public final class ServingCore {
         });
     }
 
-    /** The answer of a future, or the failure it completed with, as thrown by the work itself. */
-    private static <T> T await(CompletableFuture<T> future) {
-        try {
-            return future.join();
-        } catch (CompletionException e) {
-            if (e.getCause() instanceof RuntimeException cause) {
-                throw cause;
-            }
-            if (e.getCause() instanceof Error cause) {
-                throw cause;
-            }
-            throw e;
-        }
     }
 
     private CompletableFuture<PredictResponse> run(ModelSpec spec,

@@ -144,30 +144,14 @@ class BatchingOverTheWireTest {
         BatchScheduler.Stats before = scheduler.stats();
         int callers = 16;
         int calls = 30;
-        List<Future<Integer>> done = new ArrayList<>();
-        ExecutorService pool = Executors.newFixedThreadPool(callers);
-        try {
-            for (int c = 0; c < callers; c++) {
-                int caller = c;
-                done.add(pool.submit(() -> {
-                    Random random = new Random(caller);
-                    var stub = PredictionServiceGrpc.newBlockingStub(channel);
-                    for (int i = 0; i < calls; i++) {
-                        PredictRequest request = request(random, i);
-                        PredictResponse batched = stub.withDeadlineAfter(30, TimeUnit.SECONDS).predict(request);
-                        PredictResponse alone = unbatched.predict(request, RunLimits.NONE);
-                        assertSameOutputs(batched.getOutputsMap(), alone.getOutputsMap(), "caller " + caller + ", call " + i);
-                        assertThat(batched.getModelSpec()).isEqualTo(alone.getModelSpec());
-                    }
-                    return calls;
-                }));
-            }
-            for (Future<Integer> f : done) {
-                assertThat(f.get(120, TimeUnit.SECONDS)).isEqualTo(calls);
-            }
-        } finally {
-            pool.shutdownNow();
-        }
+        inParallel(callers, calls, (caller, random, i) -> {
+            var stub = PredictionServiceGrpc.newBlockingStub(channel);
+            PredictRequest request = request(random, i);
+            PredictResponse batched = stub.withDeadlineAfter(30, TimeUnit.SECONDS).predict(request);
+            PredictResponse alone = unbatched.predict(request, RunLimits.NONE);
+            assertSameOutputs(batched.getOutputsMap(), alone.getOutputsMap(), "caller " + caller + ", call " + i);
+            assertThat(batched.getModelSpec()).isEqualTo(alone.getModelSpec());
+        });
 
         BatchScheduler.Stats stats = scheduler.stats().since(before);
         assertThat(stats.requests()).isEqualTo((long) callers * calls);
@@ -179,37 +163,49 @@ class BatchingOverTheWireTest {
         BatchScheduler.Stats before = scheduler.stats();
         int callers = 8;
         int calls = 12;
-        List<Future<Integer>> done = new ArrayList<>();
+        inParallel(callers, calls, (caller, random, i) -> {
+            int rows = 1 + random.nextInt(4);
+            float[] pixels = randomValues(random, rows * TestModels.PIXELS);
+            PredictResponse alone = unbatched.predict(Tensors.predict(Tensors.spec("mnist"), Map.of("flatten_input",
+                    Tensors.floatContent(new long[] {rows, TestModels.SIDE, TestModels.SIDE, 1}, pixels))), RunLimits.NONE);
+            float[] want = Tensors.floats(alone.getOutputsOrThrow("dense"));
+            boolean columns = i % 2 == 1;
+            JsonNode answer = restPredict("mnist", body(pixels, rows, columns));
+            float[] got = flatten(answer.get(columns ? "outputs" : "predictions"));
+            assertThat(got).as("caller %d call %d", caller, i).hasSameSizeAs(want);
+            for (int k = 0; k < want.length; k++) {
+                assertThat(got[k]).isCloseTo(want[k], within(1e-6f));
+            }
+        });
+        assertThat(scheduler.stats().since(before).requests()).isEqualTo((long) callers * calls);
+    }
+
+    /** One call of {@link #inParallel}: caller number, that caller's seeded random source, call number. */
+    private interface Call {
+        void run(int caller, Random random, int call) throws Exception;
+    }
+
+    /** {@code callers} threads each make {@code calls} calls, with a random source seeded by the caller's number. */
+    private static void inParallel(int callers, int calls, Call call) throws Exception {
+        List<Future<?>> done = new ArrayList<>();
         ExecutorService pool = Executors.newFixedThreadPool(callers);
         try {
             for (int c = 0; c < callers; c++) {
                 int caller = c;
                 done.add(pool.submit(() -> {
-                    Random random = new Random(100 + caller);
+                    Random random = new Random(caller);
                     for (int i = 0; i < calls; i++) {
-                        int rows = 1 + random.nextInt(4);
-                        float[] pixels = randomValues(random, rows * TestModels.PIXELS);
-                        PredictResponse alone = unbatched.predict(Tensors.predict(Tensors.spec("mnist"), Map.of("flatten_input",
-                                Tensors.floatContent(new long[] {rows, TestModels.SIDE, TestModels.SIDE, 1}, pixels))), RunLimits.NONE);
-                        float[] want = Tensors.floats(alone.getOutputsOrThrow("dense"));
-                        boolean columns = i % 2 == 1;
-                        JsonNode answer = restPredict("mnist", body(pixels, rows, columns));
-                        float[] got = flatten(answer.get(columns ? "outputs" : "predictions"));
-                        assertThat(got).as("caller %d call %d", caller, i).hasSameSizeAs(want);
-                        for (int k = 0; k < want.length; k++) {
-                            assertThat(got[k]).isCloseTo(want[k], within(1e-6f));
-                        }
+                        call.run(caller, random, i);
                     }
-                    return calls;
+                    return null;
                 }));
             }
-            for (Future<Integer> f : done) {
-                assertThat(f.get(120, TimeUnit.SECONDS)).isEqualTo(calls);
+            for (Future<?> f : done) {
+                f.get(120, TimeUnit.SECONDS);
             }
         } finally {
             pool.shutdownNow();
         }
-        assertThat(scheduler.stats().since(before).requests()).isEqualTo((long) callers * calls);
     }
 
     private static String body(float[] pixels, int rows, boolean columns) {
