@@ -60,6 +60,20 @@ public final class ErrorMapping {
         return Status.fromCodeValue(e.code().getNumber()).withDescription(truncate(e.getMessage()));
     }
 
+    /**
+     * A request message that is not a valid protobuf message of the method's request type (as parsed by the
+     * method's marshaller, whose failure is {@code failure}): INVALID_ARGUMENT, saying so and why. Without this,
+     * grpc-java answers UNKNOWN "Application error processing RPC".
+     */
+    public static Status unparsable(String method, Throwable failure) {
+        Throwable why = failure instanceof StatusRuntimeException && failure.getCause() != null ? failure.getCause() : failure;
+        String reason = why.getMessage() == null ? "" : " (" + why.getMessage().strip() + ")";
+        log.debug("Unparsable request to {}", method, failure);
+        return Status.INVALID_ARGUMENT.withDescription(truncate("The request to " + method
+                + " is not a valid protobuf message of the method's request type" + reason
+                + "; check that the client uses TensorFlow Serving's .proto files."));
+    }
+
     /** TensorFlow Serving's HTTP status for an error code. */
     public static int httpStatus(Code code) {
         return switch (code) {

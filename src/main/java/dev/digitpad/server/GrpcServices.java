@@ -51,11 +51,12 @@ public final class GrpcServices {
 
     /** Adds every service to a server builder (Netty for real sockets, in-process for tests). */
     public ServerBuilder<?> addTo(ServerBuilder<?> builder) {
+        // Each service answers a request message that does not parse with INVALID_ARGUMENT (see UnparsableRequests).
         return builder.intercept(inFlight)
-                .addService(new Prediction())
-                .addService(new Models())
-                .addService(health.getHealthService())
-                .addService(ProtoReflectionServiceV1.newInstance());
+                .addService(UnparsableRequests.answeredProperly(new Prediction().bindService()))
+                .addService(UnparsableRequests.answeredProperly(new Models().bindService()))
+                .addService(UnparsableRequests.answeredProperly(health.getHealthService().bindService()))
+                .addService(UnparsableRequests.answeredProperly(ProtoReflectionServiceV1.newInstance().bindService()));
     }
 
     /** Reports NOT_SERVING from now on, whatever the models do; used when the server shuts down. */

@@ -1,5 +1,6 @@
 package dev.digitpad.server;
 
+import dev.digitpad.inference.NativeObjects;
 import dev.digitpad.inference.Servable;
 import dev.digitpad.inference.ServableLoader;
 import java.math.BigDecimal;
@@ -24,7 +25,10 @@ import org.tensorflow.proto.error.Code;
  *       Predict calls in microseconds ({@code API="Predict",entrypoint="GRPC"} or
  *       {@code API="predict",entrypoint="REST"}), with TensorFlow Serving's buckets: 10 us times 1.8^i;
  *   <li>{@code :tensorflow:cc:saved_model:load_latency{model_path}}: microseconds spent loading the versions
- *       that loaded (a counter, as TensorFlow keeps it), and {@code load_attempt_count{model_path,status}}.
+ *       that loaded (a counter, as TensorFlow keeps it), and {@code load_attempt_count{model_path,status}};
+ *   <li>{@code :digitpad:native_objects_open}, DigitPad's own: tensorflow-java's native objects (tensors, sessions,
+ *       graphs) open at the time of the scrape (see {@link NativeObjects}). It stays flat while calls are answered
+ *       if every tensor is closed; tests check exactly that after long runs.
  * </ul>
  *
  * <p>The text exposition format is written here rather than by the Prometheus Java client: that client
@@ -44,6 +48,7 @@ public final class ServingMetrics {
     static final String REQUEST_LATENCY = ":tensorflow:serving:request_latency";
     static final String LOAD_LATENCY = ":tensorflow:cc:saved_model:load_latency";
     static final String LOAD_ATTEMPT_COUNT = ":tensorflow:cc:saved_model:load_attempt_count";
+    static final String NATIVE_OBJECTS = ":digitpad:native_objects_open";
 
     /** TensorFlow Serving's request latency buckets: 33 upper bounds, 10 us times 1.8^i (about 25 minutes at the top). */
     static final double[] LATENCY_BOUNDS_MICROS = exponentialBounds(10, new BigDecimal("1.8"), 33);
@@ -69,6 +74,9 @@ public final class ServingMetrics {
             "Microseconds spent loading (and warming up) the SavedModel versions that loaded.", "model_path");
     private final Counter loadAttempts = new Counter(LOAD_ATTEMPT_COUNT,
             "Attempts to load a SavedModel version, by folder and outcome (success or fail).", "model_path", "status");
+    private final Gauge nativeObjects = new Gauge(NATIVE_OBJECTS,
+            "tensorflow-java native objects (tensors, sessions, graphs, statuses) allocated and not yet freed.",
+            NativeObjects::open);
 
     /**
      * Records one Predict call. TensorFlow Serving records the latency of successful calls only; so does this.
@@ -112,6 +120,7 @@ public final class ServingMetrics {
         loadLatency.writeTo(out);
         requestCount.writeTo(out);
         requestLatency.writeTo(out);
+        nativeObjects.writeTo(out);
         return out.toString();
     }
 
@@ -211,6 +220,22 @@ public final class ServingMetrics {
                 writeSeries(out, "", s.getKey(), null, null);
                 out.append(s.getValue().sum()).append('\n');
             }
+        }
+    }
+
+    /** One value without labels, read when scraped. */
+    private static final class Gauge extends Family {
+        private final java.util.function.LongSupplier value;
+
+        Gauge(String name, String help, java.util.function.LongSupplier value) {
+            super(name, help, "gauge");
+            this.value = value;
+        }
+
+        @Override
+        void writeTo(StringBuilder out) {
+            writeHeader(out);
+            out.append(name).append(' ').append(value.getAsLong()).append('\n');
         }
     }
 

@@ -242,11 +242,7 @@ class ServeProcessIT {
 
     /** A 28x28 image as nested JSON lists of shape [28, 28, 1]. */
     private static String nested(float[] image) throws IOException {
-        float[][][] rows = new float[TestModels.SIDE][TestModels.SIDE][1];
-        for (int i = 0; i < image.length; i++) {
-            rows[i / TestModels.SIDE][i % TestModels.SIDE][0] = image[i];
-        }
-        return JSON.writeValueAsString(rows);
+        return JSON.writeValueAsString(TestModels.nested(image));
     }
 
     private static HttpResponse<String> get(String path) throws IOException, InterruptedException {

@@ -28,12 +28,17 @@ final class ServedProcess implements AutoCloseable {
     final Path log;
     final int grpcPort;
     final int restPort;
+    private final List<String> command;
+    private final Map<String, String> environment;
 
-    private ServedProcess(Process process, Path log, int grpcPort, int restPort) {
+    private ServedProcess(Process process, Path log, int grpcPort, int restPort, List<String> command,
+            Map<String, String> environment) {
         this.process = process;
         this.log = log;
         this.grpcPort = grpcPort;
         this.restPort = restPort;
+        this.command = command;
+        this.environment = environment;
     }
 
     /** Starts the distribution's server with the tests' JDK, {@code args} after the ports, and the extra environment {@code env}. */
@@ -60,11 +65,49 @@ final class ServedProcess implements AutoCloseable {
             command.addAll(List.of("--rest_api_port", Integer.toString(restPort)));
         }
         command.addAll(List.of(args));
+        return launch(workDir, command, Map.copyOf(environment), grpcPort, restPort);
+    }
+
+    private static ServedProcess launch(Path workDir, List<String> command, Map<String, String> environment,
+            int grpcPort, int restPort) throws IOException {
         Path log = Files.createTempFile(workDir, "serve", ".log");
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
         builder.environment().clear();
         builder.environment().putAll(environment);
-        return new ServedProcess(builder.start(), log, grpcPort, restPort);
+        return new ServedProcess(builder.start(), log, grpcPort, restPort, List.copyOf(command), environment);
+    }
+
+    /**
+     * Starts the same server again, on the same ports, with the same arguments and environment, logging to a new
+     * file in {@code workDir}; this one must have exited (after {@link #kill()}, say).
+     */
+    ServedProcess startAgain(Path workDir) throws IOException {
+        if (process.isAlive()) {
+            throw new IllegalStateException("the server is still running; stop it before starting it again");
+        }
+        return launch(workDir, command, environment, grpcPort, restPort);
+    }
+
+    /** Kills the server with SIGKILL, as the kernel's OOM killer or {@code kill -9} would, and waits for it to go. */
+    void kill() throws InterruptedException {
+        process.destroyForcibly(); // SIGKILL on Linux and macOS
+        if (!process.waitFor(30, TimeUnit.SECONDS)) {
+            throw new AssertionError("the server did not die within 30 s of SIGKILL");
+        }
+    }
+
+    /** The server's resident memory in bytes, from /proc/<pid>/status (the launcher execs the JVM: same pid). */
+    long residentBytes() throws IOException {
+        for (String line : Files.readAllLines(Path.of("/proc", Long.toString(process.pid()), "status"))) {
+            if (line.startsWith("VmRSS:")) {
+                String[] parts = line.substring("VmRSS:".length()).trim().split("\\s+");
+                if (parts.length != 2 || !parts[1].equals("kB")) {
+                    throw new IllegalStateException("unexpected VmRSS line: " + line);
+                }
+                return Long.parseLong(parts[0]) * 1024;
+            }
+        }
+        throw new IllegalStateException("no VmRSS in /proc/" + process.pid() + "/status; has the server exited?");
     }
 
     ManagedChannel channel() {

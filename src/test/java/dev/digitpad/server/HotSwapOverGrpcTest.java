@@ -9,12 +9,15 @@ import dev.digitpad.inference.ModelManager;
 import dev.digitpad.inference.ModelManager.ModelConfig;
 import dev.digitpad.inference.ServableLoader;
 import dev.digitpad.protocol.serving.GetModelStatusRequest;
+import dev.digitpad.protocol.serving.ModelServiceGrpc;
 import dev.digitpad.protocol.serving.ModelVersionStatus;
 import dev.digitpad.protocol.serving.PredictResponse;
-import dev.digitpad.testing.InProcessServing;
+import dev.digitpad.protocol.serving.PredictionServiceGrpc;
 import dev.digitpad.testing.TestModels;
 import dev.digitpad.testing.TestModels.Kind;
 import dev.digitpad.testing.Tensors;
+import io.grpc.ManagedChannel;
+import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -23,26 +26,32 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * A deployment as users do it: the server polls the base path in the background while clients call it over
- * gRPC; a new version dropped into the base path takes over with no failed call.
+ * A deployment as users do it: the server polls the base path in the background while eight clients call it over
+ * gRPC on a real loopback socket; a new version dropped into the base path takes over, the old one is deleted from
+ * it, and no call fails.
  */
 class HotSwapOverGrpcTest {
     @TempDir
     Path base;
 
     private ModelManager manager;
-    private InProcessServing grpc;
+    private ModelServer server;
+    private ManagedChannel channel;
 
     @AfterEach
     void stop() throws Exception {
         try {
-            if (grpc != null) {
-                grpc.close();
+            if (channel != null) {
+                channel.shutdownNow().awaitTermination(10, TimeUnit.SECONDS);
+            }
+            if (server != null) {
+                server.close();
             }
         } finally {
             if (manager != null) {
@@ -52,14 +61,20 @@ class HotSwapOverGrpcTest {
     }
 
     @Test
-    void aNewVersionFoundByPollingTakesOverWithoutAFailedCall() throws Exception {
-        TestModels.writeVersion(base, 1, Kind.MNIST);
+    void aNewVersionTakesOverAndTheOldOneIsDeletedUnderEightCallersWithoutAFailedCall() throws Exception {
+        Path v1 = TestModels.writeVersion(base, 1, Kind.MNIST);
         manager = new ModelManager(List.of(new ModelConfig("mnist", base)), ServableLoader.savedModels(), Duration.ofMillis(50));
         manager.start();
         assertThat(manager.awaitAvailable(Duration.ofSeconds(60))).isTrue();
-        grpc = InProcessServing.start(new ServingCore(manager));
+        server = ModelServer.start(new ServingCore(manager), new ModelServer.Options(ModelServer.Options.LOOPBACK, 0, 0,
+                ModelServer.Options.DEFAULT_MAX_REQUEST_BYTES, Duration.ofSeconds(30)));
+        channel = NettyChannelBuilder.forAddress(ModelServer.Options.LOOPBACK, server.grpcPort()).usePlaintext().build();
+        PredictionServiceGrpc.PredictionServiceBlockingStub stub = PredictionServiceGrpc.newBlockingStub(channel);
 
-        int threads = 4;
+        int threads = 8;
+        int callsAfterDeletion = 50;
+        CountDownLatch allDoneAfterDeletion = new CountDownLatch(threads);
+        AtomicLong deleted = new AtomicLong(Long.MAX_VALUE);
         CountDownLatch allSawV1 = new CountDownLatch(threads);
         CountDownLatch allSawV2 = new CountDownLatch(threads);
         AtomicBoolean stop = new AtomicBoolean();
@@ -70,10 +85,12 @@ class HotSwapOverGrpcTest {
             callers.add(Thread.ofPlatform().name("grpc-caller-" + t).start(() -> {
                 boolean sawV1 = false;
                 int v2 = 0;
+                int afterDeletion = 0;
                 long last = 0;
                 while (!stop.get() && failures.size() < 20) {
                     try {
-                        PredictResponse response = grpc.prediction().withDeadlineAfter(30, TimeUnit.SECONDS)
+                        long started = System.nanoTime();
+                        PredictResponse response = stub.withDeadlineAfter(30, TimeUnit.SECONDS)
                                 .predict(predictImages("mnist", image));
                         long version = response.getModelSpec().getVersion().getValue();
                         assertThat(version).as("versions only move forward").isGreaterThanOrEqualTo(last);
@@ -89,6 +106,9 @@ class HotSwapOverGrpcTest {
                         } else if (version == 2 && ++v2 == 10) {
                             allSawV2.countDown();
                         }
+                        if (version == 2 && started > deleted.get() && ++afterDeletion == callsAfterDeletion) {
+                            allDoneAfterDeletion.countDown();
+                        }
                     } catch (Throwable e) {
                         failures.add(e);
                     }
@@ -98,7 +118,13 @@ class HotSwapOverGrpcTest {
         try {
             assertThat(allSawV1.await(60, TimeUnit.SECONDS)).isTrue();
             TestModels.writeVersion(base, 2, Kind.MNIST); // exported into a hidden directory, then moved into place
+            // Deleted at once, as a deployer who replaces the folder does: version 1 may still be serving, and must
+            // keep serving from memory until version 2 is loaded and warm.
+            TestModels.deleteVersion(v1);
+            deleted.set(System.nanoTime());
             assertThat(allSawV2.await(120, TimeUnit.SECONDS)).as("every caller was answered by version 2").isTrue();
+            assertThat(allDoneAfterDeletion.await(120, TimeUnit.SECONDS))
+                    .as("every caller got %d answers from version 2 after version 1 was deleted", callsAfterDeletion).isTrue();
         } finally {
             stop.set(true);
             for (Thread t : callers) {
@@ -107,7 +133,7 @@ class HotSwapOverGrpcTest {
         }
 
         assertThat(failures).isEmpty();
-        List<ModelVersionStatus> statuses = grpc.models().getModelStatus(
+        List<ModelVersionStatus> statuses = ModelServiceGrpc.newBlockingStub(channel).getModelStatus(
                 GetModelStatusRequest.newBuilder().setModelSpec(Tensors.spec("mnist")).build()).getModelVersionStatusList();
         assertThat(statuses).extracting(ModelVersionStatus::getVersion, ModelVersionStatus::getState).containsExactly(
                 org.assertj.core.groups.Tuple.tuple(2L, ModelVersionStatus.State.AVAILABLE),

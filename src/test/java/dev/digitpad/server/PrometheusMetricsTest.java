@@ -129,7 +129,10 @@ class PrometheusMetricsTest {
         String text = scrape.body();
         assertThat(text).contains("# TYPE :tensorflow:serving:request_count counter\n")
                 .contains("# TYPE :tensorflow:serving:request_latency histogram\n")
-                .contains("# TYPE :tensorflow:cc:saved_model:load_latency counter\n");
+                .contains("# TYPE :tensorflow:cc:saved_model:load_latency counter\n")
+                .contains("# TYPE :digitpad:native_objects_open gauge\n");
+        assertThat(sample(text, ":digitpad:native_objects_open")).as("the loaded model's session and graph, at least")
+                .isPositive();
         assertThat(sample(text, ":tensorflow:serving:request_count{model_name=\"mnist\",status=\"OK\"}")).isEqualTo(3);
         assertThat(sample(text, ":tensorflow:serving:request_count{model_name=\"mnist\",status=\"INVALID_ARGUMENT\"}")).isEqualTo(1);
         assertThat(sample(text, ":tensorflow:serving:request_count{model_name=\"mnist\",status=\"FAILED_PRECONDITION\"}")).isEqualTo(1);

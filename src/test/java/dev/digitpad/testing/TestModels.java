@@ -220,6 +220,15 @@ public final class TestModels {
         return image;
     }
 
+    /** An image as the MNIST model's one example, [28, 28, 1], as nested arrays (for JSON). */
+    public static float[][][] nested(float[] image) {
+        float[][][] rows = new float[SIDE][SIDE][1];
+        for (int i = 0; i < image.length; i++) {
+            rows[i / SIDE][i % SIDE][0] = image[i];
+        }
+        return rows;
+    }
+
     /** An image where every pixel has the same value. */
     public static float[] uniformImage(float value) {
         float[] image = new float[PIXELS];
