@@ -8,7 +8,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.stream.Collectors;
 import org.tensorflow.proto.DataType;
 import org.tensorflow.proto.SignatureDef;
@@ -70,22 +69,7 @@ final class BatchingServable implements Servable {
     @Override
     public Map<String, TensorProto> predict(
             String signatureKey, Map<String, TensorProto> inputs, List<String> outputFilter, RunLimits limits) {
-        return join(predictAsync(signatureKey, inputs, outputFilter, limits));
-    }
-
-    /** The answer of a future, or the failure it completed with, thrown as the work itself threw it. */
-    public static <T> T join(CompletableFuture<T> future) {
-        try {
-            return future.join();
-        } catch (CompletionException e) {
-            if (e.getCause() instanceof RuntimeException cause) {
-                throw cause;
-            }
-            if (e.getCause() instanceof Error cause) {
-                throw cause;
-            }
-            throw e;
-        }
+        return Futures.join(predictAsync(signatureKey, inputs, outputFilter, limits));
     }
 
     @Override

@@ -8,6 +8,7 @@ import java.util.stream.Collectors;
 import org.tensorflow.proto.SignatureDef;
 import org.tensorflow.proto.TensorInfo;
 import org.tensorflow.proto.TensorProto;
+import org.tensorflow.proto.error.Code;
 import org.tensorflow.proto.TensorShapeProto;
 
 /**
@@ -55,6 +56,9 @@ final class TensorChecks {
         return List.copyOf(filter);
     }
 
+    /** The most a single typed value may stand for (a tensor of N equal values, sent as one). */
+    static final long MAX_FILL_BYTES = 64L << 20;
+
     static long checkTensor(String key, TensorInfo expected, TensorProto got) {
         ElementType type = ElementType.of(got.getDtype()).orElseThrow(() -> ServingException.invalidArgument(String.format(
                 "input \"%s\": dtype %s is not supported; the signature expects %s.",
@@ -91,6 +95,13 @@ final class TensorChecks {
             return elements;
         }
         int values = type.valueCount(got);
+        if (values == 1 && elements > 1 && elements * type.width() > MAX_FILL_BYTES) {
+            // A few bytes on the wire would otherwise make the server allocate up to 2 GiB, whatever the request limit.
+            throw new ServingException(Code.RESOURCE_EXHAUSTED, String.format(
+                    "input \"%s\": one value for all of shape %s would fill %d bytes, more than the %d MiB the server"
+                            + " fills from a single value. Send the values themselves, or fewer examples per request.",
+                    key, describe(shape), elements * type.width(), MAX_FILL_BYTES >> 20));
+        }
         boolean ok = values == elements || (values == 1 && elements > 0);
         if (!ok) {
             throw ServingException.invalidArgument(String.format(

@@ -2,7 +2,7 @@ package dev.digitpad.server;
 
 import com.google.protobuf.Any;
 import com.google.protobuf.Int64Value;
-import dev.digitpad.inference.BatchingServable;
+import dev.digitpad.inference.Futures;
 import dev.digitpad.inference.Lease;
 import dev.digitpad.inference.ModelManager;
 import dev.digitpad.inference.RunLimits;
@@ -58,7 +58,7 @@ public final class ServingCore {
 
     /** A prediction asked for in gRPC's form. */
     public PredictResponse predict(PredictRequest request, RunLimits limits) {
-        return BatchingServable.join(predictAsync(request, limits));
+        return Futures.join(predictAsync(request, limits));
     }
 
     /**
@@ -67,7 +67,7 @@ public final class ServingCore {
      */
     public PredictResponse predict(ServingMetrics.Entrypoint entrypoint, ModelSpec spec,
             Function<SignatureDef, Map<String, TensorProto>> inputs, List<String> outputFilter, RunLimits limits) {
-        return BatchingServable.join(predictAsync(entrypoint, spec, inputs, outputFilter, limits));
+        return Futures.join(predictAsync(entrypoint, spec, inputs, outputFilter, limits));
     }
 
     /** A prediction asked for in gRPC's form, answered through a future; see the next method. */
@@ -91,8 +91,6 @@ public final class ServingCore {
             String model = models.isConfigured(spec.getName()) ? spec.getName() : "";
             metrics.recordPredict(model, entrypoint, outcome, System.nanoTime() - started);
         });
-    }
-
     }
 
     private CompletableFuture<PredictResponse> run(ModelSpec spec,

@@ -287,6 +287,22 @@ class RequestLimitsTest {
     }
 
     @Test
+    void oneValueStandsForAModestTensorButNotForAHugeOne() {
+        TensorProto.Builder one = TensorProto.newBuilder().setDtype(DataType.DT_FLOAT).addFloatVal(0.5f);
+        TensorProto batch = one.clone().setTensorShape(Tensors.shape(64, TestModels.SIDE, TestModels.SIDE, 1)).build();
+        PredictResponse answered = prediction().predict(Tensors.predict(Tensors.spec("mnist"), Map.of("flatten_input", batch)));
+        assertThat(Tensors.floats(answered.getOutputsOrThrow("dense"))).hasSize(64 * TestModels.CLASSES);
+
+        // 100,000 images from four bytes of values: 313 MB for the server to fill.
+        TensorProto huge = one.clone().setTensorShape(Tensors.shape(100_000, TestModels.SIDE, TestModels.SIDE, 1)).build();
+        Status status = statusOf(() -> prediction().predict(Tensors.predict(Tensors.spec("mnist"), Map.of("flatten_input", huge))));
+        assertThat(status.getCode()).isEqualTo(Status.Code.RESOURCE_EXHAUSTED);
+        assertThat(status.getDescription()).contains("flatten_input").contains("313600000 bytes").contains("64 MiB");
+        assertThat(Tensors.floats(prediction().predict(Tensors.predictImages("mnist", TestModels.uniformImage(0.5f)))
+                .getOutputsOrThrow("dense"))).as("the server goes on answering").hasSize(TestModels.CLASSES);
+    }
+
+    @Test
     void aRestBodyOverTheLimitIsRefusedWith413EvenWithoutADeclaredLength() throws Exception {
         String huge = "{\"instances\": [" + "0,".repeat(MAX_REQUEST_BYTES / 2) + "0]}";
         // Streamed: no Content-Length, so the limit is found while reading.
