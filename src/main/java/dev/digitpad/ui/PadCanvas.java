@@ -1,7 +1,6 @@
 package dev.digitpad.ui;
 
 import java.awt.image.BufferedImage;
-import java.util.List;
 import javafx.embed.swing.SwingFXUtils;
 import javafx.scene.Cursor;
 import javafx.scene.canvas.Canvas;
@@ -33,11 +32,7 @@ public final class PadCanvas extends Region {
         getChildren().add(canvas);
         setMinSize(200, 200);
         setPrefSize(480, 480);
-        vm.drawingProperty().addListener((o, before, after) -> {
-            if (!drawAddition(before, after)) {
-                draw();
-            }
-        });
+        vm.drawingProperty().addListener((o, a, b) -> draw());
         canvas.addEventHandler(MouseEvent.MOUSE_PRESSED, e -> {
             if (e.getButton() == MouseButton.PRIMARY) {
                 vm.beginStroke(toPad(e.getX()), toPad(e.getY()));
@@ -80,46 +75,7 @@ public final class PadCanvas extends Region {
         }
     }
 
-    /**
-     * Draws only what {@code after} adds to {@code before} when it merely extends it, a stroke begun or a stroke
-     * continued, since the canvas keeps what it has drawn; false when the pad must be redrawn whole. While a stroke
-     * is drawn this keeps the work per frame to one short segment, however long the drawing is.
-     */
-    private boolean drawAddition(Drawing before, Drawing after) {
-        if (before == null || !before.background().equals(after.background())) {
-            return false;
-        }
-        List<Stroke> a = before.strokes();
-        List<Stroke> b = after.strokes();
-        int n = a.size();
-        if (b.size() == n + 1 && samePrefix(a, b, n)) {
-            drawStroke(canvas.getGraphicsContext2D(), b.get(n), 0);
-            return true;
-        }
-        if (b.size() == n && n > 0 && samePrefix(a, b, n - 1)) {
-            Stroke was = a.get(n - 1);
-            Stroke now = b.get(n - 1);
-            int last = was.points() - 1;
-            if (now.points() > was.points() && now.width() == was.width() && now.eraser() == was.eraser()
-                    && now.x(last) == was.x(last) && now.y(last) == was.y(last)) {
-                drawStroke(canvas.getGraphicsContext2D(), now, last);
-                return true;
-            }
-        }
-        return false;
-    }
-
-    private static boolean samePrefix(List<Stroke> a, List<Stroke> b, int count) {
-        for (int i = 0; i < count; i++) {
-            if (a.get(i) != b.get(i)) {
-                return false;
-            }
-        }
-        return true;
-    }
-
-    /** Redraws the whole pad. */
-    void draw() {
+    private void draw() {
         Drawing d = vm.drawingProperty().get();
         GraphicsContext g = canvas.getGraphicsContext2D();
         double s = scale();
@@ -134,30 +90,24 @@ public final class PadCanvas extends Region {
             g.setImageSmoothing(true);
             g.drawImage(background, fit[0] * s, fit[1] * s, fit[2] * s, fit[3] * s);
         });
-        for (Stroke st : d.strokes()) {
-            drawStroke(g, st, 0);
-        }
-    }
-
-    /** Draws {@code st} from its point {@code from} on: a round dot for a one-point stroke, else a round-capped path. */
-    private void drawStroke(GraphicsContext g, Stroke st, int from) {
-        double s = scale();
-        Color ink = st.eraser() ? Color.WHITE : Color.BLACK;
-        double w = st.width() * s;
-        if (st.points() == 1) {
-            g.setFill(ink);
-            g.fillOval(st.x(0) * s - w / 2, st.y(0) * s - w / 2, w, w);
-            return;
-        }
         g.setLineCap(StrokeLineCap.ROUND);
         g.setLineJoin(StrokeLineJoin.ROUND);
-        g.setStroke(ink);
-        g.setLineWidth(w);
-        g.beginPath();
-        g.moveTo(st.x(from) * s, st.y(from) * s);
-        for (int i = from + 1; i < st.points(); i++) {
-            g.lineTo(st.x(i) * s, st.y(i) * s);
+        for (Stroke st : d.strokes()) {
+            Color ink = st.eraser() ? Color.WHITE : Color.BLACK;
+            double w = st.width() * s;
+            if (st.points() == 1) {
+                g.setFill(ink);
+                g.fillOval(st.x(0) * s - w / 2, st.y(0) * s - w / 2, w, w);
+                continue;
+            }
+            g.setStroke(ink);
+            g.setLineWidth(w);
+            g.beginPath();
+            g.moveTo(st.x(0) * s, st.y(0) * s);
+            for (int i = 1; i < st.points(); i++) {
+                g.lineTo(st.x(i) * s, st.y(i) * s);
+            }
+            g.stroke();
         }
-        g.stroke();
     }
 }
