@@ -1,5 +1,6 @@
 package dev.digitpad.app;
 
+import dev.digitpad.testing.RawBytes;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
@@ -24,12 +25,10 @@ import io.grpc.netty.shaded.io.netty.handler.codec.http2.DefaultHttp2HeadersDeco
 import io.grpc.netty.shaded.io.netty.handler.codec.http2.Http2Exception;
 import io.grpc.netty.shaded.io.netty.handler.codec.http2.Http2Headers;
 import io.grpc.stub.ClientCalls;
-import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.io.UncheckedIOException;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.net.URLDecoder;
@@ -143,7 +142,7 @@ class FuzzIT {
             byte[] message = i % 2 == 0 ? randomBytes(random, random.nextInt(3000)) : mutate(random, good);
             MethodDescriptor<byte[], byte[]> descriptor = MethodDescriptor.<byte[], byte[]>newBuilder()
                     .setType(MethodDescriptor.MethodType.UNARY).setFullMethodName(method)
-                    .setRequestMarshaller(RAW).setResponseMarshaller(RAW).build();
+                    .setRequestMarshaller(RawBytes.MARSHALLER).setResponseMarshaller(RawBytes.MARSHALLER).build();
             try {
                 ClientCalls.blockingUnaryCall(channel, descriptor, CallOptions.DEFAULT.withDeadlineAfter(30, TimeUnit.SECONDS), message);
                 outcomes.merge("OK", 1, Integer::sum);
@@ -498,22 +497,6 @@ class FuzzIT {
     }
 
     // ---- gRPC messages
-
-    private static final MethodDescriptor.Marshaller<byte[]> RAW = new MethodDescriptor.Marshaller<>() {
-        @Override
-        public InputStream stream(byte[] value) {
-            return new ByteArrayInputStream(value);
-        }
-
-        @Override
-        public byte[] parse(InputStream stream) {
-            try {
-                return stream.readAllBytes();
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
-        }
-    };
 
     /** A valid message with a few bytes flipped, inserted, removed, or cut off. */
     private static byte[] mutate(Random random, byte[] good) {

@@ -1,5 +1,6 @@
 package dev.digitpad.server;
 
+import dev.digitpad.testing.RawBytes;
 import static dev.digitpad.testing.Tensors.floats;
 import static dev.digitpad.testing.Tensors.predictImages;
 import static dev.digitpad.testing.Tensors.spec;
@@ -30,9 +31,7 @@ import io.grpc.reflection.v1.ServerReflectionResponse;
 import io.grpc.reflection.v1.ServiceResponse;
 import io.grpc.stub.ClientCalls;
 import io.grpc.stub.StreamObserver;
-import java.io.ByteArrayInputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
@@ -93,22 +92,6 @@ class WireCompatibilityTest {
         assertThat(server.awaitTermination(10, TimeUnit.SECONDS)).isTrue();
     }
 
-    private static final MethodDescriptor.Marshaller<byte[]> BYTES = new MethodDescriptor.Marshaller<>() {
-        @Override
-        public InputStream stream(byte[] value) {
-            return new ByteArrayInputStream(value);
-        }
-
-        @Override
-        public byte[] parse(InputStream stream) {
-            try {
-                return stream.readAllBytes();
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
-        }
-    };
-
     private static Field bytesField(ByteString value) {
         return Field.newBuilder().addLengthDelimited(value).build();
     }
@@ -165,7 +148,7 @@ class WireCompatibilityTest {
         MethodDescriptor<byte[], byte[]> predict = MethodDescriptor.<byte[], byte[]>newBuilder()
                 .setType(MethodDescriptor.MethodType.UNARY)
                 .setFullMethodName("tensorflow.serving.PredictionService/Predict")
-                .setRequestMarshaller(BYTES).setResponseMarshaller(BYTES).build();
+                .setRequestMarshaller(RawBytes.MARSHALLER).setResponseMarshaller(RawBytes.MARSHALLER).build();
 
         byte[] answer = ClientCalls.blockingUnaryCall(channel, predict, CallOptions.DEFAULT.withDeadlineAfter(30, TimeUnit.SECONDS),
                 request.toByteArray());
