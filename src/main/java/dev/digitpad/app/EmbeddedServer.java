@@ -41,9 +41,10 @@ final class EmbeddedServer implements AutoCloseable {
      */
     static EmbeddedServer start(String model, Path basePath) throws IOException {
         // One call at a time on a small model: one TensorFlow thread per run answers fastest (measured: p50
-        // about 100-160 us against 260 us with a thread per core on a 2-core machine).
+        // about 100-160 us against 260 us with a thread per core on a 2-core machine), and that thread is the
+        // caller's (inter-op -1): handing each run to a pool thread cost up to several ms while the pad was drawn.
         ModelManager models = new ModelManager(List.of(new ModelManager.ModelConfig(model, basePath)),
-                ServableLoader.savedModels(new SessionThreads(1, 1)), Duration.ofSeconds(1));
+                ServableLoader.savedModels(new SessionThreads(1, -1)), Duration.ofSeconds(1));
         try {
             models.pollNow();
             if (!models.isAvailable(model)) {

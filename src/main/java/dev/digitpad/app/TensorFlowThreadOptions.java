@@ -11,8 +11,8 @@ final class TensorFlowThreadOptions {
     int intraOp;
 
     @Option(names = "--tensorflow_inter_op_parallelism", defaultValue = "0",
-            description = "TensorFlow threads that run independent ops side by side; 0 lets TensorFlow choose"
-                    + " (default: ${DEFAULT-VALUE}).")
+            description = "TensorFlow threads that run independent ops side by side; 0 lets TensorFlow choose, and a"
+                    + " negative number runs them in the calling thread (default: ${DEFAULT-VALUE}).")
     int interOp;
 
     SessionThreads sessionThreads() {
