@@ -9,6 +9,7 @@ import dev.digitpad.ui.SettingsStore;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
@@ -41,6 +42,13 @@ final class Desktop implements AutoCloseable {
         }
     }
 
+    /**
+     * How long the FX thread may wait at a stroke end for an answer that has been coming that fast: one 60 Hz frame.
+     * The frame it holds back is the one the answer then appears in, instead of the one after; a slow answer costs
+     * this once, and then nothing waits until answers are fast again.
+     */
+    static final Duration ANSWER_WAIT = Duration.ofMillis(16);
+
     private final ExecutorService predictions;
     private final ExecutorService connections;
     private final ExecutorService files;
@@ -56,7 +64,7 @@ final class Desktop implements AutoCloseable {
         files = Executors.newSingleThreadExecutor(threads("digitpad-files"));
         connector = new DesktopConnector(config.modelBasePath());
         settings = new JsonSettingsStore(config.settingsFile());
-        PadViewModel pad = new PadViewModel(predictions, uiThread);
+        PadViewModel pad = new PadViewModel(predictions, uiThread, ANSWER_WAIT);
         ServerViewModel server = new ServerViewModel(connector, connections, uiThread);
         vm = new MainViewModel(pad, server, files, uiThread);
         vm.apply(settings.load());

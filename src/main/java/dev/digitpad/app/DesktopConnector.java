@@ -35,13 +35,13 @@ final class DesktopConnector implements ServerConnector, AutoCloseable {
             Connection c = embedded();
             PredictionClient client = new PredictionClient(c.channel(), c.name(),
                     new PredictionClient.Options("mnist", OptionalLong.empty(), PredictionClient.DEFAULT_SIGNATURE, DEADLINE), cache);
-            return session(c.name(), client, () -> {}); // kept for reuse; closed with the connector
+            return session(c.name(), client, true, () -> {}); // kept for reuse; closed with the connector
         }
         ServerAddress address = ServerAddress.parse(s.address());
         TlsOptions tls = tls(s);
         PredictionClient.Options options = new PredictionClient.Options(s.model(), OptionalLong.empty(), s.signature(), DEADLINE);
         Connection c = Connection.remote(address, tls);
-        return session(c.name(), new PredictionClient(c.channel(), c.name(), options, cache), c::close);
+        return session(c.name(), new PredictionClient(c.channel(), c.name(), options, cache), false, c::close);
     }
 
     /** The TLS options of the form; the files are checked here, with messages naming them. */
@@ -70,10 +70,11 @@ final class DesktopConnector implements ServerConnector, AutoCloseable {
         return embedded;
     }
 
-    private static ServerSession session(String name, PredictionClient client, Runnable close) {
+    private static ServerSession session(String name, PredictionClient client, boolean inProcess, Runnable close) {
         return new ServerSession() {
             @Override public String name() { return name; }
             @Override public PredictionClient client() { return client; }
+            @Override public boolean inProcess() { return inProcess; }
             @Override public void close() { close.run(); }
         };
     }

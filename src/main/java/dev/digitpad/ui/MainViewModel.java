@@ -39,8 +39,12 @@ public final class MainViewModel {
         this.uiThread = uiThread;
         pad.problemProperty().addListener((o, a, p) -> problem.set(p));
         server.problemProperty().addListener((o, a, p) -> problem.set(p));
-        server.sessionProperty().addListener((o, a, s) ->
-                pad.setPredictor(s == null ? null : s.client()::predict, "Not connected to a server."));
+        server.sessionProperty().addListener((o, a, s) -> {
+            pad.setPredictor(s == null ? null : s.client()::predict, "Not connected to a server.");
+            if (s != null && s.inProcess()) {
+                pad.warmUp();
+            }
+        });
     }
 
     /** Shows the settings in the window (at start-up). Does not connect. */

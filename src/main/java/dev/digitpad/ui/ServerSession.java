@@ -9,6 +9,11 @@ public interface ServerSession extends AutoCloseable {
 
     PredictionClient client();
 
+    /** Whether the server runs in this process, so that calling it costs no one else anything (see {@link PadViewModel#warmUp()}). */
+    default boolean inProcess() {
+        return false;
+    }
+
     @Override
     void close();
 }

@@ -62,4 +62,34 @@ class MainViewModelTest {
         assertThat(vm.settings()).as("the server in use is kept, not the form").isEqualTo(
                 new Settings(ServerSettings.EMBEDDED, 30, false, Settings.Theme.DARK, 0.4, true));
     }
+
+    @Test
+    void theEmbeddedServersPathIsWarmedUpButARemoteServerIsNotCalled() throws IOException, InterruptedException {
+        var models = dev.digitpad.testing.TestModels.loaded(
+                new dev.digitpad.inference.ModelManager.ModelConfig("mnist", Path.of("assets/models/mnist")));
+        var serving = dev.digitpad.testing.InProcessServing.start(new dev.digitpad.server.ServingCore(models));
+        var channel = serving.channel();
+        try {
+            for (boolean inProcess : new boolean[] {true, false}) {
+                java.util.List<Runnable> queued = new java.util.ArrayList<>();
+                PadViewModel pad = new PadViewModel(queued::add, Runnable::run);
+                var client = new dev.digitpad.client.PredictionClient(channel, "test",
+                        dev.digitpad.client.PredictionClient.Options.model("mnist"), new dev.digitpad.client.MetadataCache());
+                ServerViewModel server = new ServerViewModel(s -> new ServerSession() {
+                    @Override public String name() { return "test"; }
+                    @Override public dev.digitpad.client.PredictionClient client() { return client; }
+                    @Override public boolean inProcess() { return inProcess; }
+                    @Override public void close() {}
+                }, Runnable::run, Runnable::run);
+                new MainViewModel(pad, server, Runnable::run, Runnable::run);
+                server.connect();
+                assertThat(server.sessionProperty().get()).isNotNull();
+                assertThat(queued).as("warm-up work queued for a server %s", inProcess ? "in this process" : "elsewhere")
+                        .hasSize(inProcess ? 1 : 0);
+            }
+        } finally {
+            serving.close();
+            models.close();
+        }
+    }
 }

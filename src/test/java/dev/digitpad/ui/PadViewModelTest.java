@@ -254,4 +254,137 @@ class PadViewModelTest {
         assertThat(queued).as("the waiting live request was superseded by the stroke end").isEmpty();
         assertThat(sent).as("the live prediction and the stroke end's").hasSize(2);
     }
+
+    @Test
+    void aStrokeEndWithoutMovementSinceTheLastLivePredictionWaitsForThatOne() {
+        List<Runnable> queued = new ArrayList<>();
+        PadViewModel slow = new PadViewModel(queued::add, Runnable::run);
+        slow.setPredictor(this::predict, "");
+        slow.beginStroke(60, 50);
+        slow.extendStroke(220, 50);
+        slow.endStroke();
+        assertThat(queued).as("the live prediction already has the finished stroke").hasSize(1);
+        queued.remove(0).run();
+        assertThat(slow.resultProperty().get().drawing()).isSameAs(slow.drawingProperty().get());
+        assertThat(slow.busyProperty().get()).isFalse();
+        assertThat(sent).hasSize(1);
+    }
+
+    /** The UI thread's queue, run only when the test says: what the FX thread would run after the current event. */
+    private final Queue<Runnable> later = new java.util.concurrent.ConcurrentLinkedQueue<>();
+
+    private static void awaitNonEmpty(Queue<?> queue) throws InterruptedException {
+        while (queue.isEmpty()) {
+            Thread.sleep(1);
+        }
+    }
+
+    @Test
+    @org.junit.jupiter.api.Timeout(30)
+    void whileAnswersComeFastAStrokeEndsAnswerIsShownBeforeTheUiThreadMovesOn() throws InterruptedException {
+        var worker = java.util.concurrent.Executors.newSingleThreadExecutor();
+        try {
+            PadViewModel waiting = new PadViewModel(worker, later::add, Duration.ofSeconds(10));
+            waiting.setPredictor(this::predict, "");
+            waiting.beginStroke(60, 50);
+            waiting.endStroke();
+            awaitNonEmpty(later);
+            later.poll().run();
+            assertThat(waiting.resultProperty().get().drawing().strokes()).hasSize(1);
+
+            answer = probabilities(3, 0.95f);
+            waiting.beginStroke(60, 50);
+            waiting.extendStroke(200, 200);
+            waiting.endStroke();
+            assertThat(waiting.resultProperty().get().drawing().strokes()).as("shown when endStroke returns").hasSize(2);
+            assertThat(waiting.headlineProperty().get()).isEqualTo("3");
+            assertThat(waiting.busyProperty().get()).isFalse();
+            awaitNonEmpty(later);
+            later.poll().run(); // the answer's own hand-over to the UI thread changes nothing now
+            assertThat(waiting.resultProperty().get().drawing().strokes()).hasSize(2);
+            assertThat(waiting.busyProperty().get()).isFalse();
+        } finally {
+            worker.shutdownNow();
+        }
+    }
+
+    @Test
+    @org.junit.jupiter.api.Timeout(30)
+    void aSlowAnswerDoesNotHoldTheUiThread() throws InterruptedException {
+        var worker = java.util.concurrent.Executors.newSingleThreadExecutor();
+        var release = new java.util.concurrent.CountDownLatch(1);
+        try {
+            PadViewModel waiting = new PadViewModel(worker, later::add, Duration.ofMillis(50));
+            waiting.setPredictor(pixels -> {
+                if (sent.size() == 1) {
+                    try {
+                        release.await();
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                }
+                return predict(pixels);
+            }, "");
+            waiting.beginStroke(60, 50);
+            waiting.extendStroke(220, 50);
+            waiting.endStroke(); // the first answer is fast
+            awaitNonEmpty(later);
+            later.poll().run();
+            waiting.beginStroke(130, 60);
+            waiting.extendStroke(130, 250);
+            waiting.endStroke(); // this one blocks until released: endStroke returns anyway
+            assertThat(waiting.resultProperty().get().drawing().strokes()).hasSize(1);
+            assertThat(waiting.busyProperty().get()).isTrue();
+            release.countDown();
+            awaitNonEmpty(later);
+            later.poll().run();
+            assertThat(waiting.resultProperty().get().drawing().strokes()).hasSize(2);
+            assertThat(waiting.busyProperty().get()).isFalse();
+        } finally {
+            release.countDown();
+            worker.shutdownNow();
+        }
+    }
+
+    @Test
+    void aWarmUpPredictsASampleInTheBackgroundShowsNothingAndStopsWhenThePadIsUsed() {
+        List<Runnable> queued = new ArrayList<>();
+        PadViewModel warming = new PadViewModel(queued::add, Runnable::run);
+        warming.setPredictor(pixels -> {
+            if (sent.size() == 4) {
+                warming.beginStroke(60, 50); // the person starts drawing during the fifth prediction
+            }
+            return predict(pixels);
+        }, "");
+        warming.warmUp();
+        assertThat(queued).hasSize(1);
+        queued.remove(0).run();
+        assertThat(sent).as("it stopped after the prediction during which the pad was used").hasSize(5);
+        assertThat(sent.getFirst()).as("a real drawing's tensor").matches(t -> max(t) > 0.9f);
+        assertThat(warming.resultProperty().get().drawing().isBlank()).as("nothing shown").isTrue();
+        assertThat(warming.headlineProperty().get()).isEqualTo("Draw a digit");
+        assertThat(warming.busyProperty().get()).isFalse();
+    }
+
+    @Test
+    void aWarmUpStopsAtTheFirstFailure() {
+        List<Runnable> queued = new ArrayList<>();
+        PadViewModel warming = new PadViewModel(queued::add, Runnable::run);
+        warming.setPredictor(pixels -> {
+            sent.add(pixels);
+            throw new PredictionException(Status.Code.UNAVAILABLE, "gone");
+        }, "");
+        warming.warmUp();
+        queued.remove(0).run();
+        assertThat(sent).hasSize(1);
+        assertThat(warming.problemProperty().get()).as("a warm-up's failure is not the person's").isNull();
+    }
+
+    private static float max(float[] values) {
+        float m = 0;
+        for (float v : values) {
+            m = Math.max(m, v);
+        }
+        return m;
+    }
 }
