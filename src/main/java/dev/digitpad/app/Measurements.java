@@ -27,6 +27,9 @@ final class Measurements {
     private final List<Long> strokeToScreen = new ArrayList<>();
     private final List<Long> strokeToAnswer = new ArrayList<>();
     private long strokeEnd;
+    /** Frames laid out since the stroke end without its distribution. */
+    private int framesBefore;
+    private int inFirstFrame;
     private boolean awaiting;
     private boolean shown;
     private boolean connected;
@@ -45,6 +48,15 @@ final class Measurements {
         scene.addEventFilter(MouseEvent.MOUSE_RELEASED, e -> {
             strokeEnd = System.nanoTime();
             awaiting = true;
+            framesBefore = 0;
+            PadViewModel.Result r = pad.resultProperty().get();
+            if (r.drawing() == pad.drawingProperty().get() && r.prediction().isPresent()) {
+                // A live prediction of the finished stroke was answered before the pen came up: counted as
+                // answered at once, and on screen at the next frame (it may already be).
+                shown = true;
+                strokeToAnswer.add(0L);
+                Platform.requestNextPulse();
+            }
         });
         pad.resultProperty().addListener((o, a, r) -> {
             if (r.prediction().isPresent() && !firstPrediction) {
@@ -58,10 +70,15 @@ final class Measurements {
             }
         });
         scene.addPostLayoutPulseListener(() -> {
-            if (shown) {
+            if (awaiting && !shown) {
+                framesBefore++;
+            } else if (shown) {
                 shown = false;
                 awaiting = false;
                 strokeToScreen.add(System.nanoTime() - strokeEnd);
+                if (framesBefore == 0) {
+                    inFirstFrame++;
+                }
                 if (strokeToScreen.size() % 20 == 0) {
                     report();
                 }
@@ -79,7 +96,8 @@ final class Measurements {
             return;
         }
         LOG.info("measure: {} strokes; stroke end -> answer on the FX thread: {}; -> distribution laid out for the next"
-                + " frame: {}", strokeToScreen.size(), summary(strokeToAnswer), summary(strokeToScreen));
+                + " frame: {}; in the first frame after the stroke end: {} of {}", strokeToScreen.size(),
+                summary(strokeToAnswer), summary(strokeToScreen), inFirstFrame, strokeToScreen.size());
     }
 
     private static String summary(List<Long> nanos) {
