@@ -249,6 +249,35 @@ class RunAdmissionTest {
     }
 
     /**
+     * With batching, a batch takes a run slot of its version before it runs and otherwise waits in its batch queue:
+     * while version 1's only slot is held, its next batch stays queued although a batch thread is free, and that
+     * thread runs version 2's batch, queued later, meanwhile.
+     */
+    @Test
+    void aBatchRunsOnlyWithARunSlotOfItsVersion() throws Exception {
+        BatchScheduler scheduler = new BatchScheduler(new BatchingOptions(1, 0, 10, 2));
+        toClose.add(scheduler);
+        ServableLoader loader = scheduler.batching(admission(1, 4).limiting(fakeLoader()));
+        Servable v1 = loader.load("fake", 1, base);
+        Servable v2 = loader.load("fake", 2, base);
+        toClose.add(v1);
+        toClose.add(v2);
+        var held = v1.predictAsync(SIG, FakeServable.rows(1, FakeServable.HOLD, true), List.of(), RunLimits.NONE);
+        fakes.get(0).awaitHolding();
+
+        var second = v1.predictAsync(SIG, FakeServable.rows(1, 5, true), List.of(), RunLimits.NONE);
+        var other = v2.predictAsync(SIG, FakeServable.rows(1, 7, true), List.of(), RunLimits.NONE);
+
+        assertThat(Tensors.floats(other.get(30, TimeUnit.SECONDS).get("y"))).containsExactly(8, 8);
+        assertThat(second).as("version 1's second batch waits for its slot").isNotDone();
+        assertThat(scheduler.queuedRequests()).isEqualTo(1);
+        assertThat(fakes.get(0).runs()).hasSize(1);
+        fakes.get(0).release();
+        assertThat(Tensors.floats(second.get(30, TimeUnit.SECONDS).get("y"))).containsExactly(6, 6);
+        assertThat(Tensors.floats(held.get(30, TimeUnit.SECONDS).get("y"))).containsExactly(0, 0);
+    }
+
+    /**
      * Each version has its own bound, and a call waiting on the old version keeps it loaded (through its lease)
      * until it has run there; meanwhile new calls go to the new version and run at once.
      */
