@@ -60,6 +60,9 @@ class AbandonedRunsTest {
         if (grpc != null) {
             grpc.close();
         }
+        // If the test failed early, a run may still be going: TensorFlow cannot stop it, and the JVM must not exit
+        // under it (its native threads would crash the test JVM).
+        ProcessCpu.awaitQuiet();
         if (manager != null) {
             manager.close();
         }
