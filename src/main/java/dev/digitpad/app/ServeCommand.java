@@ -3,6 +3,7 @@ package dev.digitpad.app;
 import dev.digitpad.inference.BatchScheduler;
 import dev.digitpad.inference.BatchingOptions;
 import dev.digitpad.inference.ModelManager;
+import dev.digitpad.inference.RunAdmission;
 import dev.digitpad.inference.ServableLoader;
 import dev.digitpad.server.ConfigFileException;
 import dev.digitpad.server.ConfigFiles;
@@ -95,6 +96,16 @@ final class ServeCommand implements Callable<Integer> {
     @Mixin
     BatchingFlags batching = new BatchingFlags();
 
+    @Option(names = "--max_concurrent_runs", defaultValue = "0",
+            description = "Runs of one model version that execute at once; further calls wait their turn. 0 means one"
+                    + " per core (default: ${DEFAULT-VALUE}).")
+    int maxConcurrentRuns;
+
+    @Option(names = "--max_queued_runs", defaultValue = "" + RunAdmission.Options.DEFAULT_QUEUED_RUNS,
+            description = "Calls to one model version that may wait for a free run; more get UNAVAILABLE, and a waiting"
+                    + " call whose deadline passes gets DEADLINE_EXCEEDED without running (default: ${DEFAULT-VALUE}).")
+    int maxQueuedRuns;
+
     @Spec
     CommandSpec spec;
 
@@ -103,6 +114,7 @@ final class ServeCommand implements Callable<Integer> {
         Optional<GrpcTls> tls;
         Optional<String> metricsPath;
         Optional<BatchingOptions> batchingOptions;
+        RunAdmission.Options admissionOptions;
         try {
             tls = sslConfigFile == null ? Optional.empty() : Optional.of(GrpcTls.fromFile(sslConfigFile));
             metricsPath = monitoringConfigFile == null ? Optional.empty() : ConfigFiles.prometheusPath(monitoringConfigFile);
@@ -112,6 +124,7 @@ final class ServeCommand implements Callable<Integer> {
                         + " --rest_api_port a port, or leave the monitoring config out.");
             }
             batchingOptions = batching.options();
+            admissionOptions = admissionOptions();
         } catch (ConfigFileException e) {
             spec.commandLine().getErr().println("digitpad serve: " + e.getMessage());
             spec.commandLine().getErr().flush();
@@ -126,8 +139,12 @@ final class ServeCommand implements Callable<Integer> {
             });
         }
         Optional<BatchScheduler> batches = batchingOptions.map(BatchScheduler::new);
+        RunAdmission admission = new RunAdmission(admissionOptions);
+        log.info("Model runs: {}", admissionOptions.describe());
         ServingMetrics metrics = new ServingMetrics();
-        ServableLoader loader = metrics.timing(ServableLoader.savedModels(tensorflowThreads.sessionThreads()));
+        // Batching in front of the run bound: a batch takes its run slot when it is about to run.
+        ServableLoader loader = admission.limiting(
+                metrics.timing(ServableLoader.savedModels(tensorflowThreads.sessionThreads())));
         ModelManager models = new ModelManager(List.of(new ModelManager.ModelConfig(modelName, base)),
                 batches.map(b -> b.batching(loader)).orElse(loader), Duration.ofSeconds(pollSeconds));
         ModelServer server;
@@ -137,6 +154,7 @@ final class ServeCommand implements Callable<Integer> {
         } catch (IOException e) {
             models.close();
             batches.ifPresent(BatchScheduler::close);
+            admission.close();
             throw e;
         }
         log.info("Serving model \"{}\" from {}", modelName, base);
@@ -146,8 +164,23 @@ final class ServeCommand implements Callable<Integer> {
         batches.ifPresent(BatchScheduler::close);
         log.info("Unloading models");
         models.close();
+        admission.close();
         log.info("Stopped");
         return 0;
+    }
+
+    private RunAdmission.Options admissionOptions() {
+        if (maxConcurrentRuns < 0 || maxConcurrentRuns > RunAdmission.Options.MAX_CONCURRENT_RUNS) {
+            throw new ConfigFileException("--max_concurrent_runs=" + maxConcurrentRuns + " is out of range: give 1 to "
+                    + RunAdmission.Options.MAX_CONCURRENT_RUNS + " runs at once, or 0 for one per core ("
+                    + Runtime.getRuntime().availableProcessors() + " here).");
+        }
+        if (maxQueuedRuns < 0 || maxQueuedRuns > RunAdmission.Options.MAX_QUEUED_RUNS) {
+            throw new ConfigFileException("--max_queued_runs=" + maxQueuedRuns + " is out of range: give 0 (no waiting:"
+                    + " a call finding every run busy gets UNAVAILABLE) to " + RunAdmission.Options.MAX_QUEUED_RUNS + ".");
+        }
+        int runs = maxConcurrentRuns == 0 ? RunAdmission.Options.defaults().maxConcurrentRuns() : maxConcurrentRuns;
+        return new RunAdmission.Options(runs, maxQueuedRuns);
     }
 
     private Path resolveBasePath() {

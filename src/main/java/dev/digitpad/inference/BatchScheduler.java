@@ -30,6 +30,8 @@ import org.tensorflow.proto.error.Code;
  * {@code max_enqueued_batches} batches (a batch taken by a thread has left it); a request that would need
  * one more is refused at once with UNAVAILABLE. A request whose deadline passes while it waits is answered
  * DEADLINE_EXCEEDED at its deadline, and is not run if its batch has not started yet.
+ * If the versions bound their runs ({@link RunAdmission}), a batch also needs a free run slot of its version to
+ * run, and waits in its queue until one is free.
  *
  * <p>{@link #batching(ServableLoader)} puts the scheduler in front of every servable a loader makes.
  */
@@ -112,8 +114,22 @@ public final class BatchScheduler implements AutoCloseable {
 
     /** A loader whose servables batch their predictions here; they are loaded (and warmed up) by {@code loader}. */
     public ServableLoader batching(ServableLoader loader) {
-        return (model, version, dir) -> new BatchingServable(
-                "model \"" + model + "\" version " + version, loader.load(model, version, dir), this);
+        return (model, version, dir) -> {
+            BatchingServable servable = new BatchingServable(
+                    "model \"" + model + "\" version " + version, loader.load(model, version, dir), this);
+            servable.gate().ifPresent(gate -> gate.onSlotFreed(this::slotFreed));
+            return servable;
+        };
+    }
+
+    /** A version's run slot became free: a batch held back for want of one may run now. */
+    private void slotFreed() {
+        lock.lock();
+        try {
+            work.signal();
+        } finally {
+            lock.unlock();
+        }
     }
 
     /**
@@ -276,42 +292,64 @@ public final class BatchScheduler implements AutoCloseable {
         }
     }
 
-    /** The oldest batch that may run now, taken out of its queue; null if none. Called with the lock held. */
+    /**
+     * The oldest batch that may run now, taken out of its queue with a run slot of its version if its version bounds
+     * its runs; null if none. Called with the lock held.
+     */
     private Batch takeRunnable(long now) {
-        Batch oldest = null;
-        for (BatchQueue queue : queues.values()) {
-            Batch head = queue.batches.peekFirst();
-            if (head != null && (head.closed || now - head.openedNanos >= timeoutNanos)
-                    && (oldest == null || head.openedNanos - oldest.openedNanos < 0)) {
-                oldest = head;
+        while (true) {
+            Batch oldest = null;
+            for (BatchQueue queue : queues.values()) {
+                Batch head = queue.batches.peekFirst();
+                if (head != null && mayRun(head, now) && (oldest == null || head.openedNanos - oldest.openedNanos < 0)) {
+                    oldest = head;
+                }
             }
-        }
-        if (oldest != null) {
+            if (oldest == null) {
+                return null;
+            }
+            Optional<RunGate> gate = oldest.queue.key.owner().gate();
+            if (gate.isPresent() && !gate.get().tryAcquire()) {
+                continue; // a call outside batching took the slot meanwhile: the batch waits for the next one
+            }
             oldest.queue.batches.removeFirst();
             oldest.closed = true;
+            oldest.slot = gate;
             if (hasRunnable(now)) {
                 work.signal(); // pass the baton: another idle thread can take the next one
             }
+            return oldest;
         }
-        return oldest;
+    }
+
+    /** Whether a queue's first batch may run now: it is due, and its version has a run slot free. */
+    private boolean mayRun(Batch head, long now) {
+        return (head.closed || now - head.openedNanos >= timeoutNanos) && hasSlot(head);
+    }
+
+    private static boolean hasSlot(Batch batch) {
+        return batch.queue.key.owner().gate().map(RunGate::hasFreeSlot).orElse(true);
     }
 
     private boolean hasRunnable(long now) {
         for (BatchQueue queue : queues.values()) {
             Batch head = queue.batches.peekFirst();
-            if (head != null && (head.closed || now - head.openedNanos >= timeoutNanos)) {
+            if (head != null && mayRun(head, now)) {
                 return true;
             }
         }
         return false;
     }
 
-    /** Nanoseconds until the first open batch times out; Long.MAX_VALUE if no batch is waiting. */
+    /**
+     * Nanoseconds until the first open batch times out; Long.MAX_VALUE if no batch is waiting, or only batches
+     * that wait for a run slot (a freed slot signals).
+     */
     private long nanosToNextTimeout(long now) {
         long wait = Long.MAX_VALUE;
         for (BatchQueue queue : queues.values()) {
             Batch head = queue.batches.peekFirst();
-            if (head != null) {
+            if (head != null && hasSlot(head)) {
                 wait = Math.min(wait, Math.max(1, head.openedNanos + timeoutNanos - now));
             }
         }
@@ -319,6 +357,14 @@ public final class BatchScheduler implements AutoCloseable {
     }
 
     private void run(Batch batch) {
+        try {
+            runHoldingSlot(batch);
+        } finally {
+            batch.slot.ifPresent(RunGate::release);
+        }
+    }
+
+    private void runHoldingSlot(Batch batch) {
         List<Task> live = new ArrayList<>(batch.tasks.size());
         long now = System.nanoTime();
         for (Task task : batch.tasks) {
@@ -402,6 +448,8 @@ public final class BatchScheduler implements AutoCloseable {
         int rows;
         /** No more requests join it: it is full, or a request that did not fit opened the next one. */
         boolean closed;
+        /** The gate whose run slot the batch took when a thread took it; released when it has run. */
+        Optional<RunGate> slot = Optional.empty();
 
         Batch(BatchQueue queue, long openedNanos) {
             this.queue = queue;

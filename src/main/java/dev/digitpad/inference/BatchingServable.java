@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.stream.Collectors;
 import org.tensorflow.proto.DataType;
@@ -24,6 +25,10 @@ import org.tensorflow.proto.error.Code;
  * <p>A signature is batched only if every input and output has the batch as its leading dimension ({@code -1}
  * in the signature). Other signatures, and requests whose inputs do not share one leading size, run on their
  * own, at once, as without batching.
+ *
+ * <p>If {@code inner} bounds its runs ({@link RunAdmission}), a batch takes one of its slots when the scheduler is
+ * about to run it, and waits in the scheduler's queue until one is free; requests that are not batched wait in the
+ * gate's own queue.
  */
 final class BatchingServable implements Servable {
 
@@ -39,6 +44,9 @@ final class BatchingServable implements Servable {
 
     private final String name;
     private final Servable inner;
+    /** What runs a batch: the servable behind the gate, since a batch takes its slot before it runs. */
+    private final Servable batchRunner;
+    private final Optional<RunGate> gate;
     private final BatchScheduler scheduler;
     private final Map<String, Boolean> batchable = new LinkedHashMap<>();
 
@@ -46,7 +54,19 @@ final class BatchingServable implements Servable {
         this.name = name;
         this.inner = inner;
         this.scheduler = scheduler;
+        if (inner instanceof AdmittedServable admitted) {
+            this.batchRunner = admitted.ungated();
+            this.gate = Optional.of(admitted.gate());
+        } else {
+            this.batchRunner = inner;
+            this.gate = Optional.empty();
+        }
         inner.signatures().forEach((key, signature) -> batchable.put(key, batchable(signature)));
+    }
+
+    /** The gate whose slot a batch of this servable must take before it runs; empty if its runs are not bounded. */
+    Optional<RunGate> gate() {
+        return gate;
     }
 
     /** Whether every input and output of the signature has an unknown leading dimension: the batch. */
@@ -130,14 +150,14 @@ final class BatchingServable implements Servable {
      */
     List<Map<String, TensorProto>> runBatch(QueueKey key, List<Map<String, TensorProto>> requests, int rows, RunLimits limits) {
         if (requests.size() == 1) {
-            return List.of(inner.predict(key.signature(), requests.getFirst(), key.outputs(), limits));
+            return List.of(batchRunner.predict(key.signature(), requests.getFirst(), key.outputs(), limits));
         }
         int[] sizes = requests.stream().mapToInt(r -> (int) r.values().iterator().next().getTensorShape().getDim(0).getSize()).toArray();
         Map<String, TensorProto> joined = new LinkedHashMap<>();
         for (InputForm form : key.inputs()) {
             joined.put(form.key(), join(form, requests, sizes, rows));
         }
-        Map<String, TensorProto> outputs = inner.predict(key.signature(), joined, key.outputs(), limits);
+        Map<String, TensorProto> outputs = batchRunner.predict(key.signature(), joined, key.outputs(), limits);
         List<Map<String, TensorProto>> answers = new ArrayList<>(requests.size());
         for (int i = 0; i < requests.size(); i++) {
             answers.add(new LinkedHashMap<>());

@@ -119,7 +119,9 @@ public final class GrpcServices {
         Optional<Long> deadlineNanos = deadline == null
                 ? Optional.empty()
                 : Optional.of(System.nanoTime() + deadline.timeRemaining(TimeUnit.NANOSECONDS));
-        return new RunLimits(deadlineNanos, context::isCancelled);
+        // A call waiting for its turn leaves the queue as soon as its client goes away (or its deadline passes:
+        // the server-side context is cancelled then too).
+        return new RunLimits(deadlineNanos, context::isCancelled, action -> context.addListener(c -> action.run(), Runnable::run));
     }
 
     private static ServingException unimplemented(String api) {

@@ -8,8 +8,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * {@code digitpad serve} refuses configuration files it cannot use before it loads anything or opens a port:
- * exit code 2 and one message naming the flag, the file, the fault and the fix.
+ * {@code digitpad serve} refuses configuration files and flag values it cannot use before it loads anything or
+ * opens a port: exit code 2 and one message naming the flag, the file, the fault and the fix.
  */
 class ServeCommandTest {
     @TempDir
@@ -81,5 +81,22 @@ class ServeCommandTest {
 
         assertThat(run.exitCode()).isEqualTo(2);
         assertThat(run.err()).contains("served on the REST port, but --rest_api_port=0 turns REST off");
+    }
+
+    @Test
+    void aNegativeRunBoundStopsServe() {
+        PredictCommandTest.Run run = serve("--max_concurrent_runs=-1");
+
+        assertThat(run.exitCode()).isEqualTo(2);
+        assertThat(run.err()).isEqualTo("digitpad serve: --max_concurrent_runs=-1 is out of range: give 1 to 1024 runs at"
+                + " once, or 0 for one per core (" + Runtime.getRuntime().availableProcessors() + " here).\n");
+    }
+
+    @Test
+    void aNegativeQueueStopsServe() {
+        PredictCommandTest.Run run = serve("--max_queued_runs=-5");
+
+        assertThat(run.exitCode()).isEqualTo(2);
+        assertThat(run.err()).startsWith("digitpad serve: --max_queued_runs=-5 is out of range: give 0 (no waiting:");
     }
 }

@@ -22,6 +22,7 @@ import dev.digitpad.protocol.serving.PredictRequest;
 import dev.digitpad.protocol.serving.PredictionServiceGrpc;
 import dev.digitpad.protocol.serving.PredictResponse;
 import dev.digitpad.testing.InProcessServing;
+import dev.digitpad.testing.ProcessCpu;
 import dev.digitpad.testing.TestModels;
 import dev.digitpad.testing.TestModels.Kind;
 import io.grpc.Context;
@@ -32,7 +33,6 @@ import io.grpc.ServerCall;
 import io.grpc.ServerCallHandler;
 import io.grpc.ServerInterceptor;
 import io.grpc.Status;
-import java.lang.management.ManagementFactory;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
@@ -196,17 +196,17 @@ class DeadlineAndCancellationTest {
         ServerSide server = new ServerSide(false);
         grpc = InProcessServing.start(core, server);
         warmUpTheCallPath();
-        awaitQuietCpu(); // a run that an earlier test abandoned may still be ending
+        ProcessCpu.awaitQuiet(); // a run that an earlier test abandoned may still be ending
         long runsBefore = runCount("slow");
-        long cpuAtStart = cpuNanos();
+        long cpuAtStart = ProcessCpu.nanos();
         long started = System.nanoTime();
 
         Status status = statusOf(() -> grpc.prediction().withDeadlineAfter(1, TimeUnit.SECONDS).predict(slowRequest()));
         Status serverSide = server.closed.get(60, TimeUnit.SECONDS); // the service is done with the call
-        long cpuAtEnd = cpuNanos();
+        long cpuAtEnd = ProcessCpu.nanos();
         long ended = System.nanoTime();
         Thread.sleep(1000);
-        long cpuASecondLater = cpuNanos();
+        long cpuASecondLater = ProcessCpu.nanos();
 
         assertThat(status.getCode()).isEqualTo(Status.Code.DEADLINE_EXCEEDED);
         assertThat(serverSide.getCode()).isEqualTo(Status.Code.DEADLINE_EXCEEDED);
@@ -221,24 +221,6 @@ class DeadlineAndCancellationTest {
         assertThat(Duration.ofNanos(System.nanoTime() - next)).as("the next call").isLessThan(Duration.ofSeconds(2));
     }
 
-    /** Waits until this process uses less than a quarter of a core over half a second. */
-    private static void awaitQuietCpu() throws InterruptedException {
-        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-        while (System.nanoTime() < end) {
-            long before = cpuNanos();
-            Thread.sleep(500);
-            if (cpuNanos() - before < TimeUnit.MILLISECONDS.toNanos(125)) {
-                return;
-            }
-        }
-        throw new AssertionError("the process stayed busy for a minute before the test began");
-    }
-
-    /** CPU time used by this process so far, all threads, TensorFlow's native ones included. */
-    private static long cpuNanos() {
-        return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime();
-    }
-
     /**
      * A run that outlives its deadline is answered DEADLINE_EXCEEDED and the session stays usable. What it costs is
      * measured too: TensorFlow reports the timeout only when the graph ends, having done all of its work (its CPU
@@ -247,19 +229,19 @@ class DeadlineAndCancellationTest {
      */
     @Test
     void aRunThatOutlivesItsDeadlineIsDeadlineExceededOnceItsGraphHasRun() {
-        long cpuAtStart = cpuNanos();
+        long cpuAtStart = ProcessCpu.nanos();
         ServingException e = catchThrowableOfType(ServingException.class,
                 () -> core.predict(slowRequest(), RunLimits.within(Duration.ofMillis(200))));
-        long overrunCpu = cpuNanos() - cpuAtStart;
+        long overrunCpu = ProcessCpu.nanos() - cpuAtStart;
 
         assertThat(e).isNotNull();
         assertThat(e.code()).isEqualTo(Code.DEADLINE_EXCEEDED);
         assertThat(e.getMessage()).matches("the model did not finish within the 1?\\d\\d ms left before the deadline;"
                 + " give the call a longer deadline, or a faster model");
         // The session is still usable after an overrun, and the model answers when there is time.
-        long fullStart = cpuNanos();
+        long fullStart = ProcessCpu.nanos();
         PredictResponse response = core.predict(slowRequest(), RunLimits.NONE);
-        long fullRunCpu = cpuNanos() - fullStart;
+        long fullRunCpu = ProcessCpu.nanos() - fullStart;
         assertThat((double) floats(response.getOutputsOrThrow("y"))[0]).isCloseTo(slowAnswer(SLOW_INPUT), withinPercentage(0.1));
         assertThat((double) overrunCpu).as("CPU of the overrun (full run: %d ms)", fullRunCpu / 1_000_000)
                 .isGreaterThan(0.6 * fullRunCpu);

@@ -1,0 +1,58 @@
+package dev.digitpad.inference;
+
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import org.tensorflow.proto.SignatureDef;
+import org.tensorflow.proto.TensorProto;
+
+/** A servable whose runs pass through a {@link RunGate}: see {@link RunAdmission}. */
+final class AdmittedServable implements Servable {
+    private final Servable inner;
+    private final RunGate gate;
+
+    AdmittedServable(Servable inner, RunGate gate) {
+        this.inner = inner;
+        this.gate = gate;
+    }
+
+    /** The servable behind the gate, for a caller that already holds a slot of {@link #gate()}. */
+    Servable ungated() {
+        return inner;
+    }
+
+    RunGate gate() {
+        return gate;
+    }
+
+    @Override
+    public Map<String, SignatureDef> signatures() {
+        return inner.signatures();
+    }
+
+    @Override
+    public Map<String, TensorProto> predict(
+            String signatureKey, Map<String, TensorProto> inputs, List<String> outputFilter, RunLimits limits) {
+        return Futures.join(predictAsync(signatureKey, inputs, outputFilter, limits));
+    }
+
+    @Override
+    public CompletableFuture<Map<String, TensorProto>> predictAsync(
+            String signatureKey, Map<String, TensorProto> inputs, List<String> outputFilter, RunLimits limits) {
+        return gate.submit(limits, () -> inner.predict(signatureKey, inputs, outputFilter, limits), () -> {
+            // A call that would fail anyway should not wait for its turn first.
+            SignatureDef signature = inner.signatures().get(signatureKey);
+            if (signature == null) {
+                throw ServingException.failedPrecondition("Serving signature key \"" + signatureKey + "\" not found.");
+            }
+            TensorChecks.checkInputs(signature, inputs);
+            TensorChecks.outputsToFetch(signature, outputFilter);
+        });
+    }
+
+    @Override
+    public void close() {
+        gate.close();
+        inner.close();
+    }
+}
