@@ -234,25 +234,59 @@ final class RunGate {
                         + " Give the call a longer deadline, or the server more replicas or a faster model"));
     }
 
-    private <T> void start(Waiter<T> waiter) {
-        waiter.stopWatching();
+    /**
+     * Runs {@code first} on a runner thread, which then goes on with the calls still waiting, keeping the slot,
+     * until the queue is empty: a busy version's calls do not each wait for a thread to be woken.
+     */
+    private void start(Waiter<?> first) {
+        first.stopWatching();
         try {
-            runners.execute(() -> {
-                T answer;
-                try {
-                    answer = waiter.run.get();
-                } catch (RuntimeException | Error e) {
-                    release();
-                    waiter.result.completeExceptionally(e);
-                    return;
-                }
-                release();
-                waiter.result.complete(answer);
-            });
+            runners.execute(() -> drain(first));
         } catch (RejectedExecutionException e) {
             release();
-            waiter.result.completeExceptionally(new ServingException(Code.UNAVAILABLE,
+            first.result.completeExceptionally(new ServingException(Code.UNAVAILABLE,
                     "the server is shutting down; the call was not run"));
+        }
+    }
+
+    private void drain(Waiter<?> first) {
+        Waiter<?> waiter = first;
+        while (waiter != null) {
+            Runnable answer;
+            try {
+                answer = runOne(waiter);
+            } catch (Error e) {
+                release();
+                waiter.result.completeExceptionally(e);
+                throw e;
+            }
+            Waiter<?> next;
+            synchronized (this) {
+                next = queue.pollFirst();
+                if (next == null) {
+                    running--;
+                } else {
+                    admittedAfterWaiting++;
+                }
+            }
+            // The slot is free (or passed on) before the caller hears back, so its next call finds it free.
+            answer.run();
+            if (next == null) {
+                onSlotFreed.run();
+            } else {
+                next.stopWatching();
+            }
+            waiter = next;
+        }
+    }
+
+    /** Runs a waiter's call; what it returns completes the waiter's future with the answer or the failure. */
+    private static <T> Runnable runOne(Waiter<T> waiter) {
+        try {
+            T answer = waiter.run.get();
+            return () -> waiter.result.complete(answer);
+        } catch (RuntimeException e) {
+            return () -> waiter.result.completeExceptionally(e);
         }
     }
 
