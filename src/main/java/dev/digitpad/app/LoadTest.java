@@ -8,6 +8,7 @@ import dev.digitpad.inference.BatchScheduler;
 import dev.digitpad.inference.BatchingOptions;
 import dev.digitpad.inference.Lease;
 import dev.digitpad.inference.ModelManager;
+import dev.digitpad.inference.RunAdmission;
 import dev.digitpad.inference.Servable;
 import dev.digitpad.inference.ServableLoader;
 import dev.digitpad.inference.SessionThreads;
@@ -71,9 +72,19 @@ final class LoadTest {
     private LoadTest() {}
 
     static Results run(Settings settings, String command) throws IOException, InterruptedException {
-        ServableLoader loader = ServableLoader.savedModels(settings.threads());
         List<Row> rows = new ArrayList<>();
         List<Figures> warmups = new ArrayList<>();
+        Setup setup;
+        // The server as `digitpad serve` runs it by default: each model version's runs bounded, batching in front.
+        try (RunAdmission admission = new RunAdmission(RunAdmission.Options.defaults())) {
+            ServableLoader loader = admission.limiting(ServableLoader.savedModels(settings.threads()));
+            setup = measureAll(settings, command, loader, rows, warmups);
+        }
+        return new Results(settings, setup, List.copyOf(rows), List.copyOf(warmups));
+    }
+
+    private static Setup measureAll(Settings settings, String command, ServableLoader loader, List<Row> rows,
+            List<Figures> warmups) throws IOException, InterruptedException {
         Setup setup;
         try (Served served = Served.start(settings.modelBasePath(), loader)) {
             Example example = example(served.signature);
@@ -98,7 +109,7 @@ final class LoadTest {
                 }
             }
         }
-        return new Results(settings, setup, List.copyOf(rows), List.copyOf(warmups));
+        return setup;
     }
 
     /**
