@@ -146,20 +146,23 @@ final class RunGate {
 
     /** Gives a slot back: to the call that has waited longest, if any, else to whoever asks next. */
     void release() {
-        Waiter<?> next;
-        synchronized (this) {
-            next = queue.pollFirst();
-            if (next == null) {
-                running--;
-            } else {
-                admittedAfterWaiting++;
-            }
-        }
+        Waiter<?> next = passOn();
         if (next != null) {
             start(next);
         } else {
             onSlotFreed.run();
         }
+    }
+
+    /** The call that has waited longest, which now holds the ending run's slot; or null, and the slot is free. */
+    private synchronized Waiter<?> passOn() {
+        Waiter<?> next = queue.pollFirst();
+        if (next == null) {
+            running--;
+        } else {
+            admittedAfterWaiting++;
+        }
+        return next;
     }
 
     /** Refuses every call still waiting, and every call from now on: the version is being unloaded. */
@@ -260,15 +263,7 @@ final class RunGate {
                 waiter.result.completeExceptionally(e);
                 throw e;
             }
-            Waiter<?> next;
-            synchronized (this) {
-                next = queue.pollFirst();
-                if (next == null) {
-                    running--;
-                } else {
-                    admittedAfterWaiting++;
-                }
-            }
+            Waiter<?> next = passOn();
             // The slot is free (or passed on) before the caller hears back, so its next call finds it free.
             answer.run();
             if (next == null) {
