@@ -5,9 +5,10 @@ import dev.digitpad.client.PredictionException;
 import dev.digitpad.imaging.MnistNormalizer;
 import dev.digitpad.imaging.Normalization;
 import java.awt.image.BufferedImage;
+import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Deque;
-import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -256,7 +257,7 @@ public final class PadViewModel {
     }
 
     /** A 0 of a usual size and pen: what a warm-up predicts. */
-    private static final Drawing WARM_UP_SAMPLE = new Drawing(Optional.empty(), java.util.List.of(ellipse(140, 140, 55, 85)));
+    private static final Drawing WARM_UP_SAMPLE = new Drawing(Optional.empty(), List.of(ellipse(140, 140, 55, 85)));
 
     private static Stroke ellipse(double cx, double cy, double rx, double ry) {
         double[] xy = new double[2 * 64];
