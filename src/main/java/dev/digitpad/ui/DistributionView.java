@@ -78,10 +78,23 @@ public final class DistributionView extends VBox {
             double prob = p == null ? 0 : p.probabilities()[d];
             bars.get(d).setPrefHeight(Math.round(prob * BAR_HEIGHT));
             percents.get(d).setText(p == null ? "" : String.format("%.0f%%", 100 * prob));
-            columns.get(d).getStyleClass().removeAll("top", "unsure");
-            if (d == top) {
-                columns.get(d).getStyleClass().add(sure ? "top" : "unsure");
+            mark(columns.get(d), d != top ? null : sure ? "top" : "unsure");
+        }
+    }
+
+    /**
+     * Gives a column the style class {@code mark} ("top", "unsure" or none), touching its classes only when that
+     * changes: each change restyles the column, and most answers leave the top digit where it was.
+     */
+    private static void mark(VBox column, String mark) {
+        var classes = column.getStyleClass();
+        for (String other : List.of("top", "unsure")) {
+            if (!other.equals(mark)) {
+                classes.remove(other);
             }
+        }
+        if (mark != null && !classes.contains(mark)) {
+            classes.add(mark);
         }
     }
 }
