@@ -5,9 +5,11 @@ import java.io.File;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.List;
+import javafx.animation.PauseTransition;
 import javafx.application.ColorScheme;
 import javafx.application.Platform;
 import javafx.beans.binding.Bindings;
+import javafx.beans.binding.BooleanBinding;
 import javafx.embed.swing.SwingFXUtils;
 import javafx.geometry.Insets;
 import javafx.geometry.Orientation;
@@ -57,6 +59,8 @@ import org.controlsfx.validation.Validator;
 /** DigitPad's window content: menus, tool bar, the pad, the model's-eye view, the distribution, the server panel, the status bar. */
 public final class MainView extends BorderPane {
     public static final String TITLE = "DigitPad";
+    /** How long work must last before the status bar's spinner shows. */
+    static final javafx.util.Duration SPINNER_DELAY = javafx.util.Duration.millis(250);
 
     static final KeyCombination UNDO = new KeyCodeCombination(KeyCode.Z, KeyCombination.SHORTCUT_DOWN);
     static final KeyCombination REDO = new KeyCodeCombination(KeyCode.Z, KeyCombination.SHORTCUT_DOWN, KeyCombination.SHIFT_DOWN);
@@ -358,7 +362,22 @@ public final class MainView extends BorderPane {
     private Node statusBar() {
         status.setId("status");
         status.textProperty().bind(server.stateTextProperty());
-        status.progressProperty().bind(Bindings.when(server.busyProperty().or(pad.busyProperty())).then(-1.0).otherwise(0.0));
+        // The spinner shows only for work that takes a while: the embedded server answers in a few ms, and a
+        // spinner flashing on at every stroke would be noise, and a restyle and relayout of the status bar each time.
+        BooleanBinding busy = server.busyProperty().or(pad.busyProperty());
+        PauseTransition showSpinner = new PauseTransition(SPINNER_DELAY);
+        showSpinner.setOnFinished(e -> status.setProgress(-1));
+        busy.addListener((o, was, now) -> {
+            if (now) {
+                showSpinner.playFromStart();
+            } else {
+                showSpinner.stop();
+                status.setProgress(0);
+            }
+        });
+        if (busy.get()) {
+            showSpinner.playFromStart();
+        }
         Label model = new Label();
         model.setId("status-model");
         model.textProperty().bind(server.modelTextProperty());
