@@ -78,6 +78,8 @@ public final class MainView extends BorderPane {
     private final ServerViewModel server;
     private final ImshowView imshow = new ImshowView();
     private final StatusBar status = new StatusBar();
+    /** Whether the server or the pad is working; a field, since a binding held by nothing else may be collected. */
+    private BooleanBinding busy;
     private final ValidationSupport validation = new ValidationSupport();
     private Runnable onExit = Platform::exit;
     private About about = About.UNKNOWN;
@@ -364,7 +366,7 @@ public final class MainView extends BorderPane {
         status.textProperty().bind(server.stateTextProperty());
         // The spinner shows only for work that takes a while: the embedded server answers in a few ms, and a
         // spinner flashing on at every stroke would be noise, and a restyle and relayout of the status bar each time.
-        BooleanBinding busy = server.busyProperty().or(pad.busyProperty());
+        busy = server.busyProperty().or(pad.busyProperty());
         PauseTransition showSpinner = new PauseTransition(SPINNER_DELAY);
         showSpinner.setOnFinished(e -> status.setProgress(-1));
         busy.addListener((o, was, now) -> {
