@@ -99,4 +99,13 @@ class ServeCommandTest {
         assertThat(run.exitCode()).isEqualTo(2);
         assertThat(run.err()).startsWith("digitpad serve: --max_queued_runs=-5 is out of range: give 0 (no waiting:");
     }
+
+    @Test
+    void aNegativeIntraOpThreadCountStopsServe() {
+        PredictCommandTest.Run run = serve("--tensorflow_intra_op_parallelism=-1");
+
+        assertThat(run.exitCode()).isEqualTo(2);
+        assertThat(run.err()).startsWith("--tensorflow_intra_op_parallelism=-1 is out of range: give 0 to let TensorFlow"
+                + " choose, or a number of threads.").doesNotContain("Exception");
+    }
 }
