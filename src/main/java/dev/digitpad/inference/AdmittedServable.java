@@ -7,7 +7,7 @@ import org.tensorflow.proto.SignatureDef;
 import org.tensorflow.proto.TensorProto;
 
 /** A servable whose runs pass through a {@link RunGate}: see {@link RunAdmission}. */
-final class AdmittedServable implements Servable {
+final class AdmittedServable implements QueueingServable {
     private final Servable inner;
     private final RunGate gate;
 
@@ -28,12 +28,6 @@ final class AdmittedServable implements Servable {
     @Override
     public Map<String, SignatureDef> signatures() {
         return inner.signatures();
-    }
-
-    @Override
-    public Map<String, TensorProto> predict(
-            String signatureKey, Map<String, TensorProto> inputs, List<String> outputFilter, RunLimits limits) {
-        return Futures.join(predictAsync(signatureKey, inputs, outputFilter, limits));
     }
 
     @Override

@@ -30,7 +30,7 @@ import org.tensorflow.proto.error.Code;
  * about to run it, and waits in the scheduler's queue until one is free; requests that are not batched wait in the
  * gate's own queue.
  */
-final class BatchingServable implements Servable {
+final class BatchingServable implements QueueingServable {
 
     /** What requests must share to run in one batch (the owner compares by identity: one loaded version). */
     record QueueKey(BatchingServable owner, String signature, List<String> outputs, List<InputForm> inputs) {
@@ -84,12 +84,6 @@ final class BatchingServable implements Servable {
     @Override
     public Map<String, SignatureDef> signatures() {
         return inner.signatures();
-    }
-
-    @Override
-    public Map<String, TensorProto> predict(
-            String signatureKey, Map<String, TensorProto> inputs, List<String> outputFilter, RunLimits limits) {
-        return Futures.join(predictAsync(signatureKey, inputs, outputFilter, limits));
     }
 
     @Override
