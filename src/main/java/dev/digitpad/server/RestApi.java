@@ -118,14 +118,17 @@ final class RestApi extends Handler.Abstract {
     }
 
     /**
-     * Reads and drops what is left of the request body (what an error left unread), at most {@link #DRAIN_LIMIT}
-     * bytes. A connection closed with unread input is reset, and the reset can reach the client before it has read
+     * Reads and drops what is left of a request body of stated length (what an error left unread), at most
+     * {@link #DRAIN_LIMIT} bytes. A connection closed with unread input is reset, and the reset can reach the client before it has read
      * the answer: a 413 or a 404 then arrived as no answer at all (in tests, a few times in tens of thousands).
      */
     private static void drainBody(Request request) {
         long declared = request.getLength();
-        if (declared == 0 || declared > DRAIN_LIMIT || request.getHeaders().contains(HttpHeader.EXPECT, "100-continue")) {
-            return; // nothing sent, too much to read, or a client that sends its body only when asked
+        if (declared <= 0 || declared > DRAIN_LIMIT || "CONNECT".equals(request.getMethod())
+                || request.getHeaders().contains(HttpHeader.EXPECT, "100-continue")) {
+            // No body of a stated length (none, chunked, or a CONNECT's tunnel), too much to read, or a client that
+            // sends its body only when asked: nothing is read.
+            return;
         }
         try (InputStream in = Request.asInputStream(request)) {
             byte[] buffer = new byte[8192];
