@@ -44,6 +44,18 @@ final class AdmittedServable implements QueueingServable {
         });
     }
 
+    /**
+     * Brief when the gate is idle and its runs have been brief, for a request no larger than {@link #BRIEF_INPUT_BYTES}:
+     * a larger one may hold many examples, and take as many times longer.
+     */
+    @Override
+    public boolean answersBrieflyNow(long inputBytes) {
+        return inputBytes <= BRIEF_INPUT_BYTES && gate.idleWithBriefRuns(BRIEF_RUN_NANOS);
+    }
+
+    /** 64 KiB: twenty 28x28 float images. */
+    static final long BRIEF_INPUT_BYTES = 64 * 1024;
+
     @Override
     public void close() {
         gate.close();

@@ -220,6 +220,15 @@ final class BatchingServable implements QueueingServable {
         return parts;
     }
 
+    /**
+     * As the servable behind: a call that is batched only joins a queue, but one that is not (no batch dimension)
+     * runs at once, and the servable behind knows how long that takes.
+     */
+    @Override
+    public boolean answersBrieflyNow(long inputBytes) {
+        return inner.answersBrieflyNow(inputBytes);
+    }
+
     @Override
     public void close() {
         scheduler.remove(this);

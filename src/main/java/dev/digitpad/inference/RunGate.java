@@ -41,6 +41,8 @@ final class RunGate {
     private final Executor runners;
     private final ScheduledExecutorService timers;
     private final ArrayDeque<Waiter<?>> queue = new ArrayDeque<>(); // guarded by this
+    /** A moving average of how long the calls' runs took, in nanoseconds; negative until one has run. */
+    private long typicalRunNanos = -1; // guarded by this
     private int running; // guarded by this; slots taken, including those handed to a waiter not yet started
     private boolean closed; // guarded by this
     private long admitted, admittedAfterWaiting, refused, expired, cancelled; // guarded by this
@@ -139,6 +141,17 @@ final class RunGate {
         return true;
     }
 
+    /**
+     * Whether a call submitted now would start at once on the calling thread and, going by the runs so far, end
+     * within {@code briefNanos}: no run is going on, none is waiting, and the moving average of the runs' times is
+     * at most that. False before the first run has been timed. The average moves up by a quarter of the way to a
+     * slower run and down by an eighth of the way to a faster one, so that after runs of 150 us one run of 4 ms is
+     * enough to say no for 1 ms.
+     */
+    synchronized boolean idleWithBriefRuns(long briefNanos) {
+        return !closed && running == 0 && queue.isEmpty() && typicalRunNanos >= 0 && typicalRunNanos <= briefNanos;
+    }
+
     /** Whether {@link #tryAcquire()} would succeed now. */
     synchronized boolean hasFreeSlot() {
         return !closed && running < maxRunning && queue.isEmpty();
@@ -146,7 +159,12 @@ final class RunGate {
 
     /** Gives a slot back: to the call that has waited longest, if any, else to whoever asks next. */
     void release() {
-        Waiter<?> next = passOn();
+        release(-1);
+    }
+
+    /** {@link #release()}, after a call's run that took {@code ranNanos} (negative if it was not timed). */
+    private void release(long ranNanos) {
+        Waiter<?> next = passOn(ranNanos);
         if (next != null) {
             start(next);
         } else {
@@ -155,7 +173,12 @@ final class RunGate {
     }
 
     /** The call that has waited longest, which now holds the ending run's slot; or null, and the slot is free. */
-    private synchronized Waiter<?> passOn() {
+    private synchronized Waiter<?> passOn(long ranNanos) {
+        if (ranNanos >= 0) {
+            // Down slowly, up fast: a quarter of a slower run's time at once, an eighth of a faster one's.
+            long change = ranNanos - Math.max(0, typicalRunNanos);
+            typicalRunNanos = typicalRunNanos < 0 ? ranNanos : typicalRunNanos + (change > 0 ? change / 4 : change / 8);
+        }
         Waiter<?> next = queue.pollFirst();
         if (next == null) {
             running--;
@@ -185,17 +208,18 @@ final class RunGate {
     }
 
     private <T> CompletableFuture<T> runHere(Supplier<T> run) {
+        long started = System.nanoTime();
         T answer;
         try {
             answer = run.get();
         } catch (RuntimeException e) {
-            release();
+            release(System.nanoTime() - started);
             return CompletableFuture.failedFuture(e);
         } catch (Error e) {
             release();
             throw e;
         }
-        release();
+        release(System.nanoTime() - started);
         return CompletableFuture.completedFuture(answer);
     }
 
@@ -256,6 +280,7 @@ final class RunGate {
         Waiter<?> waiter = first;
         while (waiter != null) {
             Runnable answer;
+            long started = System.nanoTime();
             try {
                 answer = runOne(waiter);
             } catch (Error e) {
@@ -263,7 +288,7 @@ final class RunGate {
                 waiter.result.completeExceptionally(e);
                 throw e;
             }
-            Waiter<?> next = passOn();
+            Waiter<?> next = passOn(System.nanoTime() - started);
             // The slot is free (or passed on) before the caller hears back, so its next call finds it free.
             answer.run();
             if (next == null) {

@@ -44,6 +44,19 @@ public interface Servable extends AutoCloseable {
         }
     }
 
+    /**
+     * Whether {@link #predictAsync} called now with a request of {@code inputBytes} would hand back its future within
+     * about {@link #BRIEF_RUN_NANOS}: its run would start at once and, going by the runs so far, end that soon. A front
+     * end may then call it on a thread that must stay responsive (a network thread), and hand it to a worker
+     * otherwise. False unless the servable knows.
+     */
+    default boolean answersBrieflyNow(long inputBytes) {
+        return false;
+    }
+
+    /** What {@link #answersBrieflyNow} counts as brief: 1 ms. */
+    long BRIEF_RUN_NANOS = 1_000_000;
+
     @Override
     void close();
 }

@@ -62,16 +62,17 @@ public final class ModelServer implements AutoCloseable {
     private boolean stopped;
 
     private ModelServer(ServingCore core, Options options) throws IOException {
-        this.grpcServices = new GrpcServices(core, inFlight);
-        // A small fixed pool: the work is CPU-bound, and TensorFlow has its own threads for each run.
+        // A small fixed pool for the predictions that may take long: the work is CPU-bound.
         this.grpcExecutor = Executors.newFixedThreadPool(2 * Runtime.getRuntime().availableProcessors(),
                 Thread.ofPlatform().name("grpc-call-", 0).daemon()
                         .uncaughtExceptionHandler((t, e) -> log.error("Uncaught failure on {}", t.getName(), e)).factory());
+        this.grpcServices = new GrpcServices(core, inFlight, grpcExecutor);
         NettyServerBuilder builder = NettyServerBuilder.forAddress(new InetSocketAddress(options.bindAddress(), options.grpcPort()));
         options.tls().ifPresent(tls -> builder.sslContext(tls.sslContext()));
         this.grpc = grpcServices.addTo(builder)
                 .maxInboundMessageSize(options.maxRequestBytes())
-                .executor(grpcExecutor)
+                // Calls start on Netty's network threads; GrpcServices hands what may take long to grpcExecutor.
+                .directExecutor()
                 .build();
         this.rest = options.restPort() == 0 ? null : jetty(core, inFlight, options);
     }

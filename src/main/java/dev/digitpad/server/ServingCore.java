@@ -93,6 +93,23 @@ public final class ServingCore {
         });
     }
 
+    /**
+     * Whether a prediction for {@code spec} with inputs of {@code inputBytes}, asked now, would be answered within about
+     * a millisecond on the calling thread (see {@link Servable#answersBrieflyNow}). A request that will fail at once
+     * (no such model or version) is answered briefly too.
+     */
+    public boolean answersBrieflyNow(ModelSpec spec, long inputBytes) {
+        Lease lease;
+        try {
+            lease = models.acquire(modelName(spec), version(spec));
+        } catch (RuntimeException e) {
+            return true;
+        }
+        try (lease) {
+            return lease.servable().answersBrieflyNow(inputBytes);
+        }
+    }
+
     private CompletableFuture<PredictResponse> run(ModelSpec spec,
             Function<SignatureDef, Map<String, TensorProto>> inputs, List<String> outputFilter, RunLimits limits) {
         Lease lease;

@@ -100,6 +100,61 @@ class RunAdmissionTest {
     }
 
     @Test
+    void aGateAnswersBrieflyOnlyWhenIdleAndItsRunsHaveBeenBrief() throws Exception {
+        RunGate gate = gate(2, 4);
+        long brief = Servable.BRIEF_RUN_NANOS;
+        assertThat(gate.idleWithBriefRuns(brief)).as("before any run: not known").isFalse();
+
+        gate.submit(RunLimits.NONE, () -> 1, () -> {}).join();
+        assertThat(gate.idleWithBriefRuns(brief)).as("after a brief run").isTrue();
+
+        var holding = new java.util.concurrent.CountDownLatch(1);
+        var release = new java.util.concurrent.CountDownLatch(1);
+        CompletableFuture<Integer> held = CompletableFuture.supplyAsync(() -> gate.submit(RunLimits.NONE, () -> {
+            holding.countDown();
+            await(release);
+            try {
+                Thread.sleep(50); // a run of 50 ms at least: slow, whatever the machine
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            return 2;
+        }, () -> {}).join());
+        await(holding);
+        assertThat(gate.idleWithBriefRuns(brief)).as("while a run is going on").isFalse();
+        release.countDown();
+        held.get(30, TimeUnit.SECONDS);
+        // The held run was long: one such run is enough to say no.
+        assertThat(gate.idleWithBriefRuns(brief)).as("after a slow run").isFalse();
+
+        for (int i = 0; i < 40; i++) {
+            gate.submit(RunLimits.NONE, () -> 1, () -> {}).join();
+        }
+        assertThat(gate.idleWithBriefRuns(brief)).as("after many brief runs again").isTrue();
+    }
+
+    @Test
+    void aLargeRequestIsNeverCountedBrief() throws Exception {
+        RunGate gate = gate(1, 0);
+        gate.submit(RunLimits.NONE, () -> 1, () -> {}).join();
+        AdmittedServable servable = new AdmittedServable(new FakeServable(), gate);
+
+        assertThat(servable.answersBrieflyNow(3 * 1024)).as("a 28x28 float image").isTrue();
+        assertThat(servable.answersBrieflyNow(AdmittedServable.BRIEF_INPUT_BYTES + 1)).isFalse();
+    }
+
+    private static void await(java.util.concurrent.CountDownLatch latch) {
+        try {
+            if (!latch.await(30, TimeUnit.SECONDS)) {
+                throw new AssertionError("latch not reached within 30 s");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError(e);
+        }
+    }
+
+    @Test
     void callsBeyondTheBoundWaitAndRunFirstComeFirstServed() throws Exception {
         RunGate gate = gate(1, 10);
         assertThat(gate.tryAcquire()).as("the test holds the only slot").isTrue();
