@@ -187,7 +187,7 @@ final class LoadReport {
     }
 
     private static String threads(int n) {
-        return n == 0 ? "0 (TensorFlow's choice)" : Integer.toString(n);
+        return n == 0 ? "0 (TensorFlow's choice)" : n < 0 ? n + " (the calling thread)" : Integer.toString(n);
     }
 
     static String seconds(java.time.Duration d) {
