@@ -90,7 +90,11 @@ final class LoadTest {
             Example example = example(served.signature);
             try (LoadClients clients = served.clients(example)) {
                 setup = setup(settings, example, clients, command);
-                warmups.addAll(warmupRound(settings, clients, "", maxConcurrency(settings)));
+                // At the lowest concurrency too: an idle server runs a call on its network thread, a busy one does not,
+                // and code compiled for one way alone is recompiled when the other comes.
+                for (int c : new java.util.TreeSet<>(List.of(minConcurrency(settings), maxConcurrency(settings)))) {
+                    warmups.addAll(warmupRound(settings, clients, "", c));
+                }
                 for (int c : settings.concurrency()) {
                     for (LoadCase loadCase : settings.cases()) {
                         rows.add(measure(settings, clients, loadCase, c, null));
@@ -126,6 +130,10 @@ final class LoadTest {
         log.info("Warm-up round{} done: every case for {} ms at concurrency {}", suffix.isEmpty() ? "" : " with batching",
                 settings.warmup().toMillis(), concurrency);
         return out;
+    }
+
+    private static int minConcurrency(Settings settings) {
+        return settings.concurrency().stream().mapToInt(Integer::intValue).min().orElse(1);
     }
 
     private static int maxConcurrency(Settings settings) {

@@ -47,9 +47,11 @@ class LoadTestCommandTest {
             assertThat(row.figures().allErrors()).as("errors of %s: %s", row.figures().what(), row.figures().errorKinds())
                     .isZero();
         }
-        // A warm-up round of every case after each of the two server starts.
-        assertThat(command.results.warmupRounds()).hasSize(2 * LoadCase.values().length)
+        // A warm-up round of every case after each of the two server starts: without batching at the lowest and the
+        // highest concurrency (1 and 2), with batching at its own (2).
+        assertThat(command.results.warmupRounds()).hasSize(3 * LoadCase.values().length)
                 .allSatisfy(f -> assertThat(f.allErrors()).as(f.what()).isZero());
+        assertThat(command.results.warmupRounds().stream().map(f -> f.concurrency()).distinct()).containsExactly(1, 2);
         assertThat(rows.stream().filter(Row::batched)).hasSize(LoadCase.values().length)
                 .allSatisfy(r -> assertThat(r.rowsPerBatch()).as("batches ran").isGreaterThanOrEqualTo(1));
 
