@@ -147,13 +147,13 @@ public final class GrpcServices {
     private final class Prediction extends PredictionServiceGrpc.PredictionServiceImplBase {
         /**
          * Answers on the calling thread only when nothing else is being answered (this call is the only one in
-         * flight) and the model will answer briefly (its version is idle and its runs are short, for a request of at
-         * most 64 KiB). Otherwise the call goes to a worker, as every call did before: under load the network threads
+         * flight) and the model will answer briefly (its version is idle and its runs are short, for inputs of at most
+         * 64 KiB as sent or as their shapes declare). Otherwise the call goes to a worker, as every call did before: under load the network threads
          * keep reading and writing while the cores run the model.
          */
         @Override
         public void predict(PredictRequest request, StreamObserver<PredictResponse> observer) {
-            if (inFlight.count() <= 1 && core.answersBrieflyNow(request.getModelSpec(), request.getSerializedSize())) {
+            if (inFlight.count() <= 1 && core.answersBrieflyNow(request)) {
                 unaryAsync(observer, limits -> core.predictAsync(request, limits));
                 return;
             }

@@ -94,20 +94,39 @@ public final class ServingCore {
     }
 
     /**
-     * Whether a prediction for {@code spec} with inputs of {@code inputBytes}, asked now, would be answered within about
-     * a millisecond on the calling thread (see {@link Servable#answersBrieflyNow}). A request that will fail at once
-     * (no such model or version) is answered briefly too.
+     * Whether {@code request}, asked now, would be answered within about a millisecond on the calling thread (see
+     * {@link Servable#answersBrieflyNow}). A request that will fail at once (no such model or version) is answered
+     * briefly too.
      */
-    public boolean answersBrieflyNow(ModelSpec spec, long inputBytes) {
+    public boolean answersBrieflyNow(PredictRequest request) {
         Lease lease;
         try {
-            lease = models.acquire(modelName(spec), version(spec));
+            lease = models.acquire(modelName(request.getModelSpec()), version(request.getModelSpec()));
         } catch (RuntimeException e) {
             return true;
         }
         try (lease) {
-            return lease.servable().answersBrieflyNow(inputBytes);
+            return lease.servable().answersBrieflyNow(inputBytes(request.getInputsMap().values()));
         }
+    }
+
+    /**
+     * How large the inputs are, for judging how long a run takes: as sent, or as their shapes declare at up to 8 bytes a
+     * value, whichever is more. A request of a few bytes may declare a tensor of millions of values, all of them the one
+     * value it sends.
+     */
+    static long inputBytes(Iterable<TensorProto> inputs) {
+        long total = 0;
+        for (TensorProto t : inputs) {
+            long declared = Long.BYTES;
+            for (var dim : t.getTensorShape().getDimList()) {
+                long size = dim.getSize();
+                declared = size <= 0 ? 0 : declared > Long.MAX_VALUE / size ? Long.MAX_VALUE : declared * size;
+            }
+            long bytes = Math.max(declared, t.getSerializedSize());
+            total = bytes > Long.MAX_VALUE - total ? Long.MAX_VALUE : total + bytes;
+        }
+        return total;
     }
 
     private CompletableFuture<PredictResponse> run(ModelSpec spec,

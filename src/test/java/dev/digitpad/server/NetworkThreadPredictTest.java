@@ -148,6 +148,21 @@ class NetworkThreadPredictTest {
     }
 
     @Test
+    void aFewBytesThatDeclareALargeTensorGoToAWorker() throws Exception {
+        var stub = serve();
+        stub.predict(request(1, 2));
+        stub.predict(request(1, 2)); // from now on an idle server runs a brief call on its network thread
+
+        // One value stands for all 40,000 of the declared [20000, 2] tensor: under 100 bytes on the wire.
+        PredictRequest large = predict(spec("m"), Map.of("x", floatVal(new long[] {20_000, FakeServable.WIDTH}, 1f)));
+        PredictResponse answer = stub.predict(large);
+
+        assertThat(large.getSerializedSize()).isLessThan(100);
+        assertThat(answer.getOutputsOrThrow("y").getFloatValCount()).isEqualTo(40_000);
+        assertThat(servable.threads.getLast()).startsWith(WORKER_PREFIX);
+    }
+
+    @Test
     void aSlowModelIsNeverRunOnTheNetworkThread() throws Exception {
         servable.sleepMillis = 20;
         var stub = serve();
