@@ -38,7 +38,7 @@ import org.tensorflow.proto.error.Code;
  * <p>The services are made to be called on the transport's network threads (a server built with
  * {@code directExecutor()}): every method but Predict only looks things up, and Predict hands its work to
  * {@code workers} unless it will be answered within about a millisecond anyway (see {@link Prediction#predict}).
- * That spares a call on an idle server two thread hand-overs, a third of its time for a small model, while a slow
+ * That spares a call on an idle server two thread hand-overs, about a quarter of its time for a small model, while a slow
  * or busy model never holds a network thread.
  */
 public final class GrpcServices {
@@ -147,9 +147,9 @@ public final class GrpcServices {
     private final class Prediction extends PredictionServiceGrpc.PredictionServiceImplBase {
         /**
          * Answers on the calling thread only when nothing else is being answered (this call is the only one in
-         * flight) and the model will answer briefly (its version is idle and its runs are short, for inputs of at most
-         * 64 KiB as sent or as their shapes declare). Otherwise the call goes to a worker, as every call did before: under load the network threads
-         * keep reading and writing while the cores run the model.
+         * flight) and the model will answer briefly (its version is idle and its runs are short, for inputs of at
+         * most 64 KiB as sent or as their shapes declare). Otherwise the call goes to a worker: under load the
+         * network threads keep reading and writing while the cores run the model.
          */
         @Override
         public void predict(PredictRequest request, StreamObserver<PredictResponse> observer) {
