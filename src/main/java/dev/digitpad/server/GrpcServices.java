@@ -153,13 +153,14 @@ public final class GrpcServices {
          */
         @Override
         public void predict(PredictRequest request, StreamObserver<PredictResponse> observer) {
+            Runnable answer = () -> unaryAsync(observer, limits -> core.predictAsync(request, limits));
             if (inFlight.count() <= 1 && core.answersBrieflyNow(request)) {
-                unaryAsync(observer, limits -> core.predictAsync(request, limits));
+                answer.run();
                 return;
             }
             try {
                 // The worker sees this call's context: its deadline and cancellation bound the run.
-                workers.execute(Context.current().wrap(() -> unaryAsync(observer, limits -> core.predictAsync(request, limits))));
+                workers.execute(Context.current().wrap(answer));
             } catch (RejectedExecutionException e) {
                 unaryAsync(observer, limits -> CompletableFuture.failedFuture(new ServingException(Code.UNAVAILABLE,
                         "the server is shutting down and runs no more predictions; retry on another replica")));
