@@ -11,6 +11,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.function.BooleanSupplier;
 import java.util.function.IntFunction;
 import org.HdrHistogram.Histogram;
 
@@ -45,11 +46,12 @@ final class ClosedLoop {
      * @param calls calls that succeeded during the measurement
      * @param errors calls that failed during the measurement
      * @param seconds the measurement's length, from its start until its last call answered
+     * @param warmupSeconds the warm-up's length before it
      * @param latency the latencies of the successful calls, in nanoseconds
      * @param errorKinds failures by kind, warm-up included
      */
-    record Figures(String what, int concurrency, long calls, long errors, double seconds, Histogram latency,
-            List<ErrorKind> errorKinds) {
+    record Figures(String what, int concurrency, long calls, long errors, double seconds, double warmupSeconds,
+            Histogram latency, List<ErrorKind> errorKinds) {
 
         /** A percentile of the successful calls' latency, in microseconds; NaN if none succeeded. */
         double percentileMicros(double p) {
@@ -72,11 +74,43 @@ final class ClosedLoop {
     }
 
     /**
-     * Runs {@code concurrency} clients for {@code warmup}, then measures them for {@code length}.
+     * How long a warm-up lasts: at least {@code least}; then, while {@code busy} says that the process is still
+     * settling (see {@link JitActivity}), one {@code slice} more at a time, as long as that ends within {@code most}.
+     */
+    record Warmup(Duration least, Duration most, Duration slice, BooleanSupplier busy) {
+        Warmup {
+            if (least.isNegative() || most.compareTo(least) < 0 || !slice.isPositive()) {
+                throw new IllegalArgumentException("a warm-up needs 0 <= least <= most and a positive slice, got " + least
+                        + ", " + most + ", " + slice);
+            }
+        }
+
+        /** Exactly {@code length}. */
+        static Warmup fixed(Duration length) {
+            return new Warmup(length, length, SLICE, () -> false);
+        }
+
+        /** At least {@code least}, then on while this JVM's JIT compilers are busy, up to {@code most} in all. */
+        static Warmup untilJitQuiet(Duration least, Duration most) {
+            return new Warmup(least, most.compareTo(least) < 0 ? least : most, SLICE, JitActivity.ofThisJvm());
+        }
+
+        /** A second: long enough to see whether the compilers are still at work. */
+        static final Duration SLICE = Duration.ofSeconds(1);
+    }
+
+    /** Runs {@code concurrency} clients for {@code warmup}, then measures them for {@code length}. */
+    static Figures measure(String what, int concurrency, Duration warmup, Duration length, IntFunction<Call> calls)
+            throws InterruptedException {
+        return measure(what, concurrency, Warmup.fixed(warmup), length, calls);
+    }
+
+    /**
+     * Runs {@code concurrency} clients for as long as {@code warmup} says, then measures them for {@code length}.
      *
      * @param calls makes client {@code i}'s call; each client has its own
      */
-    static Figures measure(String what, int concurrency, Duration warmup, Duration length, IntFunction<Call> calls)
+    static Figures measure(String what, int concurrency, Warmup warmup, Duration length, IntFunction<Call> calls)
             throws InterruptedException {
         if (concurrency < 1) {
             throw new IllegalArgumentException("concurrency must be at least 1, got " + concurrency);
@@ -88,13 +122,19 @@ final class ClosedLoop {
             for (int i = 0; i < concurrency; i++) {
                 clients.add(calls.apply(i));
             }
-            if (!warmup.isZero()) {
-                run(pool, clients, warmup, tally, true);
+            long warmupStarted = System.nanoTime();
+            if (!warmup.least().isZero()) {
+                run(pool, clients, warmup.least(), tally, true);
+            }
+            while (System.nanoTime() - warmupStarted + warmup.slice().toNanos() <= warmup.most().toNanos()
+                    && warmup.busy().getAsBoolean()) {
+                run(pool, clients, warmup.slice(), tally, true);
             }
             long started = System.nanoTime();
             Histogram latency = run(pool, clients, length, tally, false);
             double seconds = (System.nanoTime() - started) / 1e9;
-            return new Figures(what, concurrency, latency.getTotalCount(), tally.measured(), seconds, latency, tally.kinds());
+            return new Figures(what, concurrency, latency.getTotalCount(), tally.measured(), seconds,
+                    (started - warmupStarted) / 1e9, latency, tally.kinds());
         } finally {
             pool.shutdownNow();
         }

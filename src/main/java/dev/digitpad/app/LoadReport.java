@@ -7,6 +7,7 @@ import dev.digitpad.app.LoadTest.Results;
 import dev.digitpad.app.LoadTest.Row;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.DoubleSummaryStatistics;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
@@ -94,6 +95,13 @@ final class LoadReport {
                 + " next call when its previous one has answered); clients and server in one process on this machine, over"
                 + " loopback sockets (grpc-java with Netty, the JDK's HTTP client against Jetty)%n",
                 seconds(s.length()), seconds(s.warmup())));
+        if (!results.warmupRounds().isEmpty()) {
+            DoubleSummaryStatistics rounds = results.warmupRounds().stream().mapToDouble(Figures::warmupSeconds)
+                    .summaryStatistics();
+            md.append(String.format(Locale.ROOT, "- Before them, after each server start: every case once, unmeasured, for"
+                    + " %s and then on while the JIT compilers were busy (at most %s more): %.1f to %.1f s a case%n",
+                    seconds(s.warmup()), seconds(s.warmupRoundLimit()), rounds.getMin(), rounds.getMax()));
+        }
         if (s.batchingConcurrency() > 0) {
             md.append("- Batching (rows marked \"on\"): ").append(s.batching().describe()).append('\n');
         }

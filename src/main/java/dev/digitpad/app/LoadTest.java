@@ -44,10 +44,13 @@ final class LoadTest {
     /**
      * What to measure.
      *
+     * @param warmupRoundLimit how long each case of a warm-up round may go on after {@code warmup} while the JIT
+     *     compilers are busy; zero for warm-up rounds of {@code warmup} alone
      * @param batchingConcurrency the concurrency of the runs with batching; 0 for none
      */
     record Settings(Path modelBasePath, SessionThreads threads, List<Integer> concurrency, Duration warmup,
-            Duration length, List<LoadCase> cases, int batchingConcurrency, BatchingOptions batching) {}
+            Duration warmupRoundLimit, Duration length, List<LoadCase> cases, int batchingConcurrency,
+            BatchingOptions batching) {}
 
     /**
      * One measurement.
@@ -118,17 +121,20 @@ final class LoadTest {
 
     /**
      * Every case once, unmeasured, right after a server starts: the first calls of each path (class loading, the
-     * JIT, TensorFlow's first runs) would otherwise slow whichever case happens to be measured first.
+     * JIT, TensorFlow's first runs) would otherwise slow whichever case happens to be measured first. Each case goes on
+     * after the warm-up's length while the JIT compilers are busy (see {@link JitActivity}), up to the round's limit.
      */
     private static List<Figures> warmupRound(Settings settings, LoadClients clients, String suffix, int concurrency)
             throws InterruptedException {
         List<Figures> out = new ArrayList<>();
         for (LoadCase loadCase : settings.cases()) {
-            out.add(ClosedLoop.measure(loadCase.label + suffix + " (warm-up round)", concurrency, Duration.ZERO,
-                    settings.warmup(), client -> clients.call(loadCase)));
+            Figures round = ClosedLoop.measure(loadCase.label + suffix + " (warm-up round)", concurrency,
+                    ClosedLoop.Warmup.untilJitQuiet(settings.warmup(), settings.warmup().plus(settings.warmupRoundLimit())),
+                    Duration.ZERO, client -> clients.call(loadCase));
+            log.info(String.format(Locale.ROOT, "Warm-up round%s at concurrency %d: %s for %.1f s", suffix, concurrency,
+                    loadCase.label, round.warmupSeconds()));
+            out.add(round);
         }
-        log.info("Warm-up round{} done: every case for {} ms at concurrency {}", suffix.isEmpty() ? "" : " with batching",
-                settings.warmup().toMillis(), concurrency);
         return out;
     }
 

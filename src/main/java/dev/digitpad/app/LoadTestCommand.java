@@ -46,6 +46,12 @@ final class LoadTestCommand implements Callable<Integer> {
             description = "Warm-up before each measurement, not counted (default: ${DEFAULT-VALUE}).")
     double warmupSeconds;
 
+    @Option(names = "--warmup_round_max_seconds", defaultValue = "20",
+            description = "After each server start, every case runs once unmeasured for --warmup_seconds, then on while"
+                    + " the JIT compilers are busy, for at most this much longer; 0 for --warmup_seconds alone"
+                    + " (default: ${DEFAULT-VALUE}).")
+    double warmupRoundMaxSeconds;
+
     @Option(names = "--cases", split = ",", defaultValue = "GRPC_TENSOR_CONTENT,GRPC_FLOAT_VAL,REST_ROWS,REST_COLUMNS",
             description = "Cases to run (default: all: ${DEFAULT-VALUE}).")
     List<LoadCase> cases;
@@ -87,8 +93,8 @@ final class LoadTestCommand implements Callable<Integer> {
         if (concurrency.stream().anyMatch(c -> c < 1)) {
             problems.add("--concurrency values must be at least 1, got " + concurrency);
         }
-        if (seconds <= 0 || warmupSeconds < 0) {
-            problems.add("--seconds must be more than 0 and --warmup_seconds 0 or more");
+        if (seconds <= 0 || warmupSeconds < 0 || warmupRoundMaxSeconds < 0) {
+            problems.add("--seconds must be more than 0, and --warmup_seconds and --warmup_round_max_seconds 0 or more");
         }
         if (batchingConcurrency < 0) {
             problems.add("--batching_concurrency must be 0 (none) or more, got " + batchingConcurrency);
@@ -110,7 +116,8 @@ final class LoadTestCommand implements Callable<Integer> {
         Path base = modelBasePath != null ? modelBasePath.toAbsolutePath().normalize() : AppPaths.shippedModel();
         Path chartFile = chart != null ? chart : siblingPng(report);
         LoadTest.Settings settings = new LoadTest.Settings(base, tensorflowThreads.sessionThreads(), List.copyOf(concurrency),
-                duration(warmupSeconds), duration(seconds), List.copyOf(cases), batchingConcurrency, batching);
+                duration(warmupSeconds), duration(warmupRoundMaxSeconds), duration(seconds), List.copyOf(cases),
+                batchingConcurrency, batching);
         results = LoadTest.run(settings, commandLine());
 
         String markdown = LoadReport.markdown(results) + "\n![Latency and throughput](" + relativeTo(report, chartFile) + ")\n";

@@ -36,7 +36,7 @@ class LoadReportTest {
         h.recordValueWithCount(2 * p50, 35);
         h.recordValueWithCount(4 * p50, 5);
         long calls = Math.round(perSecond * 5);
-        return new Figures(what, concurrency, calls, errors, 5.0, h, kinds);
+        return new Figures(what, concurrency, calls, errors, 5.0, 2.0, h, kinds);
     }
 
     private static Row row(LoadCase c, int concurrency, boolean batched, double perSecond, double p50Micros) {
@@ -49,7 +49,7 @@ class LoadReportTest {
 
     private static Results results(List<Row> rows, List<Figures> warmupRounds) {
         LoadTest.Settings settings = new LoadTest.Settings(Path.of("/models/mnist"), new SessionThreads(1, 1), List.of(1, 8, 64),
-                Duration.ofSeconds(1), Duration.ofSeconds(5), List.of(LoadCase.values()), 64,
+                Duration.ofSeconds(1), Duration.ofSeconds(20), Duration.ofSeconds(5), List.of(LoadCase.values()), 64,
                 new BatchingOptions(64, 500, 100, 2));
         Map<LoadCase, Integer> bytes = new EnumMap<>(LoadCase.class);
         for (LoadCase c : LoadCase.values()) {
@@ -163,13 +163,15 @@ class LoadReportTest {
 
         assertThat(LoadReport.markdown(results))
                 .contains("| REST rows (instances) (warm-up round) | 64 | - | HTTP 503 | 0 | 4 | {\"error\": \"overloaded\"} |")
+                .contains("- Before them, after each server start: every case once, unmeasured, for 1 s and then on while the"
+                        + " JIT compilers were busy (at most 20 s more): 2.0 to 2.0 s a case")
                 .doesNotContain("None: every call");
         assertThat(LoadReport.totalErrors(results)).isEqualTo(4);
     }
 
     @Test
     void aCaseWhoseEveryCallFailedIsReportedAndChartedWithoutLatency() throws Exception {
-        Figures failed = new Figures("REST rows (instances)", 1, 0, 7, 5.0, new Histogram(3),
+        Figures failed = new Figures("REST rows (instances)", 1, 0, 7, 5.0, 2.0, new Histogram(3),
                 List.of(new ErrorKind("HTTP 500", 0, 7, "boom")));
         List<Row> rows = List.of(row(LoadCase.GRPC_TENSOR_CONTENT, 1, false, 1000, 500),
                 new Row(LoadCase.REST_ROWS, false, failed, Double.NaN));

@@ -34,7 +34,7 @@ class LoadTestCommandTest {
         LoadTestCommand command = new LoadTestCommand();
 
         int exit = new CommandLine(command).setOut(new PrintWriter(out)).setErr(new PrintWriter(err)).execute(
-                "--model_base_path=" + base, "--seconds=1", "--warmup_seconds=0.2", "--concurrency=1,2",
+                "--model_base_path=" + base, "--seconds=1", "--warmup_seconds=0.2", "--warmup_round_max_seconds=1", "--concurrency=1,2",
                 "--batching_concurrency=2", "--tensorflow_intra_op_parallelism=1", "--tensorflow_inter_op_parallelism=1",
                 "--report=" + report);
 
@@ -52,13 +52,18 @@ class LoadTestCommandTest {
         assertThat(command.results.warmupRounds()).hasSize(3 * LoadCase.values().length)
                 .allSatisfy(f -> assertThat(f.allErrors()).as(f.what()).isZero());
         assertThat(command.results.warmupRounds().stream().map(f -> f.concurrency()).distinct()).containsExactly(1, 2);
+        // Each at least --warmup_seconds, and at most one second more, while the JIT compilers are busy.
+        assertThat(command.results.warmupRounds()).allSatisfy(f -> assertThat(f.warmupSeconds()).as(f.what())
+                .isGreaterThanOrEqualTo(0.2).isLessThan(1.2 + 1.0));
         assertThat(rows.stream().filter(Row::batched)).hasSize(LoadCase.values().length)
                 .allSatisfy(r -> assertThat(r.rowsPerBatch()).as("batches ran").isGreaterThanOrEqualTo(1));
 
         String markdown = Files.readString(report);
         assertThat(markdown).contains("| gRPC tensor_content | 1 | off |").contains("| REST columns (inputs) | 2 | on |")
                 .contains("## gRPC against REST").contains("![Latency and throughput](report.png)")
-                .contains("- Command: `digitpad loadtest --model_base_path=");
+                .contains("- Command: `digitpad loadtest --model_base_path=")
+                .contains("- Before them, after each server start: every case once, unmeasured, for 0.2 s and then on while"
+                        + " the JIT compilers were busy (at most 1 s more): ");
         assertThat(out.toString()).contains("| gRPC float_val | 2 | off |");
         BufferedImage chart = ImageIO.read(dir.resolve("out/report.png").toFile());
         assertThat(chart).isNotNull();
