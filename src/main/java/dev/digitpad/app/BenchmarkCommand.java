@@ -10,10 +10,12 @@ import java.awt.image.BufferedImage;
 import dev.digitpad.app.ClosedLoop.Figures;
 import dev.digitpad.inference.Lease;
 import dev.digitpad.inference.ModelManager;
+import dev.digitpad.inference.RunAdmission;
 import dev.digitpad.inference.RunLimits;
 import dev.digitpad.inference.SavedModelServable;
 import dev.digitpad.inference.Servable;
 import dev.digitpad.inference.ServableLoader;
+import dev.digitpad.inference.SessionThreads;
 import dev.digitpad.protocol.serving.ModelSpec;
 import dev.digitpad.protocol.serving.PredictRequest;
 import dev.digitpad.protocol.serving.PredictionServiceGrpc;
@@ -21,6 +23,7 @@ import dev.digitpad.server.ModelServer;
 import dev.digitpad.server.ServingCore;
 import io.grpc.ManagedChannel;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
+import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -36,12 +39,15 @@ import org.tensorflow.proto.SignatureDef;
 import org.tensorflow.proto.TensorProto;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /**
  * {@code digitpad benchmark}: Predict over real loopback gRPC at several concurrencies, next to the same
  * model run straight through tensorflow-java in the same process, so that the serving overhead is the
- * difference between two figures from one run.
+ * difference between two figures from one run. The served paths (serving core and gRPC) serve the model as
+ * {@code digitpad serve} does by default, each version's runs bounded.
  */
 @Command(name = "benchmark",
         mixinStandardHelpOptions = true,
@@ -52,8 +58,16 @@ final class BenchmarkCommand implements Callable<Integer> {
     @Option(names = "--model_base_path", description = "Model to measure (default: the model shipped with DigitPad).")
     Path modelBasePath;
 
+    private static final String MODEL = "benchmark";
+
+    @Spec
+    CommandSpec spec;
+
     @Mixin
     TensorFlowThreadOptions tensorflowThreads = new TensorFlowThreadOptions();
+
+    /** Every measurement of the last run, in the order of the report: for tests. */
+    List<Figures> results = List.of();
 
     @Option(names = "--concurrency", split = ",", defaultValue = "1,32",
             description = "Calls in flight, one measurement each (default: ${DEFAULT-VALUE}).")
@@ -65,32 +79,49 @@ final class BenchmarkCommand implements Callable<Integer> {
     @Option(names = "--warmup_seconds", defaultValue = "3", description = "Warm-up before each measurement (default: ${DEFAULT-VALUE}).")
     int warmupSeconds;
 
+    @Option(names = "--warmup_max_seconds", defaultValue = "20",
+            description = "Each warm-up goes on after --warmup_seconds while the JIT compilers are busy, for at most this"
+                    + " much longer; 0 for --warmup_seconds alone (default: ${DEFAULT-VALUE}).")
+    int warmupMaxSeconds;
+
     @Override
     public Integer call() throws Exception {
+        if (seconds < 1 || warmupSeconds < 0 || warmupMaxSeconds < 0
+                || concurrency.stream().anyMatch(c -> c < 1)) {
+            spec.commandLine().getErr().println("--seconds must be 1 or more, --warmup_seconds and --warmup_max_seconds 0"
+                    + " or more, and --concurrency values 1 or more");
+            return 2;
+        }
         Path base = modelBasePath != null ? modelBasePath.toAbsolutePath() : AppPaths.shippedModel();
-        String model = "benchmark";
-        try (ModelManager models = new ModelManager(List.of(new ModelManager.ModelConfig(model, base)),
-                ServableLoader.savedModels(tensorflowThreads.sessionThreads()), Duration.ZERO)) {
-            models.pollNow();
-            Map<String, TensorProto> inputs;
-            List<Figures> results = new ArrayList<>();
-            try (Lease lease = models.acquire(model, OptionalLong.empty())) {
-                if (!(lease.servable() instanceof SavedModelServable servable)) {
-                    throw new IllegalStateException("the benchmark needs a SavedModel");
-                }
-                inputs = exampleInputs(servable.signatures().get(Servable.DEFAULT_SIGNATURE));
-                try (SavedModelServable.DirectRun direct = servable.directRun(Servable.DEFAULT_SIGNATURE, inputs)) {
-                    results.add(measure("tensorflow-java in-process", 1, n -> () -> direct.run()));
-                }
+        PrintWriter out = spec.commandLine().getOut();
+        results = new ArrayList<>();
+        SessionThreads threads = tensorflowThreads.sessionThreads();
+        Map<String, TensorProto> inputs;
+        // The baseline: the model straight through tensorflow-java, with no serving code in the way.
+        try (ModelManager models = manager(base, ServableLoader.savedModels(threads));
+                Lease lease = models.acquire(MODEL, OptionalLong.empty())) {
+            if (!(lease.servable() instanceof SavedModelServable servable)) {
+                throw new IllegalStateException("the benchmark needs a SavedModel");
             }
-            BufferedImage canvas = canvasWithDigit();
-            results.add(measure("image to tensor (280x280 canvas, imaging)", 1, n -> () ->
-                    ModelInput.tensor(MnistNormalizer.normalize(canvas).pixels().orElseThrow())));
+            inputs = exampleInputs(servable.signatures().get(Servable.DEFAULT_SIGNATURE));
+            try (SavedModelServable.DirectRun direct = servable.directRun(Servable.DEFAULT_SIGNATURE, inputs)) {
+                results.add(measure("tensorflow-java in-process", 1, n -> () -> direct.run()));
+            }
+        }
+        BufferedImage canvas = canvasWithDigit();
+        results.add(measure("image to tensor (280x280 canvas, imaging)", 1, n -> () ->
+                ModelInput.tensor(MnistNormalizer.normalize(canvas).pixels().orElseThrow())));
+        // The served paths: the model as `digitpad serve` serves it by default, each version's runs bounded, so that
+        // the difference from the baseline is what a user of `serve` pays.
+        RunAdmission.Options admissionOptions = RunAdmission.Options.defaults();
+        String memory;
+        try (RunAdmission admission = new RunAdmission(admissionOptions);
+                ModelManager models = manager(base, admission.limiting(ServableLoader.savedModels(threads)))) {
             long rssBefore = residentMiB();
             long callsBefore = results.stream().mapToLong(Figures::calls).sum();
             ServingCore core = new ServingCore(models);
             PredictRequest request = PredictRequest.newBuilder()
-                    .setModelSpec(ModelSpec.newBuilder().setName(model)).putAllInputs(inputs).build();
+                    .setModelSpec(ModelSpec.newBuilder().setName(MODEL)).putAllInputs(inputs).build();
             results.add(measure("serving core in-process (checks, protos)", 1, n -> () ->
                     core.predict(request, RunLimits.NONE)));
             try (ModelServer server = ModelServer.start(core, new ModelServer.Options(
@@ -108,14 +139,28 @@ final class BenchmarkCommand implements Callable<Integer> {
                 }
             }
             long served = results.stream().mapToLong(Figures::calls).sum() - callsBefore;
-            report(base, results, String.format(Locale.ROOT, "resident %d MiB after the in-process baseline, %d MiB after"
-                    + " %d more calls through the server (warm-ups not counted)", rssBefore, residentMiB(), served));
+            memory = String.format(Locale.ROOT, "resident %d MiB with the served model loaded, %d MiB after %d calls"
+                    + " through the serving core and the server (warm-ups not counted)", rssBefore, residentMiB(), served);
         }
+        report(out, base, threads, admissionOptions, memory);
         return 0;
     }
 
+    private static ModelManager manager(Path base, ServableLoader loader) {
+        ModelManager models = new ModelManager(List.of(new ModelManager.ModelConfig(MODEL, base)), loader, Duration.ZERO);
+        try {
+            models.pollNow();
+        } catch (RuntimeException e) {
+            models.close();
+            throw e;
+        }
+        return models;
+    }
+
     private Figures measure(String what, int threads, IntFunction<Runnable> callFactory) throws Exception {
-        Figures figures = ClosedLoop.measure(what, threads, Duration.ofSeconds(warmupSeconds), Duration.ofSeconds(seconds),
+        Duration least = Duration.ofSeconds(warmupSeconds);
+        Figures figures = ClosedLoop.measure(what, threads,
+                ClosedLoop.Warmup.untilJitQuiet(least, least.plusSeconds(warmupMaxSeconds)), Duration.ofSeconds(seconds),
                 client -> {
                     Runnable call = callFactory.apply(client);
                     return call::run;
@@ -127,21 +172,24 @@ final class BenchmarkCommand implements Callable<Integer> {
         return figures;
     }
 
-    private static void report(Path base, List<Figures> results, String memory) {
-        System.out.printf(Locale.ROOT, "Model: %s (signature %s), %d cores%n%n", base, Servable.DEFAULT_SIGNATURE,
+    private void report(PrintWriter out, Path base, SessionThreads threads, RunAdmission.Options admission, String memory) {
+        out.printf(Locale.ROOT, "Model: %s (signature %s), %d cores%n", base, Servable.DEFAULT_SIGNATURE,
                 Runtime.getRuntime().availableProcessors());
-        System.out.println("| path | concurrency | calls | p50 (us) | p99 (us) | calls/s |");
-        System.out.println("|---|---:|---:|---:|---:|---:|");
+        out.printf(Locale.ROOT, "TensorFlow threads: intra-op %d, inter-op %d. Served paths: as `digitpad serve` serves by"
+                + " default (%s)%n%n", threads.intraOp(), threads.interOp(), admission.describe());
+        out.println("| path | concurrency | calls | p50 (us) | p99 (us) | calls/s |");
+        out.println("|---|---:|---:|---:|---:|---:|");
         for (Figures f : results) {
-            System.out.printf(Locale.ROOT, "| %s | %d | %d | %.1f | %.1f | %.0f |%n", f.what(), f.concurrency(), f.calls(),
+            out.printf(Locale.ROOT, "| %s | %d | %d | %.1f | %.1f | %.0f |%n", f.what(), f.concurrency(), f.calls(),
                     f.percentileMicros(50), f.percentileMicros(99), f.perSecond());
         }
         Figures direct = results.get(0);
-        results.stream().filter(f -> f.concurrency() == 1 && f.what().startsWith("gRPC")).findFirst().ifPresent(grpc -> System.out.printf(
+        results.stream().filter(f -> f.concurrency() == 1 && f.what().startsWith("gRPC")).findFirst().ifPresent(grpc -> out.printf(
                 Locale.ROOT, "%nServing overhead at concurrency 1: p50 %.1f us (gRPC %.1f us - in-process %.1f us), %.2fx%n",
                 grpc.percentileMicros(50) - direct.percentileMicros(50), grpc.percentileMicros(50),
                 direct.percentileMicros(50), grpc.percentileMicros(50) / direct.percentileMicros(50)));
-        System.out.printf(Locale.ROOT, "%nServer process memory: %s%n", memory);
+        out.printf(Locale.ROOT, "%nServer process memory: %s%n", memory);
+        out.flush();
     }
 
     /** The process's resident memory in MiB, from /proc (Linux), or -1 where that is not available. */
