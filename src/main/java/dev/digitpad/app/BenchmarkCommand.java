@@ -93,6 +93,15 @@ final class BenchmarkCommand implements Callable<Integer> {
             return 2;
         }
         Path base = modelBasePath != null ? modelBasePath.toAbsolutePath() : AppPaths.shippedModel();
+        try {
+            return run(base);
+        } catch (LoadTest.UnservableModel e) {
+            spec.commandLine().getErr().println(e.getMessage());
+            return 2;
+        }
+    }
+
+    private int run(Path base) throws Exception {
         PrintWriter out = spec.commandLine().getOut();
         results = new ArrayList<>();
         SessionThreads threads = tensorflowThreads.sessionThreads();
@@ -103,7 +112,12 @@ final class BenchmarkCommand implements Callable<Integer> {
             if (!(lease.servable() instanceof SavedModelServable servable)) {
                 throw new IllegalStateException("the benchmark needs a SavedModel");
             }
-            inputs = exampleInputs(servable.signatures().get(Servable.DEFAULT_SIGNATURE));
+            SignatureDef signature = servable.signatures().get(Servable.DEFAULT_SIGNATURE);
+            if (signature == null) {
+                throw new LoadTest.UnservableModel("The model in " + base + " has no \"" + Servable.DEFAULT_SIGNATURE
+                        + "\" signature, which the benchmark calls.");
+            }
+            inputs = exampleInputs(signature);
             try (SavedModelServable.DirectRun direct = servable.directRun(Servable.DEFAULT_SIGNATURE, inputs)) {
                 results.add(measure("tensorflow-java in-process", 1, n -> () -> direct.run()));
             }
@@ -146,11 +160,12 @@ final class BenchmarkCommand implements Callable<Integer> {
         return 0;
     }
 
-    private static ModelManager manager(Path base, ServableLoader loader) {
+    private static ModelManager manager(Path base, ServableLoader loader) throws LoadTest.UnservableModel {
         ModelManager models = new ModelManager(List.of(new ModelManager.ModelConfig(MODEL, base)), loader, Duration.ZERO);
         try {
             models.pollNow();
-        } catch (RuntimeException e) {
+            LoadTest.requireServable(models, MODEL, base);
+        } catch (LoadTest.UnservableModel | RuntimeException e) {
             models.close();
             throw e;
         }

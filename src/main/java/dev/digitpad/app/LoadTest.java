@@ -10,6 +10,7 @@ import dev.digitpad.inference.Lease;
 import dev.digitpad.inference.ModelManager;
 import dev.digitpad.inference.RunAdmission;
 import dev.digitpad.inference.Servable;
+import dev.digitpad.inference.ServingException;
 import dev.digitpad.inference.ServableLoader;
 import dev.digitpad.inference.SessionThreads;
 import dev.digitpad.server.ModelServer;
@@ -73,6 +74,37 @@ final class LoadTest {
     record Results(Settings settings, Setup setup, List<Row> rows, List<Figures> warmupRounds) {}
 
     private LoadTest() {}
+
+    /** A model that a measuring command cannot serve; the message says why and what to do. */
+    static final class UnservableModel extends IOException {
+        private static final long serialVersionUID = 1L;
+
+        UnservableModel(String message) {
+            super(message);
+        }
+    }
+
+    /**
+     * Refuses a model that did not load, with the reason its versions gave, or that there were none: a measuring
+     * command cannot wait for one to appear, as {@code serve} does.
+     */
+    static void requireServable(ModelManager models, String model, Path base) throws UnservableModel {
+        if (models.isAvailable(model)) {
+            return;
+        }
+        String why;
+        try {
+            why = models.status(model, OptionalLong.empty()).stream().flatMap(s -> s.error().stream())
+                    .map(Throwable::getMessage).findFirst().orElse(null);
+        } catch (ServingException e) {
+            why = null; // no version at all
+        }
+        throw new UnservableModel("The model in " + base + " could not be loaded: "
+                + (why != null ? why : java.nio.file.Files.isDirectory(base) ? "there is no version folder with a"
+                        + " saved_model.pb in it" : "there is no such folder")
+                + ". Point --model_base_path at a folder of numbered SavedModel versions, such as "
+                + base.resolve("1").resolve("saved_model.pb") + ".");
+    }
 
     static Results run(Settings settings, String command) throws IOException, InterruptedException {
         List<Row> rows = new ArrayList<>();
@@ -231,13 +263,7 @@ final class LoadTest {
             ModelManager models = new ModelManager(List.of(new ModelManager.ModelConfig(MODEL, base)), loader, Duration.ZERO);
             try {
                 models.pollNow();
-                if (!models.isAvailable(MODEL)) {
-                    String why = models.status(MODEL, OptionalLong.empty()).stream()
-                            .flatMap(s -> s.error().stream()).map(Throwable::getMessage).findFirst()
-                            .orElse("no version folder with a saved_model.pb was found there");
-                    throw new IOException("The model in " + base + " could not be loaded: " + why
-                            + ". Point --model_base_path at a folder of numbered SavedModel versions.");
-                }
+                requireServable(models, MODEL, base);
                 SignatureDef signature;
                 try (Lease lease = models.acquire(MODEL, OptionalLong.empty())) {
                     signature = lease.servable().signatures().get(Servable.DEFAULT_SIGNATURE);

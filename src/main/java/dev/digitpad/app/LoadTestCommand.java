@@ -118,7 +118,12 @@ final class LoadTestCommand implements Callable<Integer> {
         LoadTest.Settings settings = new LoadTest.Settings(base, tensorflowThreads.sessionThreads(), List.copyOf(concurrency),
                 duration(warmupSeconds), duration(warmupRoundMaxSeconds), duration(seconds), List.copyOf(cases),
                 batchingConcurrency, batching);
-        results = LoadTest.run(settings, commandLine());
+        try {
+            results = LoadTest.run(settings, commandLine());
+        } catch (LoadTest.UnservableModel e) {
+            err.println(e.getMessage());
+            return 2;
+        }
 
         String markdown = LoadReport.markdown(results) + "\n![Latency and throughput](" + relativeTo(report, chartFile) + ")\n";
         Path parent = report.toAbsolutePath().getParent();

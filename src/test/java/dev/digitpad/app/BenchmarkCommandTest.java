@@ -7,7 +7,9 @@ import dev.digitpad.app.ClosedLoop.Figures;
 import dev.digitpad.testing.TestModels;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
@@ -60,5 +62,23 @@ class BenchmarkCommandTest {
 
         assertThat(exit).isEqualTo(2);
         assertThat(err.toString()).contains("--seconds must be 1 or more").contains("--warmup_max_seconds 0 or more");
+    }
+
+    @Test
+    void aFolderWithoutAModelIsRefusedWithWhatToDoAndNoStackTrace() throws Exception {
+        Path empty = Files.createDirectories(dir.resolve("empty"));
+        Map<Path, String> reasons = Map.of(dir.resolve("missing"), "there is no such folder",
+                empty, "there is no version folder with a saved_model.pb in it");
+        reasons.forEach((base, reason) -> {
+            StringWriter err = new StringWriter();
+
+            int exit = new CommandLine(new BenchmarkCommand()).setErr(new PrintWriter(err)).execute(
+                    "--model_base_path=" + base, "--seconds=1");
+
+            assertThat(exit).as("%s: %s", base, err).isEqualTo(2);
+            assertThat(err.toString()).contains("The model in " + base + " could not be loaded: " + reason
+                    + ". Point --model_base_path at a folder of numbered SavedModel versions")
+                    .doesNotContain("Exception").doesNotContain("\tat ");
+        });
     }
 }

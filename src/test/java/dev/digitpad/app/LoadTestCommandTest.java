@@ -86,4 +86,21 @@ class LoadTestCommandTest {
         assertThat(command.results).isNull();
         assertThat(dir.resolve("r.md")).doesNotExist();
     }
+
+    @Test
+    void aModelThatDoesNotLoadIsRefusedWithItsReasonAndNoStackTrace() throws Exception {
+        Path base = dir.resolve("models/broken");
+        Files.createDirectories(base.resolve("1"));
+        Files.writeString(base.resolve("1/saved_model.pb"), "not a SavedModel");
+        StringWriter err = new StringWriter();
+
+        int exit = new CommandLine(new LoadTestCommand()).setErr(new PrintWriter(err)).execute(
+                "--model_base_path=" + base, "--report=" + dir.resolve("r.md"));
+
+        assertThat(exit).as(err.toString()).isEqualTo(2);
+        assertThat(err.toString()).contains("The model in " + base + " could not be loaded: ")
+                .contains("Point --model_base_path at a folder of numbered SavedModel versions")
+                .doesNotContain("\tat ");
+        assertThat(dir.resolve("r.md")).doesNotExist();
+    }
 }
