@@ -123,6 +123,7 @@ final class ServeCommand implements Callable<Integer> {
                         + " metrics, which are served on the REST port, but --rest_api_port=0 turns REST off. Give"
                         + " --rest_api_port a port, or leave the monitoring config out.");
             }
+            checkPorts();
             batchingOptions = batching.options();
             admissionOptions = admissionOptions();
         } catch (ConfigFileException e) {
@@ -131,13 +132,6 @@ final class ServeCommand implements Callable<Integer> {
             return CommandLine.ExitCode.USAGE;
         }
         Path base = resolveBasePath();
-        CountDownLatch stopRequested = new CountDownLatch(1);
-        for (String name : List.of("TERM", "INT")) {
-            Signal.handle(new Signal(name), signal -> {
-                log.info("Received SIG{}: shutting down", signal.getName());
-                stopRequested.countDown();
-            });
-        }
         Optional<BatchScheduler> batches = batchingOptions.map(BatchScheduler::new);
         RunAdmission admission = new RunAdmission(admissionOptions);
         log.info("Model runs: {}", admissionOptions.describe());
@@ -155,7 +149,21 @@ final class ServeCommand implements Callable<Integer> {
             models.close();
             batches.ifPresent(BatchScheduler::close);
             admission.close();
-            throw e;
+            // A port in use or an address this machine does not have: the message says which; no stack trace.
+            log.debug("The server could not start", e);
+            spec.commandLine().getErr().println("digitpad serve: " + e.getMessage() + ". Check --port, --rest_api_port and"
+                    + " --bind_address: a port takes one server at a time, and the address must be one of this machine's"
+                    + " (127.0.0.1, or 0.0.0.0 for all of them).");
+            spec.commandLine().getErr().flush();
+            return 1;
+        }
+        // Only once serving: a serve that could not start leaves the process's signals as they were.
+        CountDownLatch stopRequested = new CountDownLatch(1);
+        for (String name : List.of("TERM", "INT")) {
+            Signal.handle(new Signal(name), signal -> {
+                log.info("Received SIG{}: shutting down", signal.getName());
+                stopRequested.countDown();
+            });
         }
         log.info("Serving model \"{}\" from {}", modelName, base);
         models.start();
@@ -168,6 +176,23 @@ final class ServeCommand implements Callable<Integer> {
         log.info("Stopped");
         return 0;
     }
+
+    private void checkPorts() {
+        if (port < 0 || port > MAX_PORT) {
+            throw new ConfigFileException("--port=" + port + " is out of range: give a port from 1 to " + MAX_PORT
+                    + " (TensorFlow Serving's is 8500), or 0 for any free one.");
+        }
+        if (restApiPort < 0 || restApiPort > MAX_PORT) {
+            throw new ConfigFileException("--rest_api_port=" + restApiPort + " is out of range: give a port from 1 to "
+                    + MAX_PORT + " (TensorFlow Serving's is 8501), or 0 to turn the REST API off.");
+        }
+        if (port != 0 && port == restApiPort) {
+            throw new ConfigFileException("--port and --rest_api_port are both " + port + ": gRPC and REST need a port"
+                    + " each. Give them different ports, or --rest_api_port=0 to turn REST off.");
+        }
+    }
+
+    private static final int MAX_PORT = 65_535;
 
     private RunAdmission.Options admissionOptions() {
         if (maxConcurrentRuns < 0 || maxConcurrentRuns > RunAdmission.Options.MAX_CONCURRENT_RUNS) {

@@ -97,12 +97,32 @@ public final class ModelServer implements AutoCloseable {
         } catch (IOException e) {
             server.stop(Duration.ZERO);
             throw new IOException("cannot listen on " + options.bindAddress() + ": " + e.getMessage()
-                    + " (is another server using the port?)", e);
+                    + " (" + whyNotListening(e) + ")", e);
         } catch (Exception e) {
             server.stop(Duration.ZERO);
             throw new IOException("cannot start the REST API on " + options.bindAddress() + ":" + options.restPort()
-                    + ": " + e.getMessage() + " (is another server using the port?)", e);
+                    + ": " + e.getMessage() + " (" + whyNotListening(e) + ")", e);
         }
+    }
+
+    /** The likely reason a port could not be opened, from the operating system's words in the causes. */
+    static String whyNotListening(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            String message = String.valueOf(t.getMessage());
+            if (message.contains("Address already in use")) {
+                return "another program is using the port";
+            }
+            if (message.contains("Cannot assign requested address")) {
+                return "the address is not one of this machine's";
+            }
+            if (message.contains("<unresolved>") || t instanceof java.nio.channels.UnresolvedAddressException) {
+                return "the host name does not resolve";
+            }
+            if (message.contains("Permission denied")) {
+                return "ports below 1024 need administrator rights";
+            }
+        }
+        return "is another server using the port?";
     }
 
     public int grpcPort() {
@@ -138,7 +158,9 @@ public final class ModelServer implements AutoCloseable {
         try {
             long left = Math.max(0, deadline - System.nanoTime());
             if (!grpc.awaitTermination(left, TimeUnit.NANOSECONDS)) {
-                log.warn("{} calls were still running after {} ms; cancelling them", inFlight.count(), drain.toMillis());
+                if (inFlight.count() > 0) {
+                    log.warn("{} calls were still running after {} ms; cancelling them", inFlight.count(), drain.toMillis());
+                }
                 grpc.shutdownNow();
                 grpc.awaitTermination(5, TimeUnit.SECONDS);
             }

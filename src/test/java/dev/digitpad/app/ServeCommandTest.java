@@ -108,4 +108,34 @@ class ServeCommandTest {
         assertThat(run.err()).startsWith("--tensorflow_intra_op_parallelism=-1 is out of range: give 0 to let TensorFlow"
                 + " choose, or a number of threads.").doesNotContain("Exception");
     }
+
+    @Test
+    void portsOutOfRangeOrTheSameForBothApisStopServe() {
+        PredictCommandTest.Run grpc = PredictCommandTest.run("serve", "--port=70000");
+        PredictCommandTest.Run rest = serve("--rest_api_port=-1");
+        PredictCommandTest.Run same = PredictCommandTest.run("serve", "--port=9000", "--rest_api_port=9000");
+
+        assertThat(grpc.exitCode()).isEqualTo(2);
+        assertThat(grpc.err()).isEqualTo("digitpad serve: --port=70000 is out of range: give a port from 1 to 65535"
+                + " (TensorFlow Serving's is 8500), or 0 for any free one.\n");
+        assertThat(rest.exitCode()).isEqualTo(2);
+        assertThat(rest.err()).startsWith("digitpad serve: --rest_api_port=-1 is out of range:")
+                .contains("or 0 to turn the REST API off.");
+        assertThat(same.exitCode()).isEqualTo(2);
+        assertThat(same.err()).startsWith("digitpad serve: --port and --rest_api_port are both 9000:");
+    }
+
+    @Test
+    void aPortInUseStopsServeWithWhatToDoAndNoStackTrace() throws Exception {
+        try (java.net.ServerSocket taken = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            PredictCommandTest.Run run = PredictCommandTest.run("serve", "--port=" + taken.getLocalPort(),
+                    "--rest_api_port=0", "--file_system_poll_wait_seconds=0", "--model_base_path=" + dir);
+
+            assertThat(run.exitCode()).isEqualTo(1);
+            assertThat(run.err()).startsWith("digitpad serve: cannot listen on 127.0.0.1: ")
+                    .contains(taken.getLocalPort() + " (another program is using the port). Check --port, --rest_api_port"
+                            + " and --bind_address")
+                    .doesNotContain("\tat ");
+        }
+    }
 }
