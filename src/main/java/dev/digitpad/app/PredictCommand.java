@@ -109,10 +109,19 @@ final class PredictCommand implements Callable<Integer> {
         }
         PredictionClient.Options options = new PredictionClient.Options(model,
                 version == null ? OptionalLong.empty() : OptionalLong.of(version), signature, deadline);
-        try (Connection connection = server == null ? Connection.embedded(AppPaths.shippedModel())
-                : Connection.remote(parse(server), tls == null ? TlsOptions.PLAINTEXT : tls.options())) {
+        try (Connection connection = server == null ? Connection.embedded(AppPaths.shippedModel()) : remote()) {
             PredictionClient client = new PredictionClient(connection.channel(), connection.name(), options, new MetadataCache());
             return run(client);
+        }
+    }
+
+    private Connection remote() {
+        ServerAddress address = parse(server);
+        try {
+            return Connection.remote(address, tls == null ? TlsOptions.PLAINTEXT : tls.options());
+        } catch (IllegalArgumentException e) {
+            // A CA, certificate or key that cannot be read or used: the message names the file and the fault.
+            throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
         }
     }
 

@@ -189,6 +189,17 @@ class PredictCommandTest {
         assertThat(run.err()).contains("--server: \"localhost:http\": the port must be a number");
     }
 
+    @Test
+    void aCaFileThatCannotBeReadIsAUsageErrorWithoutAStackTrace() {
+        Path missing = dir.resolve("no-such-ca.pem");
+
+        Run run = run("predict", "--server", "localhost:8500", "--tls", "--ca", missing.toString(), drawn.get(0).toString());
+
+        assertThat(run.exitCode()).isEqualTo(2);
+        assertThat(run.err()).startsWith("Cannot read " + missing + "; check the path and its permissions.")
+                .doesNotContain("\tat ");
+    }
+
     private static Path write(String name, java.awt.image.BufferedImage image) throws IOException {
         Path file = dir.resolve(name + ".png");
         ImageIO.write(image, "png", file.toFile());
