@@ -10,12 +10,13 @@ import dev.digitpad.inference.Lease;
 import dev.digitpad.inference.ModelManager;
 import dev.digitpad.inference.RunAdmission;
 import dev.digitpad.inference.Servable;
-import dev.digitpad.inference.ServingException;
 import dev.digitpad.inference.ServableLoader;
+import dev.digitpad.inference.ServingException;
 import dev.digitpad.inference.SessionThreads;
 import dev.digitpad.server.ModelServer;
 import dev.digitpad.server.ServingCore;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -100,7 +101,7 @@ final class LoadTest {
             why = null; // no version at all
         }
         throw new UnservableModel("The model in " + base + " could not be loaded: "
-                + (why != null ? why : java.nio.file.Files.isDirectory(base) ? "there is no version folder with a"
+                + (why != null ? why : Files.isDirectory(base) ? "there is no version folder with a"
                         + " saved_model.pb in it" : "there is no such folder")
                 + ". Point --model_base_path at a folder of numbered SavedModel versions, such as "
                 + base.resolve("1").resolve("saved_model.pb") + ".");
