@@ -92,7 +92,7 @@ final class ClosedLoop {
 
         /** At least {@code least}, then on while this JVM's JIT compilers are busy, up to {@code most} in all. */
         static Warmup untilJitQuiet(Duration least, Duration most) {
-            return new Warmup(least, most.compareTo(least) < 0 ? least : most, SLICE, JitActivity.ofThisJvm());
+            return new Warmup(least, most, SLICE, JitActivity.ofThisJvm());
         }
 
         /** A second: long enough to see whether the compilers are still at work. */
