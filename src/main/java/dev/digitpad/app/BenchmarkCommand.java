@@ -112,12 +112,7 @@ final class BenchmarkCommand implements Callable<Integer> {
             if (!(lease.servable() instanceof SavedModelServable servable)) {
                 throw new IllegalStateException("the benchmark needs a SavedModel");
             }
-            SignatureDef signature = servable.signatures().get(Servable.DEFAULT_SIGNATURE);
-            if (signature == null) {
-                throw new LoadTest.UnservableModel("The model in " + base + " has no \"" + Servable.DEFAULT_SIGNATURE
-                        + "\" signature, which the benchmark calls.");
-            }
-            inputs = exampleInputs(signature);
+            inputs = exampleInputs(LoadTest.defaultSignature(servable.signatures(), base, "the benchmark"));
             try (SavedModelServable.DirectRun direct = servable.directRun(Servable.DEFAULT_SIGNATURE, inputs)) {
                 results.add(measure("tensorflow-java in-process", 1, n -> () -> direct.run()));
             }

@@ -107,6 +107,17 @@ final class LoadTest {
                 + base.resolve("1").resolve("saved_model.pb") + ".");
     }
 
+    /** The signature a measuring command calls, or its refusal of a model without one. */
+    static SignatureDef defaultSignature(Map<String, SignatureDef> signatures, Path base, String caller)
+            throws UnservableModel {
+        SignatureDef signature = signatures.get(Servable.DEFAULT_SIGNATURE);
+        if (signature == null) {
+            throw new UnservableModel("The model in " + base + " has no \"" + Servable.DEFAULT_SIGNATURE
+                    + "\" signature, which " + caller + " calls; it has " + signatures.keySet() + ".");
+        }
+        return signature;
+    }
+
     static Results run(Settings settings, String command) throws IOException, InterruptedException {
         List<Row> rows = new ArrayList<>();
         List<Figures> warmups = new ArrayList<>();
@@ -267,11 +278,7 @@ final class LoadTest {
                 requireServable(models, MODEL, base);
                 SignatureDef signature;
                 try (Lease lease = models.acquire(MODEL, OptionalLong.empty())) {
-                    signature = lease.servable().signatures().get(Servable.DEFAULT_SIGNATURE);
-                }
-                if (signature == null) {
-                    throw new IOException("The model in " + base + " has no \"" + Servable.DEFAULT_SIGNATURE
-                            + "\" signature, which the load test calls.");
+                    signature = defaultSignature(lease.servable().signatures(), base, "the load test");
                 }
                 ModelServer server = ModelServer.start(new ServingCore(models), new ModelServer.Options(
                         ModelServer.Options.LOOPBACK, 0, -1, ModelServer.Options.DEFAULT_MAX_REQUEST_BYTES, Duration.ofSeconds(30)));

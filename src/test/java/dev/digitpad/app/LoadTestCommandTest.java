@@ -1,6 +1,7 @@
 package dev.digitpad.app;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.digitpad.app.LoadClients.LoadCase;
 import dev.digitpad.app.LoadTest.Row;
@@ -11,9 +12,11 @@ import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import javax.imageio.ImageIO;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.tensorflow.proto.SignatureDef;
 import picocli.CommandLine;
 
 /**
@@ -102,5 +105,16 @@ class LoadTestCommandTest {
                 .contains("Point --model_base_path at a folder of numbered SavedModel versions")
                 .doesNotContain("\tat ");
         assertThat(dir.resolve("r.md")).doesNotExist();
+    }
+
+    @Test
+    void aModelWithoutServingDefaultIsRefusedNamingTheSignaturesItHas() {
+        Path base = dir.resolve("models/other");
+
+        assertThatThrownBy(() -> LoadTest.defaultSignature(Map.of("classify", SignatureDef.getDefaultInstance()), base,
+                        "the load test"))
+                .isInstanceOf(LoadTest.UnservableModel.class)
+                .hasMessage("The model in " + base + " has no \"serving_default\" signature, which the load test calls;"
+                        + " it has [classify].");
     }
 }
