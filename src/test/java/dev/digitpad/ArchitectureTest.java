@@ -31,19 +31,23 @@ class ArchitectureTest {
             .layer("Server").definedBy("dev.digitpad.server..")
             .layer("Inference").definedBy("dev.digitpad.inference..")
             .layer("Dataset").definedBy("dev.digitpad.dataset..")
+            .layer("Training").definedBy("dev.digitpad.training..")
+            .layer("Bench").definedBy("dev.digitpad.bench..")
             .layer("Protocol").definedBy("dev.digitpad.protocol..")
             .whereLayer("App").mayNotBeAccessedByAnyLayer()
             .whereLayer("UI").mayOnlyBeAccessedByLayers("App")
             .whereLayer("Client").mayOnlyBeAccessedByLayers("UI", "App")
-            .whereLayer("Server").mayOnlyBeAccessedByLayers("App")
-            .whereLayer("Inference").mayOnlyBeAccessedByLayers("Server", "App")
-            .whereLayer("Dataset").mayOnlyBeAccessedByLayers("Inference", "App")
-            .whereLayer("Imaging").mayOnlyBeAccessedByLayers("UI", "Client", "Inference", "Dataset", "App")
-            .whereLayer("Protocol").mayOnlyBeAccessedByLayers("UI", "Client", "Server", "App");
+            .whereLayer("Bench").mayOnlyBeAccessedByLayers("App")
+            .whereLayer("Training").mayOnlyBeAccessedByLayers("App")
+            .whereLayer("Server").mayOnlyBeAccessedByLayers("Bench", "App")
+            .whereLayer("Inference").mayOnlyBeAccessedByLayers("Server", "Bench", "App")
+            .whereLayer("Dataset").mayOnlyBeAccessedByLayers("Training", "App")
+            .whereLayer("Imaging").mayOnlyBeAccessedByLayers("UI", "Client", "Dataset", "Training", "Bench", "App")
+            .whereLayer("Protocol").mayOnlyBeAccessedByLayers("UI", "Client", "Server", "Bench", "App");
 
     @ArchTest
     static final ArchRule onlyInferenceTouchesTensorFlow = noClasses()
-            .that().resideOutsideOfPackage("dev.digitpad.inference..")
+            .that().resideOutsideOfPackages("dev.digitpad.inference..", "dev.digitpad.training..")
             .should().dependOnClassesThat(resideInAPackage("org.tensorflow..")
                     .and(not(resideInAnyPackage("org.tensorflow.proto..", "org.tensorflow.ndarray.."))))
             .because("tensorflow-java's native objects are handled in one place, where each is closed");

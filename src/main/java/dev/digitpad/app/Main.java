@@ -1,5 +1,17 @@
 package dev.digitpad.app;
 
+import dev.digitpad.app.shared.LogFile;
+import dev.digitpad.app.shared.NativeEnvironment;
+import dev.digitpad.app.cli.ServeCommand;
+import dev.digitpad.app.cli.VersionProvider;
+import dev.digitpad.app.cli.PredictCommand;
+import dev.digitpad.app.cli.TrainCommand;
+import dev.digitpad.app.cli.EvaluateModelCommand;
+import dev.digitpad.app.cli.BenchmarkCommand;
+import dev.digitpad.app.cli.LoadTestCommand;
+import dev.digitpad.app.desktop.DesktopApp;
+import dev.digitpad.app.desktop.StartupFailure;
+
 import java.util.concurrent.Callable;
 import javafx.application.Application;
 import org.slf4j.bridge.SLF4JBridgeHandler;
@@ -9,7 +21,7 @@ import picocli.CommandLine.Command;
 /** DigitPad's command line: {@code digitpad [serve|...]}. Without a subcommand it opens the desktop app. */
 @Command(name = "digitpad",
         mixinStandardHelpOptions = true,
-        versionProvider = Main.Version.class,
+        versionProvider = VersionProvider.class,
         description = {"Draw a digit, see what the model sees, and ask a TensorFlow Serving compatible server what it is.",
                 "", "Run without a subcommand to open the desktop app."},
         subcommands = {ServeCommand.class, PredictCommand.class, BenchmarkCommand.class, LoadTestCommand.class, TrainCommand.class,
@@ -67,19 +79,6 @@ public final class Main implements Callable<Integer> {
         if (!SLF4JBridgeHandler.isInstalled()) {
             SLF4JBridgeHandler.removeHandlersForRootLogger();
             SLF4JBridgeHandler.install();
-        }
-    }
-
-    /** DigitPad's version, from the jar's manifest, where the build writes the pom's version. */
-    static String version() {
-        String v = Main.class.getPackage().getImplementationVersion();
-        return v == null ? "(development build)" : v;
-    }
-
-    static final class Version implements CommandLine.IVersionProvider {
-        @Override
-        public String[] getVersion() {
-            return new String[] {"DigitPad " + version()};
         }
     }
 }

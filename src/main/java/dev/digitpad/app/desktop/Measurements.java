@@ -1,0 +1,113 @@
+package dev.digitpad.app.desktop;
+
+import dev.digitpad.ui.MainViewModel;
+import dev.digitpad.ui.PadViewModel;
+import dev.digitpad.ui.ServerViewModel;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import javafx.application.Platform;
+import javafx.scene.Scene;
+import javafx.scene.input.MouseEvent;
+import javafx.stage.Stage;
+import javafx.stage.WindowEvent;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * {@code digitpad --measure}: logs the time from launch (the JVM's start) to the window being shown and to the first
+ * prediction being possible, and for each stroke the time from the mouse release to the pulse that lays out its
+ * distribution (the frame that shows it).
+ */
+final class Measurements {
+    private static final Logger LOG = LoggerFactory.getLogger(Measurements.class);
+
+    private final Instant launched = ProcessHandle.current().info().startInstant().orElse(Instant.now());
+    private final List<Long> strokeToScreen = new ArrayList<>();
+    private final List<Long> strokeToAnswer = new ArrayList<>();
+    private long strokeEnd;
+    /** Frames laid out since the stroke end without its distribution. */
+    private int framesBefore;
+    private int inFirstFrame;
+    private boolean awaiting;
+    private boolean shown;
+    private boolean connected;
+    private boolean firstPrediction;
+
+    void attach(Stage stage, MainViewModel vm) {
+        Scene scene = stage.getScene();
+        PadViewModel pad = vm.pad();
+        stage.addEventHandler(WindowEvent.WINDOW_SHOWN, e -> LOG.info("measure: window visible {} ms after launch", sinceLaunch()));
+        vm.server().stateProperty().addListener((o, a, s) -> {
+            if (s == ServerViewModel.State.CONNECTED && !connected) {
+                connected = true;
+                LOG.info("measure: first prediction possible {} ms after launch (model loaded, server answering)", sinceLaunch());
+            }
+        });
+        scene.addEventFilter(MouseEvent.MOUSE_RELEASED, e -> {
+            strokeEnd = System.nanoTime();
+            awaiting = true;
+            framesBefore = 0;
+            PadViewModel.Result r = pad.resultProperty().get();
+            if (r.drawing() == pad.drawingProperty().get() && r.prediction().isPresent()) {
+                // A live prediction of the finished stroke was answered before the pen came up: counted as
+                // answered at once, and on screen at the next frame (it may already be).
+                shown = true;
+                strokeToAnswer.add(0L);
+                Platform.requestNextPulse();
+            }
+        });
+        pad.resultProperty().addListener((o, a, r) -> {
+            if (r.prediction().isPresent() && !firstPrediction) {
+                firstPrediction = true;
+                LOG.info("measure: first prediction shown {} ms after launch", sinceLaunch());
+            }
+            if (awaiting && r.drawing() == pad.drawingProperty().get() && r.prediction().isPresent()) {
+                shown = true;
+                strokeToAnswer.add(System.nanoTime() - strokeEnd);
+                Platform.requestNextPulse();
+            }
+        });
+        scene.addPostLayoutPulseListener(() -> {
+            if (awaiting && !shown) {
+                framesBefore++;
+            } else if (shown) {
+                shown = false;
+                awaiting = false;
+                strokeToScreen.add(System.nanoTime() - strokeEnd);
+                if (framesBefore == 0) {
+                    inFirstFrame++;
+                }
+                if (strokeToScreen.size() % 20 == 0) {
+                    report();
+                }
+            }
+        });
+    }
+
+    private long sinceLaunch() {
+        return Duration.between(launched, Instant.now()).toMillis();
+    }
+
+    void report() {
+        if (strokeToScreen.isEmpty()) {
+            LOG.info("measure: no strokes measured");
+            return;
+        }
+        LOG.info("measure: {} strokes; stroke end -> answer on the FX thread: {}; -> distribution laid out for the next"
+                + " frame: {}; in the first frame after the stroke end: {} of {}", strokeToScreen.size(),
+                summary(strokeToAnswer), summary(strokeToScreen), inFirstFrame, strokeToScreen.size());
+    }
+
+    private static String summary(List<Long> nanos) {
+        List<Long> sorted = nanos.stream().sorted().toList();
+        return String.format("p50 %.1f ms, p95 %.1f ms, max %.1f ms", percentile(sorted, 0.50), percentile(sorted, 0.95),
+                sorted.getLast() / 1e6);
+    }
+
+    private static double percentile(List<Long> sorted, double p) {
+        int i = (int) Math.ceil(p * sorted.size()) - 1;
+        return sorted.get(Math.clamp(i, 0, sorted.size() - 1)) / 1e6;
+    }
+}

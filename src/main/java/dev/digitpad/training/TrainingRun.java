@@ -1,0 +1,157 @@
+package dev.digitpad.training;
+
+import dev.digitpad.dataset.EvaluationSets;
+import dev.digitpad.dataset.FontDigits;
+import dev.digitpad.dataset.IdxFiles;
+import dev.digitpad.dataset.LabelledDigits;
+import dev.digitpad.dataset.MnistPackage;
+import dev.digitpad.dataset.TrainingData;
+import dev.digitpad.imaging.InkImage;
+import dev.digitpad.imaging.MnistNormalizer;
+import java.awt.Font;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** Everything {@code digitpad train} does: data, training, export, evaluation, report. */
+public final class TrainingRun {
+    private static final Logger LOG = LoggerFactory.getLogger(TrainingRun.class);
+
+    /** What to do. */
+    public record Options(
+            Path data, Path out, long seed, int epochs, int batchSize, float learningRate, float dropout,
+            int typesetPerEpoch, int threads, Path heldOutFile, String trainFonts, String commandLine) {}
+
+    /** Font faces typeset for training by default: the DejaVu family (Debian's default fonts). */
+    public static final String DEFAULT_TRAIN_FONTS = "^DejaVu";
+
+    private TrainingRun() {}
+
+    /** Runs it; returns the report text (also written to {@code out/report.md}). */
+    public static String run(Options o) throws IOException {
+        long started = System.nanoTime();
+        MnistPackage.Split split = MnistPackage.readSplit(o.data());
+        LOG.info("MNIST from {}: {} training digits, {} held out", o.data(), split.train().size(),
+                split.heldOut().size());
+        if (o.heldOutFile() != null) {
+            IdxFiles.write(split.heldOut(), o.heldOutFile());
+            LOG.info("held-out digits written to {}", o.heldOutFile());
+        }
+        List<Font> allFaces = FontDigits.installedFaces();
+        java.util.regex.Pattern trainFonts = java.util.regex.Pattern.compile(o.trainFonts());
+        List<Font> faces = allFaces.stream().filter(f -> trainFonts.matcher(f.getFontName()).find()).toList();
+        List<Font> unseen = allFaces.stream().filter(f -> !trainFonts.matcher(f.getFontName()).find()).toList();
+        LOG.info("{} installed font faces with digits, {} used for training: {}", allFaces.size(), faces.size(),
+                faces.stream().map(Font::getFontName).toList());
+        TrainingData data = new TrainingData(split.train(), faces, o.seed(), o.typesetPerEpoch());
+        Architecture arch = Architecture.DEFAULT;
+        Trainer.Config config = new Trainer.Config(o.epochs(), o.batchSize(), o.learningRate(), o.learningRate() / 40f,
+                o.dropout(), o.seed(), o.threads());
+
+        // Build the next epoch's augmented data while the current one trains.
+        List<CompletableFuture<TrainingData.Batch>> pending = new ArrayList<>();
+        for (int e = 0; e < o.epochs(); e++) {
+            pending.add(null);
+        }
+        pending.set(0, CompletableFuture.supplyAsync(() -> data.epoch(0)));
+        Map<String, float[]> weights = Trainer.train(arch, config, e -> {
+            TrainingData.Batch b = pending.get(e).join();
+            pending.set(e, null);
+            if (e + 1 < o.epochs()) {
+                int next = e + 1;
+                pending.set(next, CompletableFuture.supplyAsync(() -> data.epoch(next)));
+            }
+            return new Trainer.Epoch(b.images(), b.labels());
+        });
+        double trainSeconds = (System.nanoTime() - started) / 1e9;
+        Path versionDir = o.out().resolve("1");
+        ModelExporter.export(arch, weights, versionDir);
+        LOG.info("exported SavedModel to {}", versionDir);
+
+        Report report = evaluate(versionDir, split.heldOut(), arch, trainFonts);
+        String text = report.toMarkdown(o, faces.size(), data.epochSize(), trainSeconds);
+        Files.writeString(o.out().resolve("report.md"), text);
+        return text;
+    }
+
+    /** Scores of a model on the held-out digits and the synthetic sets, plus its latency. */
+    public record Report(
+            Architecture arch, Path versionDir, ModelEvaluation.Score heldOut,
+            ModelEvaluation.Score heldOutNormalised, List<ModelEvaluation.Score> synthetic,
+            ModelEvaluation.Latency latency, long modelBytes) {
+
+        public String toMarkdown(Options o, int faces, int epochSize, double trainSeconds) {
+            return ReportFormat.markdown(this, o, faces, epochSize, trainSeconds);
+        }
+
+        /** The evaluation alone, for a model that was not just trained. */
+        public String toMarkdown() {
+            return ReportFormat.evaluation(this);
+        }
+    }
+
+    /** Evaluates the exported model at {@code versionDir}. */
+    /**
+     * Evaluates the exported model at {@code versionDir}. The typeset set is split into the
+     * installed faces whose name matches {@code trainFonts} (the faces the model was trained on)
+     * and all other installed faces (never seen in training).
+     */
+    public static Report evaluate(Path versionDir, LabelledDigits heldOut, Architecture arch,
+            java.util.regex.Pattern trainFonts) throws IOException {
+        // Timing first, while this process runs nothing else in TensorFlow.
+        ModelEvaluation.Latency latency = ModelEvaluation.latency(versionDir, heldOut.image(0), 10_000, 10_000, 1);
+        LabelledDigits.Builder normalised = new LabelledDigits.Builder();
+        for (int i = 0; i < heldOut.size(); i++) {
+            float[] n = MnistNormalizer.normalize(new InkImage(28, 28, heldOut.image(i))).pixels()
+                    .orElse(new float[784]);
+            normalised.add(n, heldOut.label(i));
+        }
+        Map<String, LabelledDigits> sets = EvaluationSets.build(heldOut, EvaluationSets.DEFAULT_SEED);
+        List<Font> allFaces = FontDigits.installedFaces();
+        List<Font> seen = allFaces.stream().filter(f -> trainFonts.matcher(f.getFontName()).find()).toList();
+        List<Font> unseen = allFaces.stream().filter(f -> !trainFonts.matcher(f.getFontName()).find()).toList();
+        Map<String, LabelledDigits> ordered = new java.util.LinkedHashMap<>();
+        for (Map.Entry<String, LabelledDigits> e : sets.entrySet()) {
+            if (!e.getKey().equals("typeset")) {
+                ordered.put(e.getKey(), e.getValue());
+                continue;
+            }
+            if (!seen.isEmpty()) {
+                ordered.put("typeset, " + seen.size() + " training faces",
+                        EvaluationSets.typeset(seen, EvaluationSets.DEFAULT_SEED + 1, 6));
+            }
+            if (!unseen.isEmpty()) {
+                ordered.put("typeset, " + unseen.size() + " faces never trained on",
+                        EvaluationSets.typeset(unseen, EvaluationSets.DEFAULT_SEED + 1, 6));
+            }
+        }
+        sets = ordered;
+        List<ModelEvaluation.Score> synthetic = new ArrayList<>();
+        ModelEvaluation.Score held;
+        ModelEvaluation.Score heldNorm;
+        try (SavedModelClassifier model = SavedModelClassifier.load(versionDir)) {
+            held = ModelEvaluation.score(model, "held-out MNIST", heldOut);
+            heldNorm = ModelEvaluation.score(model, "held-out MNIST, re-normalised", normalised.build());
+            for (Map.Entry<String, LabelledDigits> e : sets.entrySet()) {
+                synthetic.add(ModelEvaluation.score(model, e.getKey(), e.getValue()));
+            }
+        }
+        long bytes;
+        try (var files = Files.walk(versionDir)) {
+            bytes = files.filter(Files::isRegularFile).mapToLong(p -> {
+                try {
+                    return Files.size(p);
+                } catch (IOException e) {
+                    return 0;
+                }
+            }).sum();
+        }
+        return new Report(arch, versionDir, held, heldNorm, synthetic, latency, bytes);
+    }
+}

@@ -1,0 +1,210 @@
+package dev.digitpad.app.cli;
+
+import dev.digitpad.app.Main;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.digitpad.inference.ModelManager;
+import dev.digitpad.protocol.serving.SSLConfig;
+import dev.digitpad.server.GrpcTls;
+import dev.digitpad.server.ModelServer;
+import dev.digitpad.server.ServingCore;
+import dev.digitpad.testing.TestCertificates;
+import dev.digitpad.testing.DigitSketches;
+import dev.digitpad.testing.TestModels;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import javax.imageio.ImageIO;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/** {@code digitpad predict} as a user runs it: the shipped model by default, or a server given by address. */
+class PredictCommandTest {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @TempDir
+    static Path dir;
+    static List<Path> drawn = new ArrayList<>();
+
+    /** Every digit twice: large and dark on light, smaller and off-centre light on dark. */
+    @BeforeAll
+    static void drawDigits() throws IOException {
+        for (int d = 0; d < 10; d++) {
+            drawn.add(write("big-" + d, DigitSketches.draw(d, 50, 30, 210, 22, true)));
+            drawn.add(write("small-" + d, DigitSketches.draw(d, 150, 120, 110, 14, false)));
+        }
+    }
+
+    record Run(int exitCode, String out, String err) {
+        List<JsonNode> lines() throws IOException {
+            List<JsonNode> nodes = new ArrayList<>();
+            for (String line : out.strip().split("\n")) {
+                nodes.add(JSON.readTree(line));
+            }
+            return nodes;
+        }
+    }
+
+    static Run run(String... args) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        int code = new CommandLine(new Main()).setOut(new PrintWriter(out)).setErr(new PrintWriter(err)).execute(args);
+        return new Run(code, out.toString(), err.toString());
+    }
+
+    @Test
+    void theShippedModelReadsDrawnDigitsOfEveryClass() throws IOException {
+        List<String> args = new ArrayList<>(List.of("predict", "--json"));
+        drawn.forEach(p -> args.add(p.toString()));
+        Run run = run(args.toArray(String[]::new));
+
+        assertThat(run.exitCode()).as(run.err()).isZero();
+        List<JsonNode> lines = run.lines();
+        assertThat(lines).hasSize(drawn.size());
+        for (int i = 0; i < lines.size(); i++) {
+            JsonNode line = lines.get(i);
+            int expected = i / 2;
+            assertThat(line.get("file").asText()).isEqualTo(drawn.get(i).toString());
+            assertThat(line.get("digit").asInt()).as("%s: %s", drawn.get(i).getFileName(), line).isEqualTo(expected);
+            assertThat(line.get("probabilities")).hasSize(10);
+            double sum = 0;
+            for (JsonNode p : line.get("probabilities")) {
+                sum += p.asDouble();
+            }
+            assertThat(sum).isCloseTo(1.0, org.assertj.core.data.Offset.offset(1e-3));
+            assertThat(line.get("confidence").asDouble()).isEqualTo(line.get("probabilities").get(expected).asDouble());
+        }
+    }
+
+    @Test
+    void failingFilesGetAnErrorLineTheOthersStillRunAndTheExitCodeSaysSo() throws IOException {
+        Path broken = Files.write(dir.resolve("broken.png"), new byte[] {(byte) 0x89, 'P', 'N', 'G', 1, 2, 3});
+        Path blank = write("blank", DigitSketches.draw(1, 0, 0, 0, 0.001f, true));
+        Run run = run("predict", "--json", broken.toString(), drawn.get(6).toString(), blank.toString());
+
+        assertThat(run.exitCode()).isEqualTo(1);
+        List<JsonNode> lines = run.lines();
+        assertThat(lines.get(0).get("file").asText()).isEqualTo(broken.toString());
+        assertThat(lines.get(0).get("error").asText()).contains(broken.toString());
+        assertThat(lines.get(1).get("digit").asInt()).isEqualTo(3);
+        assertThat(lines.get(2).get("error").asText()).startsWith("nothing to recognise");
+    }
+
+    @Test
+    void humanOutputAndPreview() {
+        Run run = run("predict", "--preview", drawn.get(14).toString());
+        assertThat(run.exitCode()).isZero();
+        assertThat(run.out()).startsWith(drawn.get(14) + ": 7 (").contains(" 0:").contains(" 9:").contains("██");
+    }
+
+    @Test
+    void aRemoteServerByAddress() throws Exception {
+        Path base = dir.resolve("remote-model");
+        TestModels.writeVersion(base, 2, TestModels.Kind.MNIST);
+        try (ModelManager models = TestModels.loaded(new ModelManager.ModelConfig("digits", base))) {
+            try (ModelServer server = ModelServer.start(new ServingCore(models), new ModelServer.Options(
+                    ModelServer.Options.LOOPBACK, 0, 0, ModelServer.Options.DEFAULT_MAX_REQUEST_BYTES, Duration.ofSeconds(10)))) {
+                Run run = run("predict", "--json", "--server", "127.0.0.1:" + server.grpcPort(), "--model", "digits",
+                        "--version", "2", drawn.get(0).toString());
+                assertThat(run.exitCode()).as(run.err()).isZero();
+                assertThat(run.lines().get(0).get("probabilities")).hasSize(10);
+
+                Run wrongModel = run("predict", "--json", "--server", "127.0.0.1:" + server.grpcPort(), drawn.get(0).toString());
+                assertThat(wrongModel.exitCode()).isEqualTo(1);
+                assertThat(wrongModel.lines().get(0).get("error").asText()).contains("has no model \"mnist\"");
+            }
+        }
+    }
+
+    @Test
+    void aServerBehindMutualTls() throws Exception {
+        Path base = dir.resolve("tls-model");
+        TestModels.writeVersion(base, 1, TestModels.Kind.MNIST);
+        TestCertificates ca = TestCertificates.authority(dir, "predict-test");
+        TestCertificates.Pem serverCert = ca.server("predict-server");
+        TestCertificates.Pem clientCert = ca.client("predict-client");
+        GrpcTls tls = GrpcTls.from(SSLConfig.newBuilder()
+                .setServerKey(TestCertificates.pem(serverCert.privateKey()))
+                .setServerCert(TestCertificates.pem(serverCert.certificate()))
+                .setCustomCa(TestCertificates.pem(ca.caFile()))
+                .setClientVerify(true).build(), "test");
+        try (ModelManager models = TestModels.loaded(new ModelManager.ModelConfig("mnist", base));
+                ModelServer server = ModelServer.start(new ServingCore(models), new ModelServer.Options(ModelServer.Options.LOOPBACK,
+                        0, 0, ModelServer.Options.DEFAULT_MAX_REQUEST_BYTES, Duration.ofSeconds(10), Optional.of(tls),
+                        Optional.empty()))) {
+            String address = "localhost:" + server.grpcPort();
+
+            Run mutual = run("predict", "--json", "--server", address, "--tls", "--ca", ca.caFile().toString(),
+                    "--cert", clientCert.certificate().toString(), "--key", clientCert.privateKey().toString(),
+                    drawn.get(0).toString());
+            Run withoutCertificate = run("predict", "--json", "--server", address, "--tls", "--ca", ca.caFile().toString(),
+                    "--deadline", "5s", drawn.get(0).toString());
+            TestCertificates.Pem stranger = TestCertificates.authority(dir, "predict-other").client("predict-stranger");
+            Run strangerCertificate = run("predict", "--json", "--server", address, "--tls", "--ca", ca.caFile().toString(),
+                    "--cert", stranger.certificate().toString(), "--key", stranger.privateKey().toString(),
+                    "--deadline", "5s", drawn.get(0).toString());
+            Run plaintext = run("predict", "--json", "--server", address, "--deadline", "5s", drawn.get(0).toString());
+
+            assertThat(mutual.exitCode()).as(mutual.out() + mutual.err()).isZero();
+            assertThat(mutual.lines().get(0).get("probabilities")).hasSize(10);
+            assertThat(withoutCertificate.exitCode()).isEqualTo(1);
+            assertThat(withoutCertificate.lines().get(0).get("error").asText())
+                    .startsWith("The secure connection to " + address + " failed")
+                    .endsWith("The server requires a client certificate signed by a CA it trusts (mutual TLS): give such"
+                            + " a certificate and its key.");
+            assertThat(strangerCertificate.exitCode()).isEqualTo(1);
+            assertThat(strangerCertificate.lines().get(0).get("error").asText())
+                    .endsWith("The server requires a client certificate signed by a CA it trusts (mutual TLS): give such"
+                            + " a certificate and its key.");
+            assertThat(plaintext.exitCode()).isEqualTo(1);
+            assertThat(plaintext.lines().get(0).has("error")).isTrue();
+        }
+    }
+
+    @Test
+    void noServerAtTheAddress() throws IOException {
+        int port;
+        try (ServerSocket s = new ServerSocket(0)) {
+            port = s.getLocalPort();
+        }
+        Run run = run("predict", "--server", "127.0.0.1:" + port, "--deadline", "3s", drawn.get(0).toString());
+        assertThat(run.exitCode()).isEqualTo(1);
+        assertThat(run.out()).contains("No server answers at 127.0.0.1:" + port + " — is it running?");
+    }
+
+    @Test
+    void aMistypedAddressIsAUsageError() {
+        Run run = run("predict", "--server", "localhost:http", drawn.get(0).toString());
+        assertThat(run.exitCode()).isEqualTo(2);
+        assertThat(run.err()).contains("--server: \"localhost:http\": the port must be a number");
+    }
+
+    @Test
+    void aCaFileThatCannotBeReadIsAUsageErrorWithoutAStackTrace() {
+        Path missing = dir.resolve("no-such-ca.pem");
+
+        Run run = run("predict", "--server", "localhost:8500", "--tls", "--ca", missing.toString(), drawn.get(0).toString());
+
+        assertThat(run.exitCode()).isEqualTo(2);
+        assertThat(run.err()).startsWith("Cannot read " + missing + "; check the path and its permissions.")
+                .doesNotContain("\tat ");
+    }
+
+    private static Path write(String name, java.awt.image.BufferedImage image) throws IOException {
+        Path file = dir.resolve(name + ".png");
+        ImageIO.write(image, "png", file.toFile());
+        return file;
+    }
+}
