@@ -3,6 +3,7 @@ package dev.digitpad.ui;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.digitpad.client.Prediction;
+import dev.digitpad.testing.Distributions;
 import java.time.Duration;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
@@ -20,7 +21,7 @@ import org.testfx.util.WaitForAsyncUtils;
 @ExtendWith(ApplicationExtension.class)
 class DistributionViewTest {
     private final PadViewModel vm = new PadViewModel(Runnable::run, Runnable::run);
-    private float[] answer = PadViewModelTest.probabilities(3, 0.9f);
+    private float[] answer = Distributions.probabilities(3, 0.9f);
     private DistributionView view;
 
     @Start
@@ -68,7 +69,7 @@ class DistributionViewTest {
         draw(10); // the same top digit again: still marked once
         assertThat(marks()).isEqualTo("0 1 2 3top 4 5 6 7 8 9");
 
-        answer = PadViewModelTest.probabilities(8, 0.5f);
+        answer = Distributions.probabilities(8, 0.5f);
         draw(20);
         assertThat(marks()).isEqualTo("0 1 2 3 4 5 6 7 8unsure 9");
 

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.digitpad.client.Prediction;
 import dev.digitpad.client.PredictionException;
 import dev.digitpad.testing.DigitSketches;
+import dev.digitpad.testing.Distributions;
 import io.grpc.Status;
 import java.time.Duration;
 import java.util.ArrayDeque;
@@ -16,16 +17,9 @@ import org.junit.jupiter.api.Test;
 /** The pad's view model without the FX thread: work runs at once (a direct executor), or when the test says. */
 class PadViewModelTest {
     private final List<float[]> sent = new ArrayList<>();
-    private float[] answer = probabilities(7, 0.9f);
+    private float[] answer = Distributions.probabilities(7, 0.9f);
 
     private final PadViewModel vm = new PadViewModel(Runnable::run, Runnable::run);
-
-    static float[] probabilities(int digit, float p) {
-        float[] v = new float[10];
-        java.util.Arrays.fill(v, (1 - p) / 9);
-        v[digit] = p;
-        return v;
-    }
 
     private Prediction predict(float[] pixels) {
         sent.add(pixels);
@@ -67,7 +61,7 @@ class PadViewModelTest {
 
     @Test
     void belowTheThresholdItIsNotSure() {
-        answer = probabilities(3, 0.4f);
+        answer = Distributions.probabilities(3, 0.4f);
         vm.setPredictor(this::predict, "");
         drawSeven();
         assertThat(vm.headlineProperty().get()).isEqualTo("Not sure");
@@ -292,7 +286,7 @@ class PadViewModelTest {
             later.poll().run();
             assertThat(waiting.resultProperty().get().drawing().strokes()).hasSize(1);
 
-            answer = probabilities(3, 0.95f);
+            answer = Distributions.probabilities(3, 0.95f);
             waiting.beginStroke(60, 50);
             waiting.extendStroke(200, 200);
             waiting.endStroke();
