@@ -22,7 +22,7 @@ public final class DistributionView extends VBox {
     private final List<Label> percents = new ArrayList<>();
     private final List<VBox> columns = new ArrayList<>();
 
-    public DistributionView(PadViewModel vm) {
+    public DistributionView(PredictionViewModel vm) {
         getStyleClass().add("distribution");
         Label headline = new Label();
         headline.setId("headline");
@@ -71,7 +71,7 @@ public final class DistributionView extends VBox {
         vm.thresholdProperty().addListener((o, a, b) -> show(vm.resultProperty().get().prediction().orElse(null), vm));
     }
 
-    private void show(Prediction p, PadViewModel vm) {
+    private void show(Prediction p, PredictionViewModel vm) {
         int top = p == null ? -1 : p.digit();
         boolean sure = p != null && p.confidence() >= vm.thresholdProperty().get();
         for (int d = 0; d < 10; d++) {

@@ -7,42 +7,46 @@ import java.nio.file.Path;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.function.Consumer;
-import javafx.beans.property.BooleanProperty;
 import javafx.beans.property.ObjectProperty;
 import javafx.beans.property.ReadOnlyObjectProperty;
 import javafx.beans.property.ReadOnlyObjectWrapper;
-import javafx.beans.property.SimpleBooleanProperty;
 import javafx.beans.property.SimpleObjectProperty;
 import javax.imageio.ImageIO;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The window as a whole: the pad, the server panel, the appearance, files in and out, and the settings
- * that are kept between runs. File work runs on the injected {@code worker}.
+ * The window as a whole: the panes' view models (pad, prediction, server) and what ties them together (the server's
+ * session is the scheduler's predictor; their problems are the window's), the appearance, files in and out, and the
+ * settings that are kept between runs. File work runs on the injected {@code worker}.
  */
 public final class MainViewModel {
     private static final Logger LOG = LoggerFactory.getLogger(MainViewModel.class);
 
     private final PadViewModel pad;
+    private final PredictionViewModel prediction;
     private final ServerViewModel server;
     private final Executor worker;
     private final Consumer<Runnable> uiThread;
     private final ObjectProperty<Settings.Theme> theme = new SimpleObjectProperty<>(this, "theme", Settings.Theme.SYSTEM);
-    private final BooleanProperty colorbar = new SimpleBooleanProperty(this, "colorbar");
     private final ReadOnlyObjectWrapper<Problem> problem = new ReadOnlyObjectWrapper<>(this, "problem");
 
-    public MainViewModel(PadViewModel pad, ServerViewModel server, Executor worker, Consumer<Runnable> uiThread) {
+    /**
+     * @param predictions the scheduler behind {@code pad} and {@code prediction}, whose predictor is the server's
+     */
+    public MainViewModel(PredictionScheduler predictions, PadViewModel pad, PredictionViewModel prediction,
+            ServerViewModel server, Executor worker, Consumer<Runnable> uiThread) {
         this.pad = pad;
+        this.prediction = prediction;
         this.server = server;
         this.worker = worker;
         this.uiThread = uiThread;
-        pad.problemProperty().addListener((o, a, p) -> problem.set(p));
+        predictions.problemProperty().addListener((o, a, p) -> problem.set(p));
         server.problemProperty().addListener((o, a, p) -> problem.set(p));
         server.sessionProperty().addListener((o, a, s) -> {
-            pad.setPredictor(s == null ? null : s.client()::predict, "Not connected to a server.");
+            predictions.setPredictor(s == null ? null : s.client()::predict, "Not connected to a server.");
             if (s != null && s.inProcess()) {
-                pad.warmUp();
+                predictions.warmUp();
             }
         });
     }
@@ -52,15 +56,15 @@ public final class MainViewModel {
         server.show(s.server());
         pad.penWidthProperty().set(s.penWidth());
         pad.liveProperty().set(s.live());
-        pad.thresholdProperty().set(s.threshold());
+        prediction.thresholdProperty().set(s.threshold());
         theme.set(s.theme());
-        colorbar.set(s.colorbar());
+        prediction.colorbarProperty().set(s.colorbar());
     }
 
     /** The settings to keep: the server in use (not a half-typed form), and the rest as shown. */
     public Settings settings() {
         return new Settings(server.appliedProperty().get(), pad.penWidthProperty().get(), pad.liveProperty().get(),
-                theme.get(), pad.thresholdProperty().get(), colorbar.get());
+                theme.get(), prediction.thresholdProperty().get(), prediction.colorbarProperty().get());
     }
 
     /** Reads an image file in the background and shows it on the pad. */
@@ -109,8 +113,8 @@ public final class MainViewModel {
     }
 
     public PadViewModel pad() { return pad; }
+    public PredictionViewModel prediction() { return prediction; }
     public ServerViewModel server() { return server; }
     public ObjectProperty<Settings.Theme> themeProperty() { return theme; }
-    public BooleanProperty colorbarProperty() { return colorbar; }
     public ReadOnlyObjectProperty<Problem> problemProperty() { return problem.getReadOnlyProperty(); }
 }

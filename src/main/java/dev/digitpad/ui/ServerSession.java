@@ -9,7 +9,7 @@ public interface ServerSession extends AutoCloseable {
 
     PredictionClient client();
 
-    /** Whether the server runs in this process, so that calling it costs no one else anything (see {@link PadViewModel#warmUp()}). */
+    /** Whether the server runs in this process, so that calling it costs no one else anything (see {@link PredictionScheduler#warmUp()}). */
     default boolean inProcess() {
         return false;
     }

@@ -20,7 +20,9 @@ import org.testfx.util.WaitForAsyncUtils;
 /** The bars: the top digit's column is marked, "top" when sure and "unsure" below the threshold, and only it. */
 @ExtendWith(ApplicationExtension.class)
 class DistributionViewTest {
-    private final PadViewModel vm = new PadViewModel(Runnable::run, Runnable::run);
+    private final PredictionScheduler scheduler = new PredictionScheduler(Runnable::run, Runnable::run);
+    private final PadViewModel pad = new PadViewModel(scheduler);
+    private final PredictionViewModel vm = new PredictionViewModel(scheduler);
     private float[] answer = Distributions.probabilities(3, 0.9f);
     private DistributionView view;
 
@@ -29,7 +31,7 @@ class DistributionViewTest {
         view = new DistributionView(vm);
         stage.setScene(new Scene(view, 400, 300));
         stage.show();
-        vm.setPredictor(pixels -> new Prediction(answer, false, "mnist", 1, Duration.ofMillis(1)), "");
+        scheduler.setPredictor(pixels -> new Prediction(answer, false, "mnist", 1, Duration.ofMillis(1)), "");
     }
 
     private static <T> T fx(Callable<T> task) throws Exception {
@@ -38,10 +40,10 @@ class DistributionViewTest {
 
     private void draw(int row) throws Exception {
         fx(() -> {
-            vm.beginStroke(60, 40 + row);
-            vm.extendStroke(220, 40 + row);
-            vm.extendStroke(130, 250);
-            vm.endStroke();
+            pad.beginStroke(60, 40 + row);
+            pad.extendStroke(220, 40 + row);
+            pad.extendStroke(130, 250);
+            pad.endStroke();
             return null;
         });
     }
@@ -80,7 +82,7 @@ class DistributionViewTest {
         assertThat(marks()).isEqualTo("0 1 2 3 4 5 6 7 8top 9");
 
         fx(() -> {
-            vm.clear();
+            pad.clear();
             return null;
         });
         assertThat(marks()).as("nothing is marked on an empty pad").isEqualTo("0 1 2 3 4 5 6 7 8 9");

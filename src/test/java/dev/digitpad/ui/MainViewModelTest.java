@@ -15,11 +15,13 @@ class MainViewModelTest {
     @TempDir
     Path dir;
 
-    private final PadViewModel pad = new PadViewModel(Runnable::run, Runnable::run);
+    private final PredictionScheduler scheduler = new PredictionScheduler(Runnable::run, Runnable::run);
+    private final PadViewModel pad = new PadViewModel(scheduler);
+    private final PredictionViewModel prediction = new PredictionViewModel(scheduler);
     private final ServerViewModel server = new ServerViewModel(s -> {
         throw new IOException("unused");
     }, Runnable::run, Runnable::run);
-    private final MainViewModel vm = new MainViewModel(pad, server, Runnable::run, Runnable::run);
+    private final MainViewModel vm = new MainViewModel(scheduler, pad, prediction, server, Runnable::run, Runnable::run);
 
     @Test
     void openingAFileShowsItOnThePad() throws IOException {
@@ -27,7 +29,7 @@ class MainViewModelTest {
         ImageIO.write(DigitSketches.draw(2, 50, 30, 210, 22, true), "png", file.toFile());
         vm.open(file);
         assertThat(pad.drawingProperty().get().background()).isPresent();
-        assertThat(pad.resultProperty().get().tensor()).isPresent();
+        assertThat(prediction.resultProperty().get().tensor()).isPresent();
     }
 
     @Test
@@ -54,6 +56,19 @@ class MainViewModelTest {
     }
 
     @Test
+    void aFailedPredictionIsTheWindowsProblem() {
+        scheduler.setPredictor(pixels -> {
+            throw new dev.digitpad.client.PredictionException(io.grpc.Status.Code.UNAVAILABLE, "the server went away");
+        }, "");
+        pad.beginStroke(60, 50);
+        pad.extendStroke(220, 50);
+        pad.extendStroke(130, 250);
+        pad.endStroke();
+        assertThat(vm.problemProperty().get().title()).isEqualTo("Prediction failed");
+        assertThat(vm.problemProperty().get().message()).isEqualTo("the server went away");
+    }
+
+    @Test
     void settingsRoundTrip() {
         Settings s = new Settings(new ServerSettings(false, "serving:8500", "digits", "sig", true, "", "", ""), 30, false,
                 Settings.Theme.DARK, 0.4, true);
@@ -72,7 +87,7 @@ class MainViewModelTest {
         try {
             for (boolean inProcess : new boolean[] {true, false}) {
                 java.util.List<Runnable> queued = new java.util.ArrayList<>();
-                PadViewModel pad = new PadViewModel(queued::add, Runnable::run);
+                PredictionScheduler scheduler = new PredictionScheduler(queued::add, Runnable::run);
                 var client = new dev.digitpad.client.PredictionClient(channel, "test",
                         dev.digitpad.client.PredictionClient.Options.model("mnist"), new dev.digitpad.client.MetadataCache());
                 ServerViewModel server = new ServerViewModel(s -> new ServerSession() {
@@ -81,7 +96,8 @@ class MainViewModelTest {
                     @Override public boolean inProcess() { return inProcess; }
                     @Override public void close() {}
                 }, Runnable::run, Runnable::run);
-                new MainViewModel(pad, server, Runnable::run, Runnable::run);
+                new MainViewModel(scheduler, new PadViewModel(scheduler), new PredictionViewModel(scheduler), server,
+                        Runnable::run, Runnable::run);
                 server.connect();
                 assertThat(server.sessionProperty().get()).isNotNull();
                 assertThat(queued).as("warm-up work queued for a server %s", inProcess ? "in this process" : "elsewhere")

@@ -8,6 +8,8 @@ import dev.digitpad.ui.About;
 import dev.digitpad.ui.MainView;
 import dev.digitpad.ui.MainViewModel;
 import dev.digitpad.ui.PadViewModel;
+import dev.digitpad.ui.PredictionScheduler;
+import dev.digitpad.ui.PredictionViewModel;
 import dev.digitpad.ui.ServerViewModel;
 import dev.digitpad.ui.SettingsStore;
 import java.io.IOException;
@@ -63,14 +65,16 @@ final class Desktop implements AutoCloseable {
     private boolean closed;
 
     private Desktop(Config config, Consumer<Runnable> uiThread) {
-        predictions = Executors.newFixedThreadPool(PadViewModel.MAX_IN_FLIGHT, threads("digitpad-predict"));
+        predictions = Executors.newFixedThreadPool(PredictionScheduler.MAX_IN_FLIGHT, threads("digitpad-predict"));
         connections = Executors.newSingleThreadExecutor(threads("digitpad-connect"));
         files = Executors.newSingleThreadExecutor(threads("digitpad-files"));
         connector = new DesktopConnector(config.modelBasePath());
         settings = new JsonSettingsStore(config.settingsFile());
-        PadViewModel pad = new PadViewModel(predictions, uiThread, ANSWER_WAIT);
+        PredictionScheduler scheduler = new PredictionScheduler(predictions, uiThread, ANSWER_WAIT);
+        PadViewModel pad = new PadViewModel(scheduler);
+        PredictionViewModel prediction = new PredictionViewModel(scheduler);
         ServerViewModel server = new ServerViewModel(connector, connections, uiThread);
-        vm = new MainViewModel(pad, server, files, uiThread);
+        vm = new MainViewModel(scheduler, pad, prediction, server, files, uiThread);
         vm.apply(settings.load());
         view = new MainView(vm);
     }

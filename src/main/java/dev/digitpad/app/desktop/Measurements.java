@@ -2,6 +2,8 @@ package dev.digitpad.app.desktop;
 
 import dev.digitpad.ui.MainViewModel;
 import dev.digitpad.ui.PadViewModel;
+import dev.digitpad.ui.PredictionResult;
+import dev.digitpad.ui.PredictionViewModel;
 import dev.digitpad.ui.ServerViewModel;
 import java.time.Duration;
 import java.time.Instant;
@@ -38,6 +40,7 @@ final class Measurements {
     void attach(Stage stage, MainViewModel vm) {
         Scene scene = stage.getScene();
         PadViewModel pad = vm.pad();
+        PredictionViewModel prediction = vm.prediction();
         stage.addEventHandler(WindowEvent.WINDOW_SHOWN, e -> LOG.info("measure: window visible {} ms after launch", sinceLaunch()));
         vm.server().stateProperty().addListener((o, a, s) -> {
             if (s == ServerViewModel.State.CONNECTED && !connected) {
@@ -49,7 +52,7 @@ final class Measurements {
             strokeEnd = System.nanoTime();
             awaiting = true;
             framesBefore = 0;
-            PadViewModel.Result r = pad.resultProperty().get();
+            PredictionResult r = prediction.resultProperty().get();
             if (r.drawing() == pad.drawingProperty().get() && r.prediction().isPresent()) {
                 // A live prediction of the finished stroke was answered before the pen came up: counted as
                 // answered at once, and on screen at the next frame (it may already be).
@@ -58,7 +61,7 @@ final class Measurements {
                 Platform.requestNextPulse();
             }
         });
-        pad.resultProperty().addListener((o, a, r) -> {
+        prediction.resultProperty().addListener((o, a, r) -> {
             if (r.prediction().isPresent() && !firstPrediction) {
                 firstPrediction = true;
                 LOG.info("measure: first prediction shown {} ms after launch", sinceLaunch());

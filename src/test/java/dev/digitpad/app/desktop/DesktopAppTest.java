@@ -6,6 +6,7 @@ import dev.digitpad.app.shared.AppPaths;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.digitpad.ui.Headline;
 import dev.digitpad.ui.MainView;
 import dev.digitpad.ui.PadViewModel;
 import dev.digitpad.ui.ServerViewModel;
@@ -106,7 +107,7 @@ class DesktopAppTest {
     void theWindowIsTitledAndStartsEmpty(FxRobot robot) throws TimeoutException {
         assertThat(stage.getTitle()).contains("DigitPad");
         connected();
-        assertThat(headline(robot)).isEqualTo(PadViewModel.DRAW_A_DIGIT);
+        assertThat(headline(robot)).isEqualTo(Headline.DRAW_A_DIGIT);
         assertThat(robot.lookup("#status-model").queryAs(Label.class).getText()).contains("mnist");
     }
 
@@ -145,12 +146,12 @@ class DesktopAppTest {
         stroke(robot, 0.25, 0.2, 0.75, 0.2, 0.45, 0.85);
         waitFor(() -> headline(robot).equals("7"));
         robot.clickOn("#undo");
-        waitFor(() -> headline(robot).equals(PadViewModel.DRAW_A_DIGIT));
+        waitFor(() -> headline(robot).equals(Headline.DRAW_A_DIGIT));
         assertThat(pad().drawingProperty().get().isBlank()).isTrue();
         robot.clickOn("#redo");
         waitFor(() -> headline(robot).equals("7"));
         robot.clickOn("#clear");
-        waitFor(() -> headline(robot).equals(PadViewModel.DRAW_A_DIGIT));
+        waitFor(() -> headline(robot).equals(Headline.DRAW_A_DIGIT));
         assertThat(pad().canUndoProperty().get()).isTrue();
     }
 
@@ -168,7 +169,7 @@ class DesktopAppTest {
         waitFor(() -> !pad().drawingProperty().get().isBlank());
         robot.push(KeyCode.BACK_SPACE);
         waitFor(() -> pad().drawingProperty().get().isBlank());
-        assertThat(headline(robot)).isEqualTo(PadViewModel.DRAW_A_DIGIT);
+        assertThat(headline(robot)).isEqualTo(Headline.DRAW_A_DIGIT);
     }
 
     @Test
@@ -329,7 +330,7 @@ class DesktopAppTest {
                 robot.clickOn("Prediction");
                 stroke(robot, 0.25, 0.2, 0.75, 0.2, 0.45, 0.85);
                 waitFor(() -> headline(robot).equals("7"));
-                assertThat(pad().resultProperty().get().prediction().orElseThrow().model()).isEqualTo("digits");
+                assertThat(desktop.viewModel().prediction().resultProperty().get().prediction().orElseThrow().model()).isEqualTo("digits");
             }
         }
     }

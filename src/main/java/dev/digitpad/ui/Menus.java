@@ -1,0 +1,160 @@
+package dev.digitpad.ui;
+
+import static dev.digitpad.ui.Shortcuts.CLEAR;
+import static dev.digitpad.ui.Shortcuts.ERASER;
+import static dev.digitpad.ui.Shortcuts.OPEN;
+import static dev.digitpad.ui.Shortcuts.PASTE;
+import static dev.digitpad.ui.Shortcuts.PREDICT;
+import static dev.digitpad.ui.Shortcuts.REDO;
+import static dev.digitpad.ui.Shortcuts.SAVE;
+import static dev.digitpad.ui.Shortcuts.UNDO;
+
+import java.io.File;
+import java.io.IOException;
+import javafx.application.Platform;
+import javafx.scene.control.Alert;
+import javafx.scene.control.CheckMenuItem;
+import javafx.scene.control.Menu;
+import javafx.scene.control.MenuBar;
+import javafx.scene.control.MenuItem;
+import javafx.scene.control.RadioMenuItem;
+import javafx.scene.control.SeparatorMenuItem;
+import javafx.scene.control.ToggleGroup;
+import javafx.scene.input.KeyCombination;
+import javafx.stage.FileChooser;
+import javafx.stage.Window;
+
+/**
+ * The menu bar (File, Edit, Prediction, View, Help) and what its items open: the file choosers and the About dialog.
+ */
+final class Menus extends MenuBar {
+    private final MainViewModel vm;
+    private final ImshowView imshow;
+    private Runnable onExit = Platform::exit;
+    private About about = About.UNKNOWN;
+
+    /** @param imshow the model's-eye view that File &gt; Export saves */
+    Menus(MainViewModel vm, ImshowView imshow, ImageTransfer transfer) {
+        this.vm = vm;
+        this.imshow = imshow;
+        PadViewModel pad = vm.pad();
+        MenuItem open = item("Open image…", OPEN, this::openFile);
+        MenuItem paste = item("Paste image", PASTE, transfer::paste);
+        MenuItem save = item("Save drawing as PNG…", SAVE, this::saveDrawing);
+        MenuItem export = item("Export model's view as PNG…", null, this::exportView);
+        MenuItem exit = item("Exit", null, () -> onExit.run());
+        Menu file = new Menu("_File", null, open, paste, save, export, new SeparatorMenuItem(), exit);
+
+        MenuItem undo = item("Undo", UNDO, pad::undo);
+        undo.disableProperty().bind(pad.canUndoProperty().not());
+        MenuItem redo = item("Redo (also Ctrl+Y)", REDO, pad::redo);
+        redo.disableProperty().bind(pad.canRedoProperty().not());
+        MenuItem clear = item("Clear (also Backspace)", CLEAR, pad::clear);
+        CheckMenuItem eraser = new CheckMenuItem("Eraser");
+        eraser.setAccelerator(ERASER);
+        eraser.selectedProperty().bindBidirectional(pad.eraserProperty());
+        Menu edit = new Menu("_Edit", null, undo, redo, clear, new SeparatorMenuItem(), eraser);
+
+        MenuItem predict = item("Predict now", PREDICT, pad::predictNow);
+        CheckMenuItem live = new CheckMenuItem("Live prediction");
+        live.selectedProperty().bindBidirectional(pad.liveProperty());
+        Menu model = new Menu("_Prediction", null, predict, live);
+
+        CheckMenuItem colorbar = new CheckMenuItem("Colorbar");
+        colorbar.setId("colorbar-menu");
+        colorbar.selectedProperty().bindBidirectional(vm.prediction().colorbarProperty());
+        ToggleGroup themes = new ToggleGroup();
+        Menu theme = new Menu("Theme");
+        for (Settings.Theme t : Settings.Theme.values()) {
+            RadioMenuItem item = new RadioMenuItem(switch (t) {
+                case SYSTEM -> "Follow the desktop";
+                case LIGHT -> "Light";
+                case DARK -> "Dark";
+            });
+            item.setToggleGroup(themes);
+            item.setSelected(vm.themeProperty().get() == t);
+            item.setOnAction(e -> vm.themeProperty().set(t));
+            vm.themeProperty().addListener((o, a, b) -> item.setSelected(b == t));
+            theme.getItems().add(item);
+        }
+        Menu view = new Menu("_View", null, colorbar, theme);
+        MenuItem aboutItem = item("About DigitPad", null, this::showAbout);
+        aboutItem.setId("about-menu");
+        Menu help = new Menu("_Help", null, aboutItem);
+        getMenus().addAll(file, edit, model, view, help);
+    }
+
+    /** What File > Exit does; the app closes the window so that shutdown runs once. */
+    void setOnExit(Runnable onExit) {
+        this.onExit = onExit;
+    }
+
+    /** What Help > About shows. */
+    void setAbout(About about) {
+        this.about = about;
+    }
+
+    private static MenuItem item(String text, KeyCombination key, Runnable action) {
+        MenuItem item = new MenuItem(text);
+        if (key != null) {
+            item.setAccelerator(key);
+        }
+        item.setOnAction(e -> action.run());
+        return item;
+    }
+
+    private Window window() {
+        return getScene() == null ? null : getScene().getWindow();
+    }
+
+    private void showAbout() {
+        Alert dialog = new Alert(Alert.AlertType.INFORMATION);
+        dialog.initOwner(window());
+        dialog.setTitle("About DigitPad");
+        dialog.setHeaderText(about.title());
+        dialog.setContentText(about.text(vm.server().modelTextProperty().get()));
+        dialog.getDialogPane().setId("about");
+        dialog.getDialogPane().setMinWidth(480);
+        dialog.show();
+    }
+
+    /** File &gt; Open image… (and the tool bar's Open…): asks for an image file and shows it on the pad. */
+    void openFile() {
+        FileChooser chooser = new FileChooser();
+        chooser.setTitle("Open an image of a digit");
+        chooser.getExtensionFilters().addAll(
+                new FileChooser.ExtensionFilter("Images", "*.png", "*.jpg", "*.jpeg", "*.gif", "*.bmp"),
+                new FileChooser.ExtensionFilter("All files", "*.*"));
+        File file = chooser.showOpenDialog(window());
+        if (file != null) {
+            vm.open(file.toPath());
+        }
+    }
+
+    private void saveDrawing() {
+        FileChooser chooser = new FileChooser();
+        chooser.setTitle("Save the drawing");
+        chooser.setInitialFileName("digit.png");
+        chooser.getExtensionFilters().add(new FileChooser.ExtensionFilter("PNG image", "*.png"));
+        File file = chooser.showSaveDialog(window());
+        if (file != null) {
+            vm.save(file.toPath());
+        }
+    }
+
+    private void exportView() {
+        FileChooser chooser = new FileChooser();
+        chooser.setTitle("Export the model's view");
+        chooser.setInitialFileName("model-input.png");
+        chooser.getExtensionFilters().add(new FileChooser.ExtensionFilter("PNG image", "*.png"));
+        File file = chooser.showSaveDialog(window());
+        if (file != null) {
+            try {
+                imshow.exportPng(file.toPath());
+            } catch (IOException e) {
+                vm.report(new Problem("Cannot export the view", "Writing " + file + " failed (" + e.getMessage()
+                        + "). Choose another folder."));
+            }
+        }
+    }
+}

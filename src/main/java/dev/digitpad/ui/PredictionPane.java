@@ -1,0 +1,42 @@
+package dev.digitpad.ui;
+
+import javafx.beans.binding.Bindings;
+import javafx.geometry.Insets;
+import javafx.geometry.Pos;
+import javafx.scene.control.Label;
+import javafx.scene.control.Slider;
+import javafx.scene.layout.HBox;
+import javafx.scene.layout.Priority;
+import javafx.scene.layout.VBox;
+
+/** The Prediction tab: the model's-eye view of the input, the distribution with its headline, and the threshold. */
+public final class PredictionPane extends VBox {
+    private final ImshowView imshow = new ImshowView();
+
+    public PredictionPane(PredictionViewModel prediction) {
+        super(8);
+        imshow.setId("imshow");
+        imshow.colorbarProperty().bind(prediction.colorbarProperty());
+        prediction.resultProperty().addListener((o, a, r) -> imshow.dataProperty().set(r.tensor().orElse(null)));
+        Label eyeTitle = new Label("What the model sees (28×28 input)");
+        eyeTitle.getStyleClass().add("section");
+        DistributionView distribution = new DistributionView(prediction);
+        distribution.setId("distribution");
+        Slider threshold = new Slider(0, 1, prediction.thresholdProperty().get());
+        threshold.setId("threshold");
+        threshold.valueProperty().bindBidirectional(prediction.thresholdProperty());
+        Label thresholdText = new Label();
+        thresholdText.textProperty().bind(Bindings.format("\"Not sure\" below %.0f%%",
+                prediction.thresholdProperty().multiply(100)));
+        HBox thresholdRow = new HBox(6, thresholdText, threshold);
+        thresholdRow.setAlignment(Pos.CENTER_LEFT);
+        getChildren().addAll(eyeTitle, imshow, distribution, thresholdRow);
+        setPadding(new Insets(8));
+        VBox.setVgrow(imshow, Priority.ALWAYS);
+    }
+
+    /** The model's-eye view, which File &gt; Export saves. */
+    public ImshowView imshow() {
+        return imshow;
+    }
+}
