@@ -4,6 +4,7 @@ package dev.digitpad.bench;
 import dev.digitpad.bench.ClosedLoop.Figures;
 import dev.digitpad.bench.LoadClients.Example;
 import dev.digitpad.bench.LoadClients.LoadCase;
+import dev.digitpad.contract.ModelContract;
 import dev.digitpad.imaging.MnistNormalizer;
 import dev.digitpad.inference.BatchScheduler;
 import dev.digitpad.inference.BatchingOptions;
@@ -205,7 +206,7 @@ public final class LoadRun {
         }
         String shapes = dims.entrySet().stream().map(e -> e.getKey() + " " + java.util.Arrays.toString(e.getValue()))
                 .reduce((a, b) -> a + ", " + b).orElse("");
-        if (dims.size() == 1 && elements(dims.values().iterator().next()) == 784) {
+        if (dims.size() == 1 && elements(dims.values().iterator().next()) == ModelContract.PIXELS) {
             float[] digit = MnistNormalizer.normalize(canvasWithDigit()).pixels().orElseThrow();
             values.put(dims.keySet().iterator().next(), digit);
             return new Example(values, dims, signature.getOutputsCount(),

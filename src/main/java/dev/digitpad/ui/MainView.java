@@ -1,6 +1,7 @@
 package dev.digitpad.ui;
 
 import dev.digitpad.client.Prediction;
+import dev.digitpad.contract.ModelContract;
 import java.io.File;
 import java.io.IOException;
 import java.time.Duration;
@@ -248,7 +249,7 @@ public final class MainView extends BorderPane {
 
         imshow.setId("imshow");
         pad.resultProperty().addListener((o, a, r) -> imshow.dataProperty().set(r.tensor().orElse(null)));
-        Label eyeTitle = new Label("What the model sees (28×28 input)");
+        Label eyeTitle = new Label("What the model sees (" + ModelContract.SIDE + "×" + ModelContract.SIDE + " input)");
         eyeTitle.getStyleClass().add("section");
         DistributionView distribution = new DistributionView(pad);
         distribution.setId("distribution");
@@ -289,8 +290,8 @@ public final class MainView extends BorderPane {
         server.embeddedProperty().addListener((o, a, b) -> (b ? embedded : remote).setSelected(true));
 
         TextField address = field("address", server.addressProperty(), "host:port, e.g. localhost:8500");
-        TextField model = field("model", server.modelProperty(), "model name, e.g. mnist");
-        TextField signature = field("signature", server.signatureProperty(), "serving_default");
+        TextField model = field("model", server.modelProperty(), "model name, e.g. " + ModelContract.DEFAULT_MODEL_NAME);
+        TextField signature = field("signature", server.signatureProperty(), ModelContract.DEFAULT_SIGNATURE);
         CheckBox tls = new CheckBox("Use TLS");
         tls.setId("tls");
         tls.selectedProperty().bindBidirectional(server.tlsProperty());

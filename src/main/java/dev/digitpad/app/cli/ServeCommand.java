@@ -2,6 +2,7 @@ package dev.digitpad.app.cli;
 
 import dev.digitpad.app.shared.AppPaths;
 
+import dev.digitpad.contract.ModelContract;
 import dev.digitpad.inference.BatchingOptions;
 import dev.digitpad.inference.RunAdmission;
 import dev.digitpad.server.ConfigFileException;
@@ -47,7 +48,7 @@ public final class ServeCommand implements Callable<Integer> {
             description = "REST port; 0 turns the REST API off (default: ${DEFAULT-VALUE}).")
     int restApiPort;
 
-    @Option(names = "--model_name", defaultValue = "${env:MODEL_NAME:-mnist}",
+    @Option(names = "--model_name", defaultValue = "${env:MODEL_NAME:-" + ModelContract.DEFAULT_MODEL_NAME + "}",
             description = "Name of the model in requests; or set MODEL_NAME (default: ${DEFAULT-VALUE}).")
     String modelName;
 
