@@ -20,6 +20,19 @@ public interface Servable extends AutoCloseable {
     Map<String, SignatureDef> signatures();
 
     /**
+     * The signature a call names: the one lookup behind every front end and every servable.
+     *
+     * @throws ServingException FAILED_PRECONDITION, worded as TensorFlow Serving words it, if there is no such signature
+     */
+    default SignatureDef signature(String signatureKey) {
+        SignatureDef signature = signatures().get(signatureKey);
+        if (signature == null) {
+            throw ServingException.failedPrecondition("Serving signature key \"" + signatureKey + "\" not found.");
+        }
+        return signature;
+    }
+
+    /**
      * Runs one signature.
      *
      * @param signatureKey a key of {@link #signatures()}
