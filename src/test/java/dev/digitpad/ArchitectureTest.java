@@ -14,8 +14,8 @@ import com.tngtech.archunit.lang.ArchRule;
 
 /**
  * The package rules of DEVELOPERS.md: dependencies point one way ({@code ui -> client/imaging -> protocol},
- * {@code server -> inference/protocol}), nothing depends on {@code app}, only {@code inference} touches
- * tensorflow-java, and only {@code ui} and {@code app} touch JavaFX.
+ * {@code server -> inference/protocol}), nothing depends on {@code app}, every layer may use {@code contract} (which
+ * uses nothing), only {@code inference} touches tensorflow-java, and only {@code ui} and {@code app} touch JavaFX.
  */
 @AnalyzeClasses(packages = "dev.digitpad", importOptions = ImportOption.DoNotIncludeTests.class)
 class ArchitectureTest {
@@ -34,6 +34,7 @@ class ArchitectureTest {
             .layer("Training").definedBy("dev.digitpad.training..")
             .layer("Bench").definedBy("dev.digitpad.bench..")
             .layer("Protocol").definedBy("dev.digitpad.protocol..")
+            .layer("Contract").definedBy("dev.digitpad.contract..")
             .whereLayer("App").mayNotBeAccessedByAnyLayer()
             .whereLayer("UI").mayOnlyBeAccessedByLayers("App")
             .whereLayer("Client").mayOnlyBeAccessedByLayers("UI", "App")
@@ -43,7 +44,15 @@ class ArchitectureTest {
             .whereLayer("Inference").mayOnlyBeAccessedByLayers("Server", "Bench", "App")
             .whereLayer("Dataset").mayOnlyBeAccessedByLayers("Training", "App")
             .whereLayer("Imaging").mayOnlyBeAccessedByLayers("UI", "Client", "Dataset", "Training", "Bench", "App")
-            .whereLayer("Protocol").mayOnlyBeAccessedByLayers("UI", "Client", "Server", "Bench", "App");
+            .whereLayer("Protocol").mayOnlyBeAccessedByLayers("UI", "Client", "Server", "Bench", "App")
+            .whereLayer("Contract").mayOnlyBeAccessedByLayers("App", "UI", "Client", "Imaging", "Server", "Inference",
+                    "Dataset", "Training", "Bench", "Protocol");
+
+    @ArchTest
+    static final ArchRule theModelContractDependsOnNothing = classes()
+            .that().resideInAPackage("dev.digitpad.contract..")
+            .should().onlyDependOnClassesThat().resideInAnyPackage("java..", "dev.digitpad.contract..")
+            .because("every layer uses the model contract, so it must not lead anywhere");
 
     @ArchTest
     static final ArchRule onlyInferenceTouchesTensorFlow = noClasses()
@@ -56,7 +65,8 @@ class ArchitectureTest {
     static final ArchRule imagingIsPlainJava = classes()
             .that().resideInAPackage("dev.digitpad.imaging..")
             .should().onlyDependOnClassesThat().resideInAnyPackage(
-                    "java..", "javax.imageio..", "org.tensorflow.ndarray..", "dev.digitpad.imaging..")
+                    "java..", "javax.imageio..", "org.tensorflow.ndarray..", "dev.digitpad.imaging..",
+                    "dev.digitpad.contract..")
             .because("the image pipeline runs anywhere: in the app, the command line and training, without JavaFX");
 
     @ArchTest

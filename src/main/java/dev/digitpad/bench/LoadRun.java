@@ -4,25 +4,21 @@ package dev.digitpad.bench;
 import dev.digitpad.bench.ClosedLoop.Figures;
 import dev.digitpad.bench.LoadClients.Example;
 import dev.digitpad.bench.LoadClients.LoadCase;
+import dev.digitpad.contract.ModelContract;
 import dev.digitpad.imaging.MnistNormalizer;
 import dev.digitpad.inference.BatchScheduler;
 import dev.digitpad.inference.BatchingOptions;
-import dev.digitpad.inference.Lease;
-import dev.digitpad.inference.ModelManager;
 import dev.digitpad.inference.RunAdmission;
 import dev.digitpad.inference.Servable;
-import dev.digitpad.inference.ServableLoader;
-import dev.digitpad.inference.ServingException;
 import dev.digitpad.inference.SessionThreads;
 import dev.digitpad.server.ModelServer;
-import dev.digitpad.server.ServingCore;
+import dev.digitpad.server.ServingStack;
 import java.awt.BasicStroke;
 import java.awt.Color;
 import java.awt.Graphics2D;
 import java.awt.RenderingHints;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -31,7 +27,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.OptionalLong;
 import java.util.Random;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -82,66 +77,32 @@ public final class LoadRun {
 
     private LoadRun() {}
 
-    /** A model that a measuring command cannot serve; the message says why and what to do. */
-    public static final class UnservableModel extends IOException {
-        private static final long serialVersionUID = 1L;
-
-        public UnservableModel(String message) {
-            super(message);
-        }
+    /** The advice that ends the refusal of a model that did not load, for a measuring command. */
+    static String pointAtModel(Path base) {
+        return "Point --model_base_path at a folder of numbered SavedModel versions, such as "
+                + base.resolve("1").resolve("saved_model.pb") + ".";
     }
 
     /**
-     * Refuses a model that did not load, with the reason its versions gave, or that there were none: a measuring
-     * command cannot wait for one to appear, as {@code serve} does.
+     * The server as {@code digitpad serve} runs it by default, each model version's runs bounded, on loopback ports
+     * both chosen free, with the model loaded before the ports open: a measuring command cannot wait for one to
+     * appear, as {@code serve} does.
      */
-    public static void requireServable(ModelManager models, String model, Path base) throws UnservableModel {
-        if (models.isAvailable(model)) {
-            return;
-        }
-        String why;
-        try {
-            why = models.status(model, OptionalLong.empty()).stream().flatMap(s -> s.error().stream())
-                    .map(Throwable::getMessage).findFirst().orElse(null);
-        } catch (ServingException e) {
-            why = null; // no version at all
-        }
-        throw new UnservableModel("The model in " + base + " could not be loaded: "
-                + (why != null ? why : Files.isDirectory(base) ? "there is no version folder with a"
-                        + " saved_model.pb in it" : "there is no such folder")
-                + ". Point --model_base_path at a folder of numbered SavedModel versions, such as "
-                + base.resolve("1").resolve("saved_model.pb") + ".");
-    }
-
-    /** The signature a measuring command calls, or its refusal of a model without one. */
-    public static SignatureDef defaultSignature(Map<String, SignatureDef> signatures, Path base, String caller)
-            throws UnservableModel {
-        SignatureDef signature = signatures.get(Servable.DEFAULT_SIGNATURE);
-        if (signature == null) {
-            throw new UnservableModel("The model in " + base + " has no \"" + Servable.DEFAULT_SIGNATURE
-                    + "\" signature, which " + caller + " calls; it has " + signatures.keySet() + ".");
-        }
-        return signature;
+    private static ServingStack.Options served(Settings settings) {
+        return ServingStack.Options.savedModels(MODEL, settings.modelBasePath(), settings.threads())
+                .withRunBound(RunAdmission.Options.defaults())
+                .withNetwork(new ModelServer.Options(ModelServer.Options.LOOPBACK, 0, -1,
+                        ModelServer.Options.DEFAULT_MAX_REQUEST_BYTES, Duration.ofSeconds(30)))
+                .loadingFirst(pointAtModel(settings.modelBasePath()));
     }
 
     public static Results run(Settings settings, String command) throws IOException, InterruptedException {
         List<Row> rows = new ArrayList<>();
         List<Figures> warmups = new ArrayList<>();
         Setup setup;
-        // The server as `digitpad serve` runs it by default: each model version's runs bounded, batching in front.
-        try (RunAdmission admission = new RunAdmission(RunAdmission.Options.defaults())) {
-            ServableLoader loader = admission.limiting(ServableLoader.savedModels(settings.threads()));
-            setup = measureAll(settings, command, loader, rows, warmups);
-        }
-        return new Results(settings, setup, List.copyOf(rows), List.copyOf(warmups));
-    }
-
-    private static Setup measureAll(Settings settings, String command, ServableLoader loader, List<Row> rows,
-            List<Figures> warmups) throws IOException, InterruptedException {
-        Setup setup;
-        try (Served served = Served.start(settings.modelBasePath(), loader)) {
-            Example example = example(served.signature);
-            try (LoadClients clients = served.clients(example)) {
+        try (ServingStack served = ServingStack.start(served(settings))) {
+            Example example = example(served.defaultSignature(MODEL, "the load test"));
+            try (LoadClients clients = clients(served, example)) {
                 setup = setup(settings, example, clients, command);
                 // At the lowest concurrency too: an idle server runs a call on its network thread, a busy one does not,
                 // and code compiled for one way alone is recompiled when the other comes.
@@ -157,16 +118,21 @@ public final class LoadRun {
         }
         if (settings.batchingConcurrency() > 0) {
             log.info("Now with batching: {}", settings.batching().describe());
-            try (BatchScheduler scheduler = new BatchScheduler(settings.batching());
-                    Served served = Served.start(settings.modelBasePath(), scheduler.batching(loader));
-                    LoadClients clients = served.clients(example(served.signature))) {
+            // Batching in front of the run bound, as `digitpad serve` puts it.
+            try (ServingStack served = ServingStack.start(served(settings).withBatching(settings.batching()));
+                    LoadClients clients = clients(served, example(served.defaultSignature(MODEL, "the load test")))) {
+                BatchScheduler scheduler = served.batchScheduler().orElseThrow();
                 warmups.addAll(warmupRound(settings, clients, ", batched", settings.batchingConcurrency()));
                 for (LoadCase loadCase : settings.cases()) {
                     rows.add(measure(settings, clients, loadCase, settings.batchingConcurrency(), scheduler));
                 }
             }
         }
-        return setup;
+        return new Results(settings, setup, List.copyOf(rows), List.copyOf(warmups));
+    }
+
+    private static LoadClients clients(ServingStack served, Example example) {
+        return new LoadClients(ModelServer.Options.LOOPBACK, served.grpcPort(), served.restPort().orElseThrow(), MODEL, example);
     }
 
     /**
@@ -240,7 +206,7 @@ public final class LoadRun {
         }
         String shapes = dims.entrySet().stream().map(e -> e.getKey() + " " + java.util.Arrays.toString(e.getValue()))
                 .reduce((a, b) -> a + ", " + b).orElse("");
-        if (dims.size() == 1 && elements(dims.values().iterator().next()) == 784) {
+        if (dims.size() == 1 && elements(dims.values().iterator().next()) == ModelContract.PIXELS) {
             float[] digit = MnistNormalizer.normalize(canvasWithDigit()).pixels().orElseThrow();
             values.put(dims.keySet().iterator().next(), digit);
             return new Example(values, dims, signature.getOutputsCount(),
@@ -280,46 +246,5 @@ public final class LoadRun {
             g.dispose();
         }
         return canvas;
-    }
-
-    /** The model loaded and served on loopback ports, both of them chosen free. */
-    private static final class Served implements AutoCloseable {
-        final ModelManager models;
-        final ModelServer server;
-        final SignatureDef signature;
-
-        private Served(ModelManager models, ModelServer server, SignatureDef signature) {
-            this.models = models;
-            this.server = server;
-            this.signature = signature;
-        }
-
-        static Served start(Path base, ServableLoader loader) throws IOException {
-            ModelManager models = new ModelManager(List.of(new ModelManager.ModelConfig(MODEL, base)), loader, Duration.ZERO);
-            try {
-                models.pollNow();
-                requireServable(models, MODEL, base);
-                SignatureDef signature;
-                try (Lease lease = models.acquire(MODEL, OptionalLong.empty())) {
-                    signature = defaultSignature(lease.servable().signatures(), base, "the load test");
-                }
-                ModelServer server = ModelServer.start(new ServingCore(models), new ModelServer.Options(
-                        ModelServer.Options.LOOPBACK, 0, -1, ModelServer.Options.DEFAULT_MAX_REQUEST_BYTES, Duration.ofSeconds(30)));
-                return new Served(models, server, signature);
-            } catch (IOException | RuntimeException e) {
-                models.close();
-                throw e;
-            }
-        }
-
-        LoadClients clients(Example example) {
-            return new LoadClients(ModelServer.Options.LOOPBACK, server.grpcPort(), server.restPort().orElseThrow(), MODEL, example);
-        }
-
-        @Override
-        public void close() {
-            server.stop(Duration.ofSeconds(5));
-            models.close();
-        }
     }
 }

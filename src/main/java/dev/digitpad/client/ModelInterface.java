@@ -1,5 +1,6 @@
 package dev.digitpad.client;
 
+import dev.digitpad.contract.ModelContract;
 import io.grpc.Status;
 import java.util.ArrayList;
 import java.util.List;
@@ -19,7 +20,7 @@ import org.tensorflow.proto.TensorShapeProto;
 public record ModelInterface(String model, long version, String signature, String inputKey, List<Long> exampleShape,
         String outputKey) {
 
-    static final int PIXELS = 28 * 28;
+    static final int PIXELS = ModelContract.PIXELS;
     static final int CLASSES = 10;
 
     /** Finds the input and output in a signature, or says precisely why the model does not fit. */
@@ -34,8 +35,9 @@ public record ModelInterface(String model, long version, String signature, Strin
         List<Map.Entry<String, TensorInfo>> outputs = signature.getOutputsMap().entrySet().stream()
                 .filter(e -> perExample(e.getValue()) == CLASSES).toList();
         if (signature.getInputsCount() != 1 || inputs.size() != 1) {
-            throw unfit(model, signatureKey, "one float input of 784 values per example ([-1,28,28,1], [-1,28,28] or"
-                    + " [-1,784])", signature.getInputsMap());
+            String side = Integer.toString(ModelContract.SIDE);
+            throw unfit(model, signatureKey, "one float input of " + PIXELS + " values per example ([-1," + side + "," + side
+                    + ",1], [-1," + side + "," + side + "] or [-1," + PIXELS + "])", signature.getInputsMap());
         }
         if (outputs.size() != 1) {
             throw unfit(model, signatureKey, "one float output of 10 values per example ([-1,10])", signature.getOutputsMap());

@@ -3,6 +3,7 @@ package dev.digitpad.client;
 import com.google.protobuf.ByteString;
 import com.google.protobuf.Int64Value;
 import com.google.protobuf.InvalidProtocolBufferException;
+import dev.digitpad.contract.ModelContract;
 import dev.digitpad.protocol.serving.GetModelMetadataRequest;
 import dev.digitpad.protocol.serving.GetModelMetadataResponse;
 import dev.digitpad.protocol.serving.GetModelStatusRequest;
@@ -39,7 +40,6 @@ import org.tensorflow.proto.TensorProto;
 public final class PredictionClient {
     /** TensorFlow Serving's tutorials give each call 10 seconds. */
     public static final Duration DEFAULT_DEADLINE = Duration.ofSeconds(10);
-    public static final String DEFAULT_SIGNATURE = "serving_default";
 
     /**
      * What to ask for.
@@ -49,9 +49,10 @@ public final class PredictionClient {
     public record Options(String model, OptionalLong version, String signature, Duration deadline) {
         public Options {
             if (model == null || model.isBlank()) {
-                throw new IllegalArgumentException("The model name is empty; the shipped model is called \"mnist\".");
+                throw new IllegalArgumentException("The model name is empty; the shipped model is called \""
+                        + ModelContract.DEFAULT_MODEL_NAME + "\".");
             }
-            signature = signature == null || signature.isBlank() ? DEFAULT_SIGNATURE : signature;
+            signature = signature == null || signature.isBlank() ? ModelContract.DEFAULT_SIGNATURE : signature;
             deadline = deadline == null ? DEFAULT_DEADLINE : deadline;
             if (deadline.isNegative() || deadline.isZero()) {
                 throw new IllegalArgumentException("The deadline must be longer than zero.");
@@ -59,7 +60,7 @@ public final class PredictionClient {
         }
 
         public static Options model(String model) {
-            return new Options(model, OptionalLong.empty(), DEFAULT_SIGNATURE, DEFAULT_DEADLINE);
+            return new Options(model, OptionalLong.empty(), ModelContract.DEFAULT_SIGNATURE, DEFAULT_DEADLINE);
         }
     }
 
@@ -118,7 +119,8 @@ public final class PredictionClient {
         ByteBuffer content = ByteBuffer.allocate(images.size() * ModelInterface.PIXELS * Float.BYTES).order(ByteOrder.LITTLE_ENDIAN);
         for (float[] image : images) {
             if (image.length != ModelInterface.PIXELS) {
-                throw new IllegalArgumentException("An image for the model has 784 values (28x28), not " + image.length + ".");
+                throw new IllegalArgumentException("An image for the model has " + ModelInterface.PIXELS + " values ("
+                        + ModelContract.SIDE + "x" + ModelContract.SIDE + "), not " + image.length + ".");
             }
             for (float v : image) {
                 content.putFloat(v);

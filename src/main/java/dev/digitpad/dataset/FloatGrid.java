@@ -1,5 +1,6 @@
 package dev.digitpad.dataset;
 
+import dev.digitpad.contract.ModelContract;
 import dev.digitpad.imaging.InkImage;
 import java.awt.image.BufferedImage;
 import java.awt.image.DataBufferByte;
@@ -25,7 +26,7 @@ public final class FloatGrid {
     }
 
     public static FloatGrid of28(float[] digit) {
-        return new FloatGrid(28, 28, digit.clone());
+        return new FloatGrid(ModelContract.SIDE, ModelContract.SIDE, digit.clone());
     }
 
     public float get(int x, int y) {

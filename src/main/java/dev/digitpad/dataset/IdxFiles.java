@@ -1,5 +1,6 @@
 package dev.digitpad.dataset;
 
+import dev.digitpad.contract.ModelContract;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
@@ -28,8 +29,8 @@ public final class IdxFiles {
                 DataOutputStream out = new DataOutputStream(new GZIPOutputStream(raw, 1 << 16))) {
             out.writeInt(MAGIC);
             out.writeInt(digits.size());
-            out.writeInt(28);
-            out.writeInt(28);
+            out.writeInt(ModelContract.SIDE);
+            out.writeInt(ModelContract.SIDE);
             byte[] row = new byte[LabelledDigits.PIXELS];
             for (int i = 0; i < digits.size(); i++) {
                 out.writeByte(digits.label(i));
@@ -48,8 +49,8 @@ public final class IdxFiles {
                 throw new IOException("not a DigitPad digits file");
             }
             int n = in.readInt();
-            if (in.readInt() != 28 || in.readInt() != 28) {
-                throw new IOException("only 28x28 digits are supported");
+            if (in.readInt() != ModelContract.SIDE || in.readInt() != ModelContract.SIDE) {
+                throw new IOException("only " + ModelContract.SIDE + "x" + ModelContract.SIDE + " digits are supported");
             }
             List<float[]> images = new ArrayList<>(n);
             int[] labels = new int[n];

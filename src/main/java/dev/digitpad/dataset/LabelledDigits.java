@@ -1,5 +1,6 @@
 package dev.digitpad.dataset;
 
+import dev.digitpad.contract.ModelContract;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -9,7 +10,7 @@ import java.util.Objects;
  * The arrays are owned by this object; callers must not modify them.
  */
 public final class LabelledDigits {
-    public static final int PIXELS = 28 * 28;
+    public static final int PIXELS = ModelContract.PIXELS;
 
     private final List<float[]> images;
     private final int[] labels;

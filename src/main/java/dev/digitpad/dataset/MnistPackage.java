@@ -1,5 +1,6 @@
 package dev.digitpad.dataset;
 
+import dev.digitpad.contract.ModelContract;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -60,7 +61,7 @@ public final class MnistPackage {
             i = j;
         }
         if (k != 0) {
-            throw new IOException(file + ": value count is not a multiple of 784");
+            throw new IOException(file + ": value count is not a multiple of " + ModelContract.PIXELS);
         }
         return digits;
     }

@@ -1,5 +1,6 @@
 package dev.digitpad.dataset;
 
+import dev.digitpad.contract.ModelContract;
 import dev.digitpad.imaging.MnistNormalizer;
 import dev.digitpad.imaging.Normalization;
 import java.awt.image.BufferedImage;
@@ -115,16 +116,16 @@ public final class Presentation {
 
     /** Shifts a normalised 28x28 digit by whole pixels (content leaving the field is lost). */
     public static float[] shift(float[] digit, int dx, int dy) {
-        float[] out = new float[784];
-        for (int y = 0; y < 28; y++) {
+        float[] out = new float[ModelContract.PIXELS];
+        for (int y = 0; y < ModelContract.SIDE; y++) {
             int sy = y - dy;
-            if (sy < 0 || sy >= 28) {
+            if (sy < 0 || sy >= ModelContract.SIDE) {
                 continue;
             }
-            for (int x = 0; x < 28; x++) {
+            for (int x = 0; x < ModelContract.SIDE; x++) {
                 int sx = x - dx;
-                if (sx >= 0 && sx < 28) {
-                    out[y * 28 + x] = digit[sy * 28 + sx];
+                if (sx >= 0 && sx < ModelContract.SIDE) {
+                    out[y * ModelContract.SIDE + x] = digit[sy * ModelContract.SIDE + sx];
                 }
             }
         }

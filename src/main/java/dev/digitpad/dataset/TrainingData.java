@@ -1,5 +1,6 @@
 package dev.digitpad.dataset;
 
+import dev.digitpad.contract.ModelContract;
 import java.awt.Font;
 import java.util.List;
 import java.util.SplittableRandom;
@@ -55,7 +56,7 @@ public final class TrainingData {
                 }
             }
             if (d == null) {
-                d = i < 2 * m ? train.image(i % m) : new float[784];
+                d = i < 2 * m ? train.image(i % m) : new float[ModelContract.PIXELS];
             }
             samples[i] = d;
             labels[i] = label;
@@ -69,10 +70,10 @@ public final class TrainingData {
             order[i] = order[j];
             order[j] = t;
         }
-        float[] flat = new float[n * 784];
+        float[] flat = new float[n * ModelContract.PIXELS];
         int[] shuffledLabels = new int[n];
         for (int k = 0; k < n; k++) {
-            System.arraycopy(samples[order[k]], 0, flat, k * 784, 784);
+            System.arraycopy(samples[order[k]], 0, flat, k * ModelContract.PIXELS, ModelContract.PIXELS);
             shuffledLabels[k] = labels[order[k]];
         }
         return new Batch(flat, shuffledLabels);

@@ -1,5 +1,6 @@
 package dev.digitpad.imaging;
 
+import dev.digitpad.contract.ModelContract;
 import java.awt.image.BufferedImage;
 
 /**
@@ -19,7 +20,7 @@ import java.awt.image.BufferedImage;
  */
 public final class MnistNormalizer {
     /** Side of the output field. */
-    public static final int SIZE = 28;
+    public static final int SIZE = ModelContract.SIDE;
     /** Length of the longer side of the digit after scaling. */
     public static final int BOX = 20;
     /** Target centre of mass (column and row) in 0-based pixel indices. */

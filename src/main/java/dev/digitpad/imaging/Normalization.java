@@ -1,5 +1,6 @@
 package dev.digitpad.imaging;
 
+import dev.digitpad.contract.ModelContract;
 import java.util.Optional;
 
 /**
@@ -27,7 +28,7 @@ public record Normalization(
         Optional<InkImage> mnist) {
 
     /** Side of the MNIST field. */
-    public static final int SIZE = 28;
+    public static final int SIZE = ModelContract.SIDE;
 
     /** A point in pixel-index coordinates. */
     public record Point(double x, double y) {}

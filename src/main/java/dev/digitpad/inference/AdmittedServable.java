@@ -35,10 +35,7 @@ final class AdmittedServable implements QueueingServable {
             String signatureKey, Map<String, TensorProto> inputs, List<String> outputFilter, RunLimits limits) {
         return gate.submit(limits, () -> inner.predict(signatureKey, inputs, outputFilter, limits), () -> {
             // A call that would fail anyway should not wait for its turn first.
-            SignatureDef signature = inner.signatures().get(signatureKey);
-            if (signature == null) {
-                throw ServingException.failedPrecondition("Serving signature key \"" + signatureKey + "\" not found.");
-            }
+            SignatureDef signature = inner.signature(signatureKey);
             TensorChecks.checkInputs(signature, inputs);
             TensorChecks.outputsToFetch(signature, outputFilter);
         });

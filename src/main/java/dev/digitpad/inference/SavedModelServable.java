@@ -88,10 +88,7 @@ public final class SavedModelServable implements Servable {
     @Override
     public Map<String, TensorProto> predict(
             String signatureKey, Map<String, TensorProto> inputs, List<String> outputFilter, RunLimits limits) {
-        SignatureDef signature = signatures.get(signatureKey);
-        if (signature == null) {
-            throw ServingException.failedPrecondition("Serving signature key \"" + signatureKey + "\" not found.");
-        }
+        SignatureDef signature = signature(signatureKey);
         TensorChecks.checkInputs(signature, inputs);
         List<String> outputs = TensorChecks.outputsToFetch(signature, outputFilter);
         if (limits.cancelled().getAsBoolean()) {
@@ -169,10 +166,7 @@ public final class SavedModelServable implements Servable {
      * checks, no proto conversion. Benchmarks use it as the baseline that serving adds to.
      */
     public DirectRun directRun(String signatureKey, Map<String, TensorProto> inputs) {
-        SignatureDef signature = signatures.get(signatureKey);
-        if (signature == null) {
-            throw ServingException.failedPrecondition("Serving signature key \"" + signatureKey + "\" not found.");
-        }
+        SignatureDef signature = signature(signatureKey);
         TensorChecks.checkInputs(signature, inputs);
         return new DirectRun(signature, inputs);
     }

@@ -1,5 +1,6 @@
 package dev.digitpad.inference;
 
+import dev.digitpad.contract.ModelContract;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -12,10 +13,24 @@ import org.tensorflow.proto.TensorProto;
  */
 public interface Servable extends AutoCloseable {
 
-    String DEFAULT_SIGNATURE = "serving_default";
+    /** The signature a request without a signature name calls: {@link ModelContract#DEFAULT_SIGNATURE}. */
+    String DEFAULT_SIGNATURE = ModelContract.DEFAULT_SIGNATURE;
 
     /** The model's signatures by key, as found in its MetaGraphDef. */
     Map<String, SignatureDef> signatures();
+
+    /**
+     * The signature a call names: the one lookup behind every front end and every servable.
+     *
+     * @throws ServingException FAILED_PRECONDITION, worded as TensorFlow Serving words it, if there is no such signature
+     */
+    default SignatureDef signature(String signatureKey) {
+        SignatureDef signature = signatures().get(signatureKey);
+        if (signature == null) {
+            throw ServingException.failedPrecondition("Serving signature key \"" + signatureKey + "\" not found.");
+        }
+        return signature;
+    }
 
     /**
      * Runs one signature.

@@ -143,10 +143,7 @@ public final class ServingCore {
             return CompletableFuture.failedFuture(e);
         }
         try {
-            SignatureDef signature = lease.servable().signatures().get(signatureKey);
-            if (signature == null) {
-                throw ServingException.failedPrecondition("Serving signature key \"" + signatureKey + "\" not found.");
-            }
+            SignatureDef signature = lease.servable().signature(signatureKey);
             outputs = lease.servable().predictAsync(signatureKey, inputs.apply(signature), outputFilter, limits);
         } catch (RuntimeException e) {
             lease.close();

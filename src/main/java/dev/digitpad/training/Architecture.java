@@ -1,5 +1,6 @@
 package dev.digitpad.training;
 
+import dev.digitpad.contract.ModelContract;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -43,7 +44,7 @@ public record Architecture(int kernel1, int conv1, int kernel2, int conv2, int d
 
     /** Multiply-adds counted as 2 FLOPs, for one 28x28 input (bias, ReLU, pooling, softmax ignored). */
     public long flopsPerPrediction() {
-        long c1 = 28L * 28 * conv1 * kernel1 * kernel1;
+        long c1 = (long) ModelContract.PIXELS * conv1 * kernel1 * kernel1;
         long c2 = 14L * 14 * conv2 * kernel2 * kernel2 * conv1;
         long d1 = (long) flatFeatures() * dense;
         long d2 = dense * 10L;

@@ -1,5 +1,6 @@
 package dev.digitpad.training;
 
+import dev.digitpad.contract.ModelContract;
 import dev.digitpad.dataset.LabelledDigits;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -79,7 +80,7 @@ public final class ModelEvaluation {
                 .build();
         try (SavedModelBundle bundle = SavedModelBundle.loader(versionDir.toString())
                 .withTags(ModelExporter.TAG).withConfigProto(config).load()) {
-            SignatureDef sig = bundle.metaGraphDef().getSignatureDefMap().get(ModelExporter.SIGNATURE_KEY);
+            SignatureDef sig = bundle.metaGraphDef().getSignatureDefMap().get(ModelContract.DEFAULT_SIGNATURE);
             String in = sig.getInputsMap().get(ModelExporter.INPUT_KEY).getName();
             String out = sig.getOutputsMap().get(ModelExporter.OUTPUT_KEY).getName();
             Session session = bundle.session();
@@ -87,7 +88,7 @@ public final class ModelEvaluation {
             long[] times = new long[calls];
             for (int i = 0; i < warmup + calls; i++) {
                 long start = System.nanoTime();
-                try (TFloat32 x = TFloat32.tensorOf(Shape.of(1, 28, 28, 1), DataBuffers.of(digit, true, false));
+                try (TFloat32 x = TFloat32.tensorOf(Shape.of(ModelContract.inputShape(1)), DataBuffers.of(digit, true, false));
                         Result r = session.runner().feed(in, x).fetch(out).run()) {
                     ((TFloat32) r.get(0)).copyTo(DataBuffers.of(probs, false, false));
                 }

@@ -1,5 +1,6 @@
 package dev.digitpad.training;
 
+import dev.digitpad.contract.ModelContract;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -30,7 +31,6 @@ import org.tensorflow.types.TFloat32;
  * variables are uninitialised in the graph and loaded from {@code variables/} on restore.
  */
 public final class ModelExporter {
-    public static final String SIGNATURE_KEY = "serving_default";
     public static final String METHOD_NAME = "tensorflow/serving/predict";
     public static final String INPUT_KEY = "flatten_input";
     public static final String OUTPUT_KEY = "dense";
@@ -47,7 +47,7 @@ public final class ModelExporter {
         try (Graph g = new Graph()) {
             Ops tf = Ops.create(g);
             Placeholder<TFloat32> input = tf.withName(INPUT_KEY).placeholder(TFloat32.class,
-                    Placeholder.shape(Shape.of(-1, 28, 28, 1)));
+                    Placeholder.shape(Shape.of(ModelContract.inputShape())));
             Map<String, Variable<TFloat32>> vars = new LinkedHashMap<>();
             Map<String, Placeholder<TFloat32>> feeds = new LinkedHashMap<>();
             Map<String, Assign<TFloat32>> assigns = new LinkedHashMap<>();
@@ -74,7 +74,7 @@ public final class ModelExporter {
                     }
                 }
                 Signature signature = Signature.builder()
-                        .key(SIGNATURE_KEY)
+                        .key(ModelContract.DEFAULT_SIGNATURE)
                         .methodName(METHOD_NAME)
                         .input(INPUT_KEY, input)
                         .output(OUTPUT_KEY, probabilities)

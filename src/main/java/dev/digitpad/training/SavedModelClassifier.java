@@ -1,5 +1,6 @@
 package dev.digitpad.training;
 
+import dev.digitpad.contract.ModelContract;
 import java.nio.file.Path;
 import org.tensorflow.Result;
 import org.tensorflow.SavedModelBundle;
@@ -19,10 +20,10 @@ public final class SavedModelClassifier implements AutoCloseable {
 
     private SavedModelClassifier(SavedModelBundle bundle) {
         this.bundle = bundle;
-        SignatureDef sig = bundle.metaGraphDef().getSignatureDefMap().get(ModelExporter.SIGNATURE_KEY);
+        SignatureDef sig = bundle.metaGraphDef().getSignatureDefMap().get(ModelContract.DEFAULT_SIGNATURE);
         if (sig == null) {
             bundle.close();
-            throw new IllegalArgumentException("model has no " + ModelExporter.SIGNATURE_KEY + " signature");
+            throw new IllegalArgumentException("model has no " + ModelContract.DEFAULT_SIGNATURE + " signature");
         }
         this.inputName = sig.getInputsMap().get(ModelExporter.INPUT_KEY).getName();
         this.outputName = sig.getOutputsMap().get(ModelExporter.OUTPUT_KEY).getName();
@@ -46,11 +47,11 @@ public final class SavedModelClassifier implements AutoCloseable {
 
     /** Probabilities [n][10] for {@code n} digits given as n*784 floats. */
     public float[][] predict(float[] images, int n) {
-        if (images.length != n * 784) {
-            throw new IllegalArgumentException("expected " + (n * 784) + " values, got " + images.length);
+        if (images.length != n * ModelContract.PIXELS) {
+            throw new IllegalArgumentException("expected " + (n * ModelContract.PIXELS) + " values, got " + images.length);
         }
         float[] flat = new float[n * 10];
-        try (TFloat32 in = TFloat32.tensorOf(Shape.of(n, 28, 28, 1), DataBuffers.of(images, true, false));
+        try (TFloat32 in = TFloat32.tensorOf(Shape.of(ModelContract.inputShape(n)), DataBuffers.of(images, true, false));
                 Result r = bundle.session().runner().feed(inputName, in).fetch(outputName).run()) {
             ((TFloat32) r.get(0)).copyTo(DataBuffers.of(flat, false, false));
         }
@@ -72,9 +73,9 @@ public final class SavedModelClassifier implements AutoCloseable {
         int batch = 256;
         for (int start = 0; start < images.size(); start += batch) {
             int b = Math.min(batch, images.size() - start);
-            float[] flat = new float[b * 784];
+            float[] flat = new float[b * ModelContract.PIXELS];
             for (int i = 0; i < b; i++) {
-                System.arraycopy(images.get(start + i), 0, flat, i * 784, 784);
+                System.arraycopy(images.get(start + i), 0, flat, i * ModelContract.PIXELS, ModelContract.PIXELS);
             }
             float[][] p = predict(flat, b);
             for (int i = 0; i < b; i++) {

@@ -1,5 +1,6 @@
 package dev.digitpad.training;
 
+import dev.digitpad.contract.ModelContract;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -59,7 +60,7 @@ public final class Trainer {
         try (Graph g = new Graph()) {
             Ops tf = Ops.create(g);
             Placeholder<TFloat32> x = tf.withName("input").placeholder(TFloat32.class,
-                    Placeholder.shape(Shape.of(-1, 28, 28, 1)));
+                    Placeholder.shape(Shape.of(ModelContract.inputShape())));
             Placeholder<TFloat32> y = tf.withName("labels").placeholder(TFloat32.class,
                     Placeholder.shape(Shape.of(-1, 10)));
             Placeholder<TFloat32> lr = tf.withName("lr").placeholder(TFloat32.class, Placeholder.shape(Shape.scalar()));
@@ -128,15 +129,15 @@ public final class Trainer {
                     int batches = 0;
                     for (int start = 0; start < n; start += config.batchSize()) {
                         int b = Math.min(config.batchSize(), n - start);
-                        float[] xb = new float[b * 784];
-                        System.arraycopy(data.images(), start * 784, xb, 0, b * 784);
+                        float[] xb = new float[b * ModelContract.PIXELS];
+                        System.arraycopy(data.images(), start * ModelContract.PIXELS, xb, 0, b * ModelContract.PIXELS);
                         float[] yb = new float[b * 10];
                         for (int i = 0; i < b; i++) {
                             yb[i * 10 + data.labels()[start + i]] = 1f;
                         }
                         t++;
                         float rate = learningRate(config, t, totalSteps);
-                        try (TFloat32 xt = TFloat32.tensorOf(Shape.of(b, 28, 28, 1), DataBuffers.of(xb, true, false));
+                        try (TFloat32 xt = TFloat32.tensorOf(Shape.of(ModelContract.inputShape(b)), DataBuffers.of(xb, true, false));
                                 TFloat32 yt = TFloat32.tensorOf(Shape.of(b, 10), DataBuffers.of(yb, true, false));
                                 TFloat32 lrt = TFloat32.scalarOf(rate);
                                 TFloat32 p1 = TFloat32.scalarOf((float) Math.pow(0.9, t));

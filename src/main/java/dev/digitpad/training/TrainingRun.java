@@ -1,5 +1,6 @@
 package dev.digitpad.training;
 
+import dev.digitpad.contract.ModelContract;
 import dev.digitpad.dataset.EvaluationSets;
 import dev.digitpad.dataset.FontDigits;
 import dev.digitpad.dataset.IdxFiles;
@@ -108,8 +109,8 @@ public final class TrainingRun {
         ModelEvaluation.Latency latency = ModelEvaluation.latency(versionDir, heldOut.image(0), 10_000, 10_000, 1);
         LabelledDigits.Builder normalised = new LabelledDigits.Builder();
         for (int i = 0; i < heldOut.size(); i++) {
-            float[] n = MnistNormalizer.normalize(new InkImage(28, 28, heldOut.image(i))).pixels()
-                    .orElse(new float[784]);
+            InkImage digit = new InkImage(ModelContract.SIDE, ModelContract.SIDE, heldOut.image(i));
+            float[] n = MnistNormalizer.normalize(digit).pixels().orElse(new float[ModelContract.PIXELS]);
             normalised.add(n, heldOut.label(i));
         }
         Map<String, LabelledDigits> sets = EvaluationSets.build(heldOut, EvaluationSets.DEFAULT_SEED);

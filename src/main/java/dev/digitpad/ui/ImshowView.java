@@ -1,5 +1,6 @@
 package dev.digitpad.ui;
 
+import dev.digitpad.contract.ModelContract;
 import dev.digitpad.imaging.GrayScale;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
@@ -27,7 +28,7 @@ import javax.imageio.ImageIO;
  * With no data it shows empty axes.
  */
 public final class ImshowView extends Region {
-    public static final int SIDE = 28;
+    public static final int SIDE = ModelContract.SIDE;
     static final double LEFT = 34;
     static final double TOP = 8;
     static final double BOTTOM = 24;

@@ -1,5 +1,6 @@
 package dev.digitpad.ui;
 
+import dev.digitpad.contract.ModelContract;
 import javafx.beans.binding.Bindings;
 import javafx.geometry.Insets;
 import javafx.geometry.Pos;
@@ -18,7 +19,7 @@ public final class PredictionPane extends VBox {
         imshow.setId("imshow");
         imshow.colorbarProperty().bind(prediction.colorbarProperty());
         prediction.resultProperty().addListener((o, a, r) -> imshow.dataProperty().set(r.tensor().orElse(null)));
-        Label eyeTitle = new Label("What the model sees (28×28 input)");
+        Label eyeTitle = new Label("What the model sees (" + ModelContract.SIDE + "×" + ModelContract.SIDE + " input)");
         eyeTitle.getStyleClass().add("section");
         DistributionView distribution = new DistributionView(prediction);
         distribution.setId("distribution");

@@ -1,5 +1,6 @@
 package dev.digitpad.ui;
 
+import dev.digitpad.contract.ModelContract;
 import java.util.List;
 import javafx.beans.binding.Bindings;
 import javafx.beans.property.StringProperty;
@@ -42,8 +43,8 @@ public final class ServerPane extends VBox {
         server.embeddedProperty().addListener((o, a, b) -> (b ? embedded : remote).setSelected(true));
 
         TextField address = field("address", server.addressProperty(), "host:port, e.g. localhost:8500");
-        TextField model = field("model", server.modelProperty(), "model name, e.g. mnist");
-        TextField signature = field("signature", server.signatureProperty(), "serving_default");
+        TextField model = field("model", server.modelProperty(), "model name, e.g. " + ModelContract.DEFAULT_MODEL_NAME);
+        TextField signature = field("signature", server.signatureProperty(), ModelContract.DEFAULT_SIGNATURE);
         CheckBox tls = new CheckBox("Use TLS");
         tls.setId("tls");
         tls.selectedProperty().bindBidirectional(server.tlsProperty());

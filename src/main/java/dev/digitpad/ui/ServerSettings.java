@@ -1,5 +1,7 @@
 package dev.digitpad.ui;
 
+import dev.digitpad.contract.ModelContract;
+
 /**
  * Which server to ask: the embedded one, or a remote TensorFlow Serving compatible server.
  *
@@ -10,12 +12,12 @@ package dev.digitpad.ui;
 public record ServerSettings(boolean embedded, String address, String model, String signature, boolean tls, String caFile,
         String certificate, String privateKey) {
     public static final ServerSettings EMBEDDED =
-            new ServerSettings(true, "localhost:8500", "mnist", "serving_default", false, "", "", "");
+            new ServerSettings(true, "localhost:8500", ModelContract.DEFAULT_MODEL_NAME, ModelContract.DEFAULT_SIGNATURE, false, "", "", "");
 
     public ServerSettings {
         address = address == null ? "" : address.strip();
-        model = model == null || model.isBlank() ? "mnist" : model.strip();
-        signature = signature == null || signature.isBlank() ? "serving_default" : signature.strip();
+        model = model == null || model.isBlank() ? ModelContract.DEFAULT_MODEL_NAME : model.strip();
+        signature = signature == null || signature.isBlank() ? ModelContract.DEFAULT_SIGNATURE : signature.strip();
         caFile = caFile == null ? "" : caFile.strip();
         certificate = certificate == null ? "" : certificate.strip();
         privateKey = privateKey == null ? "" : privateKey.strip();

@@ -3,6 +3,7 @@ package dev.digitpad.ui;
 import dev.digitpad.client.ModelInterface;
 import dev.digitpad.client.PredictionClient;
 import dev.digitpad.client.ServerAddress;
+import dev.digitpad.contract.ModelContract;
 import java.util.List;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
@@ -37,8 +38,8 @@ public final class ServerViewModel {
 
     private final BooleanProperty embedded = new SimpleBooleanProperty(this, "embedded", true);
     private final StringProperty address = new SimpleStringProperty(this, "address", "localhost:8500");
-    private final StringProperty model = new SimpleStringProperty(this, "model", "mnist");
-    private final StringProperty signature = new SimpleStringProperty(this, "signature", "serving_default");
+    private final StringProperty model = new SimpleStringProperty(this, "model", ModelContract.DEFAULT_MODEL_NAME);
+    private final StringProperty signature = new SimpleStringProperty(this, "signature", ModelContract.DEFAULT_SIGNATURE);
     private final BooleanProperty tls = new SimpleBooleanProperty(this, "tls");
     private final StringProperty caFile = new SimpleStringProperty(this, "caFile", "");
     private final StringProperty certificate = new SimpleStringProperty(this, "certificate", "");

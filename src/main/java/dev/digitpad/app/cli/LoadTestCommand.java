@@ -9,6 +9,7 @@ import dev.digitpad.bench.LoadClients.LoadCase;
 import dev.digitpad.inference.BatchingOptions;
 import dev.digitpad.server.BatchingParametersFile;
 import dev.digitpad.server.ConfigFileException;
+import dev.digitpad.server.UnservableModel;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -125,7 +126,7 @@ public final class LoadTestCommand implements Callable<Integer> {
                 batchingConcurrency, batching);
         try {
             results = LoadRun.run(settings, commandLine());
-        } catch (LoadRun.UnservableModel e) {
+        } catch (UnservableModel e) {
             err.println(e.getMessage());
             return 2;
         }

@@ -12,6 +12,7 @@ import dev.digitpad.client.PredictionClient;
 import dev.digitpad.client.PredictionException;
 import dev.digitpad.client.ServerAddress;
 import dev.digitpad.client.TlsOptions;
+import dev.digitpad.contract.ModelContract;
 import dev.digitpad.imaging.ImageFiles;
 import dev.digitpad.imaging.MnistNormalizer;
 import dev.digitpad.imaging.Normalization;
@@ -55,10 +56,11 @@ public final class PredictCommand implements Callable<Integer> {
             description = "A TensorFlow Serving compatible server: host:port, [ipv6]:port or dns:///name:port.")
     String server;
 
-    @Option(names = "--model", defaultValue = "mnist", description = "Model name (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--model", defaultValue = ModelContract.DEFAULT_MODEL_NAME,
+            description = "Model name (default: ${DEFAULT-VALUE}).")
     String model;
 
-    @Option(names = "--signature", defaultValue = PredictionClient.DEFAULT_SIGNATURE,
+    @Option(names = "--signature", defaultValue = ModelContract.DEFAULT_SIGNATURE,
             description = "Signature (default: ${DEFAULT-VALUE}).")
     String signature;
 

@@ -2,17 +2,14 @@ package dev.digitpad.app.cli;
 
 import dev.digitpad.app.shared.AppPaths;
 
-import dev.digitpad.inference.BatchScheduler;
+import dev.digitpad.contract.ModelContract;
 import dev.digitpad.inference.BatchingOptions;
-import dev.digitpad.inference.ModelManager;
 import dev.digitpad.inference.RunAdmission;
-import dev.digitpad.inference.ServableLoader;
 import dev.digitpad.server.ConfigFileException;
 import dev.digitpad.server.ConfigFiles;
 import dev.digitpad.server.GrpcTls;
 import dev.digitpad.server.ModelServer;
-import dev.digitpad.server.ServingCore;
-import dev.digitpad.server.ServingMetrics;
+import dev.digitpad.server.ServingStack;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -51,7 +48,7 @@ public final class ServeCommand implements Callable<Integer> {
             description = "REST port; 0 turns the REST API off (default: ${DEFAULT-VALUE}).")
     int restApiPort;
 
-    @Option(names = "--model_name", defaultValue = "${env:MODEL_NAME:-mnist}",
+    @Option(names = "--model_name", defaultValue = "${env:MODEL_NAME:-" + ModelContract.DEFAULT_MODEL_NAME + "}",
             description = "Name of the model in requests; or set MODEL_NAME (default: ${DEFAULT-VALUE}).")
     String modelName;
 
@@ -134,23 +131,14 @@ public final class ServeCommand implements Callable<Integer> {
             return CommandLine.ExitCode.USAGE;
         }
         Path base = resolveBasePath();
-        Optional<BatchScheduler> batches = batchingOptions.map(BatchScheduler::new);
-        RunAdmission admission = new RunAdmission(admissionOptions);
         log.info("Model runs: {}", admissionOptions.describe());
-        ServingMetrics metrics = new ServingMetrics();
-        // Batching in front of the run bound: a batch takes its run slot when it is about to run.
-        ServableLoader loader = admission.limiting(
-                metrics.timing(ServableLoader.savedModels(tensorflowThreads.sessionThreads())));
-        ModelManager models = new ModelManager(List.of(new ModelManager.ModelConfig(modelName, base)),
-                batches.map(b -> b.batching(loader)).orElse(loader), Duration.ofSeconds(pollSeconds));
-        ModelServer server;
+        ServingStack stack;
         try {
-            server = ModelServer.start(new ServingCore(models, metrics), new ModelServer.Options(bindAddress, port, restApiPort,
-                    maxRequestBytes, Duration.ofMillis(restTimeoutMs), tls, metricsPath));
+            stack = ServingStack.start(ServingStack.Options.savedModels(modelName, base, tensorflowThreads.sessionThreads())
+                    .pollingEvery(Duration.ofSeconds(pollSeconds)).timingLoads().withRunBound(admissionOptions)
+                    .withBatching(batchingOptions).withNetwork(new ModelServer.Options(bindAddress, port, restApiPort,
+                            maxRequestBytes, Duration.ofMillis(restTimeoutMs), tls, metricsPath)));
         } catch (IOException e) {
-            models.close();
-            batches.ifPresent(BatchScheduler::close);
-            admission.close();
             // A port in use or an address this machine does not have: the message says which; no stack trace.
             log.debug("The server could not start", e);
             spec.commandLine().getErr().println("digitpad serve: " + e.getMessage() + ". Check --port, --rest_api_port and"
@@ -168,13 +156,9 @@ public final class ServeCommand implements Callable<Integer> {
             });
         }
         log.info("Serving model \"{}\" from {}", modelName, base);
-        models.start();
+        stack.startPolling();
         stopRequested.await();
-        server.stop(Duration.ofSeconds(drainSeconds));
-        batches.ifPresent(BatchScheduler::close);
-        log.info("Unloading models");
-        models.close();
-        admission.close();
+        stack.stop(Duration.ofSeconds(drainSeconds));
         log.info("Stopped");
         return 0;
     }

@@ -6,6 +6,7 @@ import dev.digitpad.client.MetadataCache;
 import dev.digitpad.client.PredictionClient;
 import dev.digitpad.client.ServerAddress;
 import dev.digitpad.client.TlsOptions;
+import dev.digitpad.contract.ModelContract;
 import dev.digitpad.ui.ServerConnector;
 import dev.digitpad.ui.ServerSession;
 import dev.digitpad.ui.ServerSettings;
@@ -36,7 +37,8 @@ final class DesktopConnector implements ServerConnector, AutoCloseable {
         if (s.embedded()) {
             Connection c = embedded();
             PredictionClient client = new PredictionClient(c.channel(), c.name(),
-                    new PredictionClient.Options("mnist", OptionalLong.empty(), PredictionClient.DEFAULT_SIGNATURE, DEADLINE), cache);
+                    new PredictionClient.Options(ModelContract.DEFAULT_MODEL_NAME, OptionalLong.empty(),
+                            ModelContract.DEFAULT_SIGNATURE, DEADLINE), cache);
             return session(c.name(), client, true, () -> {}); // kept for reuse; closed with the connector
         }
         ServerAddress address = ServerAddress.parse(s.address());

@@ -3,6 +3,7 @@ package dev.digitpad.app.shared;
 import dev.digitpad.client.Channels;
 import dev.digitpad.client.ServerAddress;
 import dev.digitpad.client.TlsOptions;
+import dev.digitpad.contract.ModelContract;
 import io.grpc.ManagedChannel;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -19,7 +20,7 @@ public interface Connection extends AutoCloseable {
     void close();
 
     static Connection embedded(Path modelBasePath) throws IOException {
-        EmbeddedServer server = EmbeddedServer.start("mnist", modelBasePath);
+        EmbeddedServer server = EmbeddedServer.start(ModelContract.DEFAULT_MODEL_NAME, modelBasePath);
         return new Connection() {
             @Override public ManagedChannel channel() { return server.channel(); }
             @Override public String name() { return EmbeddedServer.NAME; }

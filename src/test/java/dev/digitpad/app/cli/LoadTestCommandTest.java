@@ -1,6 +1,5 @@
 package dev.digitpad.app.cli;
 
-import dev.digitpad.bench.LoadRun;
 import dev.digitpad.bench.LoadChart;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -8,6 +7,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.digitpad.bench.LoadClients.LoadCase;
 import dev.digitpad.bench.LoadRun.Row;
+import dev.digitpad.server.ServingStack;
+import dev.digitpad.server.UnservableModel;
 import dev.digitpad.testing.TestModels;
 import java.awt.image.BufferedImage;
 import java.io.PrintWriter;
@@ -114,9 +115,9 @@ class LoadTestCommandTest {
     void aModelWithoutServingDefaultIsRefusedNamingTheSignaturesItHas() {
         Path base = dir.resolve("models/other");
 
-        assertThatThrownBy(() -> LoadRun.defaultSignature(Map.of("classify", SignatureDef.getDefaultInstance()), base,
+        assertThatThrownBy(() -> ServingStack.defaultSignature(Map.of("classify", SignatureDef.getDefaultInstance()), base,
                         "the load test"))
-                .isInstanceOf(LoadRun.UnservableModel.class)
+                .isInstanceOf(UnservableModel.class)
                 .hasMessage("The model in " + base + " has no \"serving_default\" signature, which the load test calls;"
                         + " it has [classify].");
     }

@@ -1,0 +1,343 @@
+package dev.digitpad.server;
+
+import dev.digitpad.inference.BatchScheduler;
+import dev.digitpad.inference.BatchingOptions;
+import dev.digitpad.inference.Lease;
+import dev.digitpad.inference.ModelManager;
+import dev.digitpad.inference.RunAdmission;
+import dev.digitpad.inference.Servable;
+import dev.digitpad.inference.ServableLoader;
+import dev.digitpad.inference.ServingException;
+import dev.digitpad.inference.SessionThreads;
+import io.grpc.ManagedChannel;
+import io.grpc.Server;
+import io.grpc.inprocess.InProcessChannelBuilder;
+import io.grpc.inprocess.InProcessServerBuilder;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalInt;
+import java.util.OptionalLong;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.tensorflow.proto.SignatureDef;
+
+/**
+ * The model server in one piece: the loader chain, the {@link ModelManager} over it, the {@link ServingCore} over
+ * that, and the front ends over the core, built from one {@link Options} and stopped in one place. Whatever serves
+ * models (the {@code serve} command, the benchmark, the load test, the desktop app's embedded server) starts one of
+ * these rather than wiring the parts itself.
+ *
+ * <p>It stops as TensorFlow Serving's ServerCore does: the front ends first (letting calls in flight finish), then
+ * the batch scheduler, then the manager (which unloads the models), then the run admission. If building fails half-way,
+ * what was built is stopped the same way and the failure is thrown.
+ */
+public final class ServingStack implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(ServingStack.class);
+
+    /** How long {@link #close()} lets calls in flight finish. */
+    public static final Duration CLOSE_DRAIN = Duration.ofSeconds(10);
+
+    /**
+     * What to build.
+     *
+     * @param models the models to serve
+     * @param loader what loads one version; the stack puts its timing, run bound and batching around it
+     * @param pollInterval how often to look for new versions once {@link #startPolling()} is called; zero for once
+     * @param timeLoads whether each load is timed and counted in the core's metrics
+     * @param runBound each version's runs bounded so, or not bounded at all
+     * @param batching predictions batched so, in front of the run bound, or not batched
+     * @param network the network front ends (gRPC and optionally REST), or none
+     * @param inProcess whether the gRPC services are also served on an in-process transport, with a channel to them
+     * @param loadFirst if present, the models are loaded while building, before any front end starts, and a model that
+     *     does not load fails the build with an {@link UnservableModel} whose message ends with this advice; if
+     *     empty, nothing loads until {@link #startPolling()}
+     */
+    public record Options(List<ModelManager.ModelConfig> models, ServableLoader loader, Duration pollInterval,
+            boolean timeLoads, Optional<RunAdmission.Options> runBound, Optional<BatchingOptions> batching,
+            Optional<ModelServer.Options> network, boolean inProcess, Optional<String> loadFirst) {
+
+        public Options {
+            models = List.copyOf(models);
+        }
+
+        /**
+         * One model of SavedModels run with {@code threads}, looked for once; no timing, no run bound, no batching, no
+         * front ends, nothing loaded until asked.
+         */
+        public static Options savedModels(String model, Path basePath, SessionThreads threads) {
+            return of(List.of(new ModelManager.ModelConfig(model, basePath)), ServableLoader.savedModels(threads));
+        }
+
+        /** The given models, each version loaded by {@code loader}; otherwise as {@link #savedModels}. */
+        public static Options of(List<ModelManager.ModelConfig> models, ServableLoader loader) {
+            return new Options(models, loader, Duration.ZERO, false, Optional.empty(), Optional.empty(), Optional.empty(),
+                    false, Optional.empty());
+        }
+
+        public Options pollingEvery(Duration interval) {
+            return new Options(models, loader, interval, timeLoads, runBound, batching, network, inProcess, loadFirst);
+        }
+
+        public Options timingLoads() {
+            return new Options(models, loader, pollInterval, true, runBound, batching, network, inProcess, loadFirst);
+        }
+
+        public Options withRunBound(RunAdmission.Options bound) {
+            return new Options(models, loader, pollInterval, timeLoads, Optional.of(bound), batching, network, inProcess,
+                    loadFirst);
+        }
+
+        public Options withBatching(Optional<BatchingOptions> options) {
+            return new Options(models, loader, pollInterval, timeLoads, runBound, options, network, inProcess, loadFirst);
+        }
+
+        public Options withBatching(BatchingOptions options) {
+            return withBatching(Optional.of(options));
+        }
+
+        public Options withNetwork(ModelServer.Options options) {
+            return new Options(models, loader, pollInterval, timeLoads, runBound, batching, Optional.of(options), inProcess,
+                    loadFirst);
+        }
+
+        public Options withInProcess() {
+            return new Options(models, loader, pollInterval, timeLoads, runBound, batching, network, true, loadFirst);
+        }
+
+        /** See {@code loadFirst} above; {@code whatToDo} ends the message of a model that does not load. */
+        public Options loadingFirst(String whatToDo) {
+            return new Options(models, loader, pollInterval, timeLoads, runBound, batching, network, inProcess,
+                    Optional.of(whatToDo));
+        }
+    }
+
+    private final Options options;
+    private final ServingMetrics metrics = new ServingMetrics();
+    /** The parts stopped so far, in order: for tests. */
+    private final List<String> stopped = new ArrayList<>();
+    private RunAdmission admission;
+    private BatchScheduler scheduler;
+    private ModelManager models;
+    private ServingCore core;
+    private ModelServer network;
+    private Server inProcessServer;
+    private ManagedChannel inProcessChannel;
+    private boolean running;
+    private boolean stopping;
+
+    private ServingStack(Options options) {
+        this.options = options;
+    }
+
+    /**
+     * Builds the stack and starts its front ends (after loading the models if {@link Options#loadFirst} asks for it).
+     *
+     * @throws UnservableModel if a model loaded first is not available
+     * @throws IOException if a front end cannot listen, saying why
+     */
+    public static ServingStack start(Options options) throws IOException {
+        ServingStack stack = new ServingStack(options);
+        try {
+            stack.build();
+        } catch (IOException | RuntimeException | Error e) {
+            stack.stop(Duration.ZERO);
+            throw e;
+        }
+        return stack;
+    }
+
+    private void build() throws IOException {
+        ServableLoader loader = options.loader();
+        if (options.timeLoads()) {
+            loader = metrics.timing(loader);
+        }
+        if (options.runBound().isPresent()) {
+            admission = new RunAdmission(options.runBound().get());
+            loader = admission.limiting(loader);
+        }
+        // Batching in front of the run bound: a batch takes its run slot when it is about to run.
+        if (options.batching().isPresent()) {
+            scheduler = new BatchScheduler(options.batching().get());
+            loader = scheduler.batching(loader);
+        }
+        models = new ModelManager(options.models(), loader, options.pollInterval());
+        core = new ServingCore(models, metrics);
+        if (options.loadFirst().isPresent()) {
+            models.pollNow();
+            for (ModelManager.ModelConfig model : options.models()) {
+                requireAvailable(model, options.loadFirst().get());
+            }
+        }
+        if (options.network().isPresent()) {
+            network = ModelServer.start(core, options.network().get());
+        }
+        if (options.inProcess()) {
+            String name = InProcessServerBuilder.generateName();
+            // Direct executors: a call runs in the caller's thread instead of hopping to gRPC's pools and back, which
+            // answers sooner when the machine is busy.
+            inProcessServer = new GrpcServices(core).addTo(InProcessServerBuilder.forName(name).directExecutor()).build()
+                    .start();
+            inProcessChannel = InProcessChannelBuilder.forName(name).directExecutor().build();
+        }
+        running = true;
+    }
+
+    /**
+     * Refuses a model that did not load, with the reason its versions gave, or that there were none: for a caller
+     * that cannot wait for a version to appear, as {@code serve} does.
+     */
+    private void requireAvailable(ModelManager.ModelConfig model, String whatToDo) throws UnservableModel {
+        if (models.isAvailable(model.name())) {
+            return;
+        }
+        String why;
+        try {
+            why = models.status(model.name(), OptionalLong.empty()).stream().flatMap(s -> s.error().stream())
+                    .map(Throwable::getMessage).findFirst().orElse(null);
+        } catch (ServingException e) {
+            why = null; // no version at all
+        }
+        Path base = model.basePath();
+        throw new UnservableModel("The model in " + base + " could not be loaded: "
+                + (why != null ? why : Files.isDirectory(base) ? "there is no version folder with a saved_model.pb in it"
+                        : "there is no such folder")
+                + ". " + whatToDo);
+    }
+
+    /** Starts looking for versions in the background, at the options' poll interval; the first look is at once. */
+    public void startPolling() {
+        models.start();
+    }
+
+    public ServingCore core() {
+        return core;
+    }
+
+    public ModelManager models() {
+        return models;
+    }
+
+    /** The batch scheduler, when the options ask for batching. */
+    public Optional<BatchScheduler> batchScheduler() {
+        return Optional.ofNullable(scheduler);
+    }
+
+    /** The network gRPC port. */
+    public int grpcPort() {
+        return networkServer().grpcPort();
+    }
+
+    /** The network REST port, if REST is on. */
+    public OptionalInt restPort() {
+        return networkServer().restPort();
+    }
+
+    private ModelServer networkServer() {
+        if (network == null) {
+            throw new IllegalStateException("this stack has no network front end");
+        }
+        return network;
+    }
+
+    /** A channel to the in-process front end. */
+    public ManagedChannel inProcessChannel() {
+        if (inProcessChannel == null) {
+            throw new IllegalStateException("this stack has no in-process front end");
+        }
+        return inProcessChannel;
+    }
+
+    /**
+     * The {@value Servable#DEFAULT_SIGNATURE} signature of the loaded version of {@code model}, which {@code caller}
+     * calls.
+     *
+     * @throws UnservableModel if the model has no such signature, naming those it has
+     */
+    public SignatureDef defaultSignature(String model, String caller) throws UnservableModel {
+        Path base = options.models().stream().filter(m -> m.name().equals(model)).findFirst().orElseThrow().basePath();
+        try (Lease lease = models.acquire(model, OptionalLong.empty())) {
+            return defaultSignature(lease.servable().signatures(), base, caller);
+        }
+    }
+
+    /** The signature {@code caller} calls among {@code signatures} of the model in {@code base}, or its refusal. */
+    public static SignatureDef defaultSignature(Map<String, SignatureDef> signatures, Path base, String caller)
+            throws UnservableModel {
+        SignatureDef signature = signatures.get(Servable.DEFAULT_SIGNATURE);
+        if (signature == null) {
+            throw new UnservableModel("The model in " + base + " has no \"" + Servable.DEFAULT_SIGNATURE
+                    + "\" signature, which " + caller + " calls; it has " + signatures.keySet() + ".");
+        }
+        return signature;
+    }
+
+    /**
+     * Stops taking calls and lets those in flight finish for up to {@code drain}, then stops the batch scheduler,
+     * unloads the models and stops the run admission. Later calls do nothing.
+     */
+    public synchronized void stop(Duration drain) {
+        if (stopping) {
+            return;
+        }
+        stopping = true;
+        if (network != null) {
+            network.stop(drain);
+            stopped.add("network front end");
+        }
+        if (inProcessServer != null) {
+            stopInProcess(drain);
+            stopped.add("in-process front end");
+        }
+        if (scheduler != null) {
+            scheduler.close();
+            stopped.add("batch scheduler");
+        }
+        if (models != null) {
+            if (running) {
+                log.info("Unloading models");
+            }
+            models.close();
+            stopped.add("model manager");
+        }
+        if (admission != null) {
+            admission.close();
+            stopped.add("run admission");
+        }
+    }
+
+    private void stopInProcess(Duration drain) {
+        if (inProcessChannel != null) {
+            inProcessChannel.shutdown();
+        }
+        inProcessServer.shutdown();
+        try {
+            if (!inProcessServer.awaitTermination(drain.toNanos(), TimeUnit.NANOSECONDS)) {
+                inProcessServer.shutdownNow();
+            }
+            if (inProcessChannel != null) {
+                inProcessChannel.awaitTermination(5, TimeUnit.SECONDS);
+            }
+        } catch (InterruptedException e) {
+            inProcessServer.shutdownNow();
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** The parts stopped so far, in the order they were stopped; for tests. */
+    synchronized List<String> stopped() {
+        return List.copyOf(stopped);
+    }
+
+    /** {@link #stop} with {@link #CLOSE_DRAIN}. */
+    @Override
+    public void close() {
+        stop(CLOSE_DRAIN);
+    }
+}
