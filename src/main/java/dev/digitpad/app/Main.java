@@ -10,10 +10,8 @@ import dev.digitpad.app.cli.EvaluateModelCommand;
 import dev.digitpad.app.cli.BenchmarkCommand;
 import dev.digitpad.app.cli.LoadTestCommand;
 import dev.digitpad.app.desktop.DesktopApp;
-import dev.digitpad.app.desktop.StartupFailure;
 
 import java.util.concurrent.Callable;
-import javafx.application.Application;
 import org.slf4j.bridge.SLF4JBridgeHandler;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -58,20 +56,7 @@ public final class Main implements Callable<Integer> {
     }
 
     private int openWindow() {
-        try {
-            Application.launch(DesktopApp.class, measure ? new String[] {DesktopApp.MEASURE} : new String[0]);
-            // A failure inside the window's start was shown there, in a JavaFX dialog.
-            return DesktopApp.failedToStart() ? 1 : 0;
-        } catch (UnsupportedOperationException | IllegalStateException e) {
-            // No display, or a toolkit that cannot start: no JavaFX dialog is possible.
-            StartupFailure.reportOutsideFx("DigitPad's window cannot open: " + StartupFailure.reason(e) + ".\n"
-                    + "Run it on a desktop (with DISPLAY set), or use a subcommand such as `digitpad predict` or"
-                    + " `digitpad serve`; see `digitpad --help`.", e, e instanceof UnsupportedOperationException);
-            return 1;
-        } catch (RuntimeException | Error e) {
-            StartupFailure.reportOutsideFx("DigitPad's window failed while starting.", e, false);
-            return 1;
-        }
+        return DesktopApp.run(measure);
     }
 
     /** gRPC and Jetty's dependencies log through java.util.logging; send it to the one logging library. */
