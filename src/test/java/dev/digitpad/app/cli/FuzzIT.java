@@ -44,7 +44,7 @@ import java.util.Map;
 import java.util.Random;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
@@ -88,6 +88,7 @@ class FuzzIT {
 
     @TempDir
     static Path work;
+    @AutoClose
     static ServedProcess server;
     static ManagedChannel channel;
     static final List<String> findings = new ArrayList<>();
@@ -100,16 +101,6 @@ class FuzzIT {
                 "--max_request_size_bytes=" + MAX_REQUEST_BYTES, "--file_system_poll_wait_seconds=0");
         server.awaitServing(Duration.ofSeconds(60));
         channel = server.channel();
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        if (channel != null) {
-            channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
-        }
-        if (server != null) {
-            server.close();
-        }
     }
 
     @Test
