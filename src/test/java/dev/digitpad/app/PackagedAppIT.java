@@ -139,20 +139,16 @@ class PackagedAppIT {
                     .contains(image.resolve("lib/app/native/libtensorflow_cc.so.2").toString());
 
             ManagedChannel channel = server.channel();
-            try {
-                PredictResponse answer = PredictionServiceGrpc.newBlockingStub(channel).withDeadlineAfter(30, TimeUnit.SECONDS)
-                        .predict(Tensors.predictImages("mnist", pixels));
-                float[] probabilities = Tensors.floats(answer.getOutputsOrThrow("dense"));
-                assertThat(probabilities).hasSize(10);
-                int best = 0;
-                for (int k = 1; k < 10; k++) {
-                    best = probabilities[k] > probabilities[best] ? k : best;
-                }
-                assertThat(best).as("probabilities %s", java.util.Arrays.toString(probabilities)).isEqualTo(digit);
-                assertThat(answer.getModelSpec().getVersion().getValue()).isEqualTo(1);
-            } finally {
-                channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+            PredictResponse answer = PredictionServiceGrpc.newBlockingStub(channel).withDeadlineAfter(30, TimeUnit.SECONDS)
+                    .predict(Tensors.predictImages("mnist", pixels));
+            float[] probabilities = Tensors.floats(answer.getOutputsOrThrow("dense"));
+            assertThat(probabilities).hasSize(10);
+            int best = 0;
+            for (int k = 1; k < 10; k++) {
+                best = probabilities[k] > probabilities[best] ? k : best;
             }
+            assertThat(best).as("probabilities %s", java.util.Arrays.toString(probabilities)).isEqualTo(digit);
+            assertThat(answer.getModelSpec().getVersion().getValue()).isEqualTo(1);
             assertThat(server.terminate(Duration.ofSeconds(30))).as(server.log()).isZero();
         }
         assertThat(filesIn(home)).containsExactly(LOG);

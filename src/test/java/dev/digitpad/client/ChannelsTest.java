@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 import dev.digitpad.inference.ModelManager;
 import dev.digitpad.server.GrpcServices;
 import dev.digitpad.server.ServingCore;
+import dev.digitpad.testing.Interceptors;
 import dev.digitpad.testing.TestCertificates;
 import dev.digitpad.testing.TestModels;
 import io.grpc.Grpc;
@@ -64,7 +65,7 @@ class ChannelsTest {
     private Server start(ServerCredentials credentials, AtomicInteger calls) throws Exception {
         ServerBuilder<?> builder = Grpc.newServerBuilderForPort(0, credentials);
         if (calls != null) {
-            builder.intercept(PredictionClientTest.counting(calls, "Predict"));
+            builder.intercept(Interceptors.counting(calls, "Predict"));
         }
         Server server = new GrpcServices(core).addTo(builder).build().start();
         servers.add(server);

@@ -11,13 +11,10 @@ import dev.digitpad.protocol.serving.PredictResponse;
 import dev.digitpad.protocol.serving.PredictionServiceGrpc;
 import dev.digitpad.server.ServingCore;
 import dev.digitpad.testing.InProcessServing;
+import dev.digitpad.testing.Interceptors;
 import dev.digitpad.testing.TestModels;
-import io.grpc.ForwardingServerCallListener;
 import io.grpc.ManagedChannel;
-import io.grpc.Metadata;
 import io.grpc.Server;
-import io.grpc.ServerCall;
-import io.grpc.ServerCallHandler;
 import io.grpc.ServerInterceptor;
 import io.grpc.Status;
 import io.grpc.inprocess.InProcessChannelBuilder;
@@ -104,7 +101,7 @@ class PredictionClientTest {
     @Test
     void metadataIsAskedForOncePerServerModelAndVersion() throws Exception {
         AtomicInteger metadataCalls = new AtomicInteger();
-        InProcessServing serving = serve("mnist", TestModels.Kind.MNIST, 1, counting(metadataCalls, "GetModelMetadata"));
+        InProcessServing serving = serve("mnist", TestModels.Kind.MNIST, 1, Interceptors.counting(metadataCalls, "GetModelMetadata"));
         MetadataCache cache = new MetadataCache();
         PredictionClient first = new PredictionClient(serving.channel(), "s", PredictionClient.Options.model("mnist"), cache);
         PredictionClient second = new PredictionClient(serving.channel(), "s", PredictionClient.Options.model("mnist"), cache);
@@ -149,7 +146,7 @@ class PredictionClientTest {
 
     @Test
     void deadlineExceededSaysWhichDeadline() throws Exception {
-        InProcessServing serving = serve("mnist", TestModels.Kind.MNIST, 1, delaying("Predict", 2_000));
+        InProcessServing serving = serve("mnist", TestModels.Kind.MNIST, 1, Interceptors.delaying("Predict", 2_000));
         PredictionClient client = client(serving.channel(), new PredictionClient.Options("mnist", OptionalLong.empty(), null,
                 Duration.ofMillis(200)));
         PredictionException e = catchThrowableOfType(PredictionException.class, () -> client.predict(new float[784]));
@@ -212,42 +209,5 @@ class PredictionClientTest {
         for (int k = 0; k < expected.length; k++) {
             assertThat((double) actual[k]).as("probability of %d", k).isCloseTo(expected[k], within(1e-5));
         }
-    }
-
-    /** Counts calls to one method. */
-    static ServerInterceptor counting(AtomicInteger count, String method) {
-        return new ServerInterceptor() {
-            @Override
-            public <Q, R> ServerCall.Listener<Q> interceptCall(ServerCall<Q, R> call, Metadata h, ServerCallHandler<Q, R> next) {
-                if (call.getMethodDescriptor().getBareMethodName().equals(method)) {
-                    count.incrementAndGet();
-                }
-                return next.startCall(call, h);
-            }
-        };
-    }
-
-    /** Holds one method's calls for a while before handling them, like an overloaded server. */
-    static ServerInterceptor delaying(String method, long millis) {
-        return new ServerInterceptor() {
-            @Override
-            public <Q, R> ServerCall.Listener<Q> interceptCall(ServerCall<Q, R> call, Metadata h, ServerCallHandler<Q, R> next) {
-                ServerCall.Listener<Q> listener = next.startCall(call, h);
-                if (!call.getMethodDescriptor().getBareMethodName().equals(method)) {
-                    return listener;
-                }
-                return new ForwardingServerCallListener.SimpleForwardingServerCallListener<>(listener) {
-                    @Override
-                    public void onHalfClose() {
-                        try {
-                            Thread.sleep(millis);
-                        } catch (InterruptedException e) {
-                            Thread.currentThread().interrupt();
-                        }
-                        super.onHalfClose();
-                    }
-                };
-            }
-        };
     }
 }

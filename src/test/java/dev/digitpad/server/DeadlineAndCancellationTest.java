@@ -11,8 +11,6 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 import static org.assertj.core.api.Assertions.withinPercentage;
 
 import dev.digitpad.inference.Lease;
-import dev.digitpad.inference.ModelManager;
-import dev.digitpad.inference.ModelManager.ModelConfig;
 import dev.digitpad.inference.RunLimits;
 import dev.digitpad.inference.SavedModelServable;
 import dev.digitpad.inference.ServingException;
@@ -23,6 +21,7 @@ import dev.digitpad.protocol.serving.PredictionServiceGrpc;
 import dev.digitpad.protocol.serving.PredictResponse;
 import dev.digitpad.testing.InProcessServing;
 import dev.digitpad.testing.ProcessCpu;
+import dev.digitpad.testing.ServingFixture;
 import dev.digitpad.testing.TestModels;
 import dev.digitpad.testing.TestModels.Kind;
 import io.grpc.Context;
@@ -33,7 +32,6 @@ import io.grpc.ServerCall;
 import io.grpc.ServerCallHandler;
 import io.grpc.ServerInterceptor;
 import io.grpc.Status;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
@@ -41,11 +39,8 @@ import java.util.OptionalLong;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.tensorflow.proto.error.Code;
 
 /**
@@ -57,37 +52,10 @@ import org.tensorflow.proto.error.Code;
 class DeadlineAndCancellationTest {
     private static final float SLOW_INPUT = 0.5f;
 
-    @TempDir
-    static Path models;
-
-    private static ModelManager manager;
-    private static ServingCore core;
-
-    private InProcessServing grpc;
-
-    @BeforeAll
-    static void loadModels() throws Exception {
-        TestModels.writeVersion(models.resolve("slow"), 1, Kind.SLOW);
-        TestModels.writeVersion(models.resolve("mnist"), 1, Kind.MNIST);
-        manager = TestModels.loaded(
-                new ModelConfig("slow", models.resolve("slow")),
-                new ModelConfig("mnist", models.resolve("mnist")));
-        core = new ServingCore(manager);
-    }
-
-    @AfterAll
-    static void closeModels() {
-        if (manager != null) {
-            manager.close();
-        }
-    }
-
-    @AfterEach
-    void stopServer() throws Exception {
-        if (grpc != null) {
-            grpc.close();
-        }
-    }
+    @RegisterExtension
+    static final ServingFixture serving = ServingFixture.inProcess()
+            .version("slow", 1, Kind.SLOW)
+            .version("mnist", 1, Kind.MNIST);
 
     private static PredictRequest slowRequest() {
         return predict(spec("slow"), Map.of("x", floatVal(new long[] {TestModels.SLOW_SIDE, TestModels.SLOW_SIDE}, SLOW_INPUT)));
@@ -103,7 +71,7 @@ class DeadlineAndCancellationTest {
     }
 
     private static long runCount(String model) {
-        try (Lease lease = manager.acquire(model, OptionalLong.empty())) {
+        try (Lease lease = serving.manager().acquire(model, OptionalLong.empty())) {
             return ((SavedModelServable) lease.servable()).runCount();
         }
     }
@@ -155,13 +123,13 @@ class DeadlineAndCancellationTest {
     }
 
     /** A quick call first, so that the server's own start-up does not eat into a short deadline. */
-    private void warmUpTheCallPath() {
-        grpc.models().getModelStatus(GetModelStatusRequest.newBuilder().setModelSpec(spec("mnist")).build());
+    private static void warmUpTheCallPath() {
+        serving.grpc().models().getModelStatus(GetModelStatusRequest.newBuilder().setModelSpec(spec("mnist")).build());
     }
 
     @Test
     void aShortGrpcDeadlineOnASlowModelIsExceeded() throws Exception {
-        grpc = InProcessServing.start(core);
+        InProcessServing grpc = serving.grpc();
 
         Status status = statusOf(() -> grpc.prediction().withDeadlineAfter(200, TimeUnit.MILLISECONDS).predict(slowRequest()));
 
@@ -171,7 +139,7 @@ class DeadlineAndCancellationTest {
     @Test
     void theGrpcDeadlineBecomesTensorFlowsRunTimeout() throws Exception {
         ServerSide server = new ServerSide(false);
-        grpc = InProcessServing.start(core, server);
+        InProcessServing grpc = serving.grpc(server);
         warmUpTheCallPath();
 
         // Long enough for the call to reach the model on a busy machine, far shorter than one run.
@@ -194,7 +162,7 @@ class DeadlineAndCancellationTest {
     @Test
     void aCallPastItsDeadlineLeavesNoWorkRunningOnceClosed() throws Exception {
         ServerSide server = new ServerSide(false);
-        grpc = InProcessServing.start(core, server);
+        InProcessServing grpc = serving.grpc(server);
         warmUpTheCallPath();
         ProcessCpu.awaitQuiet(); // a run that an earlier test abandoned may still be ending
         long runsBefore = runCount("slow");
@@ -231,7 +199,7 @@ class DeadlineAndCancellationTest {
     void aRunThatOutlivesItsDeadlineIsDeadlineExceededOnceItsGraphHasRun() {
         long cpuAtStart = ProcessCpu.nanos();
         ServingException e = catchThrowableOfType(ServingException.class,
-                () -> core.predict(slowRequest(), RunLimits.within(Duration.ofMillis(200))));
+                () -> serving.core().predict(slowRequest(), RunLimits.within(Duration.ofMillis(200))));
         long overrunCpu = ProcessCpu.nanos() - cpuAtStart;
 
         assertThat(e).isNotNull();
@@ -240,7 +208,7 @@ class DeadlineAndCancellationTest {
                 + " give the call a longer deadline, or a faster model");
         // The session is still usable after an overrun, and the model answers when there is time.
         long fullStart = ProcessCpu.nanos();
-        PredictResponse response = core.predict(slowRequest(), RunLimits.NONE);
+        PredictResponse response = serving.core().predict(slowRequest(), RunLimits.NONE);
         long fullRunCpu = ProcessCpu.nanos() - fullStart;
         assertThat((double) floats(response.getOutputsOrThrow("y"))[0]).isCloseTo(slowAnswer(SLOW_INPUT), withinPercentage(0.1));
         assertThat((double) overrunCpu).as("CPU of the overrun (full run: %d ms)", fullRunCpu / 1_000_000)
@@ -253,7 +221,7 @@ class DeadlineAndCancellationTest {
         RunLimits passed = new RunLimits(Optional.of(System.nanoTime() - 1_000_000), () -> false);
 
         ServingException e = catchThrowableOfType(ServingException.class,
-                () -> core.predict(predictImages("mnist", new float[TestModels.PIXELS]), passed));
+                () -> serving.core().predict(predictImages("mnist", new float[TestModels.PIXELS]), passed));
 
         assertThat(e).isNotNull();
         assertThat(e.code()).isEqualTo(Code.DEADLINE_EXCEEDED);
@@ -266,7 +234,7 @@ class DeadlineAndCancellationTest {
         RunLimits cancelled = new RunLimits(Optional.empty(), () -> true);
 
         ServingException e = catchThrowableOfType(ServingException.class,
-                () -> core.predict(predictImages("mnist", new float[TestModels.PIXELS]), cancelled));
+                () -> serving.core().predict(predictImages("mnist", new float[TestModels.PIXELS]), cancelled));
 
         assertThat(e).isNotNull();
         assertThat(e.code()).isEqualTo(Code.CANCELLED);
@@ -276,7 +244,7 @@ class DeadlineAndCancellationTest {
     @Test
     void aGrpcCallWhoseClientHasGoneIsNotRun() throws Exception {
         ServerSide server = new ServerSide(true);
-        grpc = InProcessServing.start(core, server);
+        InProcessServing grpc = serving.grpc(server);
         long before = runCount("mnist");
 
         ListenableFuture<PredictResponse> call = PredictionServiceGrpc.newFutureStub(grpc.channel())
@@ -294,7 +262,7 @@ class DeadlineAndCancellationTest {
     @Test
     void aGrpcCallWhoseDeadlinePassedBeforeItRanIsNotRun() throws Exception {
         ServerSide server = new ServerSide(true);
-        grpc = InProcessServing.start(core, server);
+        InProcessServing grpc = serving.grpc(server);
         warmUpTheCallPath();
         long before = runCount("mnist");
 

@@ -14,22 +14,19 @@ import static org.assertj.core.api.Assertions.within;
 import com.google.protobuf.ByteString;
 import com.google.protobuf.Int64Value;
 import com.google.protobuf.UnsafeByteOperations;
-import dev.digitpad.inference.ModelManager;
-import dev.digitpad.inference.ModelManager.ModelConfig;
 import dev.digitpad.protocol.serving.ClassificationRequest;
 import dev.digitpad.protocol.serving.ModelSpec;
 import dev.digitpad.protocol.serving.MultiInferenceRequest;
 import dev.digitpad.protocol.serving.PredictRequest;
 import dev.digitpad.protocol.serving.PredictResponse;
 import dev.digitpad.protocol.serving.RegressionRequest;
-import dev.digitpad.testing.InProcessServing;
+import dev.digitpad.testing.ServingFixture;
 import dev.digitpad.testing.TestModels;
 import dev.digitpad.testing.TestModels.Kind;
 import dev.digitpad.testing.Tensors;
 import io.grpc.Status;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -38,12 +35,8 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.tensorflow.proto.DataType;
 import org.tensorflow.proto.TensorProto;
 
@@ -55,45 +48,13 @@ import org.tensorflow.proto.TensorProto;
 class PredictionServiceTest {
     private static final long LATEST = 2;
 
-    @TempDir
-    static Path models;
-
-    private static ModelManager manager;
-    private static ServingCore core;
-
-    private InProcessServing grpc;
-
-    @BeforeAll
-    static void loadModels() throws Exception {
-        TestModels.writeVersion(models.resolve("mnist"), 1, Kind.MNIST);
-        TestModels.writeVersion(models.resolve("mnist"), LATEST, Kind.MNIST);
-        TestModels.writeVersion(models.resolve("logits"), 7, Kind.LOGITS);
-        TestModels.writeVersion(models.resolve("pair"), 1, Kind.TWO_INPUTS);
-        TestModels.writeVersion(models.resolve("types"), 1, Kind.TYPES);
-        manager = TestModels.loaded(
-                new ModelConfig("mnist", models.resolve("mnist")),
-                new ModelConfig("logits", models.resolve("logits")),
-                new ModelConfig("pair", models.resolve("pair")),
-                new ModelConfig("types", models.resolve("types")));
-        core = new ServingCore(manager);
-    }
-
-    @AfterAll
-    static void closeModels() {
-        if (manager != null) {
-            manager.close();
-        }
-    }
-
-    @BeforeEach
-    void startServer() throws Exception {
-        grpc = InProcessServing.start(core);
-    }
-
-    @AfterEach
-    void stopServer() throws Exception {
-        grpc.close();
-    }
+    @RegisterExtension
+    static final ServingFixture serving = ServingFixture.inProcess()
+            .version("mnist", 1, Kind.MNIST)
+            .version("mnist", LATEST, Kind.MNIST)
+            .version("logits", 7, Kind.LOGITS)
+            .version("pair", 1, Kind.TWO_INPUTS)
+            .version("types", 1, Kind.TYPES);
 
     private static void assertProbabilities(float[] actual, float[] image, long version) {
         double[] expected = TestModels.expectedProbabilities(image, version);
@@ -109,7 +70,7 @@ class PredictionServiceTest {
     void predictWithTensorContentAnswersTheSoftmaxAndEchoesTheResolvedSpec() {
         float[] image = TestModels.imageWithRow(3, 1.5f);
 
-        PredictResponse response = grpc.prediction().predict(predictImages("mnist", image));
+        PredictResponse response = serving.grpc().prediction().predict(predictImages("mnist", image));
 
         assertThat(response.getOutputsMap()).containsOnlyKeys("dense");
         TensorProto dense = response.getOutputsOrThrow("dense");
@@ -126,7 +87,7 @@ class PredictionServiceTest {
     void predictWithFloatValGivesTheSameAnswer() {
         float[] image = TestModels.imageWithRow(7, 2f);
 
-        PredictResponse response = grpc.prediction().predict(predict(spec("mnist"),
+        PredictResponse response = serving.grpc().prediction().predict(predict(spec("mnist"),
                 Map.of("flatten_input", floatVal(new long[] {1, 28, 28, 1}, image))));
 
         assertProbabilities(floats(response.getOutputsOrThrow("dense")), image, LATEST);
@@ -134,7 +95,7 @@ class PredictionServiceTest {
 
     @Test
     void aSingleFloatValStandsForEveryElement() {
-        PredictResponse response = grpc.prediction().predict(predict(spec("mnist"),
+        PredictResponse response = serving.grpc().prediction().predict(predict(spec("mnist"),
                 Map.of("flatten_input", floatVal(new long[] {1, 28, 28, 1}, 0.25f))));
 
         assertProbabilities(floats(response.getOutputsOrThrow("dense")), TestModels.uniformImage(0.25f), LATEST);
@@ -145,7 +106,7 @@ class PredictionServiceTest {
         float[][] batch = {TestModels.imageWithRow(0, 1f), TestModels.imageWithRow(5, 3f),
                 TestModels.uniformImage(0.1f), new float[TestModels.PIXELS]};
 
-        PredictResponse response = grpc.prediction().predict(predictImages("mnist", batch));
+        PredictResponse response = serving.grpc().prediction().predict(predictImages("mnist", batch));
 
         TensorProto dense = response.getOutputsOrThrow("dense");
         assertThat(Tensors.dims(dense)).containsExactly(batch.length, TestModels.CLASSES);
@@ -169,7 +130,7 @@ class PredictionServiceTest {
         for (ByteString view : List.of(
                 ByteString.copyFrom(atTheEnd.toByteArray()).substring(noise.length),
                 UnsafeByteOperations.unsafeWrap(framed, noise.length, content.size()))) {
-            PredictResponse response = grpc.prediction().predict(predict(spec("mnist"),
+            PredictResponse response = serving.grpc().prediction().predict(predict(spec("mnist"),
                     Map.of("flatten_input", images(image).toBuilder().setTensorContent(view).build())));
 
             assertProbabilities(floats(response.getOutputsOrThrow("dense")), image, LATEST);
@@ -179,7 +140,7 @@ class PredictionServiceTest {
     @Test
     void anExplicitVersionThatIsServedAnswers() {
         float[] image = TestModels.imageWithRow(2, 1f);
-        PredictResponse response = grpc.prediction().predict(
+        PredictResponse response = serving.grpc().prediction().predict(
                 predict(spec("mnist", LATEST), Map.of("flatten_input", images(image))));
 
         assertThat(response.getModelSpec().getVersion().getValue()).isEqualTo(LATEST);
@@ -191,14 +152,14 @@ class PredictionServiceTest {
         PredictRequest request = predict(spec("mnist").toBuilder().setSignatureName("serving_default").build(),
                 Map.of("flatten_input", images(new float[TestModels.PIXELS])));
 
-        assertThat(grpc.prediction().predict(request).getModelSpec().getSignatureName()).isEqualTo("serving_default");
+        assertThat(serving.grpc().prediction().predict(request).getModelSpec().getSignatureName()).isEqualTo("serving_default");
     }
 
     @Test
     void logitsModelAnswersTheRawLogits() {
         float[] image = TestModels.imageWithRow(9, 1f);
 
-        PredictResponse response = grpc.prediction().predict(predict(spec("logits"),
+        PredictResponse response = serving.grpc().prediction().predict(predict(spec("logits"),
                 Map.of("x", floatContent(new long[] {1, TestModels.PIXELS}, image))));
 
         assertThat(response.getModelSpec().getVersion().getValue()).isEqualTo(7);
@@ -212,7 +173,7 @@ class PredictionServiceTest {
 
     @Test
     void twoInputsAreFedByKeyAndAllOutputsAreReturned() {
-        PredictResponse response = grpc.prediction().predict(predict(spec("pair"), Map.of(
+        PredictResponse response = serving.grpc().prediction().predict(predict(spec("pair"), Map.of(
                 "a", floatVal(new long[] {2, 2}, 1, 2, 3, 4),
                 "b", floatContent(new long[] {2, 2}, 10, 20, 30, 40))));
 
@@ -229,7 +190,7 @@ class PredictionServiceTest {
                 "a", floatVal(new long[] {1, 2}, 5, 6),
                 "b", floatVal(new long[] {1, 2}, 1, 1))).toBuilder().addOutputFilter("diff").build();
 
-        PredictResponse response = grpc.prediction().predict(request);
+        PredictResponse response = serving.grpc().prediction().predict(request);
 
         assertThat(response.getOutputsMap()).containsOnlyKeys("diff");
         assertThat(floats(response.getOutputsOrThrow("diff"))).containsExactly(4, 5);
@@ -262,7 +223,7 @@ class PredictionServiceTest {
 
     @Test
     void everyAcceptedElementTypeTravelsInItsTypedField() {
-        PredictResponse response = grpc.prediction().predict(predict(spec("types"), Map.of(
+        PredictResponse response = serving.grpc().prediction().predict(predict(spec("types"), Map.of(
                 "u8", vector(DataType.DT_UINT8, 3).addIntVal(0).addIntVal(200).addIntVal(255).build(),
                 "i32", vector(DataType.DT_INT32, 3).addIntVal(-5).addIntVal(0).addIntVal(Integer.MAX_VALUE).build(),
                 "i64", vector(DataType.DT_INT64, 3).addInt64Val(Long.MIN_VALUE).addInt64Val(1).addInt64Val(1L << 40).build(),
@@ -281,7 +242,7 @@ class PredictionServiceTest {
         ByteBuffer f64 = ByteBuffer.allocate(24).order(ByteOrder.LITTLE_ENDIAN)
                 .putDouble(0.1).putDouble(-2.5).putDouble(1e300).flip();
 
-        PredictResponse response = grpc.prediction().predict(predict(spec("types"), Map.of(
+        PredictResponse response = serving.grpc().prediction().predict(predict(spec("types"), Map.of(
                 "u8", vector(DataType.DT_UINT8, 3).setTensorContent(
                         ByteString.copyFrom(new byte[] {0, (byte) 200, (byte) 255})).build(),
                 "i32", vector(DataType.DT_INT32, 3).setTensorContent(ByteString.copyFrom(i32)).build(),
@@ -300,7 +261,7 @@ class PredictionServiceTest {
         PredictRequest request = predictImages("mnist", new float[TestModels.PIXELS]).toBuilder()
                 .addOutputFilter("probabilities").build();
 
-        Status status = statusOf(() -> grpc.prediction().predict(request));
+        Status status = statusOf(() -> serving.grpc().prediction().predict(request));
 
         assertThat(status.getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
         assertThat(status.getDescription()).contains("output tensor alias not found in signature: probabilities")
@@ -309,7 +270,7 @@ class PredictionServiceTest {
 
     @Test
     void aVersionThatDoesNotExistIsNotFound() {
-        Status status = statusOf(() -> grpc.prediction().predict(
+        Status status = statusOf(() -> serving.grpc().prediction().predict(
                 predict(spec("mnist", 3), Map.of("flatten_input", images(new float[TestModels.PIXELS])))));
 
         assertThat(status.getCode()).isEqualTo(Status.Code.NOT_FOUND);
@@ -318,7 +279,7 @@ class PredictionServiceTest {
 
     @Test
     void anOlderVersionIsNotServedUnderTheLatestPolicy() {
-        Status status = statusOf(() -> grpc.prediction().predict(
+        Status status = statusOf(() -> serving.grpc().prediction().predict(
                 predict(spec("mnist", 1), Map.of("flatten_input", images(new float[TestModels.PIXELS])))));
 
         assertThat(status.getCode()).isEqualTo(Status.Code.NOT_FOUND);
@@ -327,7 +288,7 @@ class PredictionServiceTest {
 
     @Test
     void anUnknownModelIsNotFound() {
-        Status status = statusOf(() -> grpc.prediction().predict(predictImages("nope", new float[TestModels.PIXELS])));
+        Status status = statusOf(() -> serving.grpc().prediction().predict(predictImages("nope", new float[TestModels.PIXELS])));
 
         assertThat(status.getCode()).isEqualTo(Status.Code.NOT_FOUND);
         assertThat(status.getDescription()).isEqualTo("Servable not found for request: Latest(nope)");
@@ -335,7 +296,7 @@ class PredictionServiceTest {
 
     @Test
     void anEmptyModelNameIsInvalid() {
-        Status status = statusOf(() -> grpc.prediction().predict(predictImages("", new float[TestModels.PIXELS])));
+        Status status = statusOf(() -> serving.grpc().prediction().predict(predictImages("", new float[TestModels.PIXELS])));
 
         assertThat(status.getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
         assertThat(status.getDescription()).isEqualTo("ModelSpec has no name specified.");
@@ -345,7 +306,7 @@ class PredictionServiceTest {
     void aVersionLabelIsRejectedWithAClearMessage() {
         ModelSpec labelled = spec("mnist").toBuilder().setVersionLabel("stable").build();
 
-        Status status = statusOf(() -> grpc.prediction().predict(
+        Status status = statusOf(() -> serving.grpc().prediction().predict(
                 predict(labelled, Map.of("flatten_input", images(new float[TestModels.PIXELS])))));
 
         assertThat(status.getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
@@ -356,7 +317,7 @@ class PredictionServiceTest {
     void anUnknownSignatureIsAFailedPrecondition() {
         ModelSpec foo = spec("mnist").toBuilder().setSignatureName("foo").build();
 
-        Status status = statusOf(() -> grpc.prediction().predict(
+        Status status = statusOf(() -> serving.grpc().prediction().predict(
                 predict(foo, Map.of("flatten_input", images(new float[TestModels.PIXELS])))));
 
         assertThat(status.getCode()).isEqualTo(Status.Code.FAILED_PRECONDITION);
@@ -365,7 +326,7 @@ class PredictionServiceTest {
 
     @Test
     void aWrongInputKeyNamesTheExtraAndTheMissingKeys() {
-        Status status = statusOf(() -> grpc.prediction().predict(predict(spec("mnist"),
+        Status status = statusOf(() -> serving.grpc().prediction().predict(predict(spec("mnist"),
                 Map.of("a", images(new float[TestModels.PIXELS])))));
 
         assertThat(status.getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
@@ -375,7 +336,7 @@ class PredictionServiceTest {
 
     @Test
     void aMissingSecondInputIsNamed() {
-        Status status = statusOf(() -> grpc.prediction().predict(predict(spec("pair"),
+        Status status = statusOf(() -> serving.grpc().prediction().predict(predict(spec("pair"),
                 Map.of("a", floatVal(new long[] {1, 2}, 1, 2)))));
 
         assertThat(status.getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
@@ -387,7 +348,7 @@ class PredictionServiceTest {
         TensorProto doubles = TensorProto.newBuilder().setDtype(DataType.DT_DOUBLE)
                 .setTensorShape(Tensors.shape(1, 28, 28, 1)).addDoubleVal(0.5).build();
 
-        Status status = statusOf(() -> grpc.prediction().predict(predict(spec("mnist"), Map.of("flatten_input", doubles))));
+        Status status = statusOf(() -> serving.grpc().prediction().predict(predict(spec("mnist"), Map.of("flatten_input", doubles))));
 
         assertThat(status.getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
         assertThat(status.getDescription()).contains("flatten_input").contains("DT_FLOAT").contains("DT_DOUBLE");
@@ -395,7 +356,7 @@ class PredictionServiceTest {
 
     @Test
     void aWrongShapeNamesTheKeyTheExpectedAndTheSentShape() {
-        Status status = statusOf(() -> grpc.prediction().predict(predict(spec("mnist"), Map.of("flatten_input",
+        Status status = statusOf(() -> serving.grpc().prediction().predict(predict(spec("mnist"), Map.of("flatten_input",
                 floatContent(new long[] {28, 28, 1}, new float[TestModels.PIXELS])))));
 
         assertThat(status.getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
@@ -404,7 +365,7 @@ class PredictionServiceTest {
 
     @Test
     void aWrongInnerDimensionIsInvalid() {
-        Status status = statusOf(() -> grpc.prediction().predict(predict(spec("logits"), Map.of("x",
+        Status status = statusOf(() -> serving.grpc().prediction().predict(predict(spec("logits"), Map.of("x",
                 floatVal(new long[] {1, 783}, 0f)))));
 
         assertThat(status.getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
@@ -415,7 +376,7 @@ class PredictionServiceTest {
     void tensorContentOfTheWrongSizeIsInvalid() {
         TensorProto shortContent = floatContent(new long[] {1, 28, 28, 1}, new float[TestModels.PIXELS - 1]);
 
-        Status status = statusOf(() -> grpc.prediction().predict(predict(spec("mnist"), Map.of("flatten_input", shortContent))));
+        Status status = statusOf(() -> serving.grpc().prediction().predict(predict(spec("mnist"), Map.of("flatten_input", shortContent))));
 
         assertThat(status.getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
         assertThat(status.getDescription()).contains("flatten_input").contains("tensor_content has 3132 bytes")
@@ -426,7 +387,7 @@ class PredictionServiceTest {
     void aFloatValCountThatDoesNotFitTheShapeIsInvalid() {
         TensorProto fiveValues = floatVal(new long[] {1, 28, 28, 1}, 1, 2, 3, 4, 5);
 
-        Status status = statusOf(() -> grpc.prediction().predict(predict(spec("mnist"), Map.of("flatten_input", fiveValues))));
+        Status status = statusOf(() -> serving.grpc().prediction().predict(predict(spec("mnist"), Map.of("flatten_input", fiveValues))));
 
         assertThat(status.getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
         assertThat(status.getDescription()).contains("flatten_input").contains("float_val has 5 values").contains("784");
@@ -434,11 +395,11 @@ class PredictionServiceTest {
 
     @Test
     void classifyRegressAndMultiInferenceAreUnimplemented() {
-        Status classify = statusOf(() -> grpc.prediction().classify(
+        Status classify = statusOf(() -> serving.grpc().prediction().classify(
                 ClassificationRequest.newBuilder().setModelSpec(spec("mnist")).build()));
-        Status regress = statusOf(() -> grpc.prediction().regress(
+        Status regress = statusOf(() -> serving.grpc().prediction().regress(
                 RegressionRequest.newBuilder().setModelSpec(spec("mnist")).build()));
-        Status multi = statusOf(() -> grpc.prediction().multiInference(MultiInferenceRequest.getDefaultInstance()));
+        Status multi = statusOf(() -> serving.grpc().prediction().multiInference(MultiInferenceRequest.getDefaultInstance()));
 
         assertThat(List.of(classify, regress, multi)).extracting(Status::getCode)
                 .containsOnly(Status.Code.UNIMPLEMENTED);
@@ -450,7 +411,7 @@ class PredictionServiceTest {
     @Test
     void aKernelErrorInsideTheModelIsAnInvalidArgumentWithTensorFlowsMessage() {
         // Both shapes fit the signature's [-1,2], but the model cannot add a batch of 3 to a batch of 2.
-        Status status = statusOf(() -> grpc.prediction().predict(predict(spec("pair"), Map.of(
+        Status status = statusOf(() -> serving.grpc().prediction().predict(predict(spec("pair"), Map.of(
                 "a", floatVal(new long[] {3, 2}, 1f),
                 "b", floatVal(new long[] {2, 2}, 1f)))));
 
@@ -463,7 +424,7 @@ class PredictionServiceTest {
         PredictRequest request = predictImages("mnist", new float[TestModels.PIXELS]).toBuilder()
                 .addOutputFilter("dense").addOutputFilter("dense").build();
 
-        Status status = statusOf(() -> grpc.prediction().predict(request));
+        Status status = statusOf(() -> serving.grpc().prediction().predict(request));
 
         assertThat(status.getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
         assertThat(status.getDescription()).contains("duplicate").contains("dense");
@@ -475,7 +436,7 @@ class PredictionServiceTest {
                 .setTensorShape(Tensors.shape(1, 28, 28, 1))
                 .addStringVal(ByteString.copyFromUtf8("seven")).build();
 
-        Status status = statusOf(() -> grpc.prediction().predict(predict(spec("mnist"), Map.of("flatten_input", strings))));
+        Status status = statusOf(() -> serving.grpc().prediction().predict(predict(spec("mnist"), Map.of("flatten_input", strings))));
 
         assertThat(status.getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
         assertThat(status.getDescription()).contains("flatten_input").contains("DT_STRING");
@@ -483,7 +444,7 @@ class PredictionServiceTest {
 
     @Test
     void aRequestShapeWithAnUnknownDimensionIsInvalid() {
-        Status status = statusOf(() -> grpc.prediction().predict(predict(spec("mnist"), Map.of("flatten_input",
+        Status status = statusOf(() -> serving.grpc().prediction().predict(predict(spec("mnist"), Map.of("flatten_input",
                 floatVal(new long[] {-1, 28, 28, 1}, 0f)))));
 
         assertThat(status.getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
@@ -492,7 +453,7 @@ class PredictionServiceTest {
 
     @Test
     void anEmptyBatchIsAnsweredWithAnEmptyBatch() {
-        PredictResponse response = grpc.prediction().predict(predict(spec("mnist"),
+        PredictResponse response = serving.grpc().prediction().predict(predict(spec("mnist"),
                 Map.of("flatten_input", floatVal(new long[] {0, 28, 28, 1}))));
 
         TensorProto dense = response.getOutputsOrThrow("dense");
@@ -504,7 +465,7 @@ class PredictionServiceTest {
     void aShapeTooLargeToFeedIsInvalidNotAnInternalError() {
         // 822,083,584 floats: fewer elements than Integer.MAX_VALUE, but more than 2 GiB of bytes, from a
         // request of a few bytes (one float_val stands for all of them).
-        Status status = statusOf(() -> grpc.prediction().predict(predict(spec("mnist"), Map.of("flatten_input",
+        Status status = statusOf(() -> serving.grpc().prediction().predict(predict(spec("mnist"), Map.of("flatten_input",
                 floatVal(new long[] {1 << 20, 28, 28, 1}, 0f)))));
 
         assertThat(status.getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
@@ -515,7 +476,7 @@ class PredictionServiceTest {
     void errorMessagesAreCutAt1024CharactersLikeTensorFlowServing() {
         String longName = "m".repeat(3000);
 
-        Status status = statusOf(() -> grpc.prediction().predict(predictImages(longName, new float[TestModels.PIXELS])));
+        Status status = statusOf(() -> serving.grpc().prediction().predict(predictImages(longName, new float[TestModels.PIXELS])));
 
         assertThat(status.getCode()).isEqualTo(Status.Code.NOT_FOUND);
         assertThat(status.getDescription()).hasSize(1024).startsWith("Servable not found for request: Latest(mmm")
@@ -535,7 +496,7 @@ class PredictionServiceTest {
                 float[] image = TestModels.imageWithRow(t % TestModels.CLASSES, 1f + t);
                 work.add(() -> {
                     for (int i = 0; i < callsPerThread; i++) {
-                        PredictResponse response = grpc.prediction().predict(predictImages("mnist", image));
+                        PredictResponse response = serving.grpc().prediction().predict(predictImages("mnist", image));
                         assertThat(response.getModelSpec().getVersion().getValue()).isEqualTo(LATEST);
                         assertProbabilities(floats(response.getOutputsOrThrow("dense")), image, LATEST);
                     }

@@ -10,21 +10,15 @@ import static org.assertj.core.api.Assertions.within;
 import com.google.protobuf.ByteString;
 import com.google.protobuf.UnknownFieldSet;
 import com.google.protobuf.UnknownFieldSet.Field;
-import dev.digitpad.inference.ModelManager;
-import dev.digitpad.inference.ModelManager.ModelConfig;
 import dev.digitpad.protocol.serving.GetModelMetadataRequest;
 import dev.digitpad.protocol.serving.PredictResponse;
 import dev.digitpad.protocol.serving.PredictionServiceGrpc;
 import dev.digitpad.protocol.serving.SignatureDefMap;
+import dev.digitpad.testing.ServingFixture;
 import dev.digitpad.testing.TestModels;
 import dev.digitpad.testing.TestModels.Kind;
 import io.grpc.CallOptions;
-import io.grpc.Grpc;
-import io.grpc.InsecureChannelCredentials;
-import io.grpc.ManagedChannel;
 import io.grpc.MethodDescriptor;
-import io.grpc.Server;
-import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 import io.grpc.reflection.v1.ServerReflectionGrpc;
 import io.grpc.reflection.v1.ServerReflectionRequest;
 import io.grpc.reflection.v1.ServerReflectionResponse;
@@ -33,19 +27,13 @@ import io.grpc.stub.ClientCalls;
 import io.grpc.stub.StreamObserver;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The services over a real socket (Netty), including a client that knows nothing but TensorFlow Serving's
@@ -55,42 +43,8 @@ import org.junit.jupiter.api.io.TempDir;
 class WireCompatibilityTest {
     private static final long VERSION = 3;
 
-    @TempDir
-    static Path models;
-
-    private static ModelManager manager;
-    private static ServingCore core;
-
-    private Server server;
-    private ManagedChannel channel;
-
-    @BeforeAll
-    static void loadModels() throws Exception {
-        TestModels.writeVersion(models, VERSION, Kind.MNIST);
-        manager = TestModels.loaded(new ModelConfig("mnist", models));
-        core = new ServingCore(manager);
-    }
-
-    @AfterAll
-    static void closeModels() {
-        if (manager != null) {
-            manager.close();
-        }
-    }
-
-    @BeforeEach
-    void start() throws IOException {
-        server = new GrpcServices(core).addTo(NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", 0))).build().start();
-        channel = Grpc.newChannelBuilderForAddress("127.0.0.1", server.getPort(), InsecureChannelCredentials.create()).build();
-    }
-
-    @AfterEach
-    void stop() throws InterruptedException {
-        channel.shutdownNow();
-        server.shutdownNow();
-        assertThat(channel.awaitTermination(10, TimeUnit.SECONDS)).isTrue();
-        assertThat(server.awaitTermination(10, TimeUnit.SECONDS)).isTrue();
-    }
+    @RegisterExtension
+    static final ServingFixture serving = ServingFixture.overLoopback().version("mnist", VERSION, Kind.MNIST);
 
     private static Field bytesField(ByteString value) {
         return Field.newBuilder().addLengthDelimited(value).build();
@@ -150,8 +104,8 @@ class WireCompatibilityTest {
                 .setFullMethodName("tensorflow.serving.PredictionService/Predict")
                 .setRequestMarshaller(RawBytes.MARSHALLER).setResponseMarshaller(RawBytes.MARSHALLER).build();
 
-        byte[] answer = ClientCalls.blockingUnaryCall(channel, predict, CallOptions.DEFAULT.withDeadlineAfter(30, TimeUnit.SECONDS),
-                request.toByteArray());
+        byte[] answer = ClientCalls.blockingUnaryCall(serving.channel(), predict,
+                CallOptions.DEFAULT.withDeadlineAfter(30, TimeUnit.SECONDS), request.toByteArray());
 
         UnknownFieldSet response = parse(ByteString.copyFrom(answer));
         UnknownFieldSet spec = only(response, 2); // model_spec = 2
@@ -197,7 +151,7 @@ class WireCompatibilityTest {
     @Test
     void generatedStubsWorkOverTheSocket() throws Exception {
         float[] image = TestModels.imageWithRow(8, 1f);
-        PredictionServiceGrpc.PredictionServiceBlockingStub stub = PredictionServiceGrpc.newBlockingStub(channel)
+        PredictionServiceGrpc.PredictionServiceBlockingStub stub = PredictionServiceGrpc.newBlockingStub(serving.channel())
                 .withDeadlineAfter(30, TimeUnit.SECONDS);
 
         PredictResponse response = stub.predict(predictImages("mnist", image));
@@ -216,7 +170,7 @@ class WireCompatibilityTest {
     @Test
     void serverReflectionListsTheServingServices() throws Exception {
         CompletableFuture<ServerReflectionResponse> answer = new CompletableFuture<>();
-        StreamObserver<ServerReflectionRequest> requests = ServerReflectionGrpc.newStub(channel)
+        StreamObserver<ServerReflectionRequest> requests = ServerReflectionGrpc.newStub(serving.channel())
                 .withDeadlineAfter(30, TimeUnit.SECONDS)
                 .serverReflectionInfo(new StreamObserver<>() {
                     @Override

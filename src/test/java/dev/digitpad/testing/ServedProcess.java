@@ -20,7 +20,14 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
-/** {@code bin/digitpad serve} from the built distribution, run as its own process, as a user runs it. */
+/**
+ * {@code bin/digitpad serve} from the built distribution, run as its own process, as a user runs it.
+ *
+ * <p>It owns what it hands out: the channels from {@link #channel()} and those given to {@link #own}, and the server
+ * started by {@link #startAgain}. {@link #close()} shuts those down, then kills the process if it still runs, so a
+ * test's teardown is one {@code close()} (try-with-resources, or JUnit's {@code @AutoClose} on a field). The log
+ * file is written into the test's work directory, which the test's {@code @TempDir} removes.
+ */
 public final class ServedProcess implements AutoCloseable {
     public static final Path DIST = Path.of(System.getProperty("digitpad.dist", "target/digitpad"));
 
@@ -30,6 +37,8 @@ public final class ServedProcess implements AutoCloseable {
     public final int restPort;
     private final List<String> command;
     private final Map<String, String> environment;
+    /** What {@link #close()} shuts down before the process, in the order handed out. */
+    private final List<Object> owned = new ArrayList<>();
 
     private ServedProcess(Process process, Path log, int grpcPort, int restPort, List<String> command,
             Map<String, String> environment) {
@@ -79,13 +88,14 @@ public final class ServedProcess implements AutoCloseable {
 
     /**
      * Starts the same server again, on the same ports, with the same arguments and environment, logging to a new
-     * file in {@code workDir}; this one must have exited (after {@link #kill()}, say).
+     * file in {@code workDir}; this one must have exited (after {@link #kill()}, say). Closing this one closes that
+     * one too.
      */
     public ServedProcess startAgain(Path workDir) throws IOException {
         if (process.isAlive()) {
             throw new IllegalStateException("the server is still running; stop it before starting it again");
         }
-        return launch(workDir, command, environment, grpcPort, restPort);
+        return own(launch(workDir, command, environment, grpcPort, restPort));
     }
 
     /** Kills the server with SIGKILL, as the kernel's OOM killer or {@code kill -9} would, and waits for it to go. */
@@ -110,13 +120,34 @@ public final class ServedProcess implements AutoCloseable {
         throw new IllegalStateException("no VmRSS in /proc/" + process.pid() + "/status; has the server exited?");
     }
 
+    /** A new plaintext channel to the server's gRPC port, shut down by {@link #close()}. */
     public ManagedChannel channel() {
+        return own(plaintextChannel());
+    }
+
+    /** Shuts {@code channel} down (and waits up to 5 s for it) when this closes, before the process is stopped. */
+    public ManagedChannel own(ManagedChannel channel) {
+        synchronized (owned) {
+            owned.add(channel);
+        }
+        return channel;
+    }
+
+    /** Closes {@code resource} when this closes, before the process is stopped. */
+    public <T extends AutoCloseable> T own(T resource) {
+        synchronized (owned) {
+            owned.add(resource);
+        }
+        return resource;
+    }
+
+    private ManagedChannel plaintextChannel() {
         return NettyChannelBuilder.forAddress("127.0.0.1", grpcPort).usePlaintext().build();
     }
 
     /** Waits until gRPC health says SERVING, failing with the server's log if it never does. */
     public void awaitServing(Duration timeout) throws Exception {
-        awaitServing(timeout, channel());
+        awaitServing(timeout, plaintextChannel());
     }
 
     /** Waits until gRPC health says SERVING over {@code channel} (which this closes), as {@link #awaitServing(Duration)}. */
@@ -157,10 +188,39 @@ public final class ServedProcess implements AutoCloseable {
         return process.exitValue();
     }
 
+    /**
+     * Shuts down everything this handed out, the last first (channels: at once, waiting up to 5 s each), then kills
+     * the process if it still runs and waits up to 10 s for it. Every resource is closed even if one fails; the
+     * first failure is thrown, with the others added to it as suppressed.
+     */
     @Override
-    public void close() throws InterruptedException {
+    public void close() throws Exception {
+        List<Object> resources;
+        synchronized (owned) {
+            resources = new ArrayList<>(owned);
+            owned.clear();
+        }
+        Exception failure = null;
+        for (Object resource : resources.reversed()) {
+            try {
+                if (resource instanceof ManagedChannel channel) {
+                    channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+                } else {
+                    ((AutoCloseable) resource).close();
+                }
+            } catch (Exception e) {
+                if (failure == null) {
+                    failure = e;
+                } else {
+                    failure.addSuppressed(e);
+                }
+            }
+        }
         if (process.isAlive()) {
             process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+        }
+        if (failure != null) {
+            throw failure;
         }
     }
 

@@ -2,7 +2,6 @@ package dev.digitpad.app.cli;
 
 import dev.digitpad.testing.ServedProcess;
 
-import dev.digitpad.testing.RawBytes;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
@@ -15,6 +14,10 @@ import com.google.protobuf.TextFormat;
 import dev.digitpad.protocol.serving.ModelSpec;
 import dev.digitpad.protocol.serving.PredictRequest;
 import dev.digitpad.protocol.serving.PredictionServiceGrpc;
+import dev.digitpad.testing.Http2FrameWriter;
+import dev.digitpad.testing.RawBytes;
+import dev.digitpad.testing.RawHttpClient;
+import dev.digitpad.testing.SocketReads;
 import dev.digitpad.testing.TestModels;
 import dev.digitpad.testing.Tensors;
 import io.grpc.CallOptions;
@@ -41,10 +44,11 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Random;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
@@ -83,13 +87,14 @@ class FuzzIT {
     private static final List<String> GRPC_METHODS = List.of(PREDICT, "tensorflow.serving.PredictionService/GetModelMetadata",
             "tensorflow.serving.PredictionService/Classify", "tensorflow.serving.ModelService/GetModelStatus",
             "grpc.health.v1.Health/Check");
-    private static final byte[] PREFACE = "PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n".getBytes(StandardCharsets.US_ASCII);
     private static final ObjectMapper JSON = new ObjectMapper();
 
     @TempDir
     static Path work;
+    @AutoClose
     static ServedProcess server;
     static ManagedChannel channel;
+    static RawHttpClient rest;
     static final List<String> findings = new ArrayList<>();
 
     @BeforeAll
@@ -100,16 +105,7 @@ class FuzzIT {
                 "--max_request_size_bytes=" + MAX_REQUEST_BYTES, "--file_system_poll_wait_seconds=0");
         server.awaitServing(Duration.ofSeconds(60));
         channel = server.channel();
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        if (channel != null) {
-            channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
-        }
-        if (server != null) {
-            server.close();
-        }
+        rest = new RawHttpClient("127.0.0.1", server.restPort, Duration.ofSeconds(30));
     }
 
     @Test
@@ -121,9 +117,9 @@ class FuzzIT {
             int kind = i % 4;
             byte[] bytes = switch (kind) {
                 case 0 -> randomBytes(random, 1 + random.nextInt(2000));
-                case 1 -> concat(PREFACE, randomBytes(random, random.nextInt(2000)));
-                case 2 -> concat(PREFACE, randomFrames(random));
-                default -> concat(PREFACE, grpcCallFrames(random));
+                case 1 -> concat(Http2FrameWriter.PREFACE, randomBytes(random, random.nextInt(2000)));
+                case 2 -> concat(Http2FrameWriter.PREFACE, randomFrames(random));
+                default -> concat(Http2FrameWriter.PREFACE, grpcCallFrames(random));
             };
             String outcome = rawExchange(bytes, "raw TCP #" + i + " (kind " + kind + ")", kind == 3);
             outcomes.merge("kind " + kind + ": " + outcome, 1, Integer::sum);
@@ -189,7 +185,7 @@ class FuzzIT {
         Random random = new Random(SEED + 3);
         Map<String, Integer> outcomes = new TreeMap<>();
         for (int i = 0; i < REST_REQUESTS; i++) {
-            HttpExchange exchange = randomHttpRequest(random);
+            RawHttpClient.Request exchange = randomHttpRequest(random);
             int status = httpExchange(exchange, "REST request #" + i);
             outcomes.merge(Integer.toString(status), 1, Integer::sum);
         }
@@ -260,7 +256,7 @@ class FuzzIT {
             assertThat((double) p[k]).isCloseTo(expected[k], within(1e-5));
         }
         String body = "{\"instances\": [" + JSON.writeValueAsString(TestModels.nested(image)) + "]}";
-        HttpExchange good = new HttpExchange("POST", "/v1/models/mnist:predict",
+        RawHttpClient.Request good = new RawHttpClient.Request("POST", "/v1/models/mnist:predict",
                 List.of("Content-Type: application/json"), body.getBytes(StandardCharsets.UTF_8), true);
         assertThat(httpExchange(good, "a good REST request")).isEqualTo(200);
         assertThat(server.log()).as("the server log").doesNotContain("Unexpected failure").doesNotContain("Uncaught failure");
@@ -298,7 +294,7 @@ class FuzzIT {
                 // The server may close as soon as it has seen enough; what it sent is still read below.
             }
             socket.setSoTimeout(10_000);
-            byte[] rest = readAll(in, what);
+            byte[] rest = SocketReads.untilClosed(in);
             if (rest == null) {
                 hung = true;
             } else {
@@ -413,7 +409,7 @@ class FuzzIT {
 
     /** Frames with valid 9-byte headers and random types, flags, streams and payloads. */
     private static byte[] randomFrames(Random random) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        Http2FrameWriter out = new Http2FrameWriter();
         int frames = 1 + random.nextInt(10);
         for (int f = 0; f < frames; f++) {
             int type = random.nextInt(4) == 0 ? random.nextInt(256) : random.nextInt(10);
@@ -425,33 +421,32 @@ class FuzzIT {
             };
             byte[] payload = randomBytes(random, random.nextInt(300));
             int declared = random.nextInt(8) == 0 ? random.nextInt(1 << 24) : payload.length;
-            frame(out, declared, type, random.nextInt(256), stream, payload);
+            out.frame(declared, type, random.nextInt(256), stream, payload);
         }
         return out.toByteArray();
     }
 
     /**
-     * A gRPC call as frames, with headers encoded by hand as HPACK literals: mostly the right pseudo-headers and
+     * A gRPC call as frames, with headers encoded as HPACK literals: mostly the right pseudo-headers and
      * content type with some random ones, then DATA frames with a gRPC message prefix and random or mutated bytes.
      */
     private static byte[] grpcCallFrames(Random random) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        frame(out, 0, 0x4, 0, 0, new byte[0]); // SETTINGS
-        ByteArrayOutputStream hpack = new ByteArrayOutputStream();
+        Http2FrameWriter out = new Http2FrameWriter().frame(Http2FrameWriter.SETTINGS, 0, 0, new byte[0]);
+        Http2FrameWriter.HeaderBlock hpack = new Http2FrameWriter.HeaderBlock();
         String path = random.nextInt(5) == 0 ? "/" + randomText(random, 1 + random.nextInt(40)) : "/" + PREDICT;
-        literal(hpack, ":method", random.nextInt(10) == 0 ? randomToken(random) : "POST");
-        literal(hpack, ":scheme", "http");
-        literal(hpack, ":path", path);
-        literal(hpack, ":authority", "127.0.0.1");
-        literal(hpack, "content-type", random.nextInt(8) == 0 ? randomText(random, 10) : "application/grpc");
-        literal(hpack, "te", "trailers");
+        hpack.literal(":method", random.nextInt(10) == 0 ? randomToken(random) : "POST");
+        hpack.literal(":scheme", "http");
+        hpack.literal(":path", path);
+        hpack.literal(":authority", "127.0.0.1");
+        hpack.literal("content-type", random.nextInt(8) == 0 ? randomText(random, 10) : "application/grpc");
+        hpack.literal("te", "trailers");
         String[] extra = {"grpc-timeout", "grpc-encoding", "grpc-accept-encoding", "x-" + randomToken(random).toLowerCase()};
         for (int h = random.nextInt(3); h > 0; h--) {
-            literal(hpack, extra[random.nextInt(extra.length)], random.nextBoolean() ? randomText(random, 8)
+            hpack.literal(extra[random.nextInt(extra.length)], random.nextBoolean() ? randomText(random, 8)
                     : Integer.toString(random.nextInt(1000)) + "mSHnu".charAt(random.nextInt(5)));
         }
         int stream = 1 + 2 * random.nextInt(3);
-        frame(out, hpack.size(), 0x1, 0x4, stream, hpack.toByteArray()); // HEADERS, END_HEADERS
+        out.frame(Http2FrameWriter.HEADERS, Http2FrameWriter.END_HEADERS, stream, hpack.toByteArray());
         byte[] message = random.nextBoolean() ? randomBytes(random, random.nextInt(2000))
                 : mutate(random, Tensors.predictImages("mnist", TestModels.imageWithRow(1, 1f)).toByteArray());
         ByteBuffer data = ByteBuffer.allocate(5 + message.length);
@@ -460,42 +455,10 @@ class FuzzIT {
         data.put(message);
         byte[] bytes = data.array();
         int split = random.nextInt(bytes.length + 1);
-        frame(out, split, 0x0, 0, stream, java.util.Arrays.copyOfRange(bytes, 0, split));
-        frame(out, bytes.length - split, 0x0, 0x1, stream, java.util.Arrays.copyOfRange(bytes, split, bytes.length)); // END_STREAM
+        out.frame(Http2FrameWriter.DATA, 0, stream, java.util.Arrays.copyOfRange(bytes, 0, split));
+        out.frame(Http2FrameWriter.DATA, Http2FrameWriter.END_STREAM, stream,
+                java.util.Arrays.copyOfRange(bytes, split, bytes.length));
         return out.toByteArray();
-    }
-
-    private static void frame(ByteArrayOutputStream out, int length, int type, int flags, int stream, byte[] payload) {
-        out.write(length >>> 16);
-        out.write(length >>> 8);
-        out.write(length);
-        out.write(type);
-        out.write(flags);
-        out.writeBytes(ByteBuffer.allocate(4).putInt(stream).array());
-        out.writeBytes(payload);
-    }
-
-    /** An HPACK "literal header field without indexing, new name", strings not Huffman-coded. */
-    private static void literal(ByteArrayOutputStream out, String name, String value) {
-        out.write(0);
-        hpackString(out, name.getBytes(StandardCharsets.UTF_8));
-        hpackString(out, value.getBytes(StandardCharsets.UTF_8));
-    }
-
-    private static void hpackString(ByteArrayOutputStream out, byte[] s) {
-        int n = s.length;
-        if (n < 127) {
-            out.write(n);
-        } else {
-            out.write(127);
-            n -= 127;
-            while (n >= 128) {
-                out.write((n & 0x7f) | 0x80);
-                n >>>= 7;
-            }
-            out.write(n);
-        }
-        out.writeBytes(s);
     }
 
     // ---- gRPC messages
@@ -652,15 +615,13 @@ class FuzzIT {
 
     // ---- REST
 
-    private record HttpExchange(String method, String path, List<String> headers, byte[] body, boolean contentLength) {}
-
     private static final String[] METHODS = {"GET", "POST", "PUT", "DELETE", "PATCH", "HEAD", "OPTIONS", "TRACE", "CONNECT"};
     private static final String[] SEGMENTS = {"v1", "models", "mnist", "versions", "1", "2", "-1", "0",
             "99999999999999999999", "labels", "stable", "metadata", ":predict", ":classify", ":regress", ":foo", "..", ".",
             "%2F", "%2e%2e", "%00", "%zz", "%", "%C0%AF", "", "mnist:predict", "mnist/metadata", "v2", "monitoring",
             "prometheus", "metrics"};
 
-    private static HttpExchange randomHttpRequest(Random random) {
+    private static RawHttpClient.Request randomHttpRequest(Random random) {
         String method = random.nextInt(8) > 0 ? METHODS[random.nextInt(METHODS.length)] : randomToken(random);
         StringBuilder path = new StringBuilder();
         if (random.nextInt(4) > 0) {
@@ -699,7 +660,7 @@ class FuzzIT {
             case 2 -> randomJson(random, 0).getBytes(StandardCharsets.UTF_8);
             default -> predictLikeJson(random).getBytes(StandardCharsets.UTF_8);
         };
-        return new HttpExchange(method, path.toString(), headers, body, random.nextInt(20) > 0);
+        return new RawHttpClient.Request(method, path.toString(), headers, body, random.nextInt(20) > 0);
     }
 
     /** A body shaped like a prediction request, with random parts: shapes, values, keys, nesting. */
@@ -790,54 +751,23 @@ class FuzzIT {
     }
 
     /** Sends one HTTP/1.1 request on its own connection and checks the answer; returns its status. */
-    private static int httpExchange(HttpExchange request, String what) throws IOException {
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        StringBuilder head = new StringBuilder().append(request.method()).append(' ').append(request.path()).append(" HTTP/1.1\r\n")
-                .append("Host: 127.0.0.1:").append(server.restPort).append("\r\nConnection: close\r\n");
-        // Header values are random but stay one line each: a CR or LF would cut the request into other requests.
-        request.headers().forEach(h -> head.append(h.replaceAll("[\\x00-\\x1f]", "?")).append("\r\n"));
-        if (request.contentLength()) {
-            head.append("Content-Length: ").append(request.body().length).append("\r\n");
-        }
-        head.append("\r\n");
-        bytes.writeBytes(head.toString().getBytes(StandardCharsets.UTF_8));
-        bytes.writeBytes(request.body());
-        byte[] answer;
-        try (Socket socket = new Socket("127.0.0.1", server.restPort)) {
-            socket.setSoTimeout(30_000);
-            try {
-                socket.getOutputStream().write(bytes.toByteArray());
-                socket.shutdownOutput();
-            } catch (IOException closedEarly) {
-                // answered before reading the whole request; the answer is read below
-            }
-            answer = readAll(socket.getInputStream(), what);
-        }
+    private static int httpExchange(RawHttpClient.Request request, String what) throws IOException {
+        Optional<RawHttpClient.Answer> sent = rest.exchange(request);
         String description = what + " (" + abbreviate(request.method() + " " + request.path() + " " + request.headers()) + ")";
-        if (answer == null) {
+        if (sent.isEmpty()) {
             finding(description + ": no answer within 30 s");
             return -1;
         }
-        String text = new String(answer, StandardCharsets.ISO_8859_1);
-        while (text.startsWith("HTTP/1.1 1") && text.indexOf("\r\n\r\n") > 0) { // 100 Continue before the answer
-            int interim = text.indexOf("\r\n\r\n") + 4;
-            text = text.substring(interim);
-            answer = java.util.Arrays.copyOfRange(answer, interim, answer.length);
-        }
-        int end = text.indexOf("\r\n\r\n");
-        if (!text.startsWith("HTTP/1.1 ") || end < 0) {
-            finding(description + ": not an HTTP answer: " + abbreviate(text));
+        RawHttpClient.Answer answer = sent.get();
+        if (!answer.isHttp()) {
+            finding(description + ": not an HTTP answer: " + abbreviate(answer.text()));
             return -1;
         }
-        int status = Integer.parseInt(text.substring(9, 12));
-        String headers = text.substring(0, end).toLowerCase(java.util.Locale.ROOT);
-        byte[] body = java.util.Arrays.copyOfRange(answer, end + 4, answer.length);
-        if (headers.contains("\r\ntransfer-encoding: chunked")) {
-            body = dechunk(body);
-        }
+        int status = answer.status();
+        byte[] body = answer.body();
         String bodyText = new String(body, StandardCharsets.UTF_8);
         checkNoLeak(bodyText, description);
-        checkNoLeak(text.substring(0, end), description + " (status line and headers)");
+        checkNoLeak(answer.head(), description + " (status line and headers)");
         if (status < 200 || status > 599) {
             finding(description + ": HTTP status " + status);
         }
@@ -858,49 +788,14 @@ class FuzzIT {
             if (json == null || !json.path("error").isTextual() || json.path("error").asText().isBlank()) {
                 finding(description + ": HTTP " + status + " without {\"error\": \"...\"}: " + abbreviate(bodyText));
             }
-            if (!headers.contains("\r\ncontent-type: application/json")) {
+            if (!answer.hasHeader("content-type: application/json")) {
                 finding(description + ": HTTP " + status + " not labelled application/json");
             }
         }
         return status;
     }
 
-    private static byte[] dechunk(byte[] chunked) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        String text = new String(chunked, StandardCharsets.ISO_8859_1);
-        int at = 0;
-        while (true) {
-            int eol = text.indexOf("\r\n", at);
-            if (eol < 0) {
-                break;
-            }
-            int size = Integer.parseInt(text.substring(at, eol).split(";")[0].trim(), 16);
-            if (size == 0) {
-                break;
-            }
-            out.write(chunked, eol + 2, size);
-            at = eol + 2 + size + 2;
-        }
-        return out.toByteArray();
-    }
-
     // ---- helpers
-
-    /** Everything the peer sends until it closes; null if it neither sends more nor closes within the timeout. */
-    private static byte[] readAll(InputStream in, String what) throws IOException {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        byte[] buffer = new byte[8192];
-        try {
-            for (int n; (n = in.read(buffer)) >= 0; ) {
-                out.write(buffer, 0, n);
-            }
-        } catch (SocketTimeoutException e) {
-            return null;
-        } catch (java.net.SocketException reset) {
-            // a reset after the answer: what came before it counts
-        }
-        return out.toByteArray();
-    }
 
     private static byte[] randomBytes(Random random, int n) {
         byte[] b = new byte[n];

@@ -1,22 +1,18 @@
 package dev.digitpad.app.cli;
 
-import dev.digitpad.app.Main;
-
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.digitpad.inference.ModelManager;
 import dev.digitpad.protocol.serving.SSLConfig;
 import dev.digitpad.server.GrpcTls;
 import dev.digitpad.server.ModelServer;
 import dev.digitpad.server.ServingCore;
+import dev.digitpad.testing.CommandRun;
 import dev.digitpad.testing.TestCertificates;
 import dev.digitpad.testing.DigitSketches;
 import dev.digitpad.testing.TestModels;
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -28,12 +24,9 @@ import javax.imageio.ImageIO;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /** {@code digitpad predict} as a user runs it: the shipped model by default, or a server given by address. */
 class PredictCommandTest {
-    private static final ObjectMapper JSON = new ObjectMapper();
-
     @TempDir
     static Path dir;
     static List<Path> drawn = new ArrayList<>();
@@ -47,28 +40,11 @@ class PredictCommandTest {
         }
     }
 
-    record Run(int exitCode, String out, String err) {
-        List<JsonNode> lines() throws IOException {
-            List<JsonNode> nodes = new ArrayList<>();
-            for (String line : out.strip().split("\n")) {
-                nodes.add(JSON.readTree(line));
-            }
-            return nodes;
-        }
-    }
-
-    static Run run(String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        int code = new CommandLine(new Main()).setOut(new PrintWriter(out)).setErr(new PrintWriter(err)).execute(args);
-        return new Run(code, out.toString(), err.toString());
-    }
-
     @Test
     void theShippedModelReadsDrawnDigitsOfEveryClass() throws IOException {
         List<String> args = new ArrayList<>(List.of("predict", "--json"));
         drawn.forEach(p -> args.add(p.toString()));
-        Run run = run(args.toArray(String[]::new));
+        CommandRun run = CommandRun.run(args.toArray(String[]::new));
 
         assertThat(run.exitCode()).as(run.err()).isZero();
         List<JsonNode> lines = run.lines();
@@ -92,7 +68,7 @@ class PredictCommandTest {
     void failingFilesGetAnErrorLineTheOthersStillRunAndTheExitCodeSaysSo() throws IOException {
         Path broken = Files.write(dir.resolve("broken.png"), new byte[] {(byte) 0x89, 'P', 'N', 'G', 1, 2, 3});
         Path blank = write("blank", DigitSketches.draw(1, 0, 0, 0, 0.001f, true));
-        Run run = run("predict", "--json", broken.toString(), drawn.get(6).toString(), blank.toString());
+        CommandRun run = CommandRun.run("predict", "--json", broken.toString(), drawn.get(6).toString(), blank.toString());
 
         assertThat(run.exitCode()).isEqualTo(1);
         List<JsonNode> lines = run.lines();
@@ -104,7 +80,7 @@ class PredictCommandTest {
 
     @Test
     void humanOutputAndPreview() {
-        Run run = run("predict", "--preview", drawn.get(14).toString());
+        CommandRun run = CommandRun.run("predict", "--preview", drawn.get(14).toString());
         assertThat(run.exitCode()).isZero();
         assertThat(run.out()).startsWith(drawn.get(14) + ": 7 (").contains(" 0:").contains(" 9:").contains("██");
     }
@@ -116,12 +92,12 @@ class PredictCommandTest {
         try (ModelManager models = TestModels.loaded(new ModelManager.ModelConfig("digits", base))) {
             try (ModelServer server = ModelServer.start(new ServingCore(models), new ModelServer.Options(
                     ModelServer.Options.LOOPBACK, 0, 0, ModelServer.Options.DEFAULT_MAX_REQUEST_BYTES, Duration.ofSeconds(10)))) {
-                Run run = run("predict", "--json", "--server", "127.0.0.1:" + server.grpcPort(), "--model", "digits",
+                CommandRun run = CommandRun.run("predict", "--json", "--server", "127.0.0.1:" + server.grpcPort(), "--model", "digits",
                         "--version", "2", drawn.get(0).toString());
                 assertThat(run.exitCode()).as(run.err()).isZero();
                 assertThat(run.lines().get(0).get("probabilities")).hasSize(10);
 
-                Run wrongModel = run("predict", "--json", "--server", "127.0.0.1:" + server.grpcPort(), drawn.get(0).toString());
+                CommandRun wrongModel = CommandRun.run("predict", "--json", "--server", "127.0.0.1:" + server.grpcPort(), drawn.get(0).toString());
                 assertThat(wrongModel.exitCode()).isEqualTo(1);
                 assertThat(wrongModel.lines().get(0).get("error").asText()).contains("has no model \"mnist\"");
             }
@@ -146,16 +122,16 @@ class PredictCommandTest {
                         Optional.empty()))) {
             String address = "localhost:" + server.grpcPort();
 
-            Run mutual = run("predict", "--json", "--server", address, "--tls", "--ca", ca.caFile().toString(),
+            CommandRun mutual = CommandRun.run("predict", "--json", "--server", address, "--tls", "--ca", ca.caFile().toString(),
                     "--cert", clientCert.certificate().toString(), "--key", clientCert.privateKey().toString(),
                     drawn.get(0).toString());
-            Run withoutCertificate = run("predict", "--json", "--server", address, "--tls", "--ca", ca.caFile().toString(),
+            CommandRun withoutCertificate = CommandRun.run("predict", "--json", "--server", address, "--tls", "--ca", ca.caFile().toString(),
                     "--deadline", "5s", drawn.get(0).toString());
             TestCertificates.Pem stranger = TestCertificates.authority(dir, "predict-other").client("predict-stranger");
-            Run strangerCertificate = run("predict", "--json", "--server", address, "--tls", "--ca", ca.caFile().toString(),
+            CommandRun strangerCertificate = CommandRun.run("predict", "--json", "--server", address, "--tls", "--ca", ca.caFile().toString(),
                     "--cert", stranger.certificate().toString(), "--key", stranger.privateKey().toString(),
                     "--deadline", "5s", drawn.get(0).toString());
-            Run plaintext = run("predict", "--json", "--server", address, "--deadline", "5s", drawn.get(0).toString());
+            CommandRun plaintext = CommandRun.run("predict", "--json", "--server", address, "--deadline", "5s", drawn.get(0).toString());
 
             assertThat(mutual.exitCode()).as(mutual.out() + mutual.err()).isZero();
             assertThat(mutual.lines().get(0).get("probabilities")).hasSize(10);
@@ -179,14 +155,14 @@ class PredictCommandTest {
         try (ServerSocket s = new ServerSocket(0)) {
             port = s.getLocalPort();
         }
-        Run run = run("predict", "--server", "127.0.0.1:" + port, "--deadline", "3s", drawn.get(0).toString());
+        CommandRun run = CommandRun.run("predict", "--server", "127.0.0.1:" + port, "--deadline", "3s", drawn.get(0).toString());
         assertThat(run.exitCode()).isEqualTo(1);
         assertThat(run.out()).contains("No server answers at 127.0.0.1:" + port + " — is it running?");
     }
 
     @Test
     void aMistypedAddressIsAUsageError() {
-        Run run = run("predict", "--server", "localhost:http", drawn.get(0).toString());
+        CommandRun run = CommandRun.run("predict", "--server", "localhost:http", drawn.get(0).toString());
         assertThat(run.exitCode()).isEqualTo(2);
         assertThat(run.err()).contains("--server: \"localhost:http\": the port must be a number");
     }
@@ -195,7 +171,7 @@ class PredictCommandTest {
     void aCaFileThatCannotBeReadIsAUsageErrorWithoutAStackTrace() {
         Path missing = dir.resolve("no-such-ca.pem");
 
-        Run run = run("predict", "--server", "localhost:8500", "--tls", "--ca", missing.toString(), drawn.get(0).toString());
+        CommandRun run = CommandRun.run("predict", "--server", "localhost:8500", "--tls", "--ca", missing.toString(), drawn.get(0).toString());
 
         assertThat(run.exitCode()).isEqualTo(2);
         assertThat(run.err()).startsWith("Cannot read " + missing + "; check the path and its permissions.")

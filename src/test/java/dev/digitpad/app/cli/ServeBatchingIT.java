@@ -49,16 +49,12 @@ class ServeBatchingIT {
             double[] expected = TestModels.expectedProbabilities(image, 1);
 
             ManagedChannel channel = server.channel();
-            try {
-                PredictResponse grpc = PredictionServiceGrpc.newBlockingStub(channel).withDeadlineAfter(30, TimeUnit.SECONDS)
-                        .predict(Tensors.predictImages("mnist", image, image));
-                float[] both = Tensors.floats(grpc.getOutputsOrThrow("dense"));
-                for (int k = 0; k < TestModels.CLASSES; k++) {
-                    assertThat((double) both[k]).isCloseTo(expected[k], within(1e-5));
-                    assertThat((double) both[TestModels.CLASSES + k]).isCloseTo(expected[k], within(1e-5));
-                }
-            } finally {
-                channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+            PredictResponse grpc = PredictionServiceGrpc.newBlockingStub(channel).withDeadlineAfter(30, TimeUnit.SECONDS)
+                    .predict(Tensors.predictImages("mnist", image, image));
+            float[] both = Tensors.floats(grpc.getOutputsOrThrow("dense"));
+            for (int k = 0; k < TestModels.CLASSES; k++) {
+                assertThat((double) both[k]).isCloseTo(expected[k], within(1e-5));
+                assertThat((double) both[TestModels.CLASSES + k]).isCloseTo(expected[k], within(1e-5));
             }
 
             StringBuilder rows = new StringBuilder("[");

@@ -2,6 +2,7 @@ package dev.digitpad.app.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.digitpad.testing.CommandRun;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
@@ -15,20 +16,20 @@ class ServeCommandTest {
     @TempDir
     Path dir;
 
-    private static PredictCommandTest.Run serve(String... args) {
+    private static CommandRun serve(String... args) {
         String[] all = new String[args.length + 3];
         all[0] = "serve";
         all[1] = "--port=0";
         all[2] = "--file_system_poll_wait_seconds=0";
         System.arraycopy(args, 0, all, 3, args.length);
-        return PredictCommandTest.run(all);
+        return CommandRun.run(all);
     }
 
     @Test
     void aMissingSslConfigFileStopsServe() {
         Path missing = dir.resolve("ssl.conf");
 
-        PredictCommandTest.Run run = serve("--ssl_config_file=" + missing);
+        CommandRun run = serve("--ssl_config_file=" + missing);
 
         assertThat(run.exitCode()).isEqualTo(2);
         assertThat(run.err()).isEqualTo("digitpad serve: --ssl_config_file=" + missing
@@ -42,7 +43,7 @@ class ServeCommandTest {
                         + "server_cert: \"-----BEGIN CERTIFICATE-----\\nAAAA\\n-----END CERTIFICATE-----\\n\"\n"
                         + "client_verify: true\n");
 
-        PredictCommandTest.Run run = serve("--ssl_config_file", file.toString());
+        CommandRun run = serve("--ssl_config_file", file.toString());
 
         assertThat(run.exitCode()).isEqualTo(2);
         assertThat(run.err()).startsWith("digitpad serve: --ssl_config_file=" + file + ": client_verify is true but custom_ca"
@@ -53,7 +54,7 @@ class ServeCommandTest {
     void aMonitoringConfigThatIsNotTextFormatStopsServe() throws Exception {
         Path file = Files.writeString(dir.resolve("monitoring.conf"), "{\"prometheus_config\": {\"enable\": true}}\n");
 
-        PredictCommandTest.Run run = serve("--monitoring_config_file=" + file);
+        CommandRun run = serve("--monitoring_config_file=" + file);
 
         assertThat(run.exitCode()).isEqualTo(2);
         assertThat(run.err()).startsWith("digitpad serve: --monitoring_config_file=" + file + ": line 1, column 1:")
@@ -66,7 +67,7 @@ class ServeCommandTest {
         Path file = Files.writeString(dir.resolve("monitoring.conf"),
                 "prometheus_config { enable: true path: \"/v1/models/metrics\" }\n");
 
-        PredictCommandTest.Run run = serve("--monitoring_config_file=" + file);
+        CommandRun run = serve("--monitoring_config_file=" + file);
 
         assertThat(run.exitCode()).isEqualTo(2);
         assertThat(run.err()).contains("prometheus_config.path \"/v1/models/metrics\" cannot be served")
@@ -77,7 +78,7 @@ class ServeCommandTest {
     void metricsWithTheRestPortTurnedOffStopsServe() throws Exception {
         Path file = Files.writeString(dir.resolve("monitoring.conf"), "prometheus_config { enable: true }\n");
 
-        PredictCommandTest.Run run = serve("--monitoring_config_file=" + file, "--rest_api_port=0");
+        CommandRun run = serve("--monitoring_config_file=" + file, "--rest_api_port=0");
 
         assertThat(run.exitCode()).isEqualTo(2);
         assertThat(run.err()).contains("served on the REST port, but --rest_api_port=0 turns REST off");
@@ -85,7 +86,7 @@ class ServeCommandTest {
 
     @Test
     void aNegativeRunBoundStopsServe() {
-        PredictCommandTest.Run run = serve("--max_concurrent_runs=-1");
+        CommandRun run = serve("--max_concurrent_runs=-1");
 
         assertThat(run.exitCode()).isEqualTo(2);
         assertThat(run.err()).isEqualTo("digitpad serve: --max_concurrent_runs=-1 is out of range: give 1 to 1024 runs at"
@@ -94,7 +95,7 @@ class ServeCommandTest {
 
     @Test
     void aNegativeQueueStopsServe() {
-        PredictCommandTest.Run run = serve("--max_queued_runs=-5");
+        CommandRun run = serve("--max_queued_runs=-5");
 
         assertThat(run.exitCode()).isEqualTo(2);
         assertThat(run.err()).startsWith("digitpad serve: --max_queued_runs=-5 is out of range: give 0 (no waiting:");
@@ -102,7 +103,7 @@ class ServeCommandTest {
 
     @Test
     void aNegativeIntraOpThreadCountStopsServe() {
-        PredictCommandTest.Run run = serve("--tensorflow_intra_op_parallelism=-1");
+        CommandRun run = serve("--tensorflow_intra_op_parallelism=-1");
 
         assertThat(run.exitCode()).isEqualTo(2);
         assertThat(run.err()).startsWith("--tensorflow_intra_op_parallelism=-1 is out of range: give 0 to let TensorFlow"
@@ -111,9 +112,9 @@ class ServeCommandTest {
 
     @Test
     void portsOutOfRangeOrTheSameForBothApisStopServe() {
-        PredictCommandTest.Run grpc = PredictCommandTest.run("serve", "--port=70000");
-        PredictCommandTest.Run rest = serve("--rest_api_port=-1");
-        PredictCommandTest.Run same = PredictCommandTest.run("serve", "--port=9000", "--rest_api_port=9000");
+        CommandRun grpc = CommandRun.run("serve", "--port=70000");
+        CommandRun rest = serve("--rest_api_port=-1");
+        CommandRun same = CommandRun.run("serve", "--port=9000", "--rest_api_port=9000");
 
         assertThat(grpc.exitCode()).isEqualTo(2);
         assertThat(grpc.err()).isEqualTo("digitpad serve: --port=70000 is out of range: give a port from 1 to 65535"
@@ -128,7 +129,7 @@ class ServeCommandTest {
     @Test
     void aPortInUseStopsServeWithWhatToDoAndNoStackTrace() throws Exception {
         try (java.net.ServerSocket taken = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-            PredictCommandTest.Run run = PredictCommandTest.run("serve", "--port=" + taken.getLocalPort(),
+            CommandRun run = CommandRun.run("serve", "--port=" + taken.getLocalPort(),
                     "--rest_api_port=0", "--file_system_poll_wait_seconds=0", "--model_base_path=" + dir);
 
             assertThat(run.exitCode()).isEqualTo(1);

@@ -31,29 +31,25 @@ class ServeDrainIT {
                 "--rest_api_port=0", "--drain_seconds=60")) {
             server.awaitServing(Duration.ofSeconds(120));
             ManagedChannel channel = server.channel();
-            try {
-                float[] x = new float[TestModels.SLOW_SIDE * TestModels.SLOW_SIDE];
-                java.util.Arrays.fill(x, 0.001f);
-                CompletableFuture<PredictResponse> inFlight = CompletableFuture.supplyAsync(() ->
-                        PredictionServiceGrpc.newBlockingStub(channel).withDeadlineAfter(120, TimeUnit.SECONDS)
-                                .predict(Tensors.predict(Tensors.spec("slow"), Map.of("x", Tensors.floatContent(
-                                        new long[] {TestModels.SLOW_SIDE, TestModels.SLOW_SIDE}, x)))));
-                Thread.sleep(300); // the run takes over a second; the log below proves it was in flight
+            float[] x = new float[TestModels.SLOW_SIDE * TestModels.SLOW_SIDE];
+            java.util.Arrays.fill(x, 0.001f);
+            CompletableFuture<PredictResponse> inFlight = CompletableFuture.supplyAsync(() ->
+                    PredictionServiceGrpc.newBlockingStub(channel).withDeadlineAfter(120, TimeUnit.SECONDS)
+                            .predict(Tensors.predict(Tensors.spec("slow"), Map.of("x", Tensors.floatContent(
+                                    new long[] {TestModels.SLOW_SIDE, TestModels.SLOW_SIDE}, x)))));
+            Thread.sleep(300); // the run takes over a second; the log below proves it was in flight
 
-                assertThat(server.terminate(Duration.ofSeconds(90))).as(server.log()).isZero();
+            assertThat(server.terminate(Duration.ofSeconds(90))).as(server.log()).isZero();
 
-                PredictResponse answer = inFlight.get(10, TimeUnit.SECONDS);
-                assertThat(answer.getOutputsOrThrow("y").getFloatValCount()).isEqualTo(1);
-                assertThat(server.log())
-                        .contains("Received SIGTERM")
-                        .contains("no longer accepting calls; draining 1 in flight")
-                        .contains("Front ends stopped")
-                        .doesNotContain("cancelling them")
-                        .contains("Model \"slow\": version 1 unloaded")
-                        .contains("Stopped");
-            } finally {
-                channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
-            }
+            PredictResponse answer = inFlight.get(10, TimeUnit.SECONDS);
+            assertThat(answer.getOutputsOrThrow("y").getFloatValCount()).isEqualTo(1);
+            assertThat(server.log())
+                    .contains("Received SIGTERM")
+                    .contains("no longer accepting calls; draining 1 in flight")
+                    .contains("Front ends stopped")
+                    .doesNotContain("cancelling them")
+                    .contains("Model \"slow\": version 1 unloaded")
+                    .contains("Stopped");
         }
     }
 }

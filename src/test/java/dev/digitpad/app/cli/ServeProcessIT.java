@@ -37,7 +37,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -54,6 +54,7 @@ class ServeProcessIT {
     @TempDir
     static Path work;
     static Path base;
+    @AutoClose
     static ServedProcess server;
     static ManagedChannel channel;
 
@@ -67,16 +68,6 @@ class ServeProcessIT {
                 "--tensorflow_intra_op_parallelism=1", "--tensorflow_inter_op_parallelism", "1");
         server.awaitServing(Duration.ofSeconds(60));
         channel = server.channel();
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        if (channel != null) {
-            channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
-        }
-        if (server != null) {
-            server.close();
-        }
     }
 
     @Test
@@ -213,14 +204,10 @@ class ServeProcessIT {
                 "--rest_api_port=0")) {
             fromEnv.awaitServing(Duration.ofSeconds(60));
             ManagedChannel c = fromEnv.channel();
-            try {
-                assertThat(ModelServiceGrpc.newBlockingStub(c).withDeadlineAfter(10, TimeUnit.SECONDS)
-                        .getModelStatus(GetModelStatusRequest.newBuilder()
-                                .setModelSpec(ModelSpec.newBuilder().setName("digits")).build())
-                        .getModelVersionStatus(0).getVersion()).isEqualTo(1);
-            } finally {
-                c.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
-            }
+            assertThat(ModelServiceGrpc.newBlockingStub(c).withDeadlineAfter(10, TimeUnit.SECONDS)
+                    .getModelStatus(GetModelStatusRequest.newBuilder()
+                            .setModelSpec(ModelSpec.newBuilder().setName("digits")).build())
+                    .getModelVersionStatus(0).getVersion()).isEqualTo(1);
             assertThat(fromEnv.terminate(Duration.ofSeconds(30))).isZero();
         }
     }

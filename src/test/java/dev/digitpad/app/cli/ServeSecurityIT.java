@@ -58,20 +58,15 @@ class ServeSecurityIT {
             ServerAddress address = ServerAddress.parse("localhost:" + server.grpcPort);
             server.awaitServing(Duration.ofSeconds(60), Channels.open(address, mutual));
 
-            ManagedChannel channel = Channels.open(address, mutual);
+            ManagedChannel channel = server.own(Channels.open(address, mutual));
             ManagedChannel plaintext = server.channel();
-            try {
-                float[] image = TestModels.imageWithRow(5, 2f);
-                float[] answer = Tensors.floats(PredictionServiceGrpc.newBlockingStub(channel).withDeadlineAfter(10, TimeUnit.SECONDS)
-                        .predict(Tensors.predictImages("mnist", image)).getOutputsOrThrow("dense"));
-                assertThat(answer).hasSize(TestModels.CLASSES);
-                Status refused = GrpcAssertions.statusOf(() -> PredictionServiceGrpc.newBlockingStub(plaintext)
-                        .withDeadlineAfter(10, TimeUnit.SECONDS).predict(Tensors.predictImages("mnist", image)));
-                assertThat(refused.getCode()).isIn(Status.Code.UNAVAILABLE, Status.Code.INTERNAL);
-            } finally {
-                Channels.close(channel, 5);
-                Channels.close(plaintext, 5);
-            }
+            float[] image = TestModels.imageWithRow(5, 2f);
+            float[] answer = Tensors.floats(PredictionServiceGrpc.newBlockingStub(channel).withDeadlineAfter(10, TimeUnit.SECONDS)
+                    .predict(Tensors.predictImages("mnist", image)).getOutputsOrThrow("dense"));
+            assertThat(answer).hasSize(TestModels.CLASSES);
+            Status refused = GrpcAssertions.statusOf(() -> PredictionServiceGrpc.newBlockingStub(plaintext)
+                    .withDeadlineAfter(10, TimeUnit.SECONDS).predict(Tensors.predictImages("mnist", image)));
+            assertThat(refused.getCode()).isIn(Status.Code.UNAVAILABLE, Status.Code.INTERNAL);
 
             HttpResponse<String> scrape = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
                     URI.create("http://127.0.0.1:" + server.restPort + "/monitoring/prometheus/metrics")).GET().build(),

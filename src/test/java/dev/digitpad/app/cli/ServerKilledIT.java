@@ -50,9 +50,8 @@ class ServerKilledIT {
         Path base = work.resolve("models/mnist");
         TestModels.writeVersion(base, 1, TestModels.Kind.MNIST);
         ServedProcess server = ServedProcess.start(work, Map.of(), "--model_name=mnist", "--model_base_path=" + base);
-        ServedProcess again = null;
         String address = "127.0.0.1:" + server.grpcPort;
-        ManagedChannel channel = Channels.open(ServerAddress.parse(address), TlsOptions.PLAINTEXT);
+        ManagedChannel channel = server.own(Channels.open(ServerAddress.parse(address), TlsOptions.PLAINTEXT));
         PredictionClient client = new PredictionClient(channel, address,
                 new PredictionClient.Options("mnist", OptionalLong.empty(), "serving_default", Duration.ofSeconds(5)),
                 new MetadataCache());
@@ -82,7 +81,7 @@ class ServerKilledIT {
             await(outcomes, o -> o.nanos() > killed && !o.ok(), 20, Duration.ofSeconds(30), "failed calls after the kill");
 
             long restarted = System.nanoTime();
-            again = server.startAgain(work);
+            ServedProcess again = server.startAgain(work); // closed with server
             again.awaitServing(Duration.ofSeconds(60));
             long serving = System.nanoTime();
             await(outcomes, o -> o.nanos() > serving && o.ok(), 20, RECOVERY_BOUND.plusSeconds(10), "answers after the restart");
@@ -120,11 +119,7 @@ class ServerKilledIT {
             if (caller != null) {
                 caller.join(Duration.ofSeconds(30));
             }
-            Channels.close(channel, 5);
-            server.close();
-            if (again != null) {
-                again.close();
-            }
+            server.close(); // and the channel, and the server started again
         }
     }
 

@@ -163,7 +163,6 @@ class SoakIT {
             } finally {
                 callers.shutdownNow();
                 callers.awaitTermination(30, TimeUnit.SECONDS);
-                channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
             }
         }
     }

@@ -2,6 +2,7 @@ package dev.digitpad.app.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.digitpad.testing.CommandRun;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
@@ -17,7 +18,7 @@ class TrainCommandTest {
         Path data = dir.resolve("data/mnist");
         Path out = dir.resolve("models/mnist");
 
-        PredictCommandTest.Run run = PredictCommandTest.run("train", "--data", data.toString(), "--out", out.toString(),
+        CommandRun run = CommandRun.run("train", "--data", data.toString(), "--out", out.toString(),
                 "--epochs", "1");
 
         assertThat(run.exitCode()).isEqualTo(2);
