@@ -1,33 +1,45 @@
 package dev.digitpad.app;
 
+import dev.digitpad.app.cli.BenchmarkCommand;
+import dev.digitpad.app.cli.EvaluateModelCommand;
+import dev.digitpad.app.cli.LoadTestCommand;
+import dev.digitpad.app.cli.PredictCommand;
+import dev.digitpad.app.cli.ServeCommand;
+import dev.digitpad.app.cli.TrainCommand;
+import dev.digitpad.app.cli.VersionProvider;
+import dev.digitpad.app.desktop.DesktopApp;
 import dev.digitpad.app.shared.LogFile;
 import dev.digitpad.app.shared.NativeEnvironment;
-import dev.digitpad.app.cli.ServeCommand;
-import dev.digitpad.app.cli.VersionProvider;
-import dev.digitpad.app.cli.PredictCommand;
-import dev.digitpad.app.cli.TrainCommand;
-import dev.digitpad.app.cli.EvaluateModelCommand;
-import dev.digitpad.app.cli.BenchmarkCommand;
-import dev.digitpad.app.cli.LoadTestCommand;
-import dev.digitpad.app.desktop.DesktopApp;
-
 import java.util.concurrent.Callable;
 import org.slf4j.bridge.SLF4JBridgeHandler;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /** DigitPad's command line: {@code digitpad [serve|...]}. Without a subcommand it opens the desktop app. */
-@Command(name = "digitpad",
+@Command(
+        name = "digitpad",
         mixinStandardHelpOptions = true,
         versionProvider = VersionProvider.class,
-        description = {"Draw a digit, see what the model sees, and ask a TensorFlow Serving compatible server what it is.",
-                "", "Run without a subcommand to open the desktop app."},
-        subcommands = {ServeCommand.class, PredictCommand.class, BenchmarkCommand.class, LoadTestCommand.class, TrainCommand.class,
-                EvaluateModelCommand.class, CommandLine.HelpCommand.class})
+        description = {
+            "Draw a digit, see what the model sees, and ask a TensorFlow Serving compatible server what it is.",
+            "",
+            "Run without a subcommand to open the desktop app."
+        },
+        subcommands = {
+            ServeCommand.class,
+            PredictCommand.class,
+            BenchmarkCommand.class,
+            LoadTestCommand.class,
+            TrainCommand.class,
+            EvaluateModelCommand.class,
+            CommandLine.HelpCommand.class
+        })
 public final class Main implements Callable<Integer> {
 
-    @CommandLine.Option(names = "--measure", description = "Log how long the window and the first prediction take, and"
-            + " the time from each stroke end to the distribution on screen (p50/p95, also on exit).")
+    @CommandLine.Option(
+            names = "--measure",
+            description = "Log how long the window and the first prediction take, and"
+                    + " the time from each stroke end to the distribution on screen (p50/p95, also on exit).")
     boolean measure;
 
     public static void main(String[] args) {

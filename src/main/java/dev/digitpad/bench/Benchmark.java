@@ -49,8 +49,13 @@ public final class Benchmark {
      * @param warmup the least warm-up before each measurement
      * @param warmupLimit how much longer each warm-up may go on while the JIT compilers are busy; zero for none
      */
-    public record Settings(Path modelBasePath, SessionThreads threads, List<Integer> concurrency, Duration warmup,
-            Duration warmupLimit, Duration length) {}
+    public record Settings(
+            Path modelBasePath,
+            SessionThreads threads,
+            List<Integer> concurrency,
+            Duration warmup,
+            Duration warmupLimit,
+            Duration length) {}
 
     private final Settings settings;
     private final List<Figures> results = new ArrayList<>();
@@ -87,46 +92,68 @@ public final class Benchmark {
             }
         }
         BufferedImage canvas = LoadRun.canvasWithDigit();
-        results.add(measure("image to tensor (280x280 canvas, imaging)", 1, n -> () ->
-                ModelInput.tensor(MnistNormalizer.normalize(canvas).pixels().orElseThrow())));
+        results.add(measure(
+                "image to tensor (280x280 canvas, imaging)",
+                1,
+                n -> () -> ModelInput.tensor(
+                        MnistNormalizer.normalize(canvas).pixels().orElseThrow())));
         // The served paths: the model as `digitpad serve` serves it by default, each version's runs bounded, so that
         // the difference from the baseline is what a user of `serve` pays.
         RunAdmission.Options admissionOptions = RunAdmission.Options.defaults();
         String memory;
         try (ServingStack stack = ServingStack.start(ServingStack.Options.savedModels(MODEL, base, settings.threads())
                 .withRunBound(admissionOptions)
-                .withNetwork(new ModelServer.Options(ModelServer.Options.LOOPBACK, 0, 0,
-                        ModelServer.Options.DEFAULT_MAX_REQUEST_BYTES, Duration.ofSeconds(30)))
+                .withNetwork(new ModelServer.Options(
+                        ModelServer.Options.LOOPBACK,
+                        0,
+                        0,
+                        ModelServer.Options.DEFAULT_MAX_REQUEST_BYTES,
+                        Duration.ofSeconds(30)))
                 .loadingFirst(LoadRun.pointAtModel(base)))) {
             long rssBefore = residentMiB();
             long callsBefore = results.stream().mapToLong(Figures::calls).sum();
             ServingCore core = stack.core();
             PredictRequest request = PredictRequest.newBuilder()
-                    .setModelSpec(ModelSpec.newBuilder().setName(MODEL)).putAllInputs(inputs).build();
-            results.add(measure("serving core in-process (checks, protos)", 1, n -> () ->
-                    core.predict(request, RunLimits.NONE)));
+                    .setModelSpec(ModelSpec.newBuilder().setName(MODEL))
+                    .putAllInputs(inputs)
+                    .build();
+            results.add(measure(
+                    "serving core in-process (checks, protos)", 1, n -> () -> core.predict(request, RunLimits.NONE)));
             ManagedChannel channel = NettyChannelBuilder.forAddress(ModelServer.Options.LOOPBACK, stack.grpcPort())
-                    .usePlaintext().build();
+                    .usePlaintext()
+                    .build();
             try {
-                PredictionServiceGrpc.PredictionServiceBlockingStub stub = PredictionServiceGrpc.newBlockingStub(channel);
+                PredictionServiceGrpc.PredictionServiceBlockingStub stub =
+                        PredictionServiceGrpc.newBlockingStub(channel);
                 for (int c : settings.concurrency()) {
-                    results.add(measure("gRPC Predict over loopback", c, n -> () ->
-                            stub.withDeadlineAfter(10, TimeUnit.SECONDS).predict(request)));
+                    results.add(measure(
+                            "gRPC Predict over loopback",
+                            c,
+                            n -> () ->
+                                    stub.withDeadlineAfter(10, TimeUnit.SECONDS).predict(request)));
                 }
             } finally {
                 channel.shutdown().awaitTermination(5, TimeUnit.SECONDS);
             }
             long served = results.stream().mapToLong(Figures::calls).sum() - callsBefore;
-            memory = String.format(Locale.ROOT, "resident %d MiB with the served model loaded, %d MiB after %d calls"
-                    + " through the serving core and the server (warm-ups not counted)", rssBefore, residentMiB(), served);
+            memory = String.format(
+                    Locale.ROOT,
+                    "resident %d MiB with the served model loaded, %d MiB after %d calls"
+                            + " through the serving core and the server (warm-ups not counted)",
+                    rssBefore,
+                    residentMiB(),
+                    served);
         }
         report(out, base, admissionOptions, memory);
     }
 
     private Figures measure(String what, int threads, IntFunction<Runnable> callFactory) throws InterruptedException {
         Duration least = settings.warmup();
-        Figures figures = ClosedLoop.measure(what, threads,
-                ClosedLoop.Warmup.untilJitQuiet(least, least.plus(settings.warmupLimit())), settings.length(),
+        Figures figures = ClosedLoop.measure(
+                what,
+                threads,
+                ClosedLoop.Warmup.untilJitQuiet(least, least.plus(settings.warmupLimit())),
+                settings.length(),
                 client -> {
                     Runnable call = callFactory.apply(client);
                     return call::run;
@@ -140,21 +167,43 @@ public final class Benchmark {
 
     private void report(PrintWriter out, Path base, RunAdmission.Options admission, String memory) {
         SessionThreads threads = settings.threads();
-        out.printf(Locale.ROOT, "Model: %s (signature %s), %d cores%n", base, Servable.DEFAULT_SIGNATURE,
+        out.printf(
+                Locale.ROOT,
+                "Model: %s (signature %s), %d cores%n",
+                base,
+                Servable.DEFAULT_SIGNATURE,
                 Runtime.getRuntime().availableProcessors());
-        out.printf(Locale.ROOT, "TensorFlow threads: intra-op %d, inter-op %d. Served paths: as `digitpad serve` serves by"
-                + " default (%s)%n%n", threads.intraOp(), threads.interOp(), admission.describe());
+        out.printf(
+                Locale.ROOT,
+                "TensorFlow threads: intra-op %d, inter-op %d. Served paths: as `digitpad serve` serves by"
+                        + " default (%s)%n%n",
+                threads.intraOp(),
+                threads.interOp(),
+                admission.describe());
         out.println("| path | concurrency | calls | p50 (us) | p99 (us) | calls/s |");
         out.println("|---|---:|---:|---:|---:|---:|");
         for (Figures f : results) {
-            out.printf(Locale.ROOT, "| %s | %d | %d | %.1f | %.1f | %.0f |%n", f.what(), f.concurrency(), f.calls(),
-                    f.percentileMicros(50), f.percentileMicros(99), f.perSecond());
+            out.printf(
+                    Locale.ROOT,
+                    "| %s | %d | %d | %.1f | %.1f | %.0f |%n",
+                    f.what(),
+                    f.concurrency(),
+                    f.calls(),
+                    f.percentileMicros(50),
+                    f.percentileMicros(99),
+                    f.perSecond());
         }
         Figures direct = results.get(0);
-        results.stream().filter(f -> f.concurrency() == 1 && f.what().startsWith("gRPC")).findFirst().ifPresent(grpc -> out.printf(
-                Locale.ROOT, "%nServing overhead at concurrency 1: p50 %.1f us (gRPC %.1f us - in-process %.1f us), %.2fx%n",
-                grpc.percentileMicros(50) - direct.percentileMicros(50), grpc.percentileMicros(50),
-                direct.percentileMicros(50), grpc.percentileMicros(50) / direct.percentileMicros(50)));
+        results.stream()
+                .filter(f -> f.concurrency() == 1 && f.what().startsWith("gRPC"))
+                .findFirst()
+                .ifPresent(grpc -> out.printf(
+                        Locale.ROOT,
+                        "%nServing overhead at concurrency 1: p50 %.1f us (gRPC %.1f us - in-process %.1f us), %.2fx%n",
+                        grpc.percentileMicros(50) - direct.percentileMicros(50),
+                        grpc.percentileMicros(50),
+                        direct.percentileMicros(50),
+                        grpc.percentileMicros(50) / direct.percentileMicros(50)));
         out.printf(Locale.ROOT, "%nServer process memory: %s%n", memory);
         out.flush();
     }
@@ -177,7 +226,9 @@ public final class Benchmark {
     static Map<String, TensorProto> exampleInputs(SignatureDef signature) {
         LoadClients.Example example = LoadRun.example(signature);
         Map<String, TensorProto> inputs = new LinkedHashMap<>();
-        example.values().forEach((key, values) -> inputs.put(key, LoadClients.tensor(example.dims().get(key), values, true)));
+        example.values()
+                .forEach((key, values) ->
+                        inputs.put(key, LoadClients.tensor(example.dims().get(key), values, true)));
         return inputs;
     }
 }

@@ -50,8 +50,15 @@ public final class ClosedLoop {
      * @param latency the latencies of the successful calls, in nanoseconds
      * @param errorKinds failures by kind, warm-up included
      */
-    public record Figures(String what, int concurrency, long calls, long errors, double seconds, double warmupSeconds,
-            Histogram latency, List<ErrorKind> errorKinds) {
+    public record Figures(
+            String what,
+            int concurrency,
+            long calls,
+            long errors,
+            double seconds,
+            double warmupSeconds,
+            Histogram latency,
+            List<ErrorKind> errorKinds) {
 
         /** A percentile of the successful calls' latency, in microseconds; NaN if none succeeded. */
         public double percentileMicros(double p) {
@@ -80,8 +87,8 @@ public final class ClosedLoop {
     public record Warmup(Duration least, Duration most, Duration slice, BooleanSupplier busy) {
         public Warmup {
             if (least.isNegative() || most.compareTo(least) < 0 || !slice.isPositive()) {
-                throw new IllegalArgumentException("a warm-up needs 0 <= least <= most and a positive slice, got " + least
-                        + ", " + most + ", " + slice);
+                throw new IllegalArgumentException("a warm-up needs 0 <= least <= most and a positive slice, got "
+                        + least + ", " + most + ", " + slice);
             }
         }
 
@@ -115,7 +122,8 @@ public final class ClosedLoop {
         if (concurrency < 1) {
             throw new IllegalArgumentException("concurrency must be at least 1, got " + concurrency);
         }
-        ExecutorService pool = Executors.newFixedThreadPool(concurrency, Thread.ofPlatform().name("load-", 0).daemon().factory());
+        ExecutorService pool = Executors.newFixedThreadPool(
+                concurrency, Thread.ofPlatform().name("load-", 0).daemon().factory());
         Tally tally = new Tally();
         try {
             List<Call> clients = new ArrayList<>(concurrency);
@@ -126,15 +134,23 @@ public final class ClosedLoop {
             if (!warmup.least().isZero()) {
                 run(pool, clients, warmup.least(), tally, true);
             }
-            while (System.nanoTime() - warmupStarted + warmup.slice().toNanos() <= warmup.most().toNanos()
+            while (System.nanoTime() - warmupStarted + warmup.slice().toNanos()
+                            <= warmup.most().toNanos()
                     && warmup.busy().getAsBoolean()) {
                 run(pool, clients, warmup.slice(), tally, true);
             }
             long started = System.nanoTime();
             Histogram latency = run(pool, clients, length, tally, false);
             double seconds = (System.nanoTime() - started) / 1e9;
-            return new Figures(what, concurrency, latency.getTotalCount(), tally.measured(), seconds,
-                    (started - warmupStarted) / 1e9, latency, tally.kinds());
+            return new Figures(
+                    what,
+                    concurrency,
+                    latency.getTotalCount(),
+                    tally.measured(),
+                    seconds,
+                    (started - warmupStarted) / 1e9,
+                    latency,
+                    tally.kinds());
         } finally {
             pool.shutdownNow();
         }
@@ -170,7 +186,8 @@ public final class ClosedLoop {
             try {
                 all.add(f.get());
             } catch (java.util.concurrent.ExecutionException e) {
-                throw new IllegalStateException("a load client failed outside its calls: " + e.getCause(), e.getCause());
+                throw new IllegalStateException(
+                        "a load client failed outside its calls: " + e.getCause(), e.getCause());
             }
         }
         return all;
@@ -201,7 +218,8 @@ public final class ClosedLoop {
 
         void add(Throwable e, boolean warmup) {
             String kind = kindOf(e);
-            counts.computeIfAbsent(kind, k -> new LongAdder[] {new LongAdder(), new LongAdder()})[warmup ? 0 : 1].increment();
+            counts.computeIfAbsent(kind, k -> new LongAdder[] {new LongAdder(), new LongAdder()})[warmup ? 0 : 1]
+                    .increment();
             examples.putIfAbsent(kind, messageOf(e));
         }
 
@@ -211,8 +229,12 @@ public final class ClosedLoop {
 
         List<ErrorKind> kinds() {
             Map<String, ErrorKind> out = new LinkedHashMap<>();
-            counts.keySet().stream().sorted().forEach(kind -> out.put(kind, new ErrorKind(kind, counts.get(kind)[0].sum(),
-                    counts.get(kind)[1].sum(), examples.get(kind))));
+            counts.keySet().stream()
+                    .sorted()
+                    .forEach(kind -> out.put(
+                            kind,
+                            new ErrorKind(
+                                    kind, counts.get(kind)[0].sum(), counts.get(kind)[1].sum(), examples.get(kind))));
             return List.copyOf(out.values());
         }
     }

@@ -47,8 +47,16 @@ public final class LoadChart {
     static final int COLUMNS = 2;
 
     private static final Color[] PERCENTILES = {new Color(0x9ecae1), new Color(0x4292c6), new Color(0x08306b)};
-    private static final Color[] SERIES = {new Color(0x66c2a5), new Color(0xfc8d62), new Color(0x8da0cb),
-            new Color(0xe78ac3), new Color(0xa6d854), new Color(0xffd92f), new Color(0xe5c494), new Color(0xb3b3b3)};
+    private static final Color[] SERIES = {
+        new Color(0x66c2a5),
+        new Color(0xfc8d62),
+        new Color(0x8da0cb),
+        new Color(0xe78ac3),
+        new Color(0xa6d854),
+        new Color(0xffd92f),
+        new Color(0xe5c494),
+        new Color(0xb3b3b3)
+    };
     private static final Font TITLE = new Font(Font.SANS_SERIF, Font.BOLD, 24);
     private static final Font SUBTITLE = new Font(Font.SANS_SERIF, Font.PLAIN, 15);
 
@@ -63,8 +71,11 @@ public final class LoadChart {
 
     /** The latency panels, by concurrency, each without batching before with. */
     static List<Panel> panels(Results results) {
-        return results.rows().stream().map(r -> new Panel(r.concurrency(), r.batched())).distinct()
-                .sorted(Comparator.comparingInt(Panel::concurrency).thenComparing(Panel::batched)).toList();
+        return results.rows().stream()
+                .map(r -> new Panel(r.concurrency(), r.batched()))
+                .distinct()
+                .sorted(Comparator.comparingInt(Panel::concurrency).thenComparing(Panel::batched))
+                .toList();
     }
 
     /** The image's height for {@code latencyPanels} latency panels: two to a row, then the throughput panel. */
@@ -96,14 +107,25 @@ public final class LoadChart {
             g.drawString("DigitPad load test: gRPC and REST over loopback", 20, 32);
             g.setFont(SUBTITLE);
             LoadRun.Settings s = results.settings();
-            g.drawString(String.format(Locale.ROOT, "%d cores; closed-loop clients in the same process; %s per measurement after"
-                    + " %s of warm-up; %s", results.setup().cores(), LoadReport.seconds(s.length()), LoadReport.seconds(s.warmup()),
-                    s.batchingConcurrency() > 0 ? "batching: " + s.batching().describe() : "no batching"), 20, 58);
+            g.drawString(
+                    String.format(
+                            Locale.ROOT,
+                            "%d cores; closed-loop clients in the same process; %s per measurement after"
+                                    + " %s of warm-up; %s",
+                            results.setup().cores(),
+                            LoadReport.seconds(s.length()),
+                            LoadReport.seconds(s.warmup()),
+                            s.batchingConcurrency() > 0
+                                    ? "batching: " + s.batching().describe()
+                                    : "no batching"),
+                    20,
+                    58);
             int panelWidth = WIDTH / COLUMNS;
             for (int i = 0; i < panels.size(); i++) {
                 int x = (i % COLUMNS) * panelWidth;
                 int y = TITLE_HEIGHT + (i / COLUMNS) * PANEL_HEIGHT;
-                latencyChart(results, panels.get(i)).draw(g, new Rectangle2D.Double(x + 5, y + 5, panelWidth - 10, PANEL_HEIGHT - 10));
+                latencyChart(results, panels.get(i))
+                        .draw(g, new Rectangle2D.Double(x + 5, y + 5, panelWidth - 10, PANEL_HEIGHT - 10));
             }
             int y = TITLE_HEIGHT + (panels.size() + COLUMNS - 1) / COLUMNS * PANEL_HEIGHT;
             throughputChart(results).draw(g, new Rectangle2D.Double(5, y + 5, WIDTH - 10, PANEL_HEIGHT - 10));
@@ -134,8 +156,12 @@ public final class LoadChart {
             renderer.setSeriesPaint(i, PERCENTILES[i]);
         }
         // With and without batching at one concurrency share a scale, so that their bars compare by eye.
-        double top = results.rows().stream().filter(r -> r.concurrency() == panel.concurrency())
-                .mapToDouble(r -> r.figures().percentileMillis(99)).filter(Double::isFinite).max().orElse(0);
+        double top = results.rows().stream()
+                .filter(r -> r.concurrency() == panel.concurrency())
+                .mapToDouble(r -> r.figures().percentileMillis(99))
+                .filter(Double::isFinite)
+                .max()
+                .orElse(0);
         if (top > 0) {
             chart.getCategoryPlot().getRangeAxis().setRange(0, top * 1.15);
         }
@@ -150,7 +176,11 @@ public final class LoadChart {
         DefaultCategoryDataset data = new DefaultCategoryDataset();
         List<String> series = new ArrayList<>();
         for (boolean batched : new boolean[] {false, true}) {
-            for (int c : results.rows().stream().map(Row::concurrency).distinct().sorted().toList()) {
+            for (int c : results.rows().stream()
+                    .map(Row::concurrency)
+                    .distinct()
+                    .sorted()
+                    .toList()) {
                 String name = "concurrency " + c + (batched ? ", batched" : "");
                 for (Row row : results.rows()) {
                     if (row.concurrency() == c && row.batched() == batched) {
@@ -170,7 +200,8 @@ public final class LoadChart {
         return chart;
     }
 
-    private static JFreeChart barChart(String title, String valueAxis, DefaultCategoryDataset data, DecimalFormat labels) {
+    private static JFreeChart barChart(
+            String title, String valueAxis, DefaultCategoryDataset data, DecimalFormat labels) {
         CategoryAxis cases = new CategoryAxis("case");
         cases.setMaximumCategoryLabelLines(2);
         cases.setCategoryMargin(0.25);
@@ -187,7 +218,8 @@ public final class LoadChart {
         renderer.setDefaultItemLabelGenerator(new StandardCategoryItemLabelGenerator("{2}", labels));
         renderer.setDefaultItemLabelsVisible(true);
         renderer.setDefaultItemLabelFont(new Font(Font.SANS_SERIF, Font.PLAIN, 10));
-        renderer.setDefaultPositiveItemLabelPosition(new ItemLabelPosition(ItemLabelAnchor.OUTSIDE12, TextAnchor.BOTTOM_CENTER));
+        renderer.setDefaultPositiveItemLabelPosition(
+                new ItemLabelPosition(ItemLabelAnchor.OUTSIDE12, TextAnchor.BOTTOM_CENTER));
         CategoryPlot plot = new CategoryPlot(data, cases, values, renderer);
         plot.setOrientation(PlotOrientation.VERTICAL);
         plot.setBackgroundPaint(Color.WHITE);

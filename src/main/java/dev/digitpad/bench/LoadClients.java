@@ -105,8 +105,12 @@ public final class LoadClients implements AutoCloseable {
 
     public LoadClients(String host, int grpcPort, int restPort, String model, Example example) {
         this.outputs = example.outputs();
-        this.channel = NettyChannelBuilder.forAddress(host, grpcPort).usePlaintext().build();
-        this.http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(CALL_TIMEOUT).build();
+        this.channel =
+                NettyChannelBuilder.forAddress(host, grpcPort).usePlaintext().build();
+        this.http = HttpClient.newBuilder()
+                .version(HttpClient.Version.HTTP_1_1)
+                .connectTimeout(CALL_TIMEOUT)
+                .build();
         ModelSpec spec = ModelSpec.newBuilder().setName(model).build();
         PredictRequest.Builder content = PredictRequest.newBuilder().setModelSpec(spec);
         PredictRequest.Builder floatVal = PredictRequest.newBuilder().setModelSpec(spec);
@@ -128,8 +132,11 @@ public final class LoadClients implements AutoCloseable {
     }
 
     private static HttpRequest post(URI uri, byte[] body) {
-        return HttpRequest.newBuilder(uri).timeout(CALL_TIMEOUT).header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build();
+        return HttpRequest.newBuilder(uri)
+                .timeout(CALL_TIMEOUT)
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofByteArray(body))
+                .build();
     }
 
     /** A call of one case; the same call may be made by many clients at once. */
@@ -145,10 +152,11 @@ public final class LoadClients implements AutoCloseable {
     private ClosedLoop.Call grpc(PredictRequest request) {
         PredictionServiceGrpc.PredictionServiceBlockingStub stub = PredictionServiceGrpc.newBlockingStub(channel);
         return () -> {
-            PredictResponse response = stub.withDeadlineAfter(CALL_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS).predict(request);
+            PredictResponse response = stub.withDeadlineAfter(CALL_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)
+                    .predict(request);
             if (response.getOutputsCount() != outputs) {
-                throw new WrongAnswer("the gRPC answer has outputs " + response.getOutputsMap().keySet() + ", expected "
-                        + outputs);
+                throw new WrongAnswer("the gRPC answer has outputs "
+                        + response.getOutputsMap().keySet() + ", expected " + outputs);
             }
         };
     }
@@ -158,13 +166,14 @@ public final class LoadClients implements AutoCloseable {
             HttpResponse<byte[]> response = http.send(request, HttpResponse.BodyHandlers.ofByteArray());
             if (response.statusCode() != 200) {
                 String body = new String(response.body(), StandardCharsets.UTF_8);
-                throw new RestFailure("HTTP " + response.statusCode(), body.length() > 300 ? body.substring(0, 300) + "..." : body);
+                throw new RestFailure(
+                        "HTTP " + response.statusCode(), body.length() > 300 ? body.substring(0, 300) + "..." : body);
             }
             JsonNode answer = JSON.readTree(response.body());
             JsonNode values = answer.get(field);
             if (values == null || (field.equals("predictions") && values.size() != 1)) {
-                throw new WrongAnswer("the REST answer has no \"" + field + "\" for one example: "
-                        + abbreviate(answer.toString()));
+                throw new WrongAnswer(
+                        "the REST answer has no \"" + field + "\" for one example: " + abbreviate(answer.toString()));
             }
         };
     }
@@ -202,7 +211,9 @@ public final class LoadClients implements AutoCloseable {
             instances.add(nested(example.values().get(key), example.dims().get(key), 1, 0));
         } else {
             ObjectNode instance = instances.addObject();
-            example.values().forEach((key, values) -> instance.set(key, nested(values, example.dims().get(key), 1, 0)));
+            example.values()
+                    .forEach((key, values) ->
+                            instance.set(key, nested(values, example.dims().get(key), 1, 0)));
         }
         return body.toString();
     }
@@ -215,7 +226,9 @@ public final class LoadClients implements AutoCloseable {
             body.set("inputs", nested(example.values().get(key), example.dims().get(key), 0, 0));
         } else {
             ObjectNode inputs = body.putObject("inputs");
-            example.values().forEach((key, values) -> inputs.set(key, nested(values, example.dims().get(key), 0, 0)));
+            example.values()
+                    .forEach((key, values) ->
+                            inputs.set(key, nested(values, example.dims().get(key), 0, 0)));
         }
         return body.toString();
     }

@@ -1,6 +1,5 @@
 package dev.digitpad.bench;
 
-
 import dev.digitpad.bench.ClosedLoop.Figures;
 import dev.digitpad.bench.LoadClients.Example;
 import dev.digitpad.bench.LoadClients.LoadCase;
@@ -51,8 +50,15 @@ public final class LoadRun {
      *     compilers are busy; zero for warm-up rounds of {@code warmup} alone
      * @param batchingConcurrency the concurrency of the runs with batching; 0 for none
      */
-    public record Settings(Path modelBasePath, SessionThreads threads, List<Integer> concurrency, Duration warmup,
-            Duration warmupRoundLimit, Duration length, List<LoadCase> cases, int batchingConcurrency,
+    public record Settings(
+            Path modelBasePath,
+            SessionThreads threads,
+            List<Integer> concurrency,
+            Duration warmup,
+            Duration warmupRoundLimit,
+            Duration length,
+            List<LoadCase> cases,
+            int batchingConcurrency,
             BatchingOptions batching) {}
 
     /**
@@ -61,13 +67,14 @@ public final class LoadRun {
      * @param rowsPerBatch examples per batch run, on average, with batching; NaN without
      */
     public record Row(LoadCase loadCase, boolean batched, Figures figures, double rowsPerBatch) {
-    public     int concurrency() {
+        public int concurrency() {
             return figures.concurrency();
         }
     }
 
     /** What the run measured with, for the report. */
-    record Setup(String model, String input, Map<LoadCase, Integer> requestBytes, int cores, String java, String command) {}
+    record Setup(
+            String model, String input, Map<LoadCase, Integer> requestBytes, int cores, String java, String command) {}
 
     /**
      * @param warmupRounds the round of every case after each server start, before anything is measured: not
@@ -91,8 +98,12 @@ public final class LoadRun {
     private static ServingStack.Options served(Settings settings) {
         return ServingStack.Options.savedModels(MODEL, settings.modelBasePath(), settings.threads())
                 .withRunBound(RunAdmission.Options.defaults())
-                .withNetwork(new ModelServer.Options(ModelServer.Options.LOOPBACK, 0, -1,
-                        ModelServer.Options.DEFAULT_MAX_REQUEST_BYTES, Duration.ofSeconds(30)))
+                .withNetwork(new ModelServer.Options(
+                        ModelServer.Options.LOOPBACK,
+                        0,
+                        -1,
+                        ModelServer.Options.DEFAULT_MAX_REQUEST_BYTES,
+                        Duration.ofSeconds(30)))
                 .loadingFirst(pointAtModel(settings.modelBasePath()));
     }
 
@@ -132,7 +143,12 @@ public final class LoadRun {
     }
 
     private static LoadClients clients(ServingStack served, Example example) {
-        return new LoadClients(ModelServer.Options.LOOPBACK, served.grpcPort(), served.restPort().orElseThrow(), MODEL, example);
+        return new LoadClients(
+                ModelServer.Options.LOOPBACK,
+                served.grpcPort(),
+                served.restPort().orElseThrow(),
+                MODEL,
+                example);
     }
 
     /**
@@ -144,11 +160,20 @@ public final class LoadRun {
             throws InterruptedException {
         List<Figures> out = new ArrayList<>();
         for (LoadCase loadCase : settings.cases()) {
-            Figures round = ClosedLoop.measure(loadCase.label + suffix + " (warm-up round)", concurrency,
-                    ClosedLoop.Warmup.untilJitQuiet(settings.warmup(), settings.warmup().plus(settings.warmupRoundLimit())),
-                    Duration.ZERO, client -> clients.call(loadCase));
-            log.info(String.format(Locale.ROOT, "Warm-up round%s at concurrency %d: %s for %.1f s", suffix, concurrency,
-                    loadCase.label, round.warmupSeconds()));
+            Figures round = ClosedLoop.measure(
+                    loadCase.label + suffix + " (warm-up round)",
+                    concurrency,
+                    ClosedLoop.Warmup.untilJitQuiet(
+                            settings.warmup(), settings.warmup().plus(settings.warmupRoundLimit())),
+                    Duration.ZERO,
+                    client -> clients.call(loadCase));
+            log.info(String.format(
+                    Locale.ROOT,
+                    "Warm-up round%s at concurrency %d: %s for %.1f s",
+                    suffix,
+                    concurrency,
+                    loadCase.label,
+                    round.warmupSeconds()));
             out.add(round);
         }
         return out;
@@ -162,17 +187,28 @@ public final class LoadRun {
         return settings.concurrency().stream().mapToInt(Integer::intValue).max().orElse(1);
     }
 
-    private static Row measure(Settings settings, LoadClients clients, LoadCase loadCase, int concurrency,
-            BatchScheduler scheduler) throws InterruptedException {
+    private static Row measure(
+            Settings settings, LoadClients clients, LoadCase loadCase, int concurrency, BatchScheduler scheduler)
+            throws InterruptedException {
         String what = loadCase.label + (scheduler == null ? "" : ", batched");
         BatchScheduler.Stats before = scheduler == null ? null : scheduler.stats();
-        Figures figures = ClosedLoop.measure(what, concurrency, settings.warmup(), settings.length(),
-                client -> clients.call(loadCase));
+        Figures figures = ClosedLoop.measure(
+                what, concurrency, settings.warmup(), settings.length(), client -> clients.call(loadCase));
         // The warm-up's batches are counted too: the average is over the whole run of this case.
-        double rowsPerBatch = scheduler == null ? Double.NaN : scheduler.stats().since(before).meanRowsPerBatch();
-        log.info(String.format(Locale.ROOT, "%-36s concurrency %3d: %,8.0f predictions/s, p50 %.2f ms, p99 %.2f ms, %d errors%s",
-                what, concurrency, figures.perSecond(), figures.percentileMillis(50), figures.percentileMillis(99),
-                figures.errors(), Double.isNaN(rowsPerBatch) ? "" : String.format(Locale.ROOT, ", %.1f examples per batch", rowsPerBatch)));
+        double rowsPerBatch =
+                scheduler == null ? Double.NaN : scheduler.stats().since(before).meanRowsPerBatch();
+        log.info(String.format(
+                Locale.ROOT,
+                "%-36s concurrency %3d: %,8.0f predictions/s, p50 %.2f ms, p99 %.2f ms, %d errors%s",
+                what,
+                concurrency,
+                figures.perSecond(),
+                figures.percentileMillis(50),
+                figures.percentileMillis(99),
+                figures.errors(),
+                Double.isNaN(rowsPerBatch)
+                        ? ""
+                        : String.format(Locale.ROOT, ", %.1f examples per batch", rowsPerBatch)));
         return new Row(loadCase, scheduler != null, figures, rowsPerBatch);
     }
 
@@ -182,9 +218,13 @@ public final class LoadRun {
         bytes.put(LoadCase.GRPC_FLOAT_VAL, clients.floatValRequestBytes);
         bytes.put(LoadCase.REST_ROWS, clients.rowsBodyBytes);
         bytes.put(LoadCase.REST_COLUMNS, clients.columnsBodyBytes);
-        return new Setup(settings.modelBasePath() + " (signature " + Servable.DEFAULT_SIGNATURE + ")", example.description(),
-                bytes, Runtime.getRuntime().availableProcessors(),
-                System.getProperty("java.vm.name") + " " + Runtime.version(), command);
+        return new Setup(
+                settings.modelBasePath() + " (signature " + Servable.DEFAULT_SIGNATURE + ")",
+                example.description(),
+                bytes,
+                Runtime.getRuntime().availableProcessors(),
+                System.getProperty("java.vm.name") + " " + Runtime.version(),
+                command);
     }
 
     /**
@@ -196,20 +236,29 @@ public final class LoadRun {
         Map<String, float[]> values = new LinkedHashMap<>();
         Map<String, long[]> dims = new LinkedHashMap<>();
         for (Map.Entry<String, TensorInfo> e : signature.getInputsMap().entrySet()) {
-            if (e.getValue().getDtype() != DataType.DT_FLOAT || e.getValue().getTensorShape().getUnknownRank()) {
+            if (e.getValue().getDtype() != DataType.DT_FLOAT
+                    || e.getValue().getTensorShape().getUnknownRank()) {
                 throw new IllegalArgumentException("the load test needs float inputs of known rank; input \""
                         + e.getKey() + "\" is " + e.getValue().getDtype());
             }
             long[] shape = e.getValue().getTensorShape().getDimList().stream()
-                    .mapToLong(TensorShapeProto.Dim::getSize).map(d -> d < 0 ? 1 : d).toArray();
+                    .mapToLong(TensorShapeProto.Dim::getSize)
+                    .map(d -> d < 0 ? 1 : d)
+                    .toArray();
             dims.put(e.getKey(), shape);
         }
-        String shapes = dims.entrySet().stream().map(e -> e.getKey() + " " + java.util.Arrays.toString(e.getValue()))
-                .reduce((a, b) -> a + ", " + b).orElse("");
+        String shapes = dims.entrySet().stream()
+                .map(e -> e.getKey() + " " + java.util.Arrays.toString(e.getValue()))
+                .reduce((a, b) -> a + ", " + b)
+                .orElse("");
         if (dims.size() == 1 && elements(dims.values().iterator().next()) == ModelContract.PIXELS) {
-            float[] digit = MnistNormalizer.normalize(canvasWithDigit()).pixels().orElseThrow();
+            float[] digit =
+                    MnistNormalizer.normalize(canvasWithDigit()).pixels().orElseThrow();
             values.put(dims.keySet().iterator().next(), digit);
-            return new Example(values, dims, signature.getOutputsCount(),
+            return new Example(
+                    values,
+                    dims,
+                    signature.getOutputsCount(),
                     "one 28x28 digit drawn on a 280x280 canvas, as DigitPad sends it: " + shapes + " float");
         }
         Random random = new Random(42);
@@ -220,7 +269,8 @@ public final class LoadRun {
             }
             values.put(key, v);
         });
-        return new Example(values, dims, signature.getOutputsCount(), "seeded random values in [0, 1): " + shapes + " float");
+        return new Example(
+                values, dims, signature.getOutputsCount(), "seeded random values in [0, 1): " + shapes + " float");
     }
 
     private static long elements(long[] dims) {

@@ -53,12 +53,16 @@ public final class Channels {
                 builder.trustManager(tls.caFile().get().toFile());
             }
             if (tls.certificate().isPresent()) {
-                builder.keyManager(tls.certificate().get().toFile(), tls.privateKey().orElseThrow().toFile());
+                builder.keyManager(
+                        tls.certificate().get().toFile(),
+                        tls.privateKey().orElseThrow().toFile());
             }
             return builder.build();
         } catch (IOException | RuntimeException e) {
-            throw new IllegalArgumentException("Cannot use the TLS files: " + e.getMessage()
-                    + ". They must be PEM files (a CA certificate, a client certificate and its PKCS#8 key).", e);
+            throw new IllegalArgumentException(
+                    "Cannot use the TLS files: " + e.getMessage()
+                            + ". They must be PEM files (a CA certificate, a client certificate and its PKCS#8 key).",
+                    e);
         }
     }
 }

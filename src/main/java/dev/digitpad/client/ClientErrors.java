@@ -13,26 +13,61 @@ final class ClientErrors {
         Status status = e.getStatus();
         String detail = status.getDescription() == null ? "" : status.getDescription();
         return switch (status.getCode()) {
-            case UNAVAILABLE -> tls(e).map(t -> new PredictionException(status.getCode(), "The secure connection to " + server
-                            + " failed: " + t.getMessage() + ". " + tlsAdvice(String.valueOf(t.getMessage())), e))
-                    .orElseGet(() -> new PredictionException(status.getCode(), "No server answers at " + server
-                            + " — is it running?" + (detail.isEmpty() ? "" : " (" + detail + ")"), e));
-            case DEADLINE_EXCEEDED -> new PredictionException(status.getCode(), "The server at " + server
-                    + " did not answer within the deadline of " + human(deadline) + "; try a longer deadline or a less busy server.", e);
-            case NOT_FOUND -> new PredictionException(status.getCode(), "The server at " + server + " has no model \"" + model
-                    + "\" (or not that version): " + detail + ". Check the model name and version.", e);
-            case INVALID_ARGUMENT -> new PredictionException(status.getCode(), "The server at " + server
-                    + " refused the request: " + detail, e);
-            case FAILED_PRECONDITION -> new PredictionException(status.getCode(), "The server at " + server
-                    + " cannot run the request: " + detail + ". Check the signature name.", e);
-            case UNAUTHENTICATED, PERMISSION_DENIED -> new PredictionException(status.getCode(), "The server at " + server
-                    + " refused this client: " + detail + ". It may need a client certificate (mutual TLS).", e);
-            case RESOURCE_EXHAUSTED -> new PredictionException(status.getCode(), "The server at " + server
-                    + " is overloaded or the message is too large: " + detail, e);
-            case UNIMPLEMENTED -> new PredictionException(status.getCode(), "The server at " + server
-                    + " does not offer this call: " + detail + ". Is it a TensorFlow Serving compatible server?", e);
-            default -> new PredictionException(status.getCode(), "The server at " + server + " failed ("
-                    + status.getCode() + (detail.isEmpty() ? "" : ": " + detail) + ").", e);
+            case UNAVAILABLE ->
+                tls(e).map(t -> new PredictionException(
+                                status.getCode(),
+                                "The secure connection to " + server + " failed: " + t.getMessage() + ". "
+                                        + tlsAdvice(String.valueOf(t.getMessage())),
+                                e))
+                        .orElseGet(() -> new PredictionException(
+                                status.getCode(),
+                                "No server answers at " + server + " — is it running?"
+                                        + (detail.isEmpty() ? "" : " (" + detail + ")"),
+                                e));
+            case DEADLINE_EXCEEDED ->
+                new PredictionException(
+                        status.getCode(),
+                        "The server at " + server + " did not answer within the deadline of " + human(deadline)
+                                + "; try a longer deadline or a less busy server.",
+                        e);
+            case NOT_FOUND ->
+                new PredictionException(
+                        status.getCode(),
+                        "The server at " + server + " has no model \"" + model + "\" (or not that version): " + detail
+                                + ". Check the model name and version.",
+                        e);
+            case INVALID_ARGUMENT ->
+                new PredictionException(
+                        status.getCode(), "The server at " + server + " refused the request: " + detail, e);
+            case FAILED_PRECONDITION ->
+                new PredictionException(
+                        status.getCode(),
+                        "The server at " + server + " cannot run the request: " + detail
+                                + ". Check the signature name.",
+                        e);
+            case UNAUTHENTICATED, PERMISSION_DENIED ->
+                new PredictionException(
+                        status.getCode(),
+                        "The server at " + server + " refused this client: " + detail
+                                + ". It may need a client certificate (mutual TLS).",
+                        e);
+            case RESOURCE_EXHAUSTED ->
+                new PredictionException(
+                        status.getCode(),
+                        "The server at " + server + " is overloaded or the message is too large: " + detail,
+                        e);
+            case UNIMPLEMENTED ->
+                new PredictionException(
+                        status.getCode(),
+                        "The server at " + server + " does not offer this call: " + detail
+                                + ". Is it a TensorFlow Serving compatible server?",
+                        e);
+            default ->
+                new PredictionException(
+                        status.getCode(),
+                        "The server at " + server + " failed (" + status.getCode()
+                                + (detail.isEmpty() ? "" : ": " + detail) + ").",
+                        e);
         };
     }
 

@@ -10,7 +10,8 @@ public final class MetadataCache {
 
     private final Map<Key, ModelInterface> entries = new ConcurrentHashMap<>();
 
-    ModelInterface get(String server, String model, String version, String signature, Supplier<ModelInterface> discover) {
+    ModelInterface get(
+            String server, String model, String version, String signature, Supplier<ModelInterface> discover) {
         return entries.computeIfAbsent(new Key(server, model, version, signature), k -> discover.get());
     }
 

@@ -17,8 +17,8 @@ import org.tensorflow.proto.TensorShapeProto;
  *
  * @param exampleShape the input's dimensions after the batch dimension
  */
-public record ModelInterface(String model, long version, String signature, String inputKey, List<Long> exampleShape,
-        String outputKey) {
+public record ModelInterface(
+        String model, long version, String signature, String inputKey, List<Long> exampleShape, String outputKey) {
 
     static final int PIXELS = ModelContract.PIXELS;
     static final int CLASSES = 10;
@@ -27,24 +27,42 @@ public record ModelInterface(String model, long version, String signature, Strin
     static ModelInterface of(String model, long version, String signatureKey, Map<String, SignatureDef> signatures) {
         SignatureDef signature = signatures.get(signatureKey);
         if (signature == null) {
-            throw new PredictionException(Status.Code.FAILED_PRECONDITION, "Model \"" + model + "\" has no signature \""
-                    + signatureKey + "\"; it has " + signatures.keySet() + ". Choose one of those.");
+            throw new PredictionException(
+                    Status.Code.FAILED_PRECONDITION,
+                    "Model \"" + model + "\" has no signature \"" + signatureKey + "\"; it has " + signatures.keySet()
+                            + ". Choose one of those.");
         }
         List<Map.Entry<String, TensorInfo>> inputs = signature.getInputsMap().entrySet().stream()
-                .filter(e -> perExample(e.getValue()) == PIXELS).toList();
+                .filter(e -> perExample(e.getValue()) == PIXELS)
+                .toList();
         List<Map.Entry<String, TensorInfo>> outputs = signature.getOutputsMap().entrySet().stream()
-                .filter(e -> perExample(e.getValue()) == CLASSES).toList();
+                .filter(e -> perExample(e.getValue()) == CLASSES)
+                .toList();
         if (signature.getInputsCount() != 1 || inputs.size() != 1) {
             String side = Integer.toString(ModelContract.SIDE);
-            throw unfit(model, signatureKey, "one float input of " + PIXELS + " values per example ([-1," + side + "," + side
-                    + ",1], [-1," + side + "," + side + "] or [-1," + PIXELS + "])", signature.getInputsMap());
+            throw unfit(
+                    model,
+                    signatureKey,
+                    "one float input of " + PIXELS + " values per example ([-1," + side + "," + side + ",1], [-1,"
+                            + side + "," + side + "] or [-1," + PIXELS + "])",
+                    signature.getInputsMap());
         }
         if (outputs.size() != 1) {
-            throw unfit(model, signatureKey, "one float output of 10 values per example ([-1,10])", signature.getOutputsMap());
+            throw unfit(
+                    model,
+                    signatureKey,
+                    "one float output of 10 values per example ([-1,10])",
+                    signature.getOutputsMap());
         }
         List<Long> dims = inputs.get(0).getValue().getTensorShape().getDimList().stream()
-                .map(TensorShapeProto.Dim::getSize).toList();
-        return new ModelInterface(model, version, signatureKey, inputs.get(0).getKey(), List.copyOf(dims.subList(1, dims.size())),
+                .map(TensorShapeProto.Dim::getSize)
+                .toList();
+        return new ModelInterface(
+                model,
+                version,
+                signatureKey,
+                inputs.get(0).getKey(),
+                List.copyOf(dims.subList(1, dims.size())),
                 outputs.get(0).getKey());
     }
 
@@ -83,16 +101,24 @@ public record ModelInterface(String model, long version, String signature, Strin
         return n;
     }
 
-    private static PredictionException unfit(String model, String signature, String needed, Map<String, TensorInfo> found) {
+    private static PredictionException unfit(
+            String model, String signature, String needed, Map<String, TensorInfo> found) {
         String have = found.entrySet().stream()
-                .map(e -> e.getKey() + ": " + e.getValue().getDtype() + " " + shape(e.getValue().getTensorShape()))
+                .map(e -> e.getKey() + ": " + e.getValue().getDtype() + " "
+                        + shape(e.getValue().getTensorShape()))
                 .collect(Collectors.joining(", "));
-        return new PredictionException(Status.Code.FAILED_PRECONDITION, "Model \"" + model + "\" (signature " + signature
-                + ") does not look like a digit classifier: DigitPad needs " + needed + ", but it has " + have + ".");
+        return new PredictionException(
+                Status.Code.FAILED_PRECONDITION,
+                "Model \"" + model + "\" (signature " + signature
+                        + ") does not look like a digit classifier: DigitPad needs " + needed + ", but it has " + have
+                        + ".");
     }
 
     private static String shape(TensorShapeProto shape) {
-        return shape.getUnknownRank() ? "<unknown rank>"
-                : shape.getDimList().stream().map(d -> Long.toString(d.getSize())).collect(Collectors.joining(",", "[", "]"));
+        return shape.getUnknownRank()
+                ? "<unknown rank>"
+                : shape.getDimList().stream()
+                        .map(d -> Long.toString(d.getSize()))
+                        .collect(Collectors.joining(",", "[", "]"));
     }
 }

@@ -40,8 +40,10 @@ final class Outputs {
                 }
                 return out;
             }
-            default -> throw new PredictionException(Status.Code.INTERNAL,
-                    "The model answered with " + t.getDtype() + " values; DigitPad reads float or double outputs.");
+            default ->
+                throw new PredictionException(
+                        Status.Code.INTERNAL,
+                        "The model answered with " + t.getDtype() + " values; DigitPad reads float or double outputs.");
         }
     }
 

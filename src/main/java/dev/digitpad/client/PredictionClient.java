@@ -90,17 +90,20 @@ public final class PredictionClient {
 
     /** The model's input and output as this client will use them (asks the server once, then remembers). */
     public ModelInterface describe() {
-        String version = options.version().isPresent() ? Long.toString(options.version().getAsLong()) : "latest";
+        String version =
+                options.version().isPresent() ? Long.toString(options.version().getAsLong()) : "latest";
         return cache.get(server, options.model(), version, options.signature(), this::discover);
     }
 
     /** The versions of the model and their states, as {@code GetModelStatus} reports them. */
     public List<VersionState> status() {
         var response = call(() -> models.withDeadlineAfter(options.deadline().toNanos(), TimeUnit.NANOSECONDS)
-                .getModelStatus(GetModelStatusRequest.newBuilder().setModelSpec(spec()).build()));
+                .getModelStatus(
+                        GetModelStatusRequest.newBuilder().setModelSpec(spec()).build()));
         List<VersionState> states = new ArrayList<>();
         for (ModelVersionStatus s : response.getModelVersionStatusList()) {
-            states.add(new VersionState(s.getVersion(), s.getState().name(), s.getStatus().getErrorMessage()));
+            states.add(new VersionState(
+                    s.getVersion(), s.getState().name(), s.getStatus().getErrorMessage()));
         }
         return states;
     }
@@ -116,7 +119,8 @@ public final class PredictionClient {
             return List.of();
         }
         ModelInterface model = describe();
-        ByteBuffer content = ByteBuffer.allocate(images.size() * ModelInterface.PIXELS * Float.BYTES).order(ByteOrder.LITTLE_ENDIAN);
+        ByteBuffer content = ByteBuffer.allocate(images.size() * ModelInterface.PIXELS * Float.BYTES)
+                .order(ByteOrder.LITTLE_ENDIAN);
         for (float[] image : images) {
             if (image.length != ModelInterface.PIXELS) {
                 throw new IllegalArgumentException("An image for the model has " + ModelInterface.PIXELS + " values ("
@@ -126,9 +130,11 @@ public final class PredictionClient {
                 content.putFloat(v);
             }
         }
-        TensorProto.Builder input = TensorProto.newBuilder().setDtype(DataType.DT_FLOAT)
+        TensorProto.Builder input = TensorProto.newBuilder()
+                .setDtype(DataType.DT_FLOAT)
                 .setTensorContent(ByteString.copyFrom(content.flip()));
-        model.inputShape(images.size()).forEach(d -> input.getTensorShapeBuilder().addDimBuilder().setSize(d));
+        model.inputShape(images.size())
+                .forEach(d -> input.getTensorShapeBuilder().addDimBuilder().setSize(d));
         PredictRequest request = PredictRequest.newBuilder()
                 .setModelSpec(spec().toBuilder().setSignatureName(model.signature()))
                 .putInputs(model.inputKey(), input.build())
@@ -137,9 +143,12 @@ public final class PredictionClient {
         long started = System.nanoTime();
         PredictResponse response;
         try {
-            response = call(() -> prediction.withDeadlineAfter(options.deadline().toNanos(), TimeUnit.NANOSECONDS).predict(request));
+            response = call(() -> prediction
+                    .withDeadlineAfter(options.deadline().toNanos(), TimeUnit.NANOSECONDS)
+                    .predict(request));
         } catch (PredictionException e) {
-            if (e.code() == Status.Code.INVALID_ARGUMENT || e.code() == Status.Code.NOT_FOUND
+            if (e.code() == Status.Code.INVALID_ARGUMENT
+                    || e.code() == Status.Code.NOT_FOUND
                     || e.code() == Status.Code.FAILED_PRECONDITION) {
                 cache.forget(server, options.model()); // the model may have changed under us
             }
@@ -148,20 +157,28 @@ public final class PredictionClient {
         Duration roundTrip = Duration.ofNanos(System.nanoTime() - started);
         TensorProto output = response.getOutputsMap().get(model.outputKey());
         if (output == null) {
-            throw new PredictionException(Status.Code.INTERNAL, "The server at " + server + " answered without the output \""
-                    + model.outputKey() + "\"; it may not be a TensorFlow Serving compatible server.");
+            throw new PredictionException(
+                    Status.Code.INTERNAL,
+                    "The server at " + server + " answered without the output \"" + model.outputKey()
+                            + "\"; it may not be a TensorFlow Serving compatible server.");
         }
         float[] values = Outputs.floats(output);
         if (values.length != images.size() * ModelInterface.CLASSES) {
-            throw new PredictionException(Status.Code.INTERNAL, "The server at " + server + " answered " + values.length
-                    + " values for " + images.size() + " images; expected 10 per image.");
+            throw new PredictionException(
+                    Status.Code.INTERNAL,
+                    "The server at " + server + " answered " + values.length + " values for " + images.size()
+                            + " images; expected 10 per image.");
         }
-        long version = response.getModelSpec().hasVersion() ? response.getModelSpec().getVersion().getValue() : model.version();
+        long version = response.getModelSpec().hasVersion()
+                ? response.getModelSpec().getVersion().getValue()
+                : model.version();
         List<Prediction> predictions = new ArrayList<>(images.size());
         for (int i = 0; i < images.size(); i++) {
-            float[] row = java.util.Arrays.copyOfRange(values, i * ModelInterface.CLASSES, (i + 1) * ModelInterface.CLASSES);
+            float[] row =
+                    java.util.Arrays.copyOfRange(values, i * ModelInterface.CLASSES, (i + 1) * ModelInterface.CLASSES);
             boolean logits = !Outputs.isDistribution(row);
-            predictions.add(new Prediction(logits ? Outputs.softmax(row) : row, logits, options.model(), version, roundTrip));
+            predictions.add(
+                    new Prediction(logits ? Outputs.softmax(row) : row, logits, options.model(), version, roundTrip));
         }
         return predictions;
     }
@@ -169,20 +186,29 @@ public final class PredictionClient {
     private ModelInterface discover() {
         GetModelMetadataResponse response = call(() -> prediction
                 .withDeadlineAfter(options.deadline().toNanos(), TimeUnit.NANOSECONDS)
-                .getModelMetadata(GetModelMetadataRequest.newBuilder().setModelSpec(spec()).addMetadataField("signature_def").build()));
+                .getModelMetadata(GetModelMetadataRequest.newBuilder()
+                        .setModelSpec(spec())
+                        .addMetadataField("signature_def")
+                        .build()));
         SignatureDefMap signatures;
         try {
             var any = response.getMetadataMap().get("signature_def");
             if (any == null) {
-                throw new PredictionException(Status.Code.INTERNAL, "The server at " + server
-                        + " sent no signature_def for model \"" + options.model() + "\".");
+                throw new PredictionException(
+                        Status.Code.INTERNAL,
+                        "The server at " + server + " sent no signature_def for model \"" + options.model() + "\".");
             }
             signatures = any.unpack(SignatureDefMap.class);
         } catch (InvalidProtocolBufferException e) {
-            throw new PredictionException(Status.Code.INTERNAL, "The server at " + server + " sent metadata that is not a"
-                    + " SignatureDefMap (" + e.getMessage() + ").", e);
+            throw new PredictionException(
+                    Status.Code.INTERNAL,
+                    "The server at " + server + " sent metadata that is not a" + " SignatureDefMap (" + e.getMessage()
+                            + ").",
+                    e);
         }
-        long version = response.getModelSpec().hasVersion() ? response.getModelSpec().getVersion().getValue() : -1;
+        long version = response.getModelSpec().hasVersion()
+                ? response.getModelSpec().getVersion().getValue()
+                : -1;
         return ModelInterface.of(options.model(), version, options.signature(), signatures.getSignatureDefMap());
     }
 

@@ -19,7 +19,8 @@ import java.util.regex.Pattern;
 public record ServerAddress(String target, String display, boolean loopback) {
     public static final int DEFAULT_PORT = 8500;
 
-    private static final Pattern HOST_PORT = Pattern.compile("(?<host>\\[[0-9A-Fa-f:.%a-zA-Z]+]|[^:\\[\\]/\\s]+)(?::(?<port>[^:]*))?");
+    private static final Pattern HOST_PORT =
+            Pattern.compile("(?<host>\\[[0-9A-Fa-f:.%a-zA-Z]+]|[^:\\[\\]/\\s]+)(?::(?<port>[^:]*))?");
 
     /**
      * Parses what a person typed.
@@ -29,14 +30,15 @@ public record ServerAddress(String target, String display, boolean loopback) {
     public static ServerAddress parse(String text) {
         String s = text == null ? "" : text.strip();
         if (s.isEmpty()) {
-            throw new IllegalArgumentException("The server address is empty; type host:port, for example localhost:8500.");
+            throw new IllegalArgumentException(
+                    "The server address is empty; type host:port, for example localhost:8500.");
         }
         if (s.contains("://")) {
             return parseTarget(s);
         }
         if (s.chars().filter(c -> c == ':').count() > 1 && !s.startsWith("[")) {
-            throw new IllegalArgumentException("\"" + s + "\" looks like an IPv6 address; put it in brackets, for example [" + s
-                    + "]:8500.");
+            throw new IllegalArgumentException(
+                    "\"" + s + "\" looks like an IPv6 address; put it in brackets, for example [" + s + "]:8500.");
         }
         Matcher m = HOST_PORT.matcher(s);
         if (!m.matches()) {
@@ -58,8 +60,8 @@ public record ServerAddress(String target, String display, boolean loopback) {
         }
         String scheme = uri.getScheme().toLowerCase(Locale.ROOT);
         if (!scheme.equals("dns") && !scheme.equals("ipv4") && !scheme.equals("ipv6") && !scheme.equals("unix")) {
-            throw new IllegalArgumentException("\"" + s + "\": the scheme " + scheme + " is not supported; use host:port or"
-                    + " dns:///host:port.");
+            throw new IllegalArgumentException("\"" + s + "\": the scheme " + scheme
+                    + " is not supported; use host:port or" + " dns:///host:port.");
         }
         if (scheme.equals("dns")) {
             String path = uri.getPath() == null ? "" : uri.getPath().replaceFirst("^/", "");
@@ -81,7 +83,8 @@ public record ServerAddress(String target, String display, boolean loopback) {
         } catch (NumberFormatException e) {
             // reported below
         }
-        throw new IllegalArgumentException("\"" + s + "\": the port must be a number from 1 to 65535, got \"" + text + "\".");
+        throw new IllegalArgumentException(
+                "\"" + s + "\": the port must be a number from 1 to 65535, got \"" + text + "\".");
     }
 
     private static boolean isLoopback(String host) {

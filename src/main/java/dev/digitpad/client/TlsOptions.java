@@ -8,9 +8,11 @@ import java.util.Optional;
  * How to secure the connection: plaintext, TLS (trusting the system's CAs or a CA file), or mutual TLS
  * with a client certificate and key (PEM files).
  */
-public record TlsOptions(boolean enabled, Optional<Path> caFile, Optional<Path> certificate, Optional<Path> privateKey) {
+public record TlsOptions(
+        boolean enabled, Optional<Path> caFile, Optional<Path> certificate, Optional<Path> privateKey) {
 
-    public static final TlsOptions PLAINTEXT = new TlsOptions(false, Optional.empty(), Optional.empty(), Optional.empty());
+    public static final TlsOptions PLAINTEXT =
+            new TlsOptions(false, Optional.empty(), Optional.empty(), Optional.empty());
 
     public TlsOptions {
         if (certificate.isPresent() != privateKey.isPresent()) {

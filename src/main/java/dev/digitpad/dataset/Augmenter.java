@@ -18,7 +18,9 @@ public final class Augmenter {
         double kind = rng.nextDouble();
         float[] out;
         if (kind < 0.15) {
-            out = MnistNormalizer.normalize(FloatGrid.of28(digit).toInk()).pixels().orElse(null);
+            out = MnistNormalizer.normalize(FloatGrid.of28(digit).toInk())
+                    .pixels()
+                    .orElse(null);
         } else if (kind < 0.35) {
             out = penRedraw(FloatGrid.of28(digit).upscale(2), rng, 100 + rng.nextInt(80));
         } else {
@@ -38,7 +40,9 @@ public final class Augmenter {
      */
     public static float[] light(float[] digit, SplittableRandom rng) {
         if (rng.nextDouble() < 0.2) {
-            return MnistNormalizer.normalize(FloatGrid.of28(digit).toInk()).pixels().orElse(null);
+            return MnistNormalizer.normalize(FloatGrid.of28(digit).toInk())
+                    .pixels()
+                    .orElse(null);
         }
         FloatGrid g = FloatGrid.of28(digit).upscale(2);
         double angle = Math.toRadians((rng.nextDouble() - 0.5) * 16);
@@ -80,9 +84,13 @@ public final class Augmenter {
         }
         double view = rng.nextDouble();
         if (view < 0.15) {
-            return Presentation.normalise(Presentation.lowResScan(g, 9 + 8 * rng.nextDouble(),
-                    3 + rng.nextInt(6), rng.nextDouble() < 0.5 ? 0.3 + 0.5 * rng.nextDouble() : 0,
-                    0.01 + 0.04 * rng.nextDouble(), rng));
+            return Presentation.normalise(Presentation.lowResScan(
+                    g,
+                    9 + 8 * rng.nextDouble(),
+                    3 + rng.nextInt(6),
+                    rng.nextDouble() < 0.5 ? 0.3 + 0.5 * rng.nextDouble() : 0,
+                    0.01 + 0.04 * rng.nextDouble(),
+                    rng));
         }
         if (view < 0.3) {
             return Presentation.normalise(Presentation.randomPicture(g, rng));
@@ -96,8 +104,8 @@ public final class Augmenter {
         double shear = (rng.nextDouble() - 0.5) * 0.6;
         double aspect = Math.exp((rng.nextDouble() - 0.5) * 0.5);
         double[] m = forward(angle, shear, aspect, 1.0);
-        return g.warpAffine(size, size, inverseAbout(m, (g.w - 1) / 2.0, (g.h - 1) / 2.0, (size - 1) / 2.0,
-                (size - 1) / 2.0));
+        return g.warpAffine(
+                size, size, inverseAbout(m, (g.w - 1) / 2.0, (g.h - 1) / 2.0, (size - 1) / 2.0, (size - 1) / 2.0));
     }
 
     /** 2x2 matrix {a, b, c, d}: rotation * shear(x by y) * scale(sx, sy). */
@@ -175,8 +183,8 @@ public final class Augmenter {
         double offY = radius + rng.nextDouble() * Math.max(0, canvas - spanY) - minY * scale;
         FloatGrid ink = new FloatGrid(canvas, canvas);
         for (double[] p : pts) {
-            ink.strokeLine(p[0] * scale + offX, p[1] * scale + offY, p[2] * scale + offX, p[3] * scale + offY,
-                    radius, 1f);
+            ink.strokeLine(
+                    p[0] * scale + offX, p[1] * scale + offY, p[2] * scale + offX, p[3] * scale + offY, radius, 1f);
         }
         return Presentation.normalise(Presentation.randomPicture(ink, rng));
     }

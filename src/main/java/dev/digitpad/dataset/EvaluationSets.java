@@ -50,7 +50,8 @@ public final class EvaluationSets {
         int i = 0;
         while (b.size() < count / 2) {
             int digit = i % 10;
-            List<StrokeTemplates.Template> options = templates.stream().filter(t -> t.digit() == digit).toList();
+            List<StrokeTemplates.Template> options =
+                    templates.stream().filter(t -> t.digit() == digit).toList();
             StrokeTemplates.Template t = options.get(rng.nextInt(options.size()));
             List<double[][]> strokes = StrokeTemplates.jittered(t, 0.08, rng);
             float[] d = Presentation.normalise(drawOnCanvas(strokes, 1.0, rng, i % 4));
@@ -162,7 +163,8 @@ public final class EvaluationSets {
                     }
                 }
                 if (s.length == 1) {
-                    path.lineTo((m[0] * s[0][0] + m[1] * s[0][1]) * scale + offX,
+                    path.lineTo(
+                            (m[0] * s[0][0] + m[1] * s[0][1]) * scale + offX,
                             (m[2] * s[0][0] + m[3] * s[0][1]) * scale + offY);
                 }
             }
@@ -218,8 +220,7 @@ public final class EvaluationSets {
             } else {
                 label = (i / 2) % 10;
                 Font face = faces.get(rng.nextInt(faces.size()));
-                ink = FontDigits.inkOf(face, label,
-                        new FontDigits.Style(120f, 0, 0, 1.0, 0f, true, 1f, 0f), 6);
+                ink = FontDigits.inkOf(face, label, new FontDigits.Style(120f, 0, 0, 1.0, 0f, true, 1f, 0f), 6);
             }
             i++;
             double height = 10 + 4 * rng.nextDouble();

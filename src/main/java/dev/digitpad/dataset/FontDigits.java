@@ -37,11 +37,15 @@ public final class FontDigits {
         List<Font> faces = new ArrayList<>();
         for (Font f : GraphicsEnvironment.getLocalGraphicsEnvironment().getAllFonts()) {
             String family = f.getFamily();
-            if (family.equals(Font.DIALOG) || family.equals(Font.DIALOG_INPUT) || family.equals(Font.SANS_SERIF)
-                    || family.equals(Font.SERIF) || family.equals(Font.MONOSPACED)) {
+            if (family.equals(Font.DIALOG)
+                    || family.equals(Font.DIALOG_INPUT)
+                    || family.equals(Font.SANS_SERIF)
+                    || family.equals(Font.SERIF)
+                    || family.equals(Font.MONOSPACED)) {
                 continue;
             }
-            if (f.canDisplayUpTo("0123456789") == -1 && !SYMBOL_FONTS.matcher(f.getFontName()).find()) {
+            if (f.canDisplayUpTo("0123456789") == -1
+                    && !SYMBOL_FONTS.matcher(f.getFontName()).find()) {
                 faces.add(f);
             }
         }
@@ -51,8 +55,14 @@ public final class FontDigits {
 
     /** Rendering parameters of one typeset digit. */
     public record Style(
-            float pixelSize, double slant, double rotationDegrees, double widthScale, float outline,
-            boolean darkOnLight, float paper, float ink) {}
+            float pixelSize,
+            double slant,
+            double rotationDegrees,
+            double widthScale,
+            float outline,
+            boolean darkOnLight,
+            float paper,
+            float ink) {}
 
     /** The outline of {@code digit} in {@code face} at {@code style}, origin at its box's top-left. */
     static Shape glyph(Font face, int digit, Style style) {
@@ -103,8 +113,15 @@ public final class FontDigits {
 
     /** The digit as an ink map (1 = ink) on a grid with a margin. */
     public static FloatGrid inkOf(Font face, int digit, Style style, int margin) {
-        Style plain = new Style(style.pixelSize(), style.slant(), style.rotationDegrees(), style.widthScale(),
-                style.outline(), true, 1f, 0f);
+        Style plain = new Style(
+                style.pixelSize(),
+                style.slant(),
+                style.rotationDegrees(),
+                style.widthScale(),
+                style.outline(),
+                true,
+                1f,
+                0f);
         BufferedImage img = render(face, digit, plain, margin);
         FloatGrid g = new FloatGrid(img.getWidth(), img.getHeight());
         for (int y = 0; y < img.getHeight(); y++) {
@@ -155,9 +172,13 @@ public final class FontDigits {
             if (rng.nextDouble() < 0.5) {
                 ink = ink.blur(0.5 + rng.nextDouble());
             }
-            return Presentation.normalise(Presentation.lowResScan(ink, 9 + 8 * rng.nextDouble(),
-                    3 + rng.nextInt(6), rng.nextDouble() < 0.5 ? 0.4 * rng.nextDouble() : 0,
-                    0.01 + 0.04 * rng.nextDouble(), rng));
+            return Presentation.normalise(Presentation.lowResScan(
+                    ink,
+                    9 + 8 * rng.nextDouble(),
+                    3 + rng.nextInt(6),
+                    rng.nextDouble() < 0.5 ? 0.4 * rng.nextDouble() : 0,
+                    0.01 + 0.04 * rng.nextDouble(),
+                    rng));
         }
         if (view < 0.52) {
             FloatGrid ink = inkOf(face, digit, style, 2 + rng.nextInt(20));

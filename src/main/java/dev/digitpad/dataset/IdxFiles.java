@@ -50,7 +50,8 @@ public final class IdxFiles {
             }
             int n = in.readInt();
             if (in.readInt() != ModelContract.SIDE || in.readInt() != ModelContract.SIDE) {
-                throw new IOException("only " + ModelContract.SIDE + "x" + ModelContract.SIDE + " digits are supported");
+                throw new IOException(
+                        "only " + ModelContract.SIDE + "x" + ModelContract.SIDE + " digits are supported");
             }
             List<float[]> images = new ArrayList<>(n);
             int[] labels = new int[n];

@@ -83,7 +83,8 @@ public final class LabelledDigits {
         }
 
         public LabelledDigits build() {
-            return new LabelledDigits(images, labels.stream().mapToInt(Integer::intValue).toArray());
+            return new LabelledDigits(
+                    images, labels.stream().mapToInt(Integer::intValue).toArray());
         }
     }
 }

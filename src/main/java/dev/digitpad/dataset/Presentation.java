@@ -42,8 +42,8 @@ public final class Presentation {
     }
 
     /** An opaque RGB picture with slightly tinted paper and ink. */
-    public static BufferedImage colourPicture(FloatGrid ink, float paper, float inkLevel, double noise,
-            SplittableRandom rng) {
+    public static BufferedImage colourPicture(
+            FloatGrid ink, float paper, float inkLevel, double noise, SplittableRandom rng) {
         float[] paperRgb = tint(paper, rng);
         float[] inkRgb = tint(inkLevel, rng);
         BufferedImage img = new BufferedImage(ink.w, ink.h, BufferedImage.TYPE_INT_RGB);
@@ -85,8 +85,8 @@ public final class Presentation {
      * dark on light paper with sensor noise, optionally blurred, then enlarged {@code upscale}
      * times with bilinear interpolation (what an image viewer or phone does).
      */
-    public static BufferedImage lowResScan(FloatGrid ink, double digitHeight, int upscale, double blurSigma,
-            double noise, SplittableRandom rng) {
+    public static BufferedImage lowResScan(
+            FloatGrid ink, double digitHeight, int upscale, double blurSigma, double noise, SplittableRandom rng) {
         int[] b = ink.bounds(0.1f);
         if (b == null) {
             return ink.toGrayImage(0.9f, 0.1f, 0, rng);
@@ -102,8 +102,8 @@ public final class Presentation {
         float inkLevel = (float) (0.05 + 0.3 * rng.nextDouble());
         FloatGrid gray = new FloatGrid(lw, lh);
         for (int i = 0; i < gray.v.length; i++) {
-            gray.v[i] = (float) (paper + (inkLevel - paper) * Math.min(1f, small.v[i])
-                    + FloatGrid.gaussian(rng) * noise);
+            gray.v[i] =
+                    (float) (paper + (inkLevel - paper) * Math.min(1f, small.v[i]) + FloatGrid.gaussian(rng) * noise);
         }
         FloatGrid big = gray.resizeBilinear(lw * upscale, lh * upscale);
         BufferedImage img = new BufferedImage(big.w, big.h, BufferedImage.TYPE_BYTE_GRAY);

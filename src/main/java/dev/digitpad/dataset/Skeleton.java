@@ -20,8 +20,8 @@ public final class Skeleton {
      * end branches (at most {@code maxSpur} pixels from a free end to a junction): the serifs and
      * feet of a typeset digit that people leave out when they draw it by hand.
      */
-    public static List<double[]> segments(FloatGrid grid, float threshold, int maxSpur, double dropChance,
-            java.util.SplittableRandom rng) {
+    public static List<double[]> segments(
+            FloatGrid grid, float threshold, int maxSpur, double dropChance, java.util.SplittableRandom rng) {
         int w = grid.w;
         int h = grid.h;
         boolean[] on = new boolean[w * h];
@@ -45,8 +45,7 @@ public final class Skeleton {
                     int ny = y + d[1];
                     if (nx >= 0 && ny >= 0 && nx < w && ny < h && on[ny * w + nx]) {
                         // skip a diagonal link when an orthogonal path already joins the two pixels
-                        if (d[0] != 0 && d[1] != 0
-                                && (on[y * w + nx] || on[ny * w + x])) {
+                        if (d[0] != 0 && d[1] != 0 && (on[y * w + nx] || on[ny * w + x])) {
                             continue;
                         }
                         segs.add(new double[] {x, y, nx, ny});
@@ -76,8 +75,7 @@ public final class Skeleton {
     }
 
     /** Removes short branches that run from a free end to a junction, each with some chance. */
-    static void pruneSpurs(boolean[] on, int w, int h, int maxSpur, double dropChance,
-            java.util.SplittableRandom rng) {
+    static void pruneSpurs(boolean[] on, int w, int h, int maxSpur, double dropChance, java.util.SplittableRandom rng) {
         List<Integer> ends = new ArrayList<>();
         for (int y = 0; y < h; y++) {
             for (int x = 0; x < w; x++) {
@@ -109,8 +107,13 @@ public final class Skeleton {
                     for (int dx = -1; dx <= 1; dx++) {
                         int nx = cx + dx;
                         int ny = cy + dy;
-                        if ((dx != 0 || dy != 0) && nx >= 0 && ny >= 0 && nx < w && ny < h
-                                && on[ny * w + nx] && !seen.contains(ny * w + nx)) {
+                        if ((dx != 0 || dy != 0)
+                                && nx >= 0
+                                && ny >= 0
+                                && nx < w
+                                && ny < h
+                                && on[ny * w + nx]
+                                && !seen.contains(ny * w + nx)) {
                             next = ny * w + nx;
                             break;
                         }

@@ -40,8 +40,10 @@ public final class ImageFiles {
         try {
             long size = Files.size(file);
             if (size > MAX_FILE_BYTES) {
-                throw new UnreadableImageException(name + " is " + size / (1024 * 1024) + " MiB; DigitPad reads images of up to "
-                        + MAX_FILE_BYTES / (1024 * 1024) + " MiB. Scale it down first.", null);
+                throw new UnreadableImageException(
+                        name + " is " + size / (1024 * 1024) + " MiB; DigitPad reads images of up to "
+                                + MAX_FILE_BYTES / (1024 * 1024) + " MiB. Scale it down first.",
+                        null);
             }
             return decode(Files.readAllBytes(file), name);
         } catch (NoSuchFileException e) {
@@ -58,8 +60,10 @@ public final class ImageFiles {
         try {
             byte[] bytes = in.readNBytes((int) MAX_FILE_BYTES + 1);
             if (bytes.length > MAX_FILE_BYTES) {
-                throw new UnreadableImageException(name + " is larger than " + MAX_FILE_BYTES / (1024 * 1024)
-                        + " MiB; DigitPad reads images up to that size.", null);
+                throw new UnreadableImageException(
+                        name + " is larger than " + MAX_FILE_BYTES / (1024 * 1024)
+                                + " MiB; DigitPad reads images up to that size.",
+                        null);
             }
             return decode(bytes, name);
         } catch (UnreadableImageException e) {
@@ -76,7 +80,8 @@ public final class ImageFiles {
         try (ImageInputStream stream = ImageIO.createImageInputStream(new ByteArrayInputStream(bytes))) {
             Iterator<ImageReader> readers = ImageIO.getImageReaders(stream);
             if (!readers.hasNext()) {
-                throw new UnreadableImageException(name + " is not an image DigitPad can read; use PNG, JPEG, GIF or BMP.", null);
+                throw new UnreadableImageException(
+                        name + " is not an image DigitPad can read; use PNG, JPEG, GIF or BMP.", null);
             }
             ImageReader reader = readers.next();
             try {
@@ -85,18 +90,24 @@ public final class ImageFiles {
                 int width = reader.getWidth(0);
                 int height = reader.getHeight(0);
                 if (width > MAX_SIDE || height > MAX_SIDE) {
-                    throw new UnreadableImageException(name + " is " + width + "x" + height + " pixels; DigitPad reads images"
-                            + " up to " + MAX_SIDE + "x" + MAX_SIDE + ". Scale it down or crop it to the digit.", null);
+                    throw new UnreadableImageException(
+                            name + " is " + width + "x" + height + " pixels; DigitPad reads images" + " up to "
+                                    + MAX_SIDE + "x" + MAX_SIDE + ". Scale it down or crop it to the digit.",
+                            null);
                 }
                 if (width < MIN_SIDE || height < MIN_SIDE) {
-                    throw new UnreadableImageException(name + " is " + width + "x" + height + " pixels, too small to hold a"
-                            + " digit; DigitPad needs at least " + MIN_SIDE + "x" + MIN_SIDE + ".", null);
+                    throw new UnreadableImageException(
+                            name + " is " + width + "x" + height + " pixels, too small to hold a"
+                                    + " digit; DigitPad needs at least " + MIN_SIDE + "x" + MIN_SIDE + ".",
+                            null);
                 }
                 try {
                     return reader.read(0);
                 } catch (IOException | RuntimeException e) {
-                    throw new UnreadableImageException(name + " looks like a " + format + " image but is damaged or"
-                            + " truncated (" + e.getMessage() + "). Save it again and retry.", e);
+                    throw new UnreadableImageException(
+                            name + " looks like a " + format + " image but is damaged or" + " truncated ("
+                                    + e.getMessage() + "). Save it again and retry.",
+                            e);
                 }
             } finally {
                 reader.dispose();

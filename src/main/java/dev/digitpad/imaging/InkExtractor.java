@@ -29,6 +29,7 @@ public final class InkExtractor {
     private static final float MEANINGFUL_ALPHA_RANGE = 0.25f;
     /** Contrast below which the image is taken as blank (no ink at all). */
     private static final float MIN_CONTRAST = 0.04f;
+
     private static final int BINS = 256;
 
     private InkExtractor() {}
@@ -72,13 +73,16 @@ public final class InkExtractor {
             if (amax - amin >= MEANINGFUL_ALPHA_RANGE) {
                 float borderAlpha = borderMedian(alpha, w, h);
                 if (borderAlpha <= 0.5f) {
-                    return new Extraction(InkImage.wrap(w, h, inkFrom(alpha, false, borderAlpha, amax, w, h)),
-                            Source.ALPHA, borderAlpha);
+                    return new Extraction(
+                            InkImage.wrap(w, h, inkFrom(alpha, false, borderAlpha, amax, w, h)),
+                            Source.ALPHA,
+                            borderAlpha);
                 }
                 // Opaque border with transparent marks: treat the transparency as the ink.
                 return new Extraction(
                         InkImage.wrap(w, h, inkFrom(alpha, true, 1f - borderAlpha, 1f - amin, w, h)),
-                        Source.ALPHA, borderAlpha);
+                        Source.ALPHA,
+                        borderAlpha);
             }
             // Alpha is (nearly) constant: composite is irrelevant, use brightness below.
         }
@@ -112,11 +116,13 @@ public final class InkExtractor {
         }
         if (darkSpread >= lightSpread) {
             // dark ink: ink grows as luminance falls
-            return new Extraction(InkImage.wrap(w, h, inkFrom(lum, true, 1f - background, 1f - min, w, h)),
-                    Source.DARK_ON_LIGHT, background);
+            return new Extraction(
+                    InkImage.wrap(w, h, inkFrom(lum, true, 1f - background, 1f - min, w, h)),
+                    Source.DARK_ON_LIGHT,
+                    background);
         }
-        return new Extraction(InkImage.wrap(w, h, inkFrom(lum, false, background, max, w, h)),
-                Source.LIGHT_ON_DARK, background);
+        return new Extraction(
+                InkImage.wrap(w, h, inkFrom(lum, false, background, max, w, h)), Source.LIGHT_ON_DARK, background);
     }
 
     /**

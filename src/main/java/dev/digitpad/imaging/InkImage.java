@@ -37,9 +37,8 @@ public final class InkImage {
             throw new IllegalArgumentException("size must be positive: " + width + "x" + height);
         }
         if ((long) width * height != values.length) {
-            throw new IllegalArgumentException(
-                    "expected " + ((long) width * height) + " values for " + width + "x" + height
-                            + ", got " + values.length);
+            throw new IllegalArgumentException("expected " + ((long) width * height) + " values for " + width + "x"
+                    + height + ", got " + values.length);
         }
         float[] copy = new float[values.length];
         for (int i = 0; i < values.length; i++) {

@@ -34,8 +34,7 @@ public record Normalization(
     public record Point(double x, double y) {}
 
     static Normalization empty(InkImage ink) {
-        return new Normalization(ink, Optional.empty(), Optional.empty(), Optional.empty(), 0, 0,
-                Optional.empty());
+        return new Normalization(ink, Optional.empty(), Optional.empty(), Optional.empty(), 0, 0, Optional.empty());
     }
 
     /** True when the input had no ink worth recognising. */

@@ -54,7 +54,10 @@ public final class BatchScheduler implements AutoCloseable {
 
         /** The counts since {@code earlier}. */
         public Stats since(Stats earlier) {
-            return new Stats(batches - earlier.batches, requests - earlier.requests, rows - earlier.rows,
+            return new Stats(
+                    batches - earlier.batches,
+                    requests - earlier.requests,
+                    rows - earlier.rows,
                     refused - earlier.refused);
         }
     }
@@ -64,6 +67,7 @@ public final class BatchScheduler implements AutoCloseable {
     private final ReentrantLock lock = new ReentrantLock();
     /** Signalled when a batch may have become runnable, or the next one to time out has changed. */
     private final Condition work = lock.newCondition();
+
     private final Map<BatchingServable.QueueKey, BatchQueue> queues = new LinkedHashMap<>(); // guarded by lock
     private boolean closed; // guarded by lock
     private final List<Thread> threads = new ArrayList<>();
@@ -76,11 +80,19 @@ public final class BatchScheduler implements AutoCloseable {
     public BatchScheduler(BatchingOptions options) {
         this.options = options;
         this.timeoutNanos = options.batchTimeout().toNanos();
-        this.deadlines = new ScheduledThreadPoolExecutor(1, Thread.ofPlatform().name("batch-deadlines").daemon()
-                .uncaughtExceptionHandler((t, e) -> log.error("Batch deadline timer failed", e)).factory());
+        this.deadlines = new ScheduledThreadPoolExecutor(
+                1,
+                Thread.ofPlatform()
+                        .name("batch-deadlines")
+                        .daemon()
+                        .uncaughtExceptionHandler((t, e) -> log.error("Batch deadline timer failed", e))
+                        .factory());
         deadlines.setRemoveOnCancelPolicy(true);
-        var factory = Thread.ofPlatform().name("batch-", 0).daemon()
-                .uncaughtExceptionHandler((t, e) -> log.error("Batch thread {} failed", t.getName(), e)).factory();
+        var factory = Thread.ofPlatform()
+                .name("batch-", 0)
+                .daemon()
+                .uncaughtExceptionHandler((t, e) -> log.error("Batch thread {} failed", t.getName(), e))
+                .factory();
         for (int i = 0; i < options.numBatchThreads(); i++) {
             Thread thread = factory.newThread(this::work);
             threads.add(thread);
@@ -137,14 +149,16 @@ public final class BatchScheduler implements AutoCloseable {
      *
      * @throws ServingException UNAVAILABLE if the queue is full or the scheduler has been closed
      */
-    CompletableFuture<Map<String, TensorProto>> submit(BatchingServable.QueueKey key, Map<String, TensorProto> inputs,
-            int rows, RunLimits limits) {
+    CompletableFuture<Map<String, TensorProto>> submit(
+            BatchingServable.QueueKey key, Map<String, TensorProto> inputs, int rows, RunLimits limits) {
         Task task = new Task(inputs, rows, limits);
         lock.lock();
         try {
             if (closed) {
-                throw new ServingException(Code.UNAVAILABLE, "The server is shutting down and takes no more"
-                        + " predictions; retry against another replica or once it is back.");
+                throw new ServingException(
+                        Code.UNAVAILABLE,
+                        "The server is shutting down and takes no more"
+                                + " predictions; retry against another replica or once it is back.");
             }
             BatchQueue queue = queues.computeIfAbsent(key, BatchQueue::new);
             Batch open = queue.batches.peekLast();
@@ -157,10 +171,12 @@ public final class BatchScheduler implements AutoCloseable {
             } else {
                 if (queue.batches.size() >= options.maxEnqueuedBatches()) {
                     refused.increment();
-                    throw new ServingException(Code.UNAVAILABLE, "The batching queue of " + key.describe() + " is full ("
-                            + options.maxEnqueuedBatches() + " batches of up to " + options.maxBatchSize()
-                            + " examples are waiting); the server is overloaded. Retry with backoff, or raise"
-                            + " max_enqueued_batches or num_batch_threads in the batching parameters file.");
+                    throw new ServingException(
+                            Code.UNAVAILABLE,
+                            "The batching queue of " + key.describe() + " is full ("
+                                    + options.maxEnqueuedBatches() + " batches of up to " + options.maxBatchSize()
+                                    + " examples are waiting); the server is overloaded. Retry with backoff, or raise"
+                                    + " max_enqueued_batches or num_batch_threads in the batching parameters file.");
                 }
                 if (open != null) {
                     open.closed = true;
@@ -176,8 +192,8 @@ public final class BatchScheduler implements AutoCloseable {
         }
         limits.deadlineNanos().ifPresent(deadline -> {
             try {
-                ScheduledFuture<?> expiry = deadlines.schedule(() -> expire(task),
-                        Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+                ScheduledFuture<?> expiry = deadlines.schedule(
+                        () -> expire(task), Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
                 task.result.whenComplete((outputs, error) -> expiry.cancel(false));
             } catch (RejectedExecutionException closing) {
                 // Closed meanwhile: close() has refused every queued request, this one included.
@@ -191,11 +207,15 @@ public final class BatchScheduler implements AutoCloseable {
             return;
         }
         long waitedMs = (System.nanoTime() - task.enqueuedNanos) / 1_000_000;
-        task.result.completeExceptionally(new ServingException(Code.DEADLINE_EXCEEDED, task.started
-                ? "the deadline passed while the request's batch was running (" + waitedMs + " ms after it was queued);"
-                        + " give the call more time"
-                : "the deadline passed after the request had waited " + waitedMs + " ms for its batch, so it was not"
-                        + " run; give the call more time, or lower batch_timeout_micros or max_enqueued_batches"));
+        task.result.completeExceptionally(
+                new ServingException(
+                        Code.DEADLINE_EXCEEDED,
+                        task.started
+                                ? "the deadline passed while the request's batch was running (" + waitedMs
+                                        + " ms after it was queued);" + " give the call more time"
+                                : "the deadline passed after the request had waited " + waitedMs
+                                        + " ms for its batch, so it was not"
+                                        + " run; give the call more time, or lower batch_timeout_micros or max_enqueued_batches"));
     }
 
     /** Drops the queues of a servable that is being unloaded, refusing anything still in them. */
@@ -301,7 +321,9 @@ public final class BatchScheduler implements AutoCloseable {
             Batch oldest = null;
             for (BatchQueue queue : queues.values()) {
                 Batch head = queue.batches.peekFirst();
-                if (head != null && mayRun(head, now) && (oldest == null || head.openedNanos - oldest.openedNanos < 0)) {
+                if (head != null
+                        && mayRun(head, now)
+                        && (oldest == null || head.openedNanos - oldest.openedNanos < 0)) {
                     oldest = head;
                 }
             }
@@ -372,11 +394,12 @@ public final class BatchScheduler implements AutoCloseable {
                 continue; // its deadline passed while it waited: already answered
             }
             if (task.limits.cancelled().getAsBoolean()) {
-                task.result.completeExceptionally(new ServingException(Code.CANCELLED,
-                        "the caller went away while the request waited for its batch; it was not run"));
+                task.result.completeExceptionally(new ServingException(
+                        Code.CANCELLED, "the caller went away while the request waited for its batch; it was not run"));
                 continue;
             }
-            if (task.limits.deadlineNanos().isPresent() && task.limits.deadlineNanos().get() - now <= 0) {
+            if (task.limits.deadlineNanos().isPresent()
+                    && task.limits.deadlineNanos().get() - now <= 0) {
                 expire(task);
                 continue;
             }
@@ -391,8 +414,10 @@ public final class BatchScheduler implements AutoCloseable {
         requestsRun.add(live.size());
         rowsRun.add(rows);
         try {
-            List<Map<String, TensorProto>> answers = batch.queue.key.owner().runBatch(
-                    batch.queue.key, live.stream().map(t -> t.inputs).toList(), rows, limitsOf(live));
+            List<Map<String, TensorProto>> answers = batch.queue
+                    .key
+                    .owner()
+                    .runBatch(batch.queue.key, live.stream().map(t -> t.inputs).toList(), rows, limitsOf(live));
             for (int i = 0; i < live.size(); i++) {
                 live.get(i).result.complete(answers.get(i));
             }
@@ -411,8 +436,8 @@ public final class BatchScheduler implements AutoCloseable {
      * latest deadline (or without limit if any request has none); it is skipped only if every caller has gone.
      */
     private static RunLimits limitsOf(List<Task> tasks) {
-        java.util.function.BooleanSupplier allGone =
-                () -> tasks.stream().allMatch(t -> t.result.isDone() || t.limits.cancelled().getAsBoolean());
+        java.util.function.BooleanSupplier allGone = () -> tasks.stream()
+                .allMatch(t -> t.result.isDone() || t.limits.cancelled().getAsBoolean());
         Long latest = null;
         for (Task task : tasks) {
             Optional<Long> deadline = task.limits.deadlineNanos();

@@ -33,8 +33,8 @@ public record BatchingOptions(int maxBatchSize, long batchTimeoutMicros, int max
             throw new IllegalArgumentException("max_enqueued_batches must be at least 1, got " + maxEnqueuedBatches);
         }
         if (numBatchThreads < 1 || numBatchThreads > MAX_BATCH_THREADS) {
-            throw new IllegalArgumentException("num_batch_threads must be from 1 to " + MAX_BATCH_THREADS + ", got "
-                    + numBatchThreads);
+            throw new IllegalArgumentException(
+                    "num_batch_threads must be from 1 to " + MAX_BATCH_THREADS + ", got " + numBatchThreads);
         }
     }
 
@@ -52,7 +52,12 @@ public record BatchingOptions(int maxBatchSize, long batchTimeoutMicros, int max
 
     /** The options in the parameters file's own words, for logs and reports. */
     public String describe() {
-        return String.format(Locale.ROOT, "max_batch_size=%d, batch_timeout_micros=%d, max_enqueued_batches=%d,"
-                + " num_batch_threads=%d", maxBatchSize, batchTimeoutMicros, maxEnqueuedBatches, numBatchThreads);
+        return String.format(
+                Locale.ROOT,
+                "max_batch_size=%d, batch_timeout_micros=%d, max_enqueued_batches=%d," + " num_batch_threads=%d",
+                maxBatchSize,
+                batchTimeoutMicros,
+                maxEnqueuedBatches,
+                numBatchThreads);
     }
 }

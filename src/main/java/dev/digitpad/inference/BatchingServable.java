@@ -46,6 +46,7 @@ final class BatchingServable implements QueueingServable {
     private final Servable inner;
     /** What runs a batch: the servable behind the gate, since a batch takes its slot before it runs. */
     private final Servable batchRunner;
+
     private final Optional<RunGate> gate;
     private final BatchScheduler scheduler;
     private final Map<String, Boolean> batchable = new LinkedHashMap<>();
@@ -71,14 +72,17 @@ final class BatchingServable implements QueueingServable {
 
     /** Whether every input and output of the signature has an unknown leading dimension: the batch. */
     static boolean batchable(SignatureDef signature) {
-        return !signature.getInputsMap().isEmpty() && !signature.getOutputsMap().isEmpty()
+        return !signature.getInputsMap().isEmpty()
+                && !signature.getOutputsMap().isEmpty()
                 && signature.getInputsMap().values().stream().allMatch(BatchingServable::leadingDimIsBatch)
                 && signature.getOutputsMap().values().stream().allMatch(BatchingServable::leadingDimIsBatch);
     }
 
     private static boolean leadingDimIsBatch(TensorInfo info) {
         TensorShapeProto shape = info.getTensorShape();
-        return !shape.getUnknownRank() && shape.getDimCount() >= 1 && shape.getDim(0).getSize() == -1;
+        return !shape.getUnknownRank()
+                && shape.getDimCount() >= 1
+                && shape.getDim(0).getSize() == -1;
     }
 
     @Override
@@ -107,14 +111,22 @@ final class BatchingServable implements QueueingServable {
                         + max + " (max_batch_size in the batching parameters file): send at most " + max
                         + " examples per request, or raise max_batch_size.");
             }
-            if (limits.timeLeft().map(left -> left.isNegative() || left.isZero()).orElse(false)) {
+            if (limits.timeLeft()
+                    .map(left -> left.isNegative() || left.isZero())
+                    .orElse(false)) {
                 throw new ServingException(Code.DEADLINE_EXCEEDED, "the deadline passed before the request was queued");
             }
             List<InputForm> forms = new ArrayList<>();
-            for (String key : signature.getInputsMap().keySet().stream().sorted().toList()) {
+            for (String key :
+                    signature.getInputsMap().keySet().stream().sorted().toList()) {
                 TensorProto t = inputs.get(key);
-                forms.add(new InputForm(key, t.getDtype(), t.getTensorShape().getDimList().stream().skip(1)
-                        .map(TensorShapeProto.Dim::getSize).toList()));
+                forms.add(new InputForm(
+                        key,
+                        t.getDtype(),
+                        t.getTensorShape().getDimList().stream()
+                                .skip(1)
+                                .map(TensorShapeProto.Dim::getSize)
+                                .toList()));
             }
             return scheduler.submit(new QueueKey(this, signatureKey, outputs, forms), inputs, rows, limits);
         } catch (RuntimeException e) {
@@ -142,11 +154,15 @@ final class BatchingServable implements QueueingServable {
      * Runs one batch: the requests' inputs (already checked, all of the form {@code key} describes) joined along
      * dimension 0, and the outputs split back into each request's rows.
      */
-    List<Map<String, TensorProto>> runBatch(QueueKey key, List<Map<String, TensorProto>> requests, int rows, RunLimits limits) {
+    List<Map<String, TensorProto>> runBatch(
+            QueueKey key, List<Map<String, TensorProto>> requests, int rows, RunLimits limits) {
         if (requests.size() == 1) {
             return List.of(batchRunner.predict(key.signature(), requests.getFirst(), key.outputs(), limits));
         }
-        int[] sizes = requests.stream().mapToInt(r -> (int) r.values().iterator().next().getTensorShape().getDim(0).getSize()).toArray();
+        int[] sizes = requests.stream()
+                .mapToInt(r -> (int)
+                        r.values().iterator().next().getTensorShape().getDim(0).getSize())
+                .toArray();
         Map<String, TensorProto> joined = new LinkedHashMap<>();
         for (InputForm form : key.inputs()) {
             joined.put(form.key(), join(form, requests, sizes, rows));
@@ -170,8 +186,9 @@ final class BatchingServable implements QueueingServable {
         long rowElements = form.innerDims().stream().mapToLong(Long::longValue).reduce(1, Math::multiplyExact);
         long totalBytes = Math.multiplyExact(Math.multiplyExact(rowElements, rows), type.width());
         if (totalBytes > Integer.MAX_VALUE) {
-            throw ServingException.invalidArgument("input \"" + form.key() + "\": a batch of " + rows + " examples would be "
-                    + totalBytes + " bytes, more than one tensor can hold; lower max_batch_size");
+            throw ServingException.invalidArgument(
+                    "input \"" + form.key() + "\": a batch of " + rows + " examples would be " + totalBytes
+                            + " bytes, more than one tensor can hold; lower max_batch_size");
         }
         byte[] bytes = new byte[(int) totalBytes];
         int offset = 0;
@@ -182,22 +199,32 @@ final class BatchingServable implements QueueingServable {
         }
         TensorProto.Builder out = TensorProto.newBuilder().setDtype(form.dtype());
         out.getTensorShapeBuilder().addDimBuilder().setSize(rows);
-        form.innerDims().forEach(d -> out.getTensorShapeBuilder().addDimBuilder().setSize(d));
+        form.innerDims()
+                .forEach(d -> out.getTensorShapeBuilder().addDimBuilder().setSize(d));
         return out.setTensorContent(UnsafeByteOperations.unsafeWrap(bytes)).build();
     }
 
     private static List<TensorProto> split(QueueKey key, String name, TensorProto output, int[] sizes, int rows) {
         TensorShapeProto shape = output.getTensorShape();
         if (shape.getDimCount() == 0 || shape.getDim(0).getSize() != rows) {
-            throw new ServingException(Code.INTERNAL, "output \"" + name + "\" of " + key.describe() + " has shape "
-                    + TensorChecks.describe(shape) + ", which does not have the batch of " + rows + " examples as its leading"
-                    + " dimension, so it cannot be split into answers; serve this model without --enable_batching");
+            throw new ServingException(
+                    Code.INTERNAL,
+                    "output \"" + name + "\" of " + key.describe() + " has shape "
+                            + TensorChecks.describe(shape) + ", which does not have the batch of " + rows
+                            + " examples as its leading"
+                            + " dimension, so it cannot be split into answers; serve this model without --enable_batching");
         }
-        ElementType type = ElementType.of(output.getDtype()).orElseThrow(() -> new ServingException(Code.UNIMPLEMENTED,
-                "output \"" + name + "\" has dtype " + output.getDtype() + ", which batching cannot split"));
-        List<Long> inner = shape.getDimList().stream().skip(1).map(TensorShapeProto.Dim::getSize).toList();
+        ElementType type = ElementType.of(output.getDtype())
+                .orElseThrow(() -> new ServingException(
+                        Code.UNIMPLEMENTED,
+                        "output \"" + name + "\" has dtype " + output.getDtype() + ", which batching cannot split"));
+        List<Long> inner = shape.getDimList().stream()
+                .skip(1)
+                .map(TensorShapeProto.Dim::getSize)
+                .toList();
         long rowElements = inner.stream().mapToLong(Long::longValue).reduce(1, Math::multiplyExact);
-        ByteBuffer values = ByteBuffer.wrap(type.rawBytes(output, rowElements * rows)).order(ByteOrder.LITTLE_ENDIAN);
+        ByteBuffer values =
+                ByteBuffer.wrap(type.rawBytes(output, rowElements * rows)).order(ByteOrder.LITTLE_ENDIAN);
         boolean raw = !output.getTensorContent().isEmpty();
         List<TensorProto> parts = new ArrayList<>(sizes.length);
         for (int size : sizes) {
@@ -237,7 +264,11 @@ final class BatchingServable implements QueueingServable {
 
     @Override
     public String toString() {
-        return name + " (batched: " + batchable.entrySet().stream().filter(Map.Entry::getValue).map(Map.Entry::getKey)
-                .collect(Collectors.joining(", ")) + ")";
+        return name + " (batched: "
+                + batchable.entrySet().stream()
+                        .filter(Map.Entry::getValue)
+                        .map(Map.Entry::getKey)
+                        .collect(Collectors.joining(", "))
+                + ")";
     }
 }

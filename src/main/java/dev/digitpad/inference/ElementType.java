@@ -21,34 +21,100 @@ import org.tensorflow.types.family.TType;
  */
 enum ElementType {
     FLOAT(DataType.DT_FLOAT, 4, TFloat32.class, "float_val") {
-        @Override int valueCount(TensorProto t) { return t.getFloatValCount(); }
-        @Override void putValue(TensorProto t, int i, ByteBuffer out) { out.putFloat(t.getFloatVal(i)); }
-        @Override void addValue(ByteBuffer in, TensorProto.Builder out) { out.addFloatVal(in.getFloat()); }
+        @Override
+        int valueCount(TensorProto t) {
+            return t.getFloatValCount();
+        }
+
+        @Override
+        void putValue(TensorProto t, int i, ByteBuffer out) {
+            out.putFloat(t.getFloatVal(i));
+        }
+
+        @Override
+        void addValue(ByteBuffer in, TensorProto.Builder out) {
+            out.addFloatVal(in.getFloat());
+        }
     },
     DOUBLE(DataType.DT_DOUBLE, 8, TFloat64.class, "double_val") {
-        @Override int valueCount(TensorProto t) { return t.getDoubleValCount(); }
-        @Override void putValue(TensorProto t, int i, ByteBuffer out) { out.putDouble(t.getDoubleVal(i)); }
-        @Override void addValue(ByteBuffer in, TensorProto.Builder out) { out.addDoubleVal(in.getDouble()); }
+        @Override
+        int valueCount(TensorProto t) {
+            return t.getDoubleValCount();
+        }
+
+        @Override
+        void putValue(TensorProto t, int i, ByteBuffer out) {
+            out.putDouble(t.getDoubleVal(i));
+        }
+
+        @Override
+        void addValue(ByteBuffer in, TensorProto.Builder out) {
+            out.addDoubleVal(in.getDouble());
+        }
     },
     INT32(DataType.DT_INT32, 4, TInt32.class, "int_val") {
-        @Override int valueCount(TensorProto t) { return t.getIntValCount(); }
-        @Override void putValue(TensorProto t, int i, ByteBuffer out) { out.putInt(t.getIntVal(i)); }
-        @Override void addValue(ByteBuffer in, TensorProto.Builder out) { out.addIntVal(in.getInt()); }
+        @Override
+        int valueCount(TensorProto t) {
+            return t.getIntValCount();
+        }
+
+        @Override
+        void putValue(TensorProto t, int i, ByteBuffer out) {
+            out.putInt(t.getIntVal(i));
+        }
+
+        @Override
+        void addValue(ByteBuffer in, TensorProto.Builder out) {
+            out.addIntVal(in.getInt());
+        }
     },
     INT64(DataType.DT_INT64, 8, TInt64.class, "int64_val") {
-        @Override int valueCount(TensorProto t) { return t.getInt64ValCount(); }
-        @Override void putValue(TensorProto t, int i, ByteBuffer out) { out.putLong(t.getInt64Val(i)); }
-        @Override void addValue(ByteBuffer in, TensorProto.Builder out) { out.addInt64Val(in.getLong()); }
+        @Override
+        int valueCount(TensorProto t) {
+            return t.getInt64ValCount();
+        }
+
+        @Override
+        void putValue(TensorProto t, int i, ByteBuffer out) {
+            out.putLong(t.getInt64Val(i));
+        }
+
+        @Override
+        void addValue(ByteBuffer in, TensorProto.Builder out) {
+            out.addInt64Val(in.getLong());
+        }
     },
     UINT8(DataType.DT_UINT8, 1, TUint8.class, "int_val") {
-        @Override int valueCount(TensorProto t) { return t.getIntValCount(); }
-        @Override void putValue(TensorProto t, int i, ByteBuffer out) { out.put((byte) t.getIntVal(i)); }
-        @Override void addValue(ByteBuffer in, TensorProto.Builder out) { out.addIntVal(Byte.toUnsignedInt(in.get())); }
+        @Override
+        int valueCount(TensorProto t) {
+            return t.getIntValCount();
+        }
+
+        @Override
+        void putValue(TensorProto t, int i, ByteBuffer out) {
+            out.put((byte) t.getIntVal(i));
+        }
+
+        @Override
+        void addValue(ByteBuffer in, TensorProto.Builder out) {
+            out.addIntVal(Byte.toUnsignedInt(in.get()));
+        }
     },
     BOOL(DataType.DT_BOOL, 1, TBool.class, "bool_val") {
-        @Override int valueCount(TensorProto t) { return t.getBoolValCount(); }
-        @Override void putValue(TensorProto t, int i, ByteBuffer out) { out.put((byte) (t.getBoolVal(i) ? 1 : 0)); }
-        @Override void addValue(ByteBuffer in, TensorProto.Builder out) { out.addBoolVal(in.get() != 0); }
+        @Override
+        int valueCount(TensorProto t) {
+            return t.getBoolValCount();
+        }
+
+        @Override
+        void putValue(TensorProto t, int i, ByteBuffer out) {
+            out.put((byte) (t.getBoolVal(i) ? 1 : 0));
+        }
+
+        @Override
+        void addValue(ByteBuffer in, TensorProto.Builder out) {
+            out.addBoolVal(in.get() != 0);
+        }
     };
 
     private final DataType dataType;
@@ -63,14 +129,22 @@ enum ElementType {
         this.valField = valField;
     }
 
-    DataType dataType() { return dataType; }
+    DataType dataType() {
+        return dataType;
+    }
 
-    int width() { return width; }
+    int width() {
+        return width;
+    }
 
-    Class<? extends TType> tensorClass() { return tensorClass; }
+    Class<? extends TType> tensorClass() {
+        return tensorClass;
+    }
 
     /** The name of the typed field that carries values of this type. */
-    String valField() { return valField; }
+    String valField() {
+        return valField;
+    }
 
     abstract int valueCount(TensorProto t);
 
@@ -103,7 +177,8 @@ enum ElementType {
             content.copyTo(dest, offset);
             return;
         }
-        ByteBuffer out = ByteBuffer.wrap(dest, offset, Math.toIntExact(elements * width)).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        ByteBuffer out = ByteBuffer.wrap(dest, offset, Math.toIntExact(elements * width))
+                .order(java.nio.ByteOrder.LITTLE_ENDIAN);
         int count = valueCount(t);
         for (long i = 0; i < elements; i++) {
             // One value stands for all of them, as in TensorFlow's own parsing.

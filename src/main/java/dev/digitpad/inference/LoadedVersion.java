@@ -21,11 +21,17 @@ final class LoadedVersion {
         this.onLastRelease = onLastRelease;
     }
 
-    String model() { return model; }
+    String model() {
+        return model;
+    }
 
-    long version() { return version; }
+    long version() {
+        return version;
+    }
 
-    Servable servable() { return servable; }
+    Servable servable() {
+        return servable;
+    }
 
     /** A new lease, or null if the version has already been fully released. */
     Lease tryAcquire() {

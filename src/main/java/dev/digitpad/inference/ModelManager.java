@@ -56,8 +56,11 @@ public final class ModelManager implements AutoCloseable {
         }
         this.loader = loader;
         this.pollInterval = pollInterval;
-        this.poller = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().name("model-poller").daemon()
-                .uncaughtExceptionHandler((t, e) -> log.error("Model poller failed", e)).factory());
+        this.poller = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform()
+                .name("model-poller")
+                .daemon()
+                .uncaughtExceptionHandler((t, e) -> log.error("Model poller failed", e))
+                .factory());
     }
 
     public void addListener(AvailabilityListener listener) {
@@ -208,8 +211,11 @@ public final class ModelManager implements AutoCloseable {
         if (onDisk.isEmpty()) {
             slot.lastScanEmpty = true;
             if (current != null) {
-                log.warn("Model \"{}\": no versions left under {}; unloading version {}", slot.name,
-                        slot.source.basePath(), current.version());
+                log.warn(
+                        "Model \"{}\": no versions left under {}; unloading version {}",
+                        slot.name,
+                        slot.source.basePath(),
+                        current.version());
                 swap(slot, null);
             }
             return;
@@ -238,7 +244,10 @@ public final class ModelManager implements AutoCloseable {
             return;
         }
         slot.failed.remove(latest.version());
-        log.info("Model \"{}\": version {} is loaded and warm after {} ms", slot.name, latest.version(),
+        log.info(
+                "Model \"{}\": version {} is loaded and warm after {} ms",
+                slot.name,
+                latest.version(),
                 (System.nanoTime() - started) / 1_000_000);
         swap(slot, new LoadedVersion(slot.name, latest.version(), servable, this::unloaded));
     }
@@ -247,7 +256,11 @@ public final class ModelManager implements AutoCloseable {
         slot.failed.put(candidate.version(), candidate.fingerprint());
         slot.states.put(candidate.version(), VersionStatus.failed(candidate.version(), e));
         LoadedVersion current = slot.current;
-        log.error("Model \"{}\": version {} failed to load: {}. {}", slot.name, candidate.version(), e.getMessage(),
+        log.error(
+                "Model \"{}\": version {} failed to load: {}. {}",
+                slot.name,
+                candidate.version(),
+                e.getMessage(),
                 current == null ? "Nothing is being served." : "Version " + current.version() + " keeps serving.");
     }
 
@@ -263,7 +276,10 @@ public final class ModelManager implements AutoCloseable {
         }
         if (previous != null) {
             slot.states.put(previous.version(), VersionStatus.of(previous.version(), VersionState.UNLOADING));
-            log.info("Model \"{}\": version {} retired; it unloads after its in-flight calls", slot.name, previous.version());
+            log.info(
+                    "Model \"{}\": version {} retired; it unloads after its in-flight calls",
+                    slot.name,
+                    previous.version());
             previous.retire();
         }
     }
@@ -275,8 +291,9 @@ public final class ModelManager implements AutoCloseable {
             Slot slot = slots.get(version.model());
             // Only a version still marked UNLOADING has ended: the same version number may have been loaded
             // again meanwhile (a rollback), and that copy's state must not be overwritten.
-            slot.states.computeIfPresent(version.version(), (v, s) ->
-                    s.state() == VersionState.UNLOADING ? VersionStatus.of(v, VersionState.END) : s);
+            slot.states.computeIfPresent(
+                    version.version(),
+                    (v, s) -> s.state() == VersionState.UNLOADING ? VersionStatus.of(v, VersionState.END) : s);
             log.info("Model \"{}\": version {} unloaded", version.model(), version.version());
         }
     }
@@ -312,7 +329,8 @@ public final class ModelManager implements AutoCloseable {
                 }
             });
             if (!loading.isEmpty()) {
-                return "Model \"" + name + "\" is still loading (version " + String.join(", ", loading) + "); try again shortly.";
+                return "Model \"" + name + "\" is still loading (version " + String.join(", ", loading)
+                        + "); try again shortly.";
             }
             if (lastScanEmpty) {
                 return "Model \"" + name + "\" has no version to serve: put a SavedModel in " + source.basePath()

@@ -33,6 +33,7 @@ public final class RunAdmission implements AutoCloseable {
     public record Options(int maxConcurrentRuns, int maxQueuedRuns) {
         /** More runs at once than this would only make TensorFlow's threads fight for the cores. */
         public static final int MAX_CONCURRENT_RUNS = 1024;
+
         public static final int MAX_QUEUED_RUNS = 1_000_000;
         /**
          * Waiting calls per version by default: a burst of this many callers waits rather than being refused, as
@@ -42,12 +43,12 @@ public final class RunAdmission implements AutoCloseable {
 
         public Options {
             if (maxConcurrentRuns < 1 || maxConcurrentRuns > MAX_CONCURRENT_RUNS) {
-                throw new IllegalArgumentException("max_concurrent_runs must be from 1 to " + MAX_CONCURRENT_RUNS
-                        + ", got " + maxConcurrentRuns);
+                throw new IllegalArgumentException(
+                        "max_concurrent_runs must be from 1 to " + MAX_CONCURRENT_RUNS + ", got " + maxConcurrentRuns);
             }
             if (maxQueuedRuns < 0 || maxQueuedRuns > MAX_QUEUED_RUNS) {
-                throw new IllegalArgumentException("max_queued_runs must be from 0 to " + MAX_QUEUED_RUNS + ", got "
-                        + maxQueuedRuns);
+                throw new IllegalArgumentException(
+                        "max_queued_runs must be from 0 to " + MAX_QUEUED_RUNS + ", got " + maxQueuedRuns);
             }
         }
 
@@ -62,8 +63,11 @@ public final class RunAdmission implements AutoCloseable {
 
         /** The options in the flags' own words, for logs. */
         public String describe() {
-            return String.format(Locale.ROOT, "max_concurrent_runs=%d, max_queued_runs=%d per model version",
-                    maxConcurrentRuns, maxQueuedRuns);
+            return String.format(
+                    Locale.ROOT,
+                    "max_concurrent_runs=%d, max_queued_runs=%d per model version",
+                    maxConcurrentRuns,
+                    maxQueuedRuns);
         }
     }
 
@@ -74,10 +78,18 @@ public final class RunAdmission implements AutoCloseable {
     public RunAdmission(Options options) {
         this.options = options;
         // Only calls that waited run here, at most max_concurrent_runs per version at a time.
-        this.runners = Executors.newCachedThreadPool(Thread.ofPlatform().name("model-run-", 0).daemon()
-                .uncaughtExceptionHandler((t, e) -> log.error("Model run thread {} failed", t.getName(), e)).factory());
-        this.timers = new ScheduledThreadPoolExecutor(1, Thread.ofPlatform().name("run-queue-deadlines").daemon()
-                .uncaughtExceptionHandler((t, e) -> log.error("Run queue deadline timer failed", e)).factory());
+        this.runners = Executors.newCachedThreadPool(Thread.ofPlatform()
+                .name("model-run-", 0)
+                .daemon()
+                .uncaughtExceptionHandler((t, e) -> log.error("Model run thread {} failed", t.getName(), e))
+                .factory());
+        this.timers = new ScheduledThreadPoolExecutor(
+                1,
+                Thread.ofPlatform()
+                        .name("run-queue-deadlines")
+                        .daemon()
+                        .uncaughtExceptionHandler((t, e) -> log.error("Run queue deadline timer failed", e))
+                        .factory());
         timers.setRemoveOnCancelPolicy(true);
     }
 

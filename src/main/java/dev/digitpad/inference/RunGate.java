@@ -43,6 +43,7 @@ final class RunGate {
     private final ArrayDeque<Waiter<?>> queue = new ArrayDeque<>(); // guarded by this
     /** A moving average of how long the calls' runs took, in nanoseconds; negative until one has run. */
     private long typicalRunNanos = -1; // guarded by this
+
     private int running; // guarded by this; slots taken, including those handed to a waiter not yet started
     private boolean closed; // guarded by this
     private long admitted, admittedAfterWaiting, refused, expired, cancelled; // guarded by this
@@ -112,10 +113,13 @@ final class RunGate {
                 }
                 if (queue.size() >= maxQueued) {
                     refused++;
-                    return CompletableFuture.failedFuture(new ServingException(Code.UNAVAILABLE, "The server is"
-                            + " overloaded: " + name + " is already running " + maxRunning + " calls and " + maxQueued
-                            + " more are waiting (--max_concurrent_runs, --max_queued_runs). Retry with backoff, or give"
-                            + " the server more replicas or a faster model."));
+                    return CompletableFuture.failedFuture(new ServingException(
+                            Code.UNAVAILABLE,
+                            "The server is"
+                                    + " overloaded: " + name + " is already running " + maxRunning + " calls and "
+                                    + maxQueued
+                                    + " more are waiting (--max_concurrent_runs, --max_queued_runs). Retry with backoff, or give"
+                                    + " the server more replicas or a faster model."));
                 }
                 waiter = new Waiter<>(limits, run);
                 queue.addLast(waiter);
@@ -203,8 +207,9 @@ final class RunGate {
     }
 
     private ServingException closedFailure() {
-        return new ServingException(Code.UNAVAILABLE, name + " was unloaded before the call ran; retry, and the"
-                + " version now being served will answer");
+        return new ServingException(
+                Code.UNAVAILABLE,
+                name + " was unloaded before the call ran; retry, and the" + " version now being served will answer");
     }
 
     private <T> CompletableFuture<T> runHere(Supplier<T> run) {
@@ -227,8 +232,10 @@ final class RunGate {
     private void watch(Waiter<?> waiter) {
         waiter.limits.deadlineNanos().ifPresent(deadline -> {
             try {
-                waiter.timer = timers.schedule(() -> leave(waiter, Code.DEADLINE_EXCEEDED),
-                        Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+                waiter.timer = timers.schedule(
+                        () -> leave(waiter, Code.DEADLINE_EXCEEDED),
+                        Math.max(0, deadline - System.nanoTime()),
+                        TimeUnit.NANOSECONDS);
             } catch (RejectedExecutionException closing) {
                 // The server is shutting down: the queue is emptied by then.
             }
@@ -253,12 +260,18 @@ final class RunGate {
         waiter.stopWatching();
         long waitedMs = (System.nanoTime() - waiter.queuedNanos) / 1_000_000;
         log.debug("A call to {} left the queue after {} ms: {}", name, waitedMs, why);
-        waiter.result.completeExceptionally(why == Code.CANCELLED
-                ? new ServingException(Code.CANCELLED, "the caller went away while the call waited " + waitedMs
-                        + " ms for " + name + " to be free; it was not run")
-                : new ServingException(Code.DEADLINE_EXCEEDED, "the deadline passed while the call waited " + waitedMs
-                        + " ms for " + name + " to be free (" + maxRunning + " calls were running); it was not run."
-                        + " Give the call a longer deadline, or the server more replicas or a faster model"));
+        waiter.result.completeExceptionally(
+                why == Code.CANCELLED
+                        ? new ServingException(
+                                Code.CANCELLED,
+                                "the caller went away while the call waited " + waitedMs + " ms for " + name
+                                        + " to be free; it was not run")
+                        : new ServingException(
+                                Code.DEADLINE_EXCEEDED,
+                                "the deadline passed while the call waited " + waitedMs
+                                        + " ms for " + name + " to be free (" + maxRunning
+                                        + " calls were running); it was not run."
+                                        + " Give the call a longer deadline, or the server more replicas or a faster model"));
     }
 
     /**
@@ -271,8 +284,8 @@ final class RunGate {
             runners.execute(() -> drain(first));
         } catch (RejectedExecutionException e) {
             release();
-            first.result.completeExceptionally(new ServingException(Code.UNAVAILABLE,
-                    "the server is shutting down; the call was not run"));
+            first.result.completeExceptionally(
+                    new ServingException(Code.UNAVAILABLE, "the server is shutting down; the call was not run"));
         }
     }
 

@@ -58,14 +58,19 @@ public final class SavedModelServable implements Servable {
 
     /** Loads the SavedModel in {@code dir} with the given TensorFlow thread pools; see {@link #load(Path)}. */
     public static SavedModelServable load(Path dir, SessionThreads threads) {
-        if (!Files.isRegularFile(dir.resolve("saved_model.pb")) && !Files.isRegularFile(dir.resolve("saved_model.pbtxt"))) {
+        if (!Files.isRegularFile(dir.resolve("saved_model.pb"))
+                && !Files.isRegularFile(dir.resolve("saved_model.pbtxt"))) {
             throw ServingException.notFound("no saved_model.pb in " + dir);
         }
         SavedModelBundle bundle;
         try {
-            bundle = SavedModelBundle.loader(dir.toString()).withTags(SERVE_TAG).withConfigProto(threads.config()).load();
+            bundle = SavedModelBundle.loader(dir.toString())
+                    .withTags(SERVE_TAG)
+                    .withConfigProto(threads.config())
+                    .load();
         } catch (TensorFlowException | IllegalArgumentException | UnsupportedOperationException e) {
-            throw ServingException.failedPrecondition("TensorFlow could not load the SavedModel in " + dir + ": " + firstLine(e));
+            throw ServingException.failedPrecondition(
+                    "TensorFlow could not load the SavedModel in " + dir + ": " + firstLine(e));
         }
         SavedModelServable servable = new SavedModelServable(bundle);
         if (servable.signatures.isEmpty()) {
@@ -101,7 +106,9 @@ public final class SavedModelServable implements Servable {
             if (left.isNegative() || left.isZero()) {
                 throw new ServingException(Code.DEADLINE_EXCEEDED, "the deadline passed before the model ran");
             }
-            runner.setOptions(RunOptions.newBuilder().setTimeoutInMs(Math.max(1, left.toMillis())).build());
+            runner.setOptions(RunOptions.newBuilder()
+                    .setTimeoutInMs(Math.max(1, left.toMillis()))
+                    .build());
         }
         List<Tensor> fed = new ArrayList<>(inputs.size());
         try {
@@ -135,9 +142,11 @@ public final class SavedModelServable implements Servable {
     public void warmUp() {
         for (Map.Entry<String, SignatureDef> sig : signatures.entrySet()) {
             Map<String, TensorProto> zeros = new LinkedHashMap<>();
-            for (Map.Entry<String, TensorInfo> in : sig.getValue().getInputsMap().entrySet()) {
+            for (Map.Entry<String, TensorInfo> in :
+                    sig.getValue().getInputsMap().entrySet()) {
                 TensorShapeProto shape = in.getValue().getTensorShape();
-                if (shape.getUnknownRank() || ElementType.of(in.getValue().getDtype()).isEmpty()) {
+                if (shape.getUnknownRank()
+                        || ElementType.of(in.getValue().getDtype()).isEmpty()) {
                     zeros = null;
                     break;
                 }
@@ -145,9 +154,14 @@ public final class SavedModelServable implements Servable {
                 shape.getDimList().forEach(d -> concrete.addDimBuilder().setSize(d.getSize() < 0 ? 1 : d.getSize()));
                 ElementType type = ElementType.of(in.getValue().getDtype()).orElseThrow();
                 long n = TensorChecks.elementCount(in.getKey(), concrete.build());
-                zeros.put(in.getKey(), TensorProto.newBuilder().setDtype(type.dataType()).setTensorShape(concrete)
-                        .setTensorContent(com.google.protobuf.ByteString.copyFrom(new byte[Math.toIntExact(n * type.width())]))
-                        .build());
+                zeros.put(
+                        in.getKey(),
+                        TensorProto.newBuilder()
+                                .setDtype(type.dataType())
+                                .setTensorShape(concrete)
+                                .setTensorContent(com.google.protobuf.ByteString.copyFrom(
+                                        new byte[Math.toIntExact(n * type.width())]))
+                                .build());
             }
             if (zeros == null) {
                 log.debug("Not warming up signature {}: its inputs are not fully known", sig.getKey());
@@ -178,7 +192,10 @@ public final class SavedModelServable implements Servable {
 
         private DirectRun(SignatureDef signature, Map<String, TensorProto> inputs) {
             signature.getInputsMap().forEach((key, info) -> feeds.put(info.getName(), toTensor(inputs.get(key))));
-            fetches = signature.getOutputsMap().values().stream().map(TensorInfo::getName).sorted().toList();
+            fetches = signature.getOutputsMap().values().stream()
+                    .map(TensorInfo::getName)
+                    .sorted()
+                    .toList();
         }
 
         /** Runs the model once and discards the outputs. */
@@ -204,16 +221,24 @@ public final class SavedModelServable implements Servable {
 
     private static Tensor toTensor(TensorProto proto) {
         ElementType type = ElementType.of(proto.getDtype()).orElseThrow();
-        long[] dims = proto.getTensorShape().getDimList().stream().mapToLong(TensorShapeProto.Dim::getSize).toArray();
+        long[] dims = proto.getTensorShape().getDimList().stream()
+                .mapToLong(TensorShapeProto.Dim::getSize)
+                .toArray();
         long elements = TensorChecks.elementCount("", proto.getTensorShape());
         byte[] bytes = type.rawBytes(proto, elements);
         // One bulk copy into the tensor's native memory.
-        return Tensor.of(type.tensorClass(), Shape.of(dims), bytes.length, t -> t.asRawTensor().data().write(bytes));
+        return Tensor.of(
+                type.tensorClass(),
+                Shape.of(dims),
+                bytes.length,
+                t -> t.asRawTensor().data().write(bytes));
     }
 
     private static TensorProto toProto(Tensor tensor) {
-        ElementType type = ElementType.of(tensor.dataType()).orElseThrow(() -> new ServingException(
-                Code.UNIMPLEMENTED, "the model answered with dtype " + tensor.dataType() + ", which DigitPad cannot send"));
+        ElementType type = ElementType.of(tensor.dataType())
+                .orElseThrow(() -> new ServingException(
+                        Code.UNIMPLEMENTED,
+                        "the model answered with dtype " + tensor.dataType() + ", which DigitPad cannot send"));
         RawTensor raw = tensor.asRawTensor();
         byte[] bytes = new byte[Math.toIntExact(raw.numBytes())];
         raw.data().read(bytes);
@@ -241,7 +266,8 @@ public final class SavedModelServable implements Servable {
             code = Code.RESOURCE_EXHAUSTED;
         } else if (e instanceof TFUnimplementedException) {
             code = Code.UNIMPLEMENTED;
-        } else if (timeLeft.isPresent() && message.toLowerCase(java.util.Locale.ROOT).contains("timed out")) {
+        } else if (timeLeft.isPresent()
+                && message.toLowerCase(java.util.Locale.ROOT).contains("timed out")) {
             code = Code.DEADLINE_EXCEEDED;
             // TensorFlow reports the timeout once the graph has ended: it cannot interrupt CPU kernels midway.
             message = "the model did not finish within the " + timeLeft.get().toMillis()

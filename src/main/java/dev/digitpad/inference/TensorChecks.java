@@ -8,8 +8,8 @@ import java.util.stream.Collectors;
 import org.tensorflow.proto.SignatureDef;
 import org.tensorflow.proto.TensorInfo;
 import org.tensorflow.proto.TensorProto;
-import org.tensorflow.proto.error.Code;
 import org.tensorflow.proto.TensorShapeProto;
+import org.tensorflow.proto.error.Code;
 
 /**
  * Checks a request's tensors against a signature before anything runs, and says precisely what
@@ -28,8 +28,11 @@ final class TensorChecks {
             missing.removeAll(inputs.keySet());
             throw ServingException.invalidArgument(String.format(
                     "input size does not match signature: %d!=%d for inputs: {%s}. Sent extra: {%s}. Missing but required: {%s}.",
-                    inputs.size(), expected.size(), String.join(",", new TreeSet<>(expected)),
-                    String.join(",", extra), String.join(",", missing)));
+                    inputs.size(),
+                    expected.size(),
+                    String.join(",", new TreeSet<>(expected)),
+                    String.join(",", extra),
+                    String.join(",", missing)));
         }
         for (Map.Entry<String, TensorInfo> e : signature.getInputsMap().entrySet()) {
             checkTensor(e.getKey(), e.getValue(), inputs.get(e.getKey()));
@@ -60,9 +63,10 @@ final class TensorChecks {
     static final long MAX_FILL_BYTES = 64L << 20;
 
     static long checkTensor(String key, TensorInfo expected, TensorProto got) {
-        ElementType type = ElementType.of(got.getDtype()).orElseThrow(() -> ServingException.invalidArgument(String.format(
-                "input \"%s\": dtype %s is not supported; the signature expects %s.",
-                key, got.getDtype(), expected.getDtype())));
+        ElementType type = ElementType.of(got.getDtype())
+                .orElseThrow(() -> ServingException.invalidArgument(String.format(
+                        "input \"%s\": dtype %s is not supported; the signature expects %s.",
+                        key, got.getDtype(), expected.getDtype())));
         if (got.getDtype() != expected.getDtype()) {
             throw ServingException.invalidArgument(String.format(
                     "input \"%s\": the signature expects dtype %s, but %s was sent.",
@@ -71,7 +75,8 @@ final class TensorChecks {
         TensorShapeProto shape = got.getTensorShape();
         if (shape.getUnknownRank() || shape.getDimList().stream().anyMatch(d -> d.getSize() < 0)) {
             throw ServingException.invalidArgument(String.format(
-                    "input \"%s\": a request tensor needs a fully known shape, but %s was sent.", key, describe(shape)));
+                    "input \"%s\": a request tensor needs a fully known shape, but %s was sent.",
+                    key, describe(shape)));
         }
         if (!compatible(expected.getTensorShape(), shape)) {
             throw ServingException.invalidArgument(String.format(
@@ -97,10 +102,12 @@ final class TensorChecks {
         int values = type.valueCount(got);
         if (values == 1 && elements > 1 && elements * type.width() > MAX_FILL_BYTES) {
             // A few bytes on the wire would otherwise make the server allocate up to 2 GiB, whatever the request limit.
-            throw new ServingException(Code.RESOURCE_EXHAUSTED, String.format(
-                    "input \"%s\": one value for all of shape %s would fill %d bytes, more than the %d MiB the server"
-                            + " fills from a single value. Send the values themselves, or fewer examples per request.",
-                    key, describe(shape), elements * type.width(), MAX_FILL_BYTES >> 20));
+            throw new ServingException(
+                    Code.RESOURCE_EXHAUSTED,
+                    String.format(
+                            "input \"%s\": one value for all of shape %s would fill %d bytes, more than the %d MiB the server"
+                                    + " fills from a single value. Send the values themselves, or fewer examples per request.",
+                            key, describe(shape), elements * type.width(), MAX_FILL_BYTES >> 20));
         }
         boolean ok = values == elements || (values == 1 && elements > 0);
         if (!ok) {
@@ -134,10 +141,12 @@ final class TensorChecks {
                 n = Math.multiplyExact(n, d.getSize());
             }
         } catch (ArithmeticException e) {
-            throw ServingException.invalidArgument(String.format("input \"%s\": shape %s is too large.", key, describe(shape)));
+            throw ServingException.invalidArgument(
+                    String.format("input \"%s\": shape %s is too large.", key, describe(shape)));
         }
         if (n > Integer.MAX_VALUE) {
-            throw ServingException.invalidArgument(String.format("input \"%s\": shape %s is too large.", key, describe(shape)));
+            throw ServingException.invalidArgument(
+                    String.format("input \"%s\": shape %s is too large.", key, describe(shape)));
         }
         return n;
     }
@@ -147,6 +156,8 @@ final class TensorChecks {
         if (shape.getUnknownRank()) {
             return "<unknown rank>";
         }
-        return shape.getDimList().stream().map(d -> Long.toString(d.getSize())).collect(Collectors.joining(",", "[", "]"));
+        return shape.getDimList().stream()
+                .map(d -> Long.toString(d.getSize()))
+                .collect(Collectors.joining(",", "[", "]"));
     }
 }

@@ -40,8 +40,11 @@ final class VersionSource {
     NavigableMap<Long, Candidate> scan() {
         NavigableMap<Long, Candidate> found = new TreeMap<>();
         if (!Files.isDirectory(basePath)) {
-            once("missing", "Model \"{}\": base path {} does not exist or is not a directory; waiting for it to appear",
-                    model, basePath);
+            once(
+                    "missing",
+                    "Model \"{}\": base path {} does not exist or is not a directory; waiting for it to appear",
+                    model,
+                    basePath);
             return found;
         }
         reported.remove("missing");
@@ -52,8 +55,13 @@ final class VersionSource {
                     continue;
                 }
                 if (!name.matches("[0-9]{1,18}")) {
-                    once("name:" + name, "Model \"{}\": skipping {} because version directories must be named by a whole"
-                            + " number (for example {}/1)", model, entry, basePath);
+                    once(
+                            "name:" + name,
+                            "Model \"{}\": skipping {} because version directories must be named by a whole"
+                                    + " number (for example {}/1)",
+                            model,
+                            entry,
+                            basePath);
                     continue;
                 }
                 long version = Long.parseLong(name);
@@ -62,8 +70,13 @@ final class VersionSource {
                     pb = entry.resolve("saved_model.pbtxt");
                 }
                 if (!Files.isRegularFile(pb)) {
-                    once("incomplete:" + name, "Model \"{}\": version {} has no saved_model.pb yet in {}; it will be loaded"
-                            + " once it is complete", model, version, entry);
+                    once(
+                            "incomplete:" + name,
+                            "Model \"{}\": version {} has no saved_model.pb yet in {}; it will be loaded"
+                                    + " once it is complete",
+                            model,
+                            version,
+                            entry);
                     continue;
                 }
                 reported.remove("incomplete:" + name);
@@ -77,12 +90,19 @@ final class VersionSource {
 
     private static String fingerprint(Path pb, Path variables) throws IOException {
         BasicFileAttributes a = Files.readAttributes(pb, BasicFileAttributes.class);
-        StringBuilder fp = new StringBuilder().append(a.size()).append('@').append(a.lastModifiedTime().toMillis());
+        StringBuilder fp = new StringBuilder()
+                .append(a.size())
+                .append('@')
+                .append(a.lastModifiedTime().toMillis());
         if (Files.isDirectory(variables)) {
             try (java.util.stream.Stream<Path> listing = Files.list(variables)) {
                 for (Path f : listing.sorted().toList()) {
                     BasicFileAttributes v = Files.readAttributes(f, BasicFileAttributes.class);
-                    fp.append(';').append(f.getFileName()).append(v.size()).append('@').append(v.lastModifiedTime().toMillis());
+                    fp.append(';')
+                            .append(f.getFileName())
+                            .append(v.size())
+                            .append('@')
+                            .append(v.lastModifiedTime().toMillis());
                 }
             }
         }

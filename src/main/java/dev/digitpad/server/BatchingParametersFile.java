@@ -33,30 +33,52 @@ public final class BatchingParametersFile {
      * @throws ConfigFileException naming the file and the field, if the file cannot be used
      */
     public static BatchingOptions read(Path file) {
-        BatchingParameters p = ConfigFiles.read(file, FLAG, BatchingParameters.getDefaultInstance(),
-                "max_batch_size { value: 32 }");
+        BatchingParameters p =
+                ConfigFiles.read(file, FLAG, BatchingParameters.getDefaultInstance(), "max_batch_size { value: 32 }");
         BatchingOptions defaults = BatchingOptions.tensorflowServingDefaults();
-        int maxBatchSize = intField(file, "max_batch_size", p.hasMaxBatchSize(), p.getMaxBatchSize(),
-                defaults.maxBatchSize(), Integer.MAX_VALUE);
-        long timeoutMicros = p.hasBatchTimeoutMicros() ? p.getBatchTimeoutMicros().getValue() : defaults.batchTimeoutMicros();
+        int maxBatchSize = intField(
+                file,
+                "max_batch_size",
+                p.hasMaxBatchSize(),
+                p.getMaxBatchSize(),
+                defaults.maxBatchSize(),
+                Integer.MAX_VALUE);
+        long timeoutMicros =
+                p.hasBatchTimeoutMicros() ? p.getBatchTimeoutMicros().getValue() : defaults.batchTimeoutMicros();
         if (timeoutMicros < 0 || timeoutMicros > BatchingOptions.MAX_BATCH_TIMEOUT_MICROS) {
             throw new ConfigFileException(FLAG + "=" + file + ": batch_timeout_micros must be from 0 (run at once) to "
                     + BatchingOptions.MAX_BATCH_TIMEOUT_MICROS + " (an hour), but it is " + timeoutMicros + ".");
         }
-        int maxEnqueued = intField(file, "max_enqueued_batches", p.hasMaxEnqueuedBatches(), p.getMaxEnqueuedBatches(),
-                defaults.maxEnqueuedBatches(), Integer.MAX_VALUE);
-        int threads = intField(file, "num_batch_threads", p.hasNumBatchThreads(), p.getNumBatchThreads(),
-                defaults.numBatchThreads(), BatchingOptions.MAX_BATCH_THREADS);
+        int maxEnqueued = intField(
+                file,
+                "max_enqueued_batches",
+                p.hasMaxEnqueuedBatches(),
+                p.getMaxEnqueuedBatches(),
+                defaults.maxEnqueuedBatches(),
+                Integer.MAX_VALUE);
+        int threads = intField(
+                file,
+                "num_batch_threads",
+                p.hasNumBatchThreads(),
+                p.getNumBatchThreads(),
+                defaults.numBatchThreads(),
+                BatchingOptions.MAX_BATCH_THREADS);
         if (p.hasThreadPoolName()) {
             log.info("{}={}: thread_pool_name is ignored; DigitPad's batch threads are named batch-N", FLAG, file);
         }
         if (p.getAllowedBatchSizesCount() > 0) {
-            log.warn("{}={}: allowed_batch_sizes is ignored; DigitPad runs batches of any size up to max_batch_size"
-                    + " without padding them", FLAG, file);
+            log.warn(
+                    "{}={}: allowed_batch_sizes is ignored; DigitPad runs batches of any size up to max_batch_size"
+                            + " without padding them",
+                    FLAG,
+                    file);
         }
         if (p.getPadVariableLengthInputs()) {
-            log.warn("{}={}: pad_variable_length_inputs is ignored; DigitPad batches only requests whose inputs have the"
-                    + " same shape apart from the batch dimension", FLAG, file);
+            log.warn(
+                    "{}={}: pad_variable_length_inputs is ignored; DigitPad batches only requests whose inputs have the"
+                            + " same shape apart from the batch dimension",
+                    FLAG,
+                    file);
         }
         return new BatchingOptions(maxBatchSize, timeoutMicros, maxEnqueued, threads);
     }
@@ -72,7 +94,8 @@ public final class BatchingParametersFile {
                     + fallback + ".");
         }
         if (v > max) {
-            throw new ConfigFileException(FLAG + "=" + file + ": " + name + " must be at most " + max + ", but it is " + v
+            throw new ConfigFileException(FLAG + "=" + file + ": " + name + " must be at most " + max + ", but it is "
+                    + v
                     + (name.equals("num_batch_threads") ? "; about one per core is usual." : "; use a smaller value."));
         }
         return (int) v;

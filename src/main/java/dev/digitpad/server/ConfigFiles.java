@@ -29,15 +29,19 @@ public final class ConfigFiles {
     static <T extends Message> T read(Path file, String flag, T defaultInstance, String example) {
         String text;
         try {
-            text = StandardCharsets.UTF_8.newDecoder().decode(java.nio.ByteBuffer.wrap(Files.readAllBytes(file))).toString();
+            text = StandardCharsets.UTF_8
+                    .newDecoder()
+                    .decode(java.nio.ByteBuffer.wrap(Files.readAllBytes(file)))
+                    .toString();
         } catch (NoSuchFileException e) {
-            throw new ConfigFileException(flag + "=" + file + ": the file does not exist. Check the path, or leave the flag out.");
+            throw new ConfigFileException(
+                    flag + "=" + file + ": the file does not exist. Check the path, or leave the flag out.");
         } catch (AccessDeniedException e) {
-            throw new ConfigFileException(flag + "=" + file + ": the file cannot be read (permission denied). Let the user"
-                    + " running the server read it.");
+            throw new ConfigFileException(flag + "=" + file
+                    + ": the file cannot be read (permission denied). Let the user" + " running the server read it.");
         } catch (CharacterCodingException e) {
-            throw new ConfigFileException(flag + "=" + file + ": the file is not UTF-8 text. It must be protobuf text format,"
-                    + " for example: " + example);
+            throw new ConfigFileException(flag + "=" + file
+                    + ": the file is not UTF-8 text. It must be protobuf text format," + " for example: " + example);
         } catch (IOException e) {
             throw new ConfigFileException(flag + "=" + file + ": the file cannot be read (" + e.getMessage()
                     + "). Check that it is a readable file.");
@@ -46,9 +50,11 @@ public final class ConfigFiles {
         try {
             TextFormat.getParser().merge(text, builder);
         } catch (TextFormat.ParseException e) {
-            throw new ConfigFileException(flag + "=" + file + ": line " + e.getLine() + ", column " + e.getColumn() + ": "
-                    + stripPosition(e.getMessage()) + " The file must be protobuf text format for "
-                    + defaultInstance.getDescriptorForType().getFullName() + ", for example: " + example, e);
+            throw new ConfigFileException(
+                    flag + "=" + file + ": line " + e.getLine() + ", column " + e.getColumn() + ": "
+                            + stripPosition(e.getMessage()) + " The file must be protobuf text format for "
+                            + defaultInstance.getDescriptorForType().getFullName() + ", for example: " + example,
+                    e);
         }
         return (T) builder.build();
     }
@@ -59,18 +65,27 @@ public final class ConfigFiles {
      */
     public static Optional<String> prometheusPath(Path file) {
         String flag = "--monitoring_config_file";
-        MonitoringConfig config = read(file, flag, MonitoringConfig.getDefaultInstance(),
+        MonitoringConfig config = read(
+                file,
+                flag,
+                MonitoringConfig.getDefaultInstance(),
                 "prometheus_config { enable: true, path: \"" + ServingMetrics.DEFAULT_PATH + "\" }");
         PrometheusConfig prometheus = config.getPrometheusConfig();
         if (!prometheus.getEnable()) {
             return Optional.empty();
         }
         String path = prometheus.getPath().isEmpty() ? ServingMetrics.DEFAULT_PATH : prometheus.getPath();
-        if (!path.startsWith("/") || path.startsWith("/v1/") || path.equals("/v1") || path.contains("?")
-                || path.contains("#") || path.contains("..") || path.chars().anyMatch(c -> c <= ' ' || c == '%')) {
-            throw new ConfigFileException(flag + "=" + file + ": prometheus_config.path \"" + path + "\" cannot be served:"
-                    + " it must be a plain absolute path outside /v1/ (the serving API), such as \""
-                    + ServingMetrics.DEFAULT_PATH + "\". Leave it empty for that default.");
+        if (!path.startsWith("/")
+                || path.startsWith("/v1/")
+                || path.equals("/v1")
+                || path.contains("?")
+                || path.contains("#")
+                || path.contains("..")
+                || path.chars().anyMatch(c -> c <= ' ' || c == '%')) {
+            throw new ConfigFileException(
+                    flag + "=" + file + ": prometheus_config.path \"" + path + "\" cannot be served:"
+                            + " it must be a plain absolute path outside /v1/ (the serving API), such as \""
+                            + ServingMetrics.DEFAULT_PATH + "\". Leave it empty for that default.");
         }
         return Optional.of(path);
     }

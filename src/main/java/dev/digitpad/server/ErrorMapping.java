@@ -34,11 +34,14 @@ public final class ErrorMapping {
             return e;
         }
         if (t instanceof StatusRuntimeException e) {
-            return new ServingException(Code.forNumber(e.getStatus().getCode().value()), e.getStatus().getDescription());
+            return new ServingException(
+                    Code.forNumber(e.getStatus().getCode().value()),
+                    e.getStatus().getDescription());
         }
         String id = UUID.randomUUID().toString().substring(0, 8);
         log.error("Unexpected failure [{}]", id, t);
-        return new ServingException(Code.INTERNAL, "internal error in DigitPad's server [" + id + "]; see the server log");
+        return new ServingException(
+                Code.INTERNAL, "internal error in DigitPad's server [" + id + "]; see the server log");
     }
 
     /** The canonical code a failure will be answered with, without logging anything. */
@@ -66,7 +69,8 @@ public final class ErrorMapping {
      * grpc-java answers UNKNOWN "Application error processing RPC".
      */
     public static Status unparsable(String method, Throwable failure) {
-        Throwable why = failure instanceof StatusRuntimeException && failure.getCause() != null ? failure.getCause() : failure;
+        Throwable why =
+                failure instanceof StatusRuntimeException && failure.getCause() != null ? failure.getCause() : failure;
         String reason = why.getMessage() == null ? "" : " (" + why.getMessage().strip() + ")";
         log.debug("Unparsable request to {}", method, failure);
         return Status.INVALID_ARGUMENT.withDescription(truncate("The request to " + method

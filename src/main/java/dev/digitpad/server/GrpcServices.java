@@ -70,8 +70,10 @@ public final class GrpcServices {
         return builder.intercept(inFlight)
                 .addService(UnparsableRequests.answeredProperly(new Prediction().bindService()))
                 .addService(UnparsableRequests.answeredProperly(new Models().bindService()))
-                .addService(UnparsableRequests.answeredProperly(health.getHealthService().bindService()))
-                .addService(UnparsableRequests.answeredProperly(ProtoReflectionServiceV1.newInstance().bindService()));
+                .addService(UnparsableRequests.answeredProperly(
+                        health.getHealthService().bindService()))
+                .addService(UnparsableRequests.answeredProperly(
+                        ProtoReflectionServiceV1.newInstance().bindService()));
     }
 
     /** Reports NOT_SERVING from now on, whatever the models do; used when the server shuts down. */
@@ -136,12 +138,14 @@ public final class GrpcServices {
                 : Optional.of(System.nanoTime() + deadline.timeRemaining(TimeUnit.NANOSECONDS));
         // A call waiting for its turn leaves the queue as soon as its client goes away (or its deadline passes:
         // the server-side context is cancelled then too).
-        return new RunLimits(deadlineNanos, context::isCancelled, action -> context.addListener(c -> action.run(), Runnable::run));
+        return new RunLimits(
+                deadlineNanos, context::isCancelled, action -> context.addListener(c -> action.run(), Runnable::run));
     }
 
     private static ServingException unimplemented(String api) {
-        return new ServingException(Code.UNIMPLEMENTED, api + " is not implemented by DigitPad's server;"
-                + " use Predict with the model's signature instead.");
+        return new ServingException(
+                Code.UNIMPLEMENTED,
+                api + " is not implemented by DigitPad's server;" + " use Predict with the model's signature instead.");
     }
 
     private final class Prediction extends PredictionServiceGrpc.PredictionServiceImplBase {
@@ -162,29 +166,39 @@ public final class GrpcServices {
                 // The worker sees this call's context: its deadline and cancellation bound the run.
                 workers.execute(Context.current().wrap(answer));
             } catch (RejectedExecutionException e) {
-                unaryAsync(observer, limits -> CompletableFuture.failedFuture(new ServingException(Code.UNAVAILABLE,
-                        "the server is shutting down and runs no more predictions; retry on another replica")));
+                unaryAsync(
+                        observer,
+                        limits -> CompletableFuture.failedFuture(new ServingException(
+                                Code.UNAVAILABLE,
+                                "the server is shutting down and runs no more predictions; retry on another replica")));
             }
         }
 
         @Override
-        public void getModelMetadata(GetModelMetadataRequest request, StreamObserver<GetModelMetadataResponse> observer) {
+        public void getModelMetadata(
+                GetModelMetadataRequest request, StreamObserver<GetModelMetadataResponse> observer) {
             unary(observer, limits -> core.metadata(request));
         }
 
         @Override
         public void classify(ClassificationRequest request, StreamObserver<ClassificationResponse> observer) {
-            unary(observer, limits -> { throw unimplemented("Classify"); });
+            unary(observer, limits -> {
+                throw unimplemented("Classify");
+            });
         }
 
         @Override
         public void regress(RegressionRequest request, StreamObserver<RegressionResponse> observer) {
-            unary(observer, limits -> { throw unimplemented("Regress"); });
+            unary(observer, limits -> {
+                throw unimplemented("Regress");
+            });
         }
 
         @Override
         public void multiInference(MultiInferenceRequest request, StreamObserver<MultiInferenceResponse> observer) {
-            unary(observer, limits -> { throw unimplemented("MultiInference"); });
+            unary(observer, limits -> {
+                throw unimplemented("MultiInference");
+            });
         }
     }
 

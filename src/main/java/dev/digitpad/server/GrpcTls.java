@@ -40,8 +40,8 @@ public final class GrpcTls {
     static final String FLAG = "--ssl_config_file";
     private static final String EXAMPLE = "server_key: \"-----BEGIN PRIVATE KEY-----\\n...\" server_cert: \"-----BEGIN"
             + " CERTIFICATE-----\\n...\" custom_ca: \"...\" client_verify: true";
-    private static final Pattern PKCS8 = Pattern.compile(
-            "-----BEGIN PRIVATE KEY-----([A-Za-z0-9+/=\\s]+)-----END PRIVATE KEY-----");
+    private static final Pattern PKCS8 =
+            Pattern.compile("-----BEGIN PRIVATE KEY-----([A-Za-z0-9+/=\\s]+)-----END PRIVATE KEY-----");
 
     private final SslContext sslContext;
     private final boolean clientVerify;
@@ -65,26 +65,31 @@ public final class GrpcTls {
      */
     public static GrpcTls from(SSLConfig config, String source) {
         if (config.getServerCert().isBlank() || config.getServerKey().isBlank()) {
-            throw new ConfigFileException(source + ": " + (config.getServerCert().isBlank() ? "server_cert" : "server_key")
-                    + " is empty. TLS needs both server_key (the private key, PEM) and server_cert (its certificate, PEM).");
+            throw new ConfigFileException(
+                    source + ": " + (config.getServerCert().isBlank() ? "server_cert" : "server_key")
+                            + " is empty. TLS needs both server_key (the private key, PEM) and server_cert (its certificate, PEM).");
         }
         if (config.getClientVerify() && config.getCustomCa().isBlank()) {
-            throw new ConfigFileException(source + ": client_verify is true but custom_ca is empty, so no client certificate"
-                    + " could ever be trusted. Put the PEM certificate of the CA that signs your clients' certificates in"
-                    + " custom_ca, or set client_verify: false.");
+            throw new ConfigFileException(
+                    source + ": client_verify is true but custom_ca is empty, so no client certificate"
+                            + " could ever be trusted. Put the PEM certificate of the CA that signs your clients' certificates in"
+                            + " custom_ca, or set client_verify: false.");
         }
         List<X509Certificate> chain = certificates(config.getServerCert(), "server_cert", source);
         X509Certificate leaf = chain.get(0);
         PrivateKey key = privateKey(config.getServerKey(), leaf.getPublicKey(), source);
         requireMatch(key, leaf.getPublicKey(), source);
         warnIfNotValidNow(leaf, source);
-        List<X509Certificate> cas = config.getCustomCa().isBlank() ? List.of()
-                : certificates(config.getCustomCa(), "custom_ca", source);
+        List<X509Certificate> cas =
+                config.getCustomCa().isBlank() ? List.of() : certificates(config.getCustomCa(), "custom_ca", source);
         if (!config.getClientVerify() && !cas.isEmpty()) {
-            log.warn("{}: custom_ca is set but client_verify is false, so clients are not asked for certificates."
-                    + " Set client_verify: true for mutual TLS.", source);
+            log.warn(
+                    "{}: custom_ca is set but client_verify is false, so clients are not asked for certificates."
+                            + " Set client_verify: true for mutual TLS.",
+                    source);
         }
-        SslContextBuilder builder = GrpcSslContexts.configure(SslContextBuilder.forServer(key, chain.toArray(X509Certificate[]::new)));
+        SslContextBuilder builder =
+                GrpcSslContexts.configure(SslContextBuilder.forServer(key, chain.toArray(X509Certificate[]::new)));
         if (config.getClientVerify()) {
             builder.trustManager(cas.toArray(X509Certificate[]::new)).clientAuth(ClientAuth.REQUIRE);
         } else {
@@ -97,8 +102,10 @@ public final class GrpcTls {
                     : "TLS (certificate " + leaf.getSubjectX500Principal().getName() + ")";
             return new GrpcTls(context, config.getClientVerify(), summary);
         } catch (SSLException | RuntimeException e) {
-            throw new ConfigFileException(source + ": the TLS library refused the key and certificates: " + e.getMessage()
-                    + ". Check that server_key, server_cert and custom_ca are the PEM files you meant.", e);
+            throw new ConfigFileException(
+                    source + ": the TLS library refused the key and certificates: " + e.getMessage()
+                            + ". Check that server_key, server_cert and custom_ca are the PEM files you meant.",
+                    e);
         }
     }
 
@@ -125,23 +132,28 @@ public final class GrpcTls {
                 out.add((X509Certificate) c);
             }
         } catch (CertificateException e) {
-            throw new ConfigFileException(source + ": " + field + " is not a PEM certificate (" + e.getMessage() + ")."
-                    + " Paste the whole file, from -----BEGIN CERTIFICATE----- to -----END CERTIFICATE-----, with \\n for"
-                    + " its line breaks.", e);
+            throw new ConfigFileException(
+                    source + ": " + field + " is not a PEM certificate (" + e.getMessage() + ")."
+                            + " Paste the whole file, from -----BEGIN CERTIFICATE----- to -----END CERTIFICATE-----, with \\n for"
+                            + " its line breaks.",
+                    e);
         }
         if (out.isEmpty()) {
-            throw new ConfigFileException(source + ": " + field + " holds no certificate. Paste the whole PEM file, from"
-                    + " -----BEGIN CERTIFICATE----- to -----END CERTIFICATE-----, with \\n for its line breaks.");
+            throw new ConfigFileException(
+                    source + ": " + field + " holds no certificate. Paste the whole PEM file, from"
+                            + " -----BEGIN CERTIFICATE----- to -----END CERTIFICATE-----, with \\n for its line breaks.");
         }
         return out;
     }
 
     private static PrivateKey privateKey(String pem, PublicKey certificateKey, String source) {
         if (pem.contains("-----BEGIN ENCRYPTED PRIVATE KEY-----")) {
-            throw new ConfigFileException(source + ": server_key is encrypted, and the server has no way to ask for its"
-                    + " password. Decrypt it (openssl pkcs8 -in key.pem -out key-plain.pem) and keep that file private.");
+            throw new ConfigFileException(
+                    source + ": server_key is encrypted, and the server has no way to ask for its"
+                            + " password. Decrypt it (openssl pkcs8 -in key.pem -out key-plain.pem) and keep that file private.");
         }
-        Matcher legacy = Pattern.compile("-----BEGIN (RSA|EC|DSA) PRIVATE KEY-----").matcher(pem);
+        Matcher legacy =
+                Pattern.compile("-----BEGIN (RSA|EC|DSA) PRIVATE KEY-----").matcher(pem);
         if (legacy.find()) {
             throw new ConfigFileException(source + ": server_key is an OpenSSL \"" + legacy.group(1) + " PRIVATE KEY\";"
                     + " the server reads PKCS#8 keys (\"BEGIN PRIVATE KEY\"). Convert it with"
@@ -149,16 +161,20 @@ public final class GrpcTls {
         }
         Matcher m = PKCS8.matcher(pem);
         if (!m.find()) {
-            throw new ConfigFileException(source + ": server_key holds no PEM private key. Paste the whole key file, from"
-                    + " -----BEGIN PRIVATE KEY----- to -----END PRIVATE KEY-----, with \\n for its line breaks.");
+            throw new ConfigFileException(
+                    source + ": server_key holds no PEM private key. Paste the whole key file, from"
+                            + " -----BEGIN PRIVATE KEY----- to -----END PRIVATE KEY-----, with \\n for its line breaks.");
         }
         try {
             byte[] der = Base64.getMimeDecoder().decode(m.group(1));
             return KeyFactory.getInstance(certificateKey.getAlgorithm()).generatePrivate(new PKCS8EncodedKeySpec(der));
         } catch (GeneralSecurityException | IllegalArgumentException e) {
-            throw new ConfigFileException(source + ": server_key is not a usable " + certificateKey.getAlgorithm()
-                    + " private key, which is what server_cert needs (" + e.getMessage() + "). Either the key is damaged, or"
-                    + " it belongs to another certificate: use the key the certificate was issued for.", e);
+            throw new ConfigFileException(
+                    source + ": server_key is not a usable " + certificateKey.getAlgorithm()
+                            + " private key, which is what server_cert needs (" + e.getMessage()
+                            + "). Either the key is damaged, or"
+                            + " it belongs to another certificate: use the key the certificate was issued for.",
+                    e);
         }
     }
 
@@ -190,24 +206,31 @@ public final class GrpcTls {
             matches = false;
         }
         if (!matches) {
-            throw new ConfigFileException(source + ": server_key does not belong to server_cert (the certificate was issued"
-                    + " for another key). Use the private key that the certificate was made for, or a certificate for"
-                    + " this key.");
+            throw new ConfigFileException(
+                    source + ": server_key does not belong to server_cert (the certificate was issued"
+                            + " for another key). Use the private key that the certificate was made for, or a certificate for"
+                            + " this key.");
         }
     }
 
     private static void warnIfNotValidNow(X509Certificate certificate, String source) {
         Date now = new Date();
         if (now.after(certificate.getNotAfter())) {
-            log.warn("{}: server_cert expired on {}; clients will refuse the connection until it is renewed", source,
+            log.warn(
+                    "{}: server_cert expired on {}; clients will refuse the connection until it is renewed",
+                    source,
                     certificate.getNotAfter().toInstant());
         } else if (now.before(certificate.getNotBefore())) {
-            log.warn("{}: server_cert is valid only from {}; until then clients will refuse the connection", source,
+            log.warn(
+                    "{}: server_cert is valid only from {}; until then clients will refuse the connection",
+                    source,
                     certificate.getNotBefore().toInstant());
         }
     }
 
     private static String subjects(List<X509Certificate> cas) {
-        return String.join(" or ", cas.stream().map(c -> c.getSubjectX500Principal().getName()).toList());
+        return String.join(
+                " or ",
+                cas.stream().map(c -> c.getSubjectX500Principal().getName()).toList());
     }
 }

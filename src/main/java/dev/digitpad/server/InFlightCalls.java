@@ -25,7 +25,8 @@ final class InFlightCalls implements ServerInterceptor {
     }
 
     @Override
-    public <Q, R> ServerCall.Listener<Q> interceptCall(ServerCall<Q, R> call, Metadata headers, ServerCallHandler<Q, R> next) {
+    public <Q, R> ServerCall.Listener<Q> interceptCall(
+            ServerCall<Q, R> call, Metadata headers, ServerCallHandler<Q, R> next) {
         enter();
         AtomicBoolean finished = new AtomicBoolean();
         Runnable finish = () -> {
@@ -34,7 +35,8 @@ final class InFlightCalls implements ServerInterceptor {
             }
         };
         try {
-            return new ForwardingServerCallListener.SimpleForwardingServerCallListener<>(next.startCall(call, headers)) {
+            return new ForwardingServerCallListener.SimpleForwardingServerCallListener<>(
+                    next.startCall(call, headers)) {
                 @Override
                 public void onComplete() {
                     try {

@@ -36,8 +36,14 @@ public final class ModelServer implements AutoCloseable {
      * @param tls TLS for the gRPC port; empty for plaintext
      * @param metricsPath where the REST port answers Prometheus scrapes; empty for nowhere
      */
-    public record Options(String bindAddress, int grpcPort, int restPort, int maxRequestBytes, Duration restTimeout,
-            Optional<GrpcTls> tls, Optional<String> metricsPath) {
+    public record Options(
+            String bindAddress,
+            int grpcPort,
+            int restPort,
+            int maxRequestBytes,
+            Duration restTimeout,
+            Optional<GrpcTls> tls,
+            Optional<String> metricsPath) {
         public static final String LOOPBACK = "127.0.0.1";
         public static final int DEFAULT_MAX_REQUEST_BYTES = 16 * 1024 * 1024;
 
@@ -45,7 +51,8 @@ public final class ModelServer implements AutoCloseable {
             tls = tls == null ? Optional.empty() : tls;
             metricsPath = metricsPath == null ? Optional.empty() : metricsPath;
             if (metricsPath.isPresent() && restPort == 0) {
-                throw new IllegalArgumentException("Prometheus metrics are served on the REST port, which is turned off");
+                throw new IllegalArgumentException(
+                        "Prometheus metrics are served on the REST port, which is turned off");
             }
         }
 
@@ -64,13 +71,19 @@ public final class ModelServer implements AutoCloseable {
 
     private ModelServer(ServingCore core, Options options) throws IOException {
         // A small fixed pool for the predictions that may take long: the work is CPU-bound.
-        this.grpcExecutor = Executors.newFixedThreadPool(2 * Runtime.getRuntime().availableProcessors(),
-                Thread.ofPlatform().name("grpc-call-", 0).daemon()
-                        .uncaughtExceptionHandler((t, e) -> log.error("Uncaught failure on {}", t.getName(), e)).factory());
+        this.grpcExecutor = Executors.newFixedThreadPool(
+                2 * Runtime.getRuntime().availableProcessors(),
+                Thread.ofPlatform()
+                        .name("grpc-call-", 0)
+                        .daemon()
+                        .uncaughtExceptionHandler((t, e) -> log.error("Uncaught failure on {}", t.getName(), e))
+                        .factory());
         this.grpcServices = new GrpcServices(core, inFlight, grpcExecutor);
-        NettyServerBuilder builder = NettyServerBuilder.forAddress(new InetSocketAddress(options.bindAddress(), options.grpcPort()));
+        NettyServerBuilder builder =
+                NettyServerBuilder.forAddress(new InetSocketAddress(options.bindAddress(), options.grpcPort()));
         options.tls().ifPresent(tls -> builder.sslContext(tls.sslContext()));
-        this.grpc = grpcServices.addTo(builder)
+        this.grpc = grpcServices
+                .addTo(builder)
                 .maxInboundMessageSize(options.maxRequestBytes())
                 // Calls start on Netty's network threads; GrpcServices hands what may take long to grpcExecutor.
                 .directExecutor()
@@ -83,13 +96,23 @@ public final class ModelServer implements AutoCloseable {
         ModelServer server = new ModelServer(core, options);
         try {
             server.grpc.start();
-            log.info("gRPC API listening on {}:{}, {}", options.bindAddress(), server.grpcPort(),
+            log.info(
+                    "gRPC API listening on {}:{}, {}",
+                    options.bindAddress(),
+                    server.grpcPort(),
                     options.tls().map(GrpcTls::toString).orElse("plaintext"));
             if (server.rest != null) {
                 server.rest.start();
-                log.info("REST API listening on http://{}:{}/v1/models/", options.bindAddress(), server.restPort().orElseThrow());
-                options.metricsPath().ifPresent(path -> log.info("Prometheus metrics at http://{}:{}{}",
-                        options.bindAddress(), server.restPort().orElseThrow(), path));
+                log.info(
+                        "REST API listening on http://{}:{}/v1/models/",
+                        options.bindAddress(),
+                        server.restPort().orElseThrow());
+                options.metricsPath()
+                        .ifPresent(path -> log.info(
+                                "Prometheus metrics at http://{}:{}{}",
+                                options.bindAddress(),
+                                server.restPort().orElseThrow(),
+                                path));
             }
             if (!isLoopback(options.bindAddress())) {
                 warnAboutExposure(options, server.rest != null);
@@ -97,12 +120,16 @@ public final class ModelServer implements AutoCloseable {
             return server;
         } catch (IOException e) {
             server.stop(Duration.ZERO);
-            throw new IOException("cannot listen on " + options.bindAddress() + ": " + e.getMessage()
-                    + " (" + whyNotListening(e) + ")", e);
+            throw new IOException(
+                    "cannot listen on " + options.bindAddress() + ": " + e.getMessage() + " (" + whyNotListening(e)
+                            + ")",
+                    e);
         } catch (Exception e) {
             server.stop(Duration.ZERO);
-            throw new IOException("cannot start the REST API on " + options.bindAddress() + ":" + options.restPort()
-                    + ": " + e.getMessage() + " (" + whyNotListening(e) + ")", e);
+            throw new IOException(
+                    "cannot start the REST API on " + options.bindAddress() + ":" + options.restPort() + ": "
+                            + e.getMessage() + " (" + whyNotListening(e) + ")",
+                    e);
         }
     }
 
@@ -136,7 +163,8 @@ public final class ModelServer implements AutoCloseable {
     }
 
     public OptionalInt restPort() {
-        return rest == null ? OptionalInt.empty()
+        return rest == null
+                ? OptionalInt.empty()
                 : OptionalInt.of(((ServerConnector) rest.getConnectors()[0]).getLocalPort());
     }
 
@@ -151,7 +179,10 @@ public final class ModelServer implements AutoCloseable {
         stopped = true;
         long deadline = System.nanoTime() + drain.toNanos();
         grpcServices.enterShutdown();
-        log.info("Stopping: no longer accepting calls; draining {} in flight (up to {} ms)", inFlight.count(), drain.toMillis());
+        log.info(
+                "Stopping: no longer accepting calls; draining {} in flight (up to {} ms)",
+                inFlight.count(),
+                drain.toMillis());
         grpc.shutdown();
         if (rest != null) {
             try {
@@ -165,7 +196,10 @@ public final class ModelServer implements AutoCloseable {
             long left = Math.max(0, deadline - System.nanoTime());
             if (!grpc.awaitTermination(left, TimeUnit.NANOSECONDS)) {
                 if (inFlight.count() > 0) {
-                    log.warn("{} calls were still running after {} ms; cancelling them", inFlight.count(), drain.toMillis());
+                    log.warn(
+                            "{} calls were still running after {} ms; cancelling them",
+                            inFlight.count(),
+                            drain.toMillis());
                 }
                 grpc.shutdownNow();
                 grpc.awaitTermination(5, TimeUnit.SECONDS);
@@ -185,15 +219,20 @@ public final class ModelServer implements AutoCloseable {
 
     private static void warnAboutExposure(Options options, boolean rest) {
         if (options.tls().isEmpty()) {
-            log.warn("gRPC on {} is reachable from other machines, unencrypted and without authentication; use"
-                    + " --ssl_config_file (with client_verify for mutual TLS), or a firewall", options.bindAddress());
+            log.warn(
+                    "gRPC on {} is reachable from other machines, unencrypted and without authentication; use"
+                            + " --ssl_config_file (with client_verify for mutual TLS), or a firewall",
+                    options.bindAddress());
         } else if (!options.tls().get().clientVerify()) {
-            log.warn("gRPC on {} is reachable from other machines and encrypted, but any client may call it; set"
-                    + " client_verify in the SSL config to admit only clients with certificates", options.bindAddress());
+            log.warn(
+                    "gRPC on {} is reachable from other machines and encrypted, but any client may call it; set"
+                            + " client_verify in the SSL config to admit only clients with certificates",
+                    options.bindAddress());
         }
         if (rest) {
-            log.warn("REST on {} is reachable from other machines, unencrypted and without authentication; put a reverse"
-                    + " proxy with TLS and access control in front of it, or turn it off with --rest_api_port=0",
+            log.warn(
+                    "REST on {} is reachable from other machines, unencrypted and without authentication; put a reverse"
+                            + " proxy with TLS and access control in front of it, or turn it off with --rest_api_port=0",
                     options.bindAddress());
         }
     }
@@ -201,26 +240,32 @@ public final class ModelServer implements AutoCloseable {
     private static org.eclipse.jetty.server.Server jetty(ServingCore core, InFlightCalls inFlight, Options options) {
         QueuedThreadPool threads = new QueuedThreadPool(64, 4);
         threads.setName("rest");
-        // Buffers from no pool. With Jetty 12.1.14's pool, the body of a refused CONNECT request (a bad URI and some KB of
+        // Buffers from no pool. With Jetty 12.1.14's pool, the body of a refused CONNECT request (a bad URI and some KB
+        // of
         // content) was now and then read into a buffer that another connection was using, which then parsed or sent
         // those bytes: one client's data in another client's answer. FuzzIT found it; a stress of such requests
         // beside plain ones showed it 4 times in 100 s pooled and never in 130 s unpooled, with the same REST
         // throughput and latency.
-        org.eclipse.jetty.server.Server server = new org.eclipse.jetty.server.Server(threads, null, new ByteBufferPool.NonPooling());
+        org.eclipse.jetty.server.Server server =
+                new org.eclipse.jetty.server.Server(threads, null, new ByteBufferPool.NonPooling());
         HttpConfiguration http = new HttpConfiguration();
         // The REST API routes on the path as sent and decodes each part itself (RestApi), so encoded separators
         // and dot segments are harmless there: a model name such as "..%2Fother" is just a name that is not
         // served, and is answered 404 like TensorFlow Serving does, rather than Jetty's 400 "Ambiguous URI".
-        http.setUriCompliance(UriCompliance.DEFAULT.with("DIGITPAD_REST", UriCompliance.Violation.AMBIGUOUS_PATH_SEPARATOR,
-                UriCompliance.Violation.AMBIGUOUS_PATH_SEGMENT, UriCompliance.Violation.AMBIGUOUS_PATH_ENCODING,
-                UriCompliance.Violation.AMBIGUOUS_EMPTY_SEGMENT, UriCompliance.Violation.AMBIGUOUS_PATH_PARAMETER,
+        http.setUriCompliance(UriCompliance.DEFAULT.with(
+                "DIGITPAD_REST",
+                UriCompliance.Violation.AMBIGUOUS_PATH_SEPARATOR,
+                UriCompliance.Violation.AMBIGUOUS_PATH_SEGMENT,
+                UriCompliance.Violation.AMBIGUOUS_PATH_ENCODING,
+                UriCompliance.Violation.AMBIGUOUS_EMPTY_SEGMENT,
+                UriCompliance.Violation.AMBIGUOUS_PATH_PARAMETER,
                 UriCompliance.Violation.SUSPICIOUS_PATH_CHARACTERS));
         ServerConnector connector = new ServerConnector(server, new HttpConnectionFactory(http));
         connector.setHost(options.bindAddress());
         connector.setPort(Math.max(0, options.restPort()));
         server.addConnector(connector);
-        server.setHandler(new GracefulHandler(new RestApi(core, inFlight, options.maxRequestBytes(), options.restTimeout(),
-                options.metricsPath())));
+        server.setHandler(new GracefulHandler(
+                new RestApi(core, inFlight, options.maxRequestBytes(), options.restTimeout(), options.metricsPath())));
         server.setErrorHandler(RestApi::jettyError);
         server.setStopAtShutdown(false);
         return server;

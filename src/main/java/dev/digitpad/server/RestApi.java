@@ -28,13 +28,13 @@ import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.eclipse.jetty.http.HttpHeader;
-import org.eclipse.jetty.util.URIUtil;
 import org.eclipse.jetty.http.HttpStatus;
-import org.eclipse.jetty.server.handler.ErrorHandler;
 import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.server.handler.ErrorHandler;
 import org.eclipse.jetty.util.Callback;
+import org.eclipse.jetty.util.URIUtil;
 import org.tensorflow.proto.error.Code;
 
 /**
@@ -43,10 +43,12 @@ import org.tensorflow.proto.error.Code;
  * with TensorFlow Serving's HTTP status for its code.
  */
 final class RestApi extends Handler.Abstract {
-    private static final Pattern ROUTE = Pattern.compile(
-            "/v1/models/([^/:]+)(?:/versions/([^/:]+)|/labels/([^/:]+))?(/metadata|:[A-Za-z]+)?");
-    private static final JsonFormat.Printer PROTO_JSON =
-            JsonFormat.printer().preservingProtoFieldNames().includingDefaultValueFields().omittingInsignificantWhitespace();
+    private static final Pattern ROUTE =
+            Pattern.compile("/v1/models/([^/:]+)(?:/versions/([^/:]+)|/labels/([^/:]+))?(/metadata|:[A-Za-z]+)?");
+    private static final JsonFormat.Printer PROTO_JSON = JsonFormat.printer()
+            .preservingProtoFieldNames()
+            .includingDefaultValueFields()
+            .omittingInsignificantWhitespace();
 
     private final ServingCore core;
     private final InFlightCalls inFlight;
@@ -54,9 +56,16 @@ final class RestApi extends Handler.Abstract {
     private final Duration requestTimeout;
     private final Optional<String> metricsPath;
     // NaN, Infinity and -Infinity are read as numbers, as TensorFlow Serving reads them.
-    private final ObjectMapper json = JsonMapper.builder().enable(JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS).build();
+    private final ObjectMapper json = JsonMapper.builder()
+            .enable(JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS)
+            .build();
 
-    RestApi(ServingCore core, InFlightCalls inFlight, long maxBodyBytes, Duration requestTimeout, Optional<String> metricsPath) {
+    RestApi(
+            ServingCore core,
+            InFlightCalls inFlight,
+            long maxBodyBytes,
+            Duration requestTimeout,
+            Optional<String> metricsPath) {
         this.core = core;
         this.inFlight = inFlight;
         this.maxBodyBytes = maxBodyBytes;
@@ -85,10 +94,15 @@ final class RestApi extends Handler.Abstract {
 
     @Override
     public boolean handle(Request request, Response response, Callback callback) {
-        if (metricsPath.isPresent() && metricsPath.get().equals(request.getHttpURI().getPath())) {
+        if (metricsPath.isPresent()
+                && metricsPath.get().equals(request.getHttpURI().getPath())) {
             if (!"GET".equals(request.getMethod())) {
-                writeJson(response, 405, RestJson.error("Use GET for " + metricsPath.get() + " (got " + request.getMethod()
-                        + ")").toString(), callback);
+                writeJson(
+                        response,
+                        405,
+                        RestJson.error("Use GET for " + metricsPath.get() + " (got " + request.getMethod() + ")")
+                                .toString(),
+                        callback);
                 return true;
             }
             response.setStatus(200);
@@ -124,7 +138,9 @@ final class RestApi extends Handler.Abstract {
      */
     private static void drainBody(Request request) {
         long declared = request.getLength();
-        if (declared <= 0 || declared > DRAIN_LIMIT || "CONNECT".equals(request.getMethod())
+        if (declared <= 0
+                || declared > DRAIN_LIMIT
+                || "CONNECT".equals(request.getMethod())
                 || request.getHeaders().contains(HttpHeader.EXPECT, "100-continue")) {
             // No body of a stated length (none, chunked, or a CONNECT's tunnel), too much to read, or a client that
             // sends its body only when asked: nothing is read.
@@ -153,8 +169,10 @@ final class RestApi extends Handler.Abstract {
         String path = request.getHttpURI().getPath();
         Matcher m = ROUTE.matcher(path);
         if (!m.matches()) {
-            throw new HttpError(404, "Malformed request: " + request.getMethod() + " " + path
-                    + " (the API is /v1/models/<name>[/versions/<n>][/metadata|:predict])");
+            throw new HttpError(
+                    404,
+                    "Malformed request: " + request.getMethod() + " " + path
+                            + " (the API is /v1/models/<name>[/versions/<n>][/metadata|:predict])");
         }
         ModelSpec.Builder spec = ModelSpec.newBuilder().setName(decode(m.group(1)));
         if (m.group(2) != null) {
@@ -171,7 +189,8 @@ final class RestApi extends Handler.Abstract {
         switch (action) {
             case "" -> {
                 expect(request, "GET");
-                return PROTO_JSON.print(core.status(GetModelStatusRequest.newBuilder().setModelSpec(spec).build()));
+                return PROTO_JSON.print(core.status(
+                        GetModelStatusRequest.newBuilder().setModelSpec(spec).build()));
             }
             case "/metadata" -> {
                 expect(request, "GET");
@@ -181,16 +200,21 @@ final class RestApi extends Handler.Abstract {
                 expect(request, "POST");
                 return predict(spec, readBody(request));
             }
-            case ":classify", ":regress" -> throw new ServingException(Code.UNIMPLEMENTED, action.substring(1)
-                    + " is not implemented by DigitPad's server; use :predict instead.");
+            case ":classify", ":regress" ->
+                throw new ServingException(
+                        Code.UNIMPLEMENTED,
+                        action.substring(1) + " is not implemented by DigitPad's server; use :predict instead.");
             default -> throw new HttpError(404, "Malformed request: unknown verb " + action + " in " + path);
         }
     }
 
     private String metadata(ModelSpec spec) throws InvalidProtocolBufferException {
         GetModelMetadataResponse response = core.metadata(GetModelMetadataRequest.newBuilder()
-                .setModelSpec(spec).addMetadataField(ServingCore.SIGNATURE_DEF_FIELD).build());
-        SignatureDefMap signatures = response.getMetadataOrThrow(ServingCore.SIGNATURE_DEF_FIELD).unpack(SignatureDefMap.class);
+                .setModelSpec(spec)
+                .addMetadataField(ServingCore.SIGNATURE_DEF_FIELD)
+                .build());
+        SignatureDefMap signatures =
+                response.getMetadataOrThrow(ServingCore.SIGNATURE_DEF_FIELD).unpack(SignatureDefMap.class);
         ObjectNode out = json.createObjectNode();
         out.set("model_spec", parse(response.getModelSpec()));
         out.putObject("metadata").set(ServingCore.SIGNATURE_DEF_FIELD, parse(signatures));
@@ -219,13 +243,20 @@ final class RestApi extends Handler.Abstract {
         boolean rows = request.has("instances");
         boolean columns = request.has("inputs");
         if (rows == columns) {
-            throw new HttpError(400, rows
-                    ? "The request has both 'instances' and 'inputs'; send one of them"
-                    : "Missing 'instances' or 'inputs' key in the request");
+            throw new HttpError(
+                    400,
+                    rows
+                            ? "The request has both 'instances' and 'inputs'; send one of them"
+                            : "Missing 'instances' or 'inputs' key in the request");
         }
-        PredictResponse response = core.predict(ServingMetrics.Entrypoint.REST, spec.build(),
-                sig -> rows ? RestJson.fromInstances(sig, request.get("instances")) : RestJson.fromColumns(sig, request.get("inputs")),
-                List.of(), RunLimits.within(requestTimeout));
+        PredictResponse response = core.predict(
+                ServingMetrics.Entrypoint.REST,
+                spec.build(),
+                sig -> rows
+                        ? RestJson.fromInstances(sig, request.get("instances"))
+                        : RestJson.fromColumns(sig, request.get("inputs")),
+                List.of(),
+                RunLimits.within(requestTimeout));
         ObjectNode out = json.createObjectNode();
         if (rows) {
             out.set("predictions", RestJson.predictions(response.getOutputsMap()));
@@ -250,8 +281,10 @@ final class RestApi extends Handler.Abstract {
     }
 
     private HttpError tooLarge(long declared) {
-        return new HttpError(413, "The request body " + (declared >= 0 ? "of " + declared + " bytes " : "")
-                + "is larger than the server's limit of " + maxBodyBytes + " bytes (--max_request_size_bytes)");
+        return new HttpError(
+                413,
+                "The request body " + (declared >= 0 ? "of " + declared + " bytes " : "")
+                        + "is larger than the server's limit of " + maxBodyBytes + " bytes (--max_request_size_bytes)");
     }
 
     private JsonNode parse(Message message) throws InvalidProtocolBufferException {
@@ -264,8 +297,9 @@ final class RestApi extends Handler.Abstract {
 
     private static void expect(Request request, String method) {
         if (!method.equals(request.getMethod())) {
-            throw new HttpError(405, "Use " + method + " for " + request.getHttpURI().getPath()
-                    + " (got " + request.getMethod() + ")");
+            throw new HttpError(
+                    405,
+                    "Use " + method + " for " + request.getHttpURI().getPath() + " (got " + request.getMethod() + ")");
         }
     }
 
@@ -274,7 +308,8 @@ final class RestApi extends Handler.Abstract {
         try {
             return URIUtil.decodePath(part);
         } catch (IllegalArgumentException e) {
-            throw new HttpError(400, "Malformed request: bad percent-encoding in \"" + part + "\" (" + e.getMessage() + ")");
+            throw new HttpError(
+                    400, "Malformed request: bad percent-encoding in \"" + part + "\" (" + e.getMessage() + ")");
         }
     }
 

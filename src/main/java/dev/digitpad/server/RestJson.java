@@ -43,14 +43,18 @@ final class RestJson {
                 throw bad("all instances must have the same form: either all objects of named inputs, or none");
             }
             if (named) {
-                instance.properties().forEach(e -> columns.computeIfAbsent(e.getKey(), k -> new ArrayList<>()).add(e.getValue()));
+                instance.properties()
+                        .forEach(e -> columns.computeIfAbsent(e.getKey(), k -> new ArrayList<>())
+                                .add(e.getValue()));
             } else {
-                columns.computeIfAbsent(inputs.keySet().iterator().next(), k -> new ArrayList<>()).add(instance);
+                columns.computeIfAbsent(inputs.keySet().iterator().next(), k -> new ArrayList<>())
+                        .add(instance);
             }
         }
         for (Map.Entry<String, List<JsonNode>> column : columns.entrySet()) {
             if (column.getValue().size() != instances.size()) {
-                throw bad("input \"" + column.getKey() + "\" is missing from some instances; every instance needs every input");
+                throw bad("input \"" + column.getKey()
+                        + "\" is missing from some instances; every instance needs every input");
             }
             ArrayNode stacked = NODES.arrayNode().addAll(column.getValue());
             tensors.put(column.getKey(), tensor(column.getKey(), dtypeOf(inputs, column.getKey()), stacked));
@@ -63,8 +67,9 @@ final class RestJson {
         Map<String, TensorInfo> expected = signature.getInputsMap();
         Map<String, TensorProto> tensors = new LinkedHashMap<>();
         if (inputs.isObject()) {
-            inputs.properties().forEach(e ->
-                    tensors.put(e.getKey(), tensor(e.getKey(), dtypeOf(expected, e.getKey()), e.getValue())));
+            inputs.properties()
+                    .forEach(e ->
+                            tensors.put(e.getKey(), tensor(e.getKey(), dtypeOf(expected, e.getKey()), e.getValue())));
         } else {
             if (expected.size() != 1) {
                 throw bad("the signature has " + expected.size() + " inputs " + expected.keySet()
@@ -136,8 +141,14 @@ final class RestJson {
         return out.build();
     }
 
-    private static void fill(String key, DataType dtype, JsonNode node, List<Long> shape, int depth,
-            TensorProto.Builder out, StringBuilder where) {
+    private static void fill(
+            String key,
+            DataType dtype,
+            JsonNode node,
+            List<Long> shape,
+            int depth,
+            TensorProto.Builder out,
+            StringBuilder where) {
         if (depth < shape.size()) {
             if (!node.isArray() || node.size() != shape.get(depth)) {
                 throw bad("input \"" + key + "\" is ragged or malformed at " + where + ": every list at depth " + depth
@@ -157,7 +168,8 @@ final class RestJson {
         switch (dtype) {
             case DT_FLOAT -> out.addFloatVal((float) number(key, node, where));
             case DT_DOUBLE -> out.addDoubleVal(number(key, node, where));
-            case DT_INT32 -> out.addIntVal(Math.toIntExact(integer(key, node, where, Integer.MIN_VALUE, Integer.MAX_VALUE)));
+            case DT_INT32 ->
+                out.addIntVal(Math.toIntExact(integer(key, node, where, Integer.MIN_VALUE, Integer.MAX_VALUE)));
             case DT_UINT8 -> out.addIntVal((int) integer(key, node, where, 0, 255));
             case DT_INT64 -> out.addInt64Val(integer(key, node, where, Long.MIN_VALUE, Long.MAX_VALUE));
             case DT_BOOL -> {
@@ -166,7 +178,9 @@ final class RestJson {
                 }
                 out.addBoolVal(node.booleanValue());
             }
-            default -> throw bad("input \"" + key + "\" has dtype " + dtype + ", which the JSON API of this server does not read");
+            default ->
+                throw bad("input \"" + key + "\" has dtype " + dtype
+                        + ", which the JSON API of this server does not read");
         }
     }
 
@@ -176,10 +190,14 @@ final class RestJson {
         }
         if (node.isTextual()) {
             switch (node.textValue()) {
-                case "NaN": return Double.NaN;
-                case "Infinity": return Double.POSITIVE_INFINITY;
-                case "-Infinity": return Double.NEGATIVE_INFINITY;
-                default: break;
+                case "NaN":
+                    return Double.NaN;
+                case "Infinity":
+                    return Double.POSITIVE_INFINITY;
+                case "-Infinity":
+                    return Double.NEGATIVE_INFINITY;
+                default:
+                    break;
             }
         }
         throw bad("input \"" + key + "\" at " + where + ": expected a number, got " + node);
@@ -194,7 +212,9 @@ final class RestJson {
     }
 
     private static long[] dims(TensorProto t) {
-        return t.getTensorShape().getDimList().stream().mapToLong(TensorShapeProto.Dim::getSize).toArray();
+        return t.getTensorShape().getDimList().stream()
+                .mapToLong(TensorShapeProto.Dim::getSize)
+                .toArray();
     }
 
     private static JsonNode row(TensorProto t, int index) {
@@ -225,13 +245,17 @@ final class RestJson {
     private static JsonNode scalar(TensorProto t, int i) {
         return switch (t.getDtype()) {
             case DT_FLOAT -> floatNode(t.getFloatVal(i));
-            case DT_DOUBLE -> Double.isFinite(t.getDoubleVal(i)) ? NODES.numberNode(t.getDoubleVal(i))
-                    : NODES.textNode(Double.toString(t.getDoubleVal(i)));
+            case DT_DOUBLE ->
+                Double.isFinite(t.getDoubleVal(i))
+                        ? NODES.numberNode(t.getDoubleVal(i))
+                        : NODES.textNode(Double.toString(t.getDoubleVal(i)));
             case DT_INT32, DT_UINT8 -> NODES.numberNode(t.getIntVal(i));
             case DT_INT64 -> NODES.numberNode(t.getInt64Val(i));
             case DT_BOOL -> NODES.booleanNode(t.getBoolVal(i));
-            default -> throw new ServingException(org.tensorflow.proto.error.Code.UNIMPLEMENTED,
-                    "output dtype " + t.getDtype() + " cannot be written as JSON by this server");
+            default ->
+                throw new ServingException(
+                        org.tensorflow.proto.error.Code.UNIMPLEMENTED,
+                        "output dtype " + t.getDtype() + " cannot be written as JSON by this server");
         };
     }
 

@@ -65,15 +65,23 @@ public final class ServingCore {
      * Runs a prediction whose inputs are built once the signature is known (the REST front end needs the
      * signature's dtypes to read JSON), waiting for its answer.
      */
-    public PredictResponse predict(ServingMetrics.Entrypoint entrypoint, ModelSpec spec,
-            Function<SignatureDef, Map<String, TensorProto>> inputs, List<String> outputFilter, RunLimits limits) {
+    public PredictResponse predict(
+            ServingMetrics.Entrypoint entrypoint,
+            ModelSpec spec,
+            Function<SignatureDef, Map<String, TensorProto>> inputs,
+            List<String> outputFilter,
+            RunLimits limits) {
         return Futures.join(predictAsync(entrypoint, spec, inputs, outputFilter, limits));
     }
 
     /** A prediction asked for in gRPC's form, answered through a future; see the next method. */
     public CompletableFuture<PredictResponse> predictAsync(PredictRequest request, RunLimits limits) {
-        return predictAsync(ServingMetrics.Entrypoint.GRPC, request.getModelSpec(), signature -> request.getInputsMap(),
-                request.getOutputFilterList(), limits);
+        return predictAsync(
+                ServingMetrics.Entrypoint.GRPC,
+                request.getModelSpec(),
+                signature -> request.getInputsMap(),
+                request.getOutputFilterList(),
+                limits);
     }
 
     /**
@@ -82,8 +90,12 @@ public final class ServingCore {
      * loaded until the future completes. This is where every prediction, from either front end, is counted
      * and timed, when its answer is known.
      */
-    public CompletableFuture<PredictResponse> predictAsync(ServingMetrics.Entrypoint entrypoint, ModelSpec spec,
-            Function<SignatureDef, Map<String, TensorProto>> inputs, List<String> outputFilter, RunLimits limits) {
+    public CompletableFuture<PredictResponse> predictAsync(
+            ServingMetrics.Entrypoint entrypoint,
+            ModelSpec spec,
+            Function<SignatureDef, Map<String, TensorProto>> inputs,
+            List<String> outputFilter,
+            RunLimits limits) {
         long started = System.nanoTime();
         return run(spec, inputs, outputFilter, limits).whenComplete((response, error) -> {
             Code outcome = error == null ? Code.OK : ErrorMapping.codeOf(error);
@@ -106,7 +118,8 @@ public final class ServingCore {
             return true;
         }
         try (lease) {
-            return lease.servable().answersBrieflyNow(inputBytes(request.getInputsMap().values()));
+            return lease.servable()
+                    .answersBrieflyNow(inputBytes(request.getInputsMap().values()));
         }
     }
 
@@ -129,8 +142,11 @@ public final class ServingCore {
         return total;
     }
 
-    private CompletableFuture<PredictResponse> run(ModelSpec spec,
-            Function<SignatureDef, Map<String, TensorProto>> inputs, List<String> outputFilter, RunLimits limits) {
+    private CompletableFuture<PredictResponse> run(
+            ModelSpec spec,
+            Function<SignatureDef, Map<String, TensorProto>> inputs,
+            List<String> outputFilter,
+            RunLimits limits) {
         Lease lease;
         String name;
         String signatureKey;
@@ -149,10 +165,11 @@ public final class ServingCore {
             lease.close();
             return CompletableFuture.failedFuture(e);
         }
-        return outputs.whenComplete((answer, error) -> lease.close()).thenApply(answer -> PredictResponse.newBuilder()
-                .setModelSpec(resolved(name, lease.version(), signatureKey))
-                .putAllOutputs(answer)
-                .build());
+        return outputs.whenComplete((answer, error) -> lease.close())
+                .thenApply(answer -> PredictResponse.newBuilder()
+                        .setModelSpec(resolved(name, lease.version(), signatureKey))
+                        .putAllOutputs(answer)
+                        .build());
     }
 
     public GetModelMetadataResponse metadata(GetModelMetadataRequest request) {
@@ -163,12 +180,14 @@ public final class ServingCore {
         }
         for (String field : request.getMetadataFieldList()) {
             if (!SIGNATURE_DEF_FIELD.equals(field)) {
-                throw ServingException.invalidArgument("Metadata field " + field
-                        + " is not supported; \"signature_def\" is the only one");
+                throw ServingException.invalidArgument(
+                        "Metadata field " + field + " is not supported; \"signature_def\" is the only one");
             }
         }
         try (Lease lease = models.acquire(name, version(request.getModelSpec()))) {
-            SignatureDefMap map = SignatureDefMap.newBuilder().putAllSignatureDef(lease.servable().signatures()).build();
+            SignatureDefMap map = SignatureDefMap.newBuilder()
+                    .putAllSignatureDef(lease.servable().signatures())
+                    .build();
             return GetModelMetadataResponse.newBuilder()
                     .setModelSpec(resolved(name, lease.version(), ""))
                     .putMetadata(SIGNATURE_DEF_FIELD, Any.pack(map))
@@ -200,14 +219,22 @@ public final class ServingCore {
     private static OptionalLong version(ModelSpec spec) {
         return switch (spec.getVersionChoiceCase()) {
             case VERSION -> OptionalLong.of(spec.getVersion().getValue());
-            case VERSION_LABEL -> throw new ServingException(Code.INVALID_ARGUMENT, "Version labels are not supported"
-                    + " by this server (got label \"" + spec.getVersionLabel() + "\"); ask for a numeric version, or for"
-                    + " none to get the latest.");
+            case VERSION_LABEL ->
+                throw new ServingException(
+                        Code.INVALID_ARGUMENT,
+                        "Version labels are not supported"
+                                + " by this server (got label \"" + spec.getVersionLabel()
+                                + "\"); ask for a numeric version, or for"
+                                + " none to get the latest.");
             case VERSIONCHOICE_NOT_SET -> OptionalLong.empty();
         };
     }
 
     private static ModelSpec resolved(String name, long version, String signature) {
-        return ModelSpec.newBuilder().setName(name).setVersion(Int64Value.of(version)).setSignatureName(signature).build();
+        return ModelSpec.newBuilder()
+                .setName(name)
+                .setVersion(Int64Value.of(version))
+                .setSignatureName(signature)
+                .build();
     }
 }

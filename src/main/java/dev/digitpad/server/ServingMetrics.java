@@ -65,16 +65,26 @@ public final class ServingMetrics {
         }
     }
 
-    private final Counter requestCount = new Counter(REQUEST_COUNT,
-            "Predict calls answered, by model and canonical status code.", "model_name", "status");
-    private final Histogram requestLatency = new Histogram(REQUEST_LATENCY,
-            "Time to answer a successful Predict call, in microseconds.", LATENCY_BOUNDS_MICROS,
-            "model_name", "API", "entrypoint");
-    private final Counter loadLatency = new Counter(LOAD_LATENCY,
-            "Microseconds spent loading (and warming up) the SavedModel versions that loaded.", "model_path");
-    private final Counter loadAttempts = new Counter(LOAD_ATTEMPT_COUNT,
-            "Attempts to load a SavedModel version, by folder and outcome (success or fail).", "model_path", "status");
-    private final Gauge nativeObjects = new Gauge(NATIVE_OBJECTS,
+    private final Counter requestCount = new Counter(
+            REQUEST_COUNT, "Predict calls answered, by model and canonical status code.", "model_name", "status");
+    private final Histogram requestLatency = new Histogram(
+            REQUEST_LATENCY,
+            "Time to answer a successful Predict call, in microseconds.",
+            LATENCY_BOUNDS_MICROS,
+            "model_name",
+            "API",
+            "entrypoint");
+    private final Counter loadLatency = new Counter(
+            LOAD_LATENCY,
+            "Microseconds spent loading (and warming up) the SavedModel versions that loaded.",
+            "model_path");
+    private final Counter loadAttempts = new Counter(
+            LOAD_ATTEMPT_COUNT,
+            "Attempts to load a SavedModel version, by folder and outcome (success or fail).",
+            "model_path",
+            "status");
+    private final Gauge nativeObjects = new Gauge(
+            NATIVE_OBJECTS,
             "tensorflow-java native objects (tensors, sessions, graphs, statuses) allocated and not yet freed.",
             NativeObjects::open);
 
@@ -128,7 +138,8 @@ public final class ServingMetrics {
         double[] bounds = new double[count];
         BigDecimal bound = BigDecimal.valueOf(scale);
         for (int i = 0; i < count; i++) {
-            bounds[i] = bound.doubleValue(); // exact decimals, so that the le labels read 18 and 32.4, not 32.400000000000006
+            bounds[i] = bound.doubleValue(); // exact decimals, so that the le labels read 18 and 32.4, not
+            // 32.400000000000006
             bound = bound.multiply(growth);
         }
         return bounds;
@@ -136,8 +147,8 @@ public final class ServingMetrics {
 
     /** The label values of one series, compared element by element so the output is in a stable order. */
     private record Labels(List<String> values) {
-        static final Comparator<Labels> ORDER = (a, b) -> Arrays.compare(
-                a.values.toArray(String[]::new), b.values.toArray(String[]::new));
+        static final Comparator<Labels> ORDER =
+                (a, b) -> Arrays.compare(a.values.toArray(String[]::new), b.values.toArray(String[]::new));
     }
 
     private abstract static class Family {
@@ -155,13 +166,18 @@ public final class ServingMetrics {
 
         Labels labels(String... values) {
             if (values.length != labelNames.size()) {
-                throw new IllegalArgumentException(name + " takes labels " + labelNames + ", got " + Arrays.toString(values));
+                throw new IllegalArgumentException(
+                        name + " takes labels " + labelNames + ", got " + Arrays.toString(values));
             }
             return new Labels(List.of(values));
         }
 
         void writeHeader(StringBuilder out) {
-            out.append("# HELP ").append(name).append(' ').append(help.replace("\\", "\\\\").replace("\n", "\\n")).append('\n');
+            out.append("# HELP ")
+                    .append(name)
+                    .append(' ')
+                    .append(help.replace("\\", "\\\\").replace("\n", "\\n"))
+                    .append('\n');
             out.append("# TYPE ").append(name).append(' ').append(type).append('\n');
         }
 

@@ -59,9 +59,16 @@ public final class ServingStack implements AutoCloseable {
      *     does not load fails the build with an {@link UnservableModel} whose message ends with this advice; if
      *     empty, nothing loads until {@link #startPolling()}
      */
-    public record Options(List<ModelManager.ModelConfig> models, ServableLoader loader, Duration pollInterval,
-            boolean timeLoads, Optional<RunAdmission.Options> runBound, Optional<BatchingOptions> batching,
-            Optional<ModelServer.Options> network, boolean inProcess, Optional<String> loadFirst) {
+    public record Options(
+            List<ModelManager.ModelConfig> models,
+            ServableLoader loader,
+            Duration pollInterval,
+            boolean timeLoads,
+            Optional<RunAdmission.Options> runBound,
+            Optional<BatchingOptions> batching,
+            Optional<ModelServer.Options> network,
+            boolean inProcess,
+            Optional<String> loadFirst) {
 
         public Options {
             models = List.copyOf(models);
@@ -77,8 +84,16 @@ public final class ServingStack implements AutoCloseable {
 
         /** The given models, each version loaded by {@code loader}; otherwise as {@link #savedModels}. */
         public static Options of(List<ModelManager.ModelConfig> models, ServableLoader loader) {
-            return new Options(models, loader, Duration.ZERO, false, Optional.empty(), Optional.empty(), Optional.empty(),
-                    false, Optional.empty());
+            return new Options(
+                    models,
+                    loader,
+                    Duration.ZERO,
+                    false,
+                    Optional.empty(),
+                    Optional.empty(),
+                    Optional.empty(),
+                    false,
+                    Optional.empty());
         }
 
         public Options pollingEvery(Duration interval) {
@@ -90,12 +105,21 @@ public final class ServingStack implements AutoCloseable {
         }
 
         public Options withRunBound(RunAdmission.Options bound) {
-            return new Options(models, loader, pollInterval, timeLoads, Optional.of(bound), batching, network, inProcess,
+            return new Options(
+                    models,
+                    loader,
+                    pollInterval,
+                    timeLoads,
+                    Optional.of(bound),
+                    batching,
+                    network,
+                    inProcess,
                     loadFirst);
         }
 
         public Options withBatching(Optional<BatchingOptions> options) {
-            return new Options(models, loader, pollInterval, timeLoads, runBound, options, network, inProcess, loadFirst);
+            return new Options(
+                    models, loader, pollInterval, timeLoads, runBound, options, network, inProcess, loadFirst);
         }
 
         public Options withBatching(BatchingOptions options) {
@@ -103,7 +127,15 @@ public final class ServingStack implements AutoCloseable {
         }
 
         public Options withNetwork(ModelServer.Options options) {
-            return new Options(models, loader, pollInterval, timeLoads, runBound, batching, Optional.of(options), inProcess,
+            return new Options(
+                    models,
+                    loader,
+                    pollInterval,
+                    timeLoads,
+                    runBound,
+                    batching,
+                    Optional.of(options),
+                    inProcess,
                     loadFirst);
         }
 
@@ -113,7 +145,15 @@ public final class ServingStack implements AutoCloseable {
 
         /** See {@code loadFirst} above; {@code whatToDo} ends the message of a model that does not load. */
         public Options loadingFirst(String whatToDo) {
-            return new Options(models, loader, pollInterval, timeLoads, runBound, batching, network, inProcess,
+            return new Options(
+                    models,
+                    loader,
+                    pollInterval,
+                    timeLoads,
+                    runBound,
+                    batching,
+                    network,
+                    inProcess,
                     Optional.of(whatToDo));
         }
     }
@@ -122,6 +162,7 @@ public final class ServingStack implements AutoCloseable {
     private final ServingMetrics metrics = new ServingMetrics();
     /** The parts stopped so far, in order: for tests. */
     private final List<String> stopped = new ArrayList<>();
+
     private RunAdmission admission;
     private BatchScheduler scheduler;
     private ModelManager models;
@@ -182,9 +223,12 @@ public final class ServingStack implements AutoCloseable {
             String name = InProcessServerBuilder.generateName();
             // Direct executors: a call runs in the caller's thread instead of hopping to gRPC's pools and back, which
             // answers sooner when the machine is busy.
-            inProcessServer = new GrpcServices(core).addTo(InProcessServerBuilder.forName(name).directExecutor()).build()
+            inProcessServer = new GrpcServices(core)
+                    .addTo(InProcessServerBuilder.forName(name).directExecutor())
+                    .build()
                     .start();
-            inProcessChannel = InProcessChannelBuilder.forName(name).directExecutor().build();
+            inProcessChannel =
+                    InProcessChannelBuilder.forName(name).directExecutor().build();
         }
         running = true;
     }
@@ -199,15 +243,21 @@ public final class ServingStack implements AutoCloseable {
         }
         String why;
         try {
-            why = models.status(model.name(), OptionalLong.empty()).stream().flatMap(s -> s.error().stream())
-                    .map(Throwable::getMessage).findFirst().orElse(null);
+            why = models.status(model.name(), OptionalLong.empty()).stream()
+                    .flatMap(s -> s.error().stream())
+                    .map(Throwable::getMessage)
+                    .findFirst()
+                    .orElse(null);
         } catch (ServingException e) {
             why = null; // no version at all
         }
         Path base = model.basePath();
         throw new UnservableModel("The model in " + base + " could not be loaded: "
-                + (why != null ? why : Files.isDirectory(base) ? "there is no version folder with a saved_model.pb in it"
-                        : "there is no such folder")
+                + (why != null
+                        ? why
+                        : Files.isDirectory(base)
+                                ? "there is no version folder with a saved_model.pb in it"
+                                : "there is no such folder")
                 + ". " + whatToDo);
     }
 
@@ -261,7 +311,11 @@ public final class ServingStack implements AutoCloseable {
      * @throws UnservableModel if the model has no such signature, naming those it has
      */
     public SignatureDef defaultSignature(String model, String caller) throws UnservableModel {
-        Path base = options.models().stream().filter(m -> m.name().equals(model)).findFirst().orElseThrow().basePath();
+        Path base = options.models().stream()
+                .filter(m -> m.name().equals(model))
+                .findFirst()
+                .orElseThrow()
+                .basePath();
         try (Lease lease = models.acquire(model, OptionalLong.empty())) {
             return defaultSignature(lease.servable().signatures(), base, caller);
         }

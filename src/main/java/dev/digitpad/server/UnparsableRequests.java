@@ -25,9 +25,11 @@ final class UnparsableRequests {
     /** The same service, with every method's request parse failures answered properly. */
     static ServerServiceDefinition answeredProperly(ServerServiceDefinition service) {
         List<ServerMethodDefinition<?, ?>> methods = service.getMethods().stream()
-                .<ServerMethodDefinition<?, ?>>map(UnparsableRequests::wrap).toList();
+                .<ServerMethodDefinition<?, ?>>map(UnparsableRequests::wrap)
+                .toList();
         // The same name and schema (server reflection describes the service from it), with the wrapped methods.
-        ServiceDescriptor.Builder descriptor = ServiceDescriptor.newBuilder(service.getServiceDescriptor().getName())
+        ServiceDescriptor.Builder descriptor = ServiceDescriptor.newBuilder(
+                        service.getServiceDescriptor().getName())
                 .setSchemaDescriptor(service.getServiceDescriptor().getSchemaDescriptor());
         methods.forEach(m -> descriptor.addMethod(m.getMethodDescriptor()));
         ServerServiceDefinition.Builder builder = ServerServiceDefinition.builder(descriptor.build());
@@ -38,7 +40,8 @@ final class UnparsableRequests {
     /** A request message, or why it could not be parsed. */
     private record Parsed<T>(T message, RuntimeException failure) {}
 
-    private static <ReqT, RespT> ServerMethodDefinition<Parsed<ReqT>, RespT> wrap(ServerMethodDefinition<ReqT, RespT> method) {
+    private static <ReqT, RespT> ServerMethodDefinition<Parsed<ReqT>, RespT> wrap(
+            ServerMethodDefinition<ReqT, RespT> method) {
         MethodDescriptor<ReqT, RespT> original = method.getMethodDescriptor();
         MethodDescriptor.Marshaller<ReqT> parse = original.getRequestMarshaller();
         MethodDescriptor.Marshaller<Parsed<ReqT>> lenient = new MethodDescriptor.Marshaller<>() {
@@ -56,7 +59,8 @@ final class UnparsableRequests {
                 }
             }
         };
-        MethodDescriptor<Parsed<ReqT>, RespT> descriptor = original.toBuilder(lenient, original.getResponseMarshaller()).build();
+        MethodDescriptor<Parsed<ReqT>, RespT> descriptor =
+                original.toBuilder(lenient, original.getResponseMarshaller()).build();
         ServerCallHandler<ReqT, RespT> handler = method.getServerCallHandler();
         return ServerMethodDefinition.create(descriptor, (call, headers) -> {
             Adapter<ReqT, RespT> adapted = new Adapter<>(call, original);
@@ -68,7 +72,9 @@ final class UnparsableRequests {
                         return;
                     }
                     if (message.failure() != null) {
-                        adapted.close(ErrorMapping.unparsable(original.getFullMethodName(), message.failure()), new Metadata());
+                        adapted.close(
+                                ErrorMapping.unparsable(original.getFullMethodName(), message.failure()),
+                                new Metadata());
                         return;
                     }
                     listener.onMessage(message.message());

@@ -48,7 +48,6 @@ final class DigitGraph {
     }
 
     private static Operand<TFloat32> pool(Ops tf, Operand<TFloat32> x) {
-        return tf.nn.maxPool(
-                x, tf.constant(new int[] {1, 2, 2, 1}), tf.constant(new int[] {1, 2, 2, 1}), "VALID");
+        return tf.nn.maxPool(x, tf.constant(new int[] {1, 2, 2, 1}), tf.constant(new int[] {1, 2, 2, 1}), "VALID");
     }
 }

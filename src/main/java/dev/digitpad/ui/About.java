@@ -22,13 +22,16 @@ public record About(String version, Path settingsFile, Optional<Path> logFile) {
         StringBuilder text = new StringBuilder("Draw a digit, see what the model sees, and ask a TensorFlow Serving"
                 + " compatible server what it is.\n\n");
         text.append("Version: ").append(version).append('\n');
-        text.append(model == null || model.isBlank() ? "No model yet (not connected)" : model).append('\n');
+        text.append(model == null || model.isBlank() ? "No model yet (not connected)" : model)
+                .append('\n');
         if (settingsFile != null) {
             text.append("Settings: ").append(settingsFile).append('\n');
         }
         logFile.ifPresent(f -> text.append("Log: ").append(f).append('\n'));
-        text.append("Runtime: Java ").append(Runtime.version().feature())
-                .append(", JavaFX ").append(System.getProperty("javafx.runtime.version", "?"));
+        text.append("Runtime: Java ")
+                .append(Runtime.version().feature())
+                .append(", JavaFX ")
+                .append(System.getProperty("javafx.runtime.version", "?"));
         return text.toString();
     }
 }

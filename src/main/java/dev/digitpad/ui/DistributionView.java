@@ -68,7 +68,9 @@ public final class DistributionView extends VBox {
         setAlignment(Pos.TOP_CENTER);
         getChildren().addAll(top, chart);
         vm.resultProperty().addListener((o, a, r) -> show(r.prediction().orElse(null), vm));
-        vm.thresholdProperty().addListener((o, a, b) -> show(vm.resultProperty().get().prediction().orElse(null), vm));
+        vm.thresholdProperty()
+                .addListener(
+                        (o, a, b) -> show(vm.resultProperty().get().prediction().orElse(null), vm));
     }
 
     private void show(Prediction p, PredictionViewModel vm) {

@@ -62,7 +62,11 @@ public record Drawing(Optional<BufferedImage> background, List<Stroke> strokes) 
         if (background.isPresent()) {
             return false;
         }
-        double pen = strokes.stream().filter(s -> !s.eraser()).mapToDouble(Stroke::width).max().orElse(0);
+        double pen = strokes.stream()
+                .filter(s -> !s.eraser())
+                .mapToDouble(Stroke::width)
+                .max()
+                .orElse(0);
         return inkBox.longerSide() < Math.max(2 * pen, SIDE / 10.0);
     }
 
@@ -78,8 +82,13 @@ public record Drawing(Optional<BufferedImage> background, List<Stroke> strokes) 
             g.fillRect(0, 0, SIDE, SIDE);
             background.ifPresent(b -> {
                 double[] fit = fit(b.getWidth(), b.getHeight());
-                g.drawImage(b, (int) Math.round(fit[0]), (int) Math.round(fit[1]), (int) Math.round(fit[2]),
-                        (int) Math.round(fit[3]), null);
+                g.drawImage(
+                        b,
+                        (int) Math.round(fit[0]),
+                        (int) Math.round(fit[1]),
+                        (int) Math.round(fit[2]),
+                        (int) Math.round(fit[3]),
+                        null);
             });
             for (Stroke s : strokes) {
                 g.setColor(s.eraser() ? Color.WHITE : Color.BLACK);

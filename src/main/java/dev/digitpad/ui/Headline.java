@@ -30,7 +30,8 @@ public record Headline(String text, String detail) {
             return new Headline(DRAW_A_DIGIT, r.drawing().isBlank() ? "" : "There is no ink to recognise.");
         }
         if (r.prediction().isEmpty()) {
-            return new Headline(NO_ANSWER, waitingFor != null ? waitingFor : "No answer from the server; see the message.");
+            return new Headline(
+                    NO_ANSWER, waitingFor != null ? waitingFor : "No answer from the server; see the message.");
         }
         Prediction p = r.prediction().get();
         String percent = String.format("%.0f%%", 100 * p.confidence());

@@ -17,7 +17,9 @@ final class ImageTransfer {
     /** Edit &gt; Paste image: shows the clipboard's image, or says there is none. */
     void paste() {
         if (!take(Clipboard.getSystemClipboard())) {
-            vm.report(new Problem("Nothing to paste", "The clipboard holds no image. Copy an image or an image file, then paste again."));
+            vm.report(new Problem(
+                    "Nothing to paste",
+                    "The clipboard holds no image. Copy an image or an image file, then paste again."));
         }
     }
 

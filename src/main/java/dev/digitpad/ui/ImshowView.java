@@ -159,6 +159,11 @@ public final class ImshowView extends Region {
         }
     }
 
-    public ObjectProperty<float[]> dataProperty() { return data; }
-    public BooleanProperty colorbarProperty() { return colorbar; }
+    public ObjectProperty<float[]> dataProperty() {
+        return data;
+    }
+
+    public BooleanProperty colorbarProperty() {
+        return colorbar;
+    }
 }

@@ -80,8 +80,12 @@ public final class MainView extends BorderPane {
             return;
         }
         var window = getScene() == null ? null : getScene().getWindow();
-        Notifications.create().title(p.title()).text(p.message()).owner(window == null ? this : window)
-                .hideAfter(javafx.util.Duration.seconds(10)).showError();
+        Notifications.create()
+                .title(p.title())
+                .text(p.message())
+                .owner(window == null ? this : window)
+                .hideAfter(javafx.util.Duration.seconds(10))
+                .showError();
     }
 
     private void applyTheme() {

@@ -28,14 +28,20 @@ public final class MainViewModel {
     private final ServerViewModel server;
     private final Executor worker;
     private final Consumer<Runnable> uiThread;
-    private final ObjectProperty<Settings.Theme> theme = new SimpleObjectProperty<>(this, "theme", Settings.Theme.SYSTEM);
+    private final ObjectProperty<Settings.Theme> theme =
+            new SimpleObjectProperty<>(this, "theme", Settings.Theme.SYSTEM);
     private final ReadOnlyObjectWrapper<Problem> problem = new ReadOnlyObjectWrapper<>(this, "problem");
 
     /**
      * @param predictions the scheduler behind {@code pad} and {@code prediction}, whose predictor is the server's
      */
-    public MainViewModel(PredictionScheduler predictions, PadViewModel pad, PredictionViewModel prediction,
-            ServerViewModel server, Executor worker, Consumer<Runnable> uiThread) {
+    public MainViewModel(
+            PredictionScheduler predictions,
+            PadViewModel pad,
+            PredictionViewModel prediction,
+            ServerViewModel server,
+            Executor worker,
+            Consumer<Runnable> uiThread) {
         this.pad = pad;
         this.prediction = prediction;
         this.server = server;
@@ -63,8 +69,13 @@ public final class MainViewModel {
 
     /** The settings to keep: the server in use (not a half-typed form), and the rest as shown. */
     public Settings settings() {
-        return new Settings(server.appliedProperty().get(), pad.penWidthProperty().get(), pad.liveProperty().get(),
-                theme.get(), prediction.thresholdProperty().get(), prediction.colorbarProperty().get());
+        return new Settings(
+                server.appliedProperty().get(),
+                pad.penWidthProperty().get(),
+                pad.liveProperty().get(),
+                theme.get(),
+                prediction.thresholdProperty().get(),
+                prediction.colorbarProperty().get());
     }
 
     /** Reads an image file in the background and shows it on the pad. */
@@ -94,8 +105,10 @@ public final class MainViewModel {
                 }
                 LOG.info("Saved the drawing to {}", file);
             } catch (IOException e) {
-                report(new Problem("Cannot save " + file.getFileName(), "Writing " + file + " failed (" + e.getMessage()
-                        + "). Choose another folder or free some disk space."));
+                report(new Problem(
+                        "Cannot save " + file.getFileName(),
+                        "Writing " + file + " failed (" + e.getMessage()
+                                + "). Choose another folder or free some disk space."));
             }
         });
     }
@@ -112,9 +125,23 @@ public final class MainViewModel {
         }
     }
 
-    public PadViewModel pad() { return pad; }
-    public PredictionViewModel prediction() { return prediction; }
-    public ServerViewModel server() { return server; }
-    public ObjectProperty<Settings.Theme> themeProperty() { return theme; }
-    public ReadOnlyObjectProperty<Problem> problemProperty() { return problem.getReadOnlyProperty(); }
+    public PadViewModel pad() {
+        return pad;
+    }
+
+    public PredictionViewModel prediction() {
+        return prediction;
+    }
+
+    public ServerViewModel server() {
+        return server;
+    }
+
+    public ObjectProperty<Settings.Theme> themeProperty() {
+        return theme;
+    }
+
+    public ReadOnlyObjectProperty<Problem> problemProperty() {
+        return problem.getReadOnlyProperty();
+    }
 }

@@ -66,11 +66,12 @@ final class Menus extends MenuBar {
         ToggleGroup themes = new ToggleGroup();
         Menu theme = new Menu("Theme");
         for (Settings.Theme t : Settings.Theme.values()) {
-            RadioMenuItem item = new RadioMenuItem(switch (t) {
-                case SYSTEM -> "Follow the desktop";
-                case LIGHT -> "Light";
-                case DARK -> "Dark";
-            });
+            RadioMenuItem item = new RadioMenuItem(
+                    switch (t) {
+                        case SYSTEM -> "Follow the desktop";
+                        case LIGHT -> "Light";
+                        case DARK -> "Dark";
+                    });
             item.setToggleGroup(themes);
             item.setSelected(vm.themeProperty().get() == t);
             item.setOnAction(e -> vm.themeProperty().set(t));
@@ -122,9 +123,10 @@ final class Menus extends MenuBar {
     void openFile() {
         FileChooser chooser = new FileChooser();
         chooser.setTitle("Open an image of a digit");
-        chooser.getExtensionFilters().addAll(
-                new FileChooser.ExtensionFilter("Images", "*.png", "*.jpg", "*.jpeg", "*.gif", "*.bmp"),
-                new FileChooser.ExtensionFilter("All files", "*.*"));
+        chooser.getExtensionFilters()
+                .addAll(
+                        new FileChooser.ExtensionFilter("Images", "*.png", "*.jpg", "*.jpeg", "*.gif", "*.bmp"),
+                        new FileChooser.ExtensionFilter("All files", "*.*"));
         File file = chooser.showOpenDialog(window());
         if (file != null) {
             vm.open(file.toPath());
@@ -152,8 +154,9 @@ final class Menus extends MenuBar {
             try {
                 imshow.exportPng(file.toPath());
             } catch (IOException e) {
-                vm.report(new Problem("Cannot export the view", "Writing " + file + " failed (" + e.getMessage()
-                        + "). Choose another folder."));
+                vm.report(new Problem(
+                        "Cannot export the view",
+                        "Writing " + file + " failed (" + e.getMessage() + "). Choose another folder."));
             }
         }
     }

@@ -63,7 +63,8 @@ public final class PadCanvas extends Region {
 
     @Override
     protected void layoutChildren() {
-        double side = Math.floor(Math.min(getWidth() - snappedLeftInset() - snappedRightInset(),
+        double side = Math.floor(Math.min(
+                getWidth() - snappedLeftInset() - snappedRightInset(),
                 getHeight() - snappedTopInset() - snappedBottomInset()));
         side = Math.max(side, 10);
         canvas.setLayoutX(Math.floor((getWidth() - side) / 2));

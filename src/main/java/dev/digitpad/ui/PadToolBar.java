@@ -31,18 +31,35 @@ public final class PadToolBar extends ToolBar {
         eraser.setTooltip(new Tooltip("Erase with the pen (E)"));
         Button undo = button("Undo", "undo", "Undo the last stroke (" + UNDO.getDisplayText() + ")", pad::undo);
         undo.disableProperty().bind(pad.canUndoProperty().not());
-        Button redo = button("Redo", "redo", "Redo (" + REDO.getDisplayText() + " or " + REDO_Y.getDisplayText() + ")", pad::redo);
+        Button redo = button(
+                "Redo", "redo", "Redo (" + REDO.getDisplayText() + " or " + REDO_Y.getDisplayText() + ")", pad::redo);
         redo.disableProperty().bind(pad.canRedoProperty().not());
         Button clear = button("Clear", "clear", "Clear the pad (Delete or Backspace)", pad::clear);
-        Button open = button("Open…", "open", "Open an image file (" + OPEN.getDisplayText() + "); you can also drop or paste ("
-                + PASTE.getDisplayText() + ") one", openFile);
+        Button open = button(
+                "Open…",
+                "open",
+                "Open an image file (" + OPEN.getDisplayText() + "); you can also drop or paste ("
+                        + PASTE.getDisplayText() + ") one",
+                openFile);
         CheckBox live = new CheckBox("Live");
         live.setId("live");
         live.selectedProperty().bindBidirectional(pad.liveProperty());
         live.setTooltip(new Tooltip("Predict while drawing; when off, press Enter or Predict"));
         Button predict = button("Predict", "predict", "Predict the drawing (Enter)", pad::predictNow);
-        getItems().addAll(penLabel, pen, eraser, new Separator(), undo, redo, clear, new Separator(), open,
-                new Separator(), live, predict);
+        getItems()
+                .addAll(
+                        penLabel,
+                        pen,
+                        eraser,
+                        new Separator(),
+                        undo,
+                        redo,
+                        clear,
+                        new Separator(),
+                        open,
+                        new Separator(),
+                        live,
+                        predict);
         setFocusTraversable(false);
     }
 

@@ -119,11 +119,27 @@ public final class PadViewModel {
 
     // ----- properties -----
 
-    public ReadOnlyObjectProperty<Drawing> drawingProperty() { return drawing.getReadOnlyProperty(); }
-    public ReadOnlyBooleanProperty canUndoProperty() { return canUndo.getReadOnlyProperty(); }
-    public ReadOnlyBooleanProperty canRedoProperty() { return canRedo.getReadOnlyProperty(); }
-    public DoubleProperty penWidthProperty() { return penWidth; }
-    public BooleanProperty eraserProperty() { return eraser; }
+    public ReadOnlyObjectProperty<Drawing> drawingProperty() {
+        return drawing.getReadOnlyProperty();
+    }
+
+    public ReadOnlyBooleanProperty canUndoProperty() {
+        return canUndo.getReadOnlyProperty();
+    }
+
+    public ReadOnlyBooleanProperty canRedoProperty() {
+        return canRedo.getReadOnlyProperty();
+    }
+
+    public DoubleProperty penWidthProperty() {
+        return penWidth;
+    }
+
+    public BooleanProperty eraserProperty() {
+        return eraser;
+    }
     /** The scheduler's live prediction, as the tool bar and the menu switch it. */
-    public BooleanProperty liveProperty() { return predictions.liveProperty(); }
+    public BooleanProperty liveProperty() {
+        return predictions.liveProperty();
+    }
 }

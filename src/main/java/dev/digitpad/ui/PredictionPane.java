@@ -18,7 +18,9 @@ public final class PredictionPane extends VBox {
         super(8);
         imshow.setId("imshow");
         imshow.colorbarProperty().bind(prediction.colorbarProperty());
-        prediction.resultProperty().addListener((o, a, r) -> imshow.dataProperty().set(r.tensor().orElse(null)));
+        prediction
+                .resultProperty()
+                .addListener((o, a, r) -> imshow.dataProperty().set(r.tensor().orElse(null)));
         Label eyeTitle = new Label("What the model sees (" + ModelContract.SIDE + "×" + ModelContract.SIDE + " input)");
         eyeTitle.getStyleClass().add("section");
         DistributionView distribution = new DistributionView(prediction);
@@ -27,8 +29,11 @@ public final class PredictionPane extends VBox {
         threshold.setId("threshold");
         threshold.valueProperty().bindBidirectional(prediction.thresholdProperty());
         Label thresholdText = new Label();
-        thresholdText.textProperty().bind(Bindings.format("\"Not sure\" below %.0f%%",
-                prediction.thresholdProperty().multiply(100)));
+        thresholdText
+                .textProperty()
+                .bind(Bindings.format(
+                        "\"Not sure\" below %.0f%%",
+                        prediction.thresholdProperty().multiply(100)));
         HBox thresholdRow = new HBox(6, thresholdText, threshold);
         thresholdRow.setAlignment(Pos.CENTER_LEFT);
         getChildren().addAll(eyeTitle, imshow, distribution, thresholdRow);

@@ -39,8 +39,10 @@ final class PredictionPath {
             failure = new Problem("Prediction failed", e.getMessage());
         } catch (RuntimeException e) {
             LOG.warn("Prediction failed", e);
-            failure = new Problem("Prediction failed", "DigitPad could not predict the drawing (" + e + "). Try again;"
-                    + " if it keeps failing, check the server in the Server tab.");
+            failure = new Problem(
+                    "Prediction failed",
+                    "DigitPad could not predict the drawing (" + e + "). Try again;"
+                            + " if it keeps failing, check the server in the Server tab.");
         }
         return new Outcome(new PredictionResult(snapshot, tensor, prediction, tooSmall), failure);
     }

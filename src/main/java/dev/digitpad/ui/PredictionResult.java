@@ -11,8 +11,8 @@ import java.util.Optional;
  * @param prediction the model's answer; empty when nothing was sent, there was no predictor, or the call failed
  * @param tooSmall the drawing has ink, but too little to be a digit (a dot, a speck), so nothing was sent
  */
-public record PredictionResult(Drawing drawing, Optional<float[]> tensor, Optional<Prediction> prediction,
-        boolean tooSmall) {
+public record PredictionResult(
+        Drawing drawing, Optional<float[]> tensor, Optional<Prediction> prediction, boolean tooSmall) {
     /** A drawing with nothing sent for it (yet). */
     static PredictionResult of(Drawing drawing) {
         return new PredictionResult(drawing, Optional.empty(), Optional.empty(), false);

@@ -48,14 +48,16 @@ public final class PredictionScheduler {
     private final long answerWaitNanos;
 
     private final BooleanProperty live = new SimpleBooleanProperty(this, "live", true);
-    private final ReadOnlyObjectWrapper<PredictionResult> result = new ReadOnlyObjectWrapper<>(this, "result",
-            PredictionResult.of(Drawing.EMPTY));
+    private final ReadOnlyObjectWrapper<PredictionResult> result =
+            new ReadOnlyObjectWrapper<>(this, "result", PredictionResult.of(Drawing.EMPTY));
     private final ReadOnlyBooleanWrapper busy = new ReadOnlyBooleanWrapper(this, "busy");
     private final ReadOnlyObjectWrapper<Problem> problem = new ReadOnlyObjectWrapper<>(this, "problem");
-    private final ReadOnlyStringWrapper waitingFor = new ReadOnlyStringWrapper(this, "waitingFor", "Loading the model…");
+    private final ReadOnlyStringWrapper waitingFor =
+            new ReadOnlyStringWrapper(this, "waitingFor", "Loading the model…");
 
     /** The drawing as the pad last told it. */
     private Drawing drawing = Drawing.EMPTY;
+
     private long lastLiveRequest;
     private Job latest;
     private int inFlight;
@@ -64,6 +66,7 @@ public final class PredictionScheduler {
     private long shown;
     /** How long the last answer took to compute, preprocessing included; measured on the worker. */
     private volatile long lastAnswerNanos = Long.MAX_VALUE;
+
     private volatile Predictor predictor;
     /** Counts the person's actions on the pad; a warm-up stops when it changes. Written on the UI thread. */
     private volatile long touched;
@@ -268,13 +271,23 @@ public final class PredictionScheduler {
     // ----- properties -----
 
     /** Whether strokes are predicted while drawn and when they end; when off, only Enter (and undo, redo...) do. */
-    public BooleanProperty liveProperty() { return live; }
+    public BooleanProperty liveProperty() {
+        return live;
+    }
     /** The latest prediction shown: never one older than the one before it. */
-    public ReadOnlyObjectProperty<PredictionResult> resultProperty() { return result.getReadOnlyProperty(); }
+    public ReadOnlyObjectProperty<PredictionResult> resultProperty() {
+        return result.getReadOnlyProperty();
+    }
     /** Whether a prediction is running. */
-    public ReadOnlyBooleanProperty busyProperty() { return busy.getReadOnlyProperty(); }
+    public ReadOnlyBooleanProperty busyProperty() {
+        return busy.getReadOnlyProperty();
+    }
     /** The last prediction's failure, for the person to see; a warm-up's failures are not reported. */
-    public ReadOnlyObjectProperty<Problem> problemProperty() { return problem.getReadOnlyProperty(); }
+    public ReadOnlyObjectProperty<Problem> problemProperty() {
+        return problem.getReadOnlyProperty();
+    }
     /** What predictions wait for while there is no predictor ("Loading the model…"); null while there is one. */
-    public ReadOnlyStringProperty waitingForProperty() { return waitingFor.getReadOnlyProperty(); }
+    public ReadOnlyStringProperty waitingForProperty() {
+        return waitingFor.getReadOnlyProperty();
+    }
 }

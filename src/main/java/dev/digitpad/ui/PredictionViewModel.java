@@ -35,7 +35,9 @@ public final class PredictionViewModel {
     }
 
     private void updateHeadline() {
-        Headline h = Headline.of(predictions.resultProperty().get(), threshold.get(),
+        Headline h = Headline.of(
+                predictions.resultProperty().get(),
+                threshold.get(),
                 predictions.waitingForProperty().get());
         headline.set(h.text());
         detail.set(h.detail());
@@ -45,12 +47,31 @@ public final class PredictionViewModel {
         return String.format("%.1f ms", d.toNanos() / 1e6);
     }
 
-    public ReadOnlyObjectProperty<PredictionResult> resultProperty() { return predictions.resultProperty(); }
-    public ReadOnlyBooleanProperty busyProperty() { return predictions.busyProperty(); }
-    public DoubleProperty thresholdProperty() { return threshold; }
-    public BooleanProperty colorbarProperty() { return colorbar; }
-    public ReadOnlyStringProperty headlineProperty() { return headline.getReadOnlyProperty(); }
-    public ReadOnlyStringProperty detailProperty() { return detail.getReadOnlyProperty(); }
+    public ReadOnlyObjectProperty<PredictionResult> resultProperty() {
+        return predictions.resultProperty();
+    }
+
+    public ReadOnlyBooleanProperty busyProperty() {
+        return predictions.busyProperty();
+    }
+
+    public DoubleProperty thresholdProperty() {
+        return threshold;
+    }
+
+    public BooleanProperty colorbarProperty() {
+        return colorbar;
+    }
+
+    public ReadOnlyStringProperty headlineProperty() {
+        return headline.getReadOnlyProperty();
+    }
+
+    public ReadOnlyStringProperty detailProperty() {
+        return detail.getReadOnlyProperty();
+    }
     /** "last prediction 3.2 ms": the round trip of the last answer; empty before the first. */
-    public ReadOnlyStringProperty roundTripProperty() { return roundTrip.getReadOnlyProperty(); }
+    public ReadOnlyStringProperty roundTripProperty() {
+        return roundTrip.getReadOnlyProperty();
+    }
 }

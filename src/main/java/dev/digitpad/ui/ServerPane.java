@@ -39,17 +39,20 @@ public final class ServerPane extends VBox {
         remote.setToggleGroup(mode);
         embedded.setSelected(server.embeddedProperty().get());
         remote.setSelected(!server.embeddedProperty().get());
-        embedded.selectedProperty().addListener((o, a, b) -> server.embeddedProperty().set(b));
+        embedded.selectedProperty()
+                .addListener((o, a, b) -> server.embeddedProperty().set(b));
         server.embeddedProperty().addListener((o, a, b) -> (b ? embedded : remote).setSelected(true));
 
         TextField address = field("address", server.addressProperty(), "host:port, e.g. localhost:8500");
-        TextField model = field("model", server.modelProperty(), "model name, e.g. " + ModelContract.DEFAULT_MODEL_NAME);
+        TextField model =
+                field("model", server.modelProperty(), "model name, e.g. " + ModelContract.DEFAULT_MODEL_NAME);
         TextField signature = field("signature", server.signatureProperty(), ModelContract.DEFAULT_SIGNATURE);
         CheckBox tls = new CheckBox("Use TLS");
         tls.setId("tls");
         tls.selectedProperty().bindBidirectional(server.tlsProperty());
         TextField ca = field("ca-file", server.caFileProperty(), "CA file (PEM); empty for the system's CAs");
-        TextField certificate = field("certificate", server.certificateProperty(), "client certificate (PEM), for mutual TLS");
+        TextField certificate =
+                field("certificate", server.certificateProperty(), "client certificate (PEM), for mutual TLS");
         TextField key = field("private-key", server.privateKeyProperty(), "its private key (PEM)");
         for (TextField f : List.of(ca, certificate, key)) {
             f.disableProperty().bind(server.tlsProperty().not().or(server.embeddedProperty()));
@@ -57,17 +60,25 @@ public final class ServerPane extends VBox {
         for (Node n : List.of(address, model, signature, tls)) {
             n.disableProperty().bind(server.embeddedProperty());
         }
-        validation.registerValidator(address, false, (Validator<String>) (control, text) ->
-                ValidationResult.fromErrorIf(control, ServerViewModel.validate(text),
+        validation.registerValidator(address, false, (Validator<String>)
+                (control, text) -> ValidationResult.fromErrorIf(
+                        control,
+                        ServerViewModel.validate(text),
                         !server.embeddedProperty().get() && ServerViewModel.validate(text) != null));
         server.embeddedProperty().addListener((o, a, b) -> validation.revalidate());
         Label addressError = new Label();
         addressError.setId("address-error");
         addressError.getStyleClass().add("error-text");
         addressError.setWrapText(true);
-        addressError.textProperty().bind(Bindings.when(server.embeddedProperty()).then("")
-                .otherwise(Bindings.createStringBinding(() -> server.addressErrorProperty().get() == null ? ""
-                        : server.addressErrorProperty().get(), server.addressErrorProperty())));
+        addressError
+                .textProperty()
+                .bind(Bindings.when(server.embeddedProperty())
+                        .then("")
+                        .otherwise(Bindings.createStringBinding(
+                                () -> server.addressErrorProperty().get() == null
+                                        ? ""
+                                        : server.addressErrorProperty().get(),
+                                server.addressErrorProperty())));
 
         GridPane form = new GridPane(8, 6);
         form.addRow(0, new Label("Address"), address);
@@ -98,8 +109,9 @@ public final class ServerPane extends VBox {
         result.setId("test-result");
         result.setWrapText(true);
         result.textProperty().bind(server.testResultProperty());
-        Label dockerHint = new Label("To try a real TensorFlow Serving:\ndocker run -p 8500:8500 -v $PWD/models/mnist:/models/mnist"
-                + " -e MODEL_NAME=mnist tensorflow/serving");
+        Label dockerHint = new Label(
+                "To try a real TensorFlow Serving:\ndocker run -p 8500:8500 -v $PWD/models/mnist:/models/mnist"
+                        + " -e MODEL_NAME=mnist tensorflow/serving");
         dockerHint.getStyleClass().add("hint");
         dockerHint.setWrapText(true);
         getChildren().addAll(embedded, remote, form, buttons, state, result, dockerHint);

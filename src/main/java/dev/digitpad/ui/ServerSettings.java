@@ -9,10 +9,24 @@ import dev.digitpad.contract.ModelContract;
  * @param certificate a PEM client certificate for mutual TLS, or blank
  * @param privateKey the PEM private key of {@code certificate}, or blank
  */
-public record ServerSettings(boolean embedded, String address, String model, String signature, boolean tls, String caFile,
-        String certificate, String privateKey) {
-    public static final ServerSettings EMBEDDED =
-            new ServerSettings(true, "localhost:8500", ModelContract.DEFAULT_MODEL_NAME, ModelContract.DEFAULT_SIGNATURE, false, "", "", "");
+public record ServerSettings(
+        boolean embedded,
+        String address,
+        String model,
+        String signature,
+        boolean tls,
+        String caFile,
+        String certificate,
+        String privateKey) {
+    public static final ServerSettings EMBEDDED = new ServerSettings(
+            true,
+            "localhost:8500",
+            ModelContract.DEFAULT_MODEL_NAME,
+            ModelContract.DEFAULT_SIGNATURE,
+            false,
+            "",
+            "",
+            "");
 
     public ServerSettings {
         address = address == null ? "" : address.strip();
@@ -29,6 +43,8 @@ public record ServerSettings(boolean embedded, String address, String model, Str
 
     /** How the server is named to people. */
     public String describe() {
-        return embedded ? "embedded server" : address + (tls ? (certificate.isEmpty() ? " (TLS)" : " (mutual TLS)") : "");
+        return embedded
+                ? "embedded server"
+                : address + (tls ? (certificate.isEmpty() ? " (TLS)" : " (mutual TLS)") : "");
     }
 }

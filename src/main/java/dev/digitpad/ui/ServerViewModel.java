@@ -30,7 +30,12 @@ import org.slf4j.LoggerFactory;
 public final class ServerViewModel {
     private static final Logger LOG = LoggerFactory.getLogger(ServerViewModel.class);
 
-    public enum State { NOT_CONNECTED, CONNECTING, CONNECTED, FAILED }
+    public enum State {
+        NOT_CONNECTED,
+        CONNECTING,
+        CONNECTED,
+        FAILED
+    }
 
     private final ServerConnector connector;
     private final Executor worker;
@@ -39,14 +44,16 @@ public final class ServerViewModel {
     private final BooleanProperty embedded = new SimpleBooleanProperty(this, "embedded", true);
     private final StringProperty address = new SimpleStringProperty(this, "address", "localhost:8500");
     private final StringProperty model = new SimpleStringProperty(this, "model", ModelContract.DEFAULT_MODEL_NAME);
-    private final StringProperty signature = new SimpleStringProperty(this, "signature", ModelContract.DEFAULT_SIGNATURE);
+    private final StringProperty signature =
+            new SimpleStringProperty(this, "signature", ModelContract.DEFAULT_SIGNATURE);
     private final BooleanProperty tls = new SimpleBooleanProperty(this, "tls");
     private final StringProperty caFile = new SimpleStringProperty(this, "caFile", "");
     private final StringProperty certificate = new SimpleStringProperty(this, "certificate", "");
     private final StringProperty privateKey = new SimpleStringProperty(this, "privateKey", "");
 
     private final ReadOnlyObjectWrapper<ServerSession> session = new ReadOnlyObjectWrapper<>(this, "session");
-    private final ReadOnlyObjectWrapper<ServerSettings> applied = new ReadOnlyObjectWrapper<>(this, "applied", ServerSettings.EMBEDDED);
+    private final ReadOnlyObjectWrapper<ServerSettings> applied =
+            new ReadOnlyObjectWrapper<>(this, "applied", ServerSettings.EMBEDDED);
     private final ReadOnlyObjectWrapper<State> state = new ReadOnlyObjectWrapper<>(this, "state", State.NOT_CONNECTED);
     private final ReadOnlyStringWrapper stateText = new ReadOnlyStringWrapper(this, "stateText", "Not connected");
     private final ReadOnlyStringWrapper modelText = new ReadOnlyStringWrapper(this, "modelText", "");
@@ -88,8 +95,15 @@ public final class ServerViewModel {
 
     /** The form as settings. */
     public ServerSettings form() {
-        return new ServerSettings(embedded.get(), address.get(), model.get(), signature.get(), tls.get(), caFile.get(),
-                certificate.get(), privateKey.get());
+        return new ServerSettings(
+                embedded.get(),
+                address.get(),
+                model.get(),
+                signature.get(),
+                tls.get(),
+                caFile.get(),
+                certificate.get(),
+                privateKey.get());
     }
 
     /** Connects with the form's settings; they replace the connection in use once they work. */
@@ -161,7 +175,9 @@ public final class ServerViewModel {
                 List<PredictionClient.VersionState> versions = client.status();
                 ModelInterface model = client.describe();
                 String text = "Model \"" + model.model() + "\" on " + s.name() + ": "
-                        + versions.stream().map(v -> "version " + v.version() + " " + v.state()).collect(Collectors.joining(", "))
+                        + versions.stream()
+                                .map(v -> "version " + v.version() + " " + v.state())
+                                .collect(Collectors.joining(", "))
                         + ".\nSignature " + model.signature() + ": " + model.describe();
                 uiThread.accept(() -> {
                     finished();
@@ -217,21 +233,71 @@ public final class ServerViewModel {
         return e.getMessage() == null ? e.toString() : e.getMessage();
     }
 
-    public BooleanProperty embeddedProperty() { return embedded; }
-    public StringProperty addressProperty() { return address; }
-    public StringProperty modelProperty() { return model; }
-    public StringProperty signatureProperty() { return signature; }
-    public BooleanProperty tlsProperty() { return tls; }
-    public StringProperty caFileProperty() { return caFile; }
-    public StringProperty certificateProperty() { return certificate; }
-    public StringProperty privateKeyProperty() { return privateKey; }
-    public ReadOnlyObjectProperty<ServerSession> sessionProperty() { return session.getReadOnlyProperty(); }
-    public ReadOnlyObjectProperty<ServerSettings> appliedProperty() { return applied.getReadOnlyProperty(); }
-    public ReadOnlyObjectProperty<State> stateProperty() { return state.getReadOnlyProperty(); }
-    public ReadOnlyStringProperty stateTextProperty() { return stateText.getReadOnlyProperty(); }
-    public ReadOnlyStringProperty modelTextProperty() { return modelText.getReadOnlyProperty(); }
-    public ReadOnlyStringProperty testResultProperty() { return testResult.getReadOnlyProperty(); }
-    public ReadOnlyBooleanProperty busyProperty() { return busy.getReadOnlyProperty(); }
-    public ReadOnlyObjectProperty<Problem> problemProperty() { return problem.getReadOnlyProperty(); }
-    public ReadOnlyStringProperty addressErrorProperty() { return addressError.getReadOnlyProperty(); }
+    public BooleanProperty embeddedProperty() {
+        return embedded;
+    }
+
+    public StringProperty addressProperty() {
+        return address;
+    }
+
+    public StringProperty modelProperty() {
+        return model;
+    }
+
+    public StringProperty signatureProperty() {
+        return signature;
+    }
+
+    public BooleanProperty tlsProperty() {
+        return tls;
+    }
+
+    public StringProperty caFileProperty() {
+        return caFile;
+    }
+
+    public StringProperty certificateProperty() {
+        return certificate;
+    }
+
+    public StringProperty privateKeyProperty() {
+        return privateKey;
+    }
+
+    public ReadOnlyObjectProperty<ServerSession> sessionProperty() {
+        return session.getReadOnlyProperty();
+    }
+
+    public ReadOnlyObjectProperty<ServerSettings> appliedProperty() {
+        return applied.getReadOnlyProperty();
+    }
+
+    public ReadOnlyObjectProperty<State> stateProperty() {
+        return state.getReadOnlyProperty();
+    }
+
+    public ReadOnlyStringProperty stateTextProperty() {
+        return stateText.getReadOnlyProperty();
+    }
+
+    public ReadOnlyStringProperty modelTextProperty() {
+        return modelText.getReadOnlyProperty();
+    }
+
+    public ReadOnlyStringProperty testResultProperty() {
+        return testResult.getReadOnlyProperty();
+    }
+
+    public ReadOnlyBooleanProperty busyProperty() {
+        return busy.getReadOnlyProperty();
+    }
+
+    public ReadOnlyObjectProperty<Problem> problemProperty() {
+        return problem.getReadOnlyProperty();
+    }
+
+    public ReadOnlyStringProperty addressErrorProperty() {
+        return addressError.getReadOnlyProperty();
+    }
 }

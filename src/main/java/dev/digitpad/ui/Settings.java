@@ -1,7 +1,8 @@
 package dev.digitpad.ui;
 
 /** What DigitPad remembers between runs. */
-public record Settings(ServerSettings server, double penWidth, boolean live, Theme theme, double threshold, boolean colorbar) {
+public record Settings(
+        ServerSettings server, double penWidth, boolean live, Theme theme, double threshold, boolean colorbar) {
     public static final Settings DEFAULTS = new Settings(ServerSettings.EMBEDDED, 22, true, Theme.SYSTEM, 0.6, false);
 
     public Settings {
@@ -12,5 +13,9 @@ public record Settings(ServerSettings server, double penWidth, boolean live, The
     }
 
     /** Light, dark, or whatever the desktop prefers. */
-    public enum Theme { SYSTEM, LIGHT, DARK }
+    public enum Theme {
+        SYSTEM,
+        LIGHT,
+        DARK
+    }
 }

@@ -8,7 +8,8 @@ import javafx.scene.input.KeyCombination;
 /** The window's keys: the menus' accelerators, and the second keys some commands have beside them. */
 final class Shortcuts {
     static final KeyCombination UNDO = new KeyCodeCombination(KeyCode.Z, KeyCombination.SHORTCUT_DOWN);
-    static final KeyCombination REDO = new KeyCodeCombination(KeyCode.Z, KeyCombination.SHORTCUT_DOWN, KeyCombination.SHIFT_DOWN);
+    static final KeyCombination REDO =
+            new KeyCodeCombination(KeyCode.Z, KeyCombination.SHORTCUT_DOWN, KeyCombination.SHIFT_DOWN);
     static final KeyCombination REDO_Y = new KeyCodeCombination(KeyCode.Y, KeyCombination.SHORTCUT_DOWN);
     static final KeyCombination CLEAR = new KeyCodeCombination(KeyCode.DELETE);
     static final KeyCombination CLEAR_BACKSPACE = new KeyCodeCombination(KeyCode.BACK_SPACE);

@@ -1,17 +1,16 @@
 package dev.digitpad.app;
 
-import dev.digitpad.app.desktop.DesktopApp;
-import dev.digitpad.testing.ServedProcess;
-
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.digitpad.app.desktop.DesktopApp;
 import dev.digitpad.imaging.MnistNormalizer;
 import dev.digitpad.protocol.serving.PredictResponse;
 import dev.digitpad.protocol.serving.PredictionServiceGrpc;
 import dev.digitpad.testing.DigitSketches;
+import dev.digitpad.testing.ServedProcess;
 import dev.digitpad.testing.Tensors;
 import io.grpc.ManagedChannel;
 import java.io.File;
@@ -47,7 +46,8 @@ class PackagedAppIT {
 
     @BeforeAll
     static void imageWasBuilt() {
-        assumeTrue(Files.isExecutable(IMAGE.resolve("bin/digitpad")),
+        assumeTrue(
+                Files.isExecutable(IMAGE.resolve("bin/digitpad")),
                 "No app-image at " + IMAGE.toAbsolutePath() + ": it is built by `mvn -Ppackage package`; run"
                         + " `mvn -Ppackage verify` to build and test it.");
     }
@@ -58,8 +58,15 @@ class PackagedAppIT {
      * database rather than from $HOME, so the (bundled) JVM is told the test's home folder explicitly.
      */
     private static Map<String, String> userEnvironment(Path home) {
-        return Map.of("PATH", "/usr/bin:/bin", "HOME", home.toString(), "LANG", "C.UTF-8",
-                "JAVA_TOOL_OPTIONS", "-Duser.home=" + home);
+        return Map.of(
+                "PATH",
+                "/usr/bin:/bin",
+                "HOME",
+                home.toString(),
+                "LANG",
+                "C.UTF-8",
+                "JAVA_TOOL_OPTIONS",
+                "-Duser.home=" + home);
     }
 
     private record Run(int exitCode, String out, String err) {}
@@ -70,7 +77,8 @@ class PackagedAppIT {
         builder.environment().putAll(environment);
         Path out = Files.createTempFile(work, "out", ".txt");
         Path err = Files.createTempFile(work, "err", ".txt");
-        Process process = builder.redirectOutput(out.toFile()).redirectError(err.toFile()).start();
+        Process process =
+                builder.redirectOutput(out.toFile()).redirectError(err.toFile()).start();
         process.getOutputStream().close();
         if (!process.waitFor(120, TimeUnit.SECONDS)) {
             process.destroyForcibly();
@@ -82,7 +90,8 @@ class PackagedAppIT {
     /** Every file under {@code home}, relative to it. */
     private static Set<String> filesIn(Path home) throws IOException {
         try (Stream<Path> files = Files.walk(home)) {
-            return files.filter(Files::isRegularFile).map(p -> home.relativize(p).toString())
+            return files.filter(Files::isRegularFile)
+                    .map(p -> home.relativize(p).toString())
                     .collect(TreeSet::new, Set::add, Set::addAll);
         }
     }
@@ -90,7 +99,8 @@ class PackagedAppIT {
     @Test
     void predictRunsOnTheBundledRuntimeWithNoJdkAndUnpacksNothingIntoTheHomeFolder() throws Exception {
         Path home = Files.createDirectories(work.resolve("home"));
-        List<String> command = new ArrayList<>(List.of(IMAGE.resolve("bin/digitpad").toString(), "predict", "--json"));
+        List<String> command =
+                new ArrayList<>(List.of(IMAGE.resolve("bin/digitpad").toString(), "predict", "--json"));
         for (int d = 0; d < 10; d++) {
             Path png = work.resolve("digit-" + d + ".png");
             ImageIO.write(DigitSketches.draw(d, 50, 30, 210, 22, true), "png", png.toFile());
@@ -110,15 +120,18 @@ class PackagedAppIT {
         // TensorFlow came from the image, not from a cache it unpacked (JavaCPP's ~/.javacpp, JavaFX's ~/.openjfx).
         assertThat(filesIn(home)).containsExactly(LOG);
         assertThat(home.resolve(".javacpp")).doesNotExist();
-        assertThat(Files.readString(home.resolve(LOG))).contains("Model \"mnist\": now serving version 1")
+        assertThat(Files.readString(home.resolve(LOG)))
+                .contains("Model \"mnist\": now serving version 1")
                 .contains(IMAGE.toAbsolutePath().resolve("lib/app/models/mnist").toString());
         assertThat(run.err()).doesNotContain("Unsupported JavaFX configuration").doesNotContain("Exception");
     }
 
     @Test
     void versionComesFromThePom() throws Exception {
-        Run run = run(userEnvironment(Files.createDirectories(work.resolve("home"))),
-                IMAGE.resolve("bin/digitpad").toString(), "--version");
+        Run run = run(
+                userEnvironment(Files.createDirectories(work.resolve("home"))),
+                IMAGE.resolve("bin/digitpad").toString(),
+                "--version");
         assertThat(run.exitCode()).as(run.err()).isZero();
         assertThat(run.out().strip()).isEqualTo("DigitPad " + System.getProperty("digitpad.version"));
     }
@@ -127,19 +140,25 @@ class PackagedAppIT {
     void serveAnswersPredictOverGrpcFromTheBundledJvmAndTensorFlow() throws Exception {
         Path home = Files.createDirectories(work.resolve("home"));
         int digit = 7;
-        float[] pixels = MnistNormalizer.normalize(DigitSketches.draw(digit, 50, 30, 210, 22, true)).pixels().orElseThrow();
-        try (ServedProcess server = ServedProcess.start(IMAGE.resolve("bin/digitpad"), work, userEnvironment(home),
-                "--rest_api_port=0")) {
+        float[] pixels = MnistNormalizer.normalize(DigitSketches.draw(digit, 50, 30, 210, 22, true))
+                .pixels()
+                .orElseThrow();
+        try (ServedProcess server =
+                ServedProcess.start(IMAGE.resolve("bin/digitpad"), work, userEnvironment(home), "--rest_api_port=0")) {
             server.awaitServing(Duration.ofSeconds(90));
 
             // The process runs the image's own JVM and TensorFlow libraries.
-            String maps = Files.readString(Path.of("/proc", Long.toString(server.process.pid()), "maps"), StandardCharsets.UTF_8);
+            String maps = Files.readString(
+                    Path.of("/proc", Long.toString(server.process.pid()), "maps"), StandardCharsets.UTF_8);
             Path image = IMAGE.toRealPath();
-            assertThat(maps).contains(image.resolve("lib/runtime/lib/server/libjvm.so").toString())
-                    .contains(image.resolve("lib/app/native/libtensorflow_cc.so.2").toString());
+            assertThat(maps)
+                    .contains(image.resolve("lib/runtime/lib/server/libjvm.so").toString())
+                    .contains(image.resolve("lib/app/native/libtensorflow_cc.so.2")
+                            .toString());
 
             ManagedChannel channel = server.channel();
-            PredictResponse answer = PredictionServiceGrpc.newBlockingStub(channel).withDeadlineAfter(30, TimeUnit.SECONDS)
+            PredictResponse answer = PredictionServiceGrpc.newBlockingStub(channel)
+                    .withDeadlineAfter(30, TimeUnit.SECONDS)
                     .predict(Tensors.predictImages("mnist", pixels));
             float[] probabilities = Tensors.floats(answer.getOutputsOrThrow("dense"));
             assertThat(probabilities).hasSize(10);
@@ -147,9 +166,13 @@ class PackagedAppIT {
             for (int k = 1; k < 10; k++) {
                 best = probabilities[k] > probabilities[best] ? k : best;
             }
-            assertThat(best).as("probabilities %s", java.util.Arrays.toString(probabilities)).isEqualTo(digit);
+            assertThat(best)
+                    .as("probabilities %s", java.util.Arrays.toString(probabilities))
+                    .isEqualTo(digit);
             assertThat(answer.getModelSpec().getVersion().getValue()).isEqualTo(1);
-            assertThat(server.terminate(Duration.ofSeconds(30))).as(server.log()).isZero();
+            assertThat(server.terminate(Duration.ofSeconds(30)))
+                    .as(server.log())
+                    .isZero();
         }
         assertThat(filesIn(home)).containsExactly(LOG);
     }
@@ -160,7 +183,8 @@ class PackagedAppIT {
         Run run = run(userEnvironment(home), IMAGE.resolve("bin/DigitPad").toString());
 
         assertThat(run.exitCode()).isEqualTo(1);
-        assertThat(run.err()).contains("DigitPad's window cannot open")
+        assertThat(run.err())
+                .contains("DigitPad's window cannot open")
                 .contains("The details are in the log file:\n" + home.resolve(LOG))
                 .doesNotContain("Unsupported JavaFX configuration");
         assertThat(Files.readString(home.resolve(LOG))).contains("DigitPad's window cannot open");
@@ -175,8 +199,11 @@ class PackagedAppIT {
         Path folder = IMAGE.getParent();
         assumeTrue(new File("/usr/bin/dpkg-deb").canExecute(), "dpkg-deb is not installed, so no .deb was built");
         try (Stream<Path> files = Files.list(folder)) {
-            List<Path> debs = files.filter(p -> p.getFileName().toString().matches("digitpad_.*_amd64\\.deb")).toList();
-            assumeTrue(!debs.isEmpty(), "No .deb in " + folder + " (built by mvn -Ppackage package where dpkg-deb exists)");
+            List<Path> debs = files.filter(p -> p.getFileName().toString().matches("digitpad_.*_amd64\\.deb"))
+                    .toList();
+            assumeTrue(
+                    !debs.isEmpty(),
+                    "No .deb in " + folder + " (built by mvn -Ppackage package where dpkg-deb exists)");
             return debs.getFirst();
         }
     }
@@ -185,21 +212,34 @@ class PackagedAppIT {
     void debInstallsTheAppInOptWithADesktopEntryAndNoTensorFlowJarToUnpack() throws Exception {
         Path deb = deb();
         Run info = run(Map.of("PATH", "/usr/bin:/bin"), "dpkg-deb", "--field", deb.toString(), "Package", "Version");
-        assertThat(info.out()).contains("Package: digitpad").contains("Version: " + System.getProperty("digitpad.version"));
+        assertThat(info.out())
+                .contains("Package: digitpad")
+                .contains("Version: " + System.getProperty("digitpad.version"));
 
         Run contents = run(Map.of("PATH", "/usr/bin:/bin"), "dpkg-deb", "--contents", deb.toString());
         assertThat(contents.exitCode()).as(contents.err()).isZero();
-        assertThat(contents.out()).contains("./opt/digitpad/bin/DigitPad", "./opt/digitpad/bin/digitpad",
-                "./opt/digitpad/lib/digitpad-DigitPad.desktop", "./opt/digitpad/lib/app/icons/digitpad-256.png",
-                "./opt/digitpad/lib/app/native/libtensorflow_cc.so.2", "./opt/digitpad/lib/runtime/lib/libglass.so",
-                "./opt/digitpad/lib/app/models/mnist/1/saved_model.pb")
+        assertThat(contents.out())
+                .contains(
+                        "./opt/digitpad/bin/DigitPad",
+                        "./opt/digitpad/bin/digitpad",
+                        "./opt/digitpad/lib/digitpad-DigitPad.desktop",
+                        "./opt/digitpad/lib/app/icons/digitpad-256.png",
+                        "./opt/digitpad/lib/app/native/libtensorflow_cc.so.2",
+                        "./opt/digitpad/lib/runtime/lib/libglass.so",
+                        "./opt/digitpad/lib/app/models/mnist/1/saved_model.pb")
                 .doesNotContain("tensorflow-core-native-" + System.getProperty("tensorflow.version") + "-linux");
 
         Path root = Files.createDirectories(work.resolve("deb"));
-        assertThat(run(Map.of("PATH", "/usr/bin:/bin"), "dpkg-deb", "--extract", deb.toString(), root.toString()).exitCode()).isZero();
+        assertThat(run(Map.of("PATH", "/usr/bin:/bin"), "dpkg-deb", "--extract", deb.toString(), root.toString())
+                        .exitCode())
+                .isZero();
         String desktop = Files.readString(root.resolve("opt/digitpad/lib/digitpad-DigitPad.desktop"));
-        assertThat(desktop).contains("Exec=/opt/digitpad/bin/DigitPad").contains("Icon=digitpad").contains("Type=Application")
-                .contains("StartupWMClass=" + DesktopApp.class.getName()); // so that docks match the window to the entry
+        assertThat(desktop)
+                .contains("Exec=/opt/digitpad/bin/DigitPad")
+                .contains("Icon=digitpad")
+                .contains("Type=Application")
+                .contains(
+                        "StartupWMClass=" + DesktopApp.class.getName()); // so that docks match the window to the entry
     }
 
     /**
@@ -211,17 +251,21 @@ class PackagedAppIT {
     void debScriptsPutDigitpadOnThePathAndTheEntryInTheMenuAndTakeThemAwayAgain() throws Exception {
         Path deb = deb();
         Path control = work.resolve("control");
-        assertThat(run(Map.of("PATH", "/usr/bin:/bin"), "dpkg-deb", "--control", deb.toString(), control.toString()).exitCode()).isZero();
+        assertThat(run(Map.of("PATH", "/usr/bin:/bin"), "dpkg-deb", "--control", deb.toString(), control.toString())
+                        .exitCode())
+                .isZero();
         Path root = Files.createDirectories(work.resolve("root"));
         Map<String, String> dpkg = Map.of("PATH", "/usr/bin:/bin", "DPKG_ROOT", root.toString());
 
         Run postinst = run(dpkg, "sh", control.resolve("postinst").toString(), "configure");
         assertThat(postinst.exitCode()).as(postinst.err()).isZero();
-        assertThat(Files.readSymbolicLink(root.resolve("usr/bin/digitpad"))).isEqualTo(Path.of("/opt/digitpad/bin/digitpad"));
+        assertThat(Files.readSymbolicLink(root.resolve("usr/bin/digitpad")))
+                .isEqualTo(Path.of("/opt/digitpad/bin/digitpad"));
         assertThat(Files.readSymbolicLink(root.resolve("usr/share/applications/digitpad.desktop")))
                 .isEqualTo(Path.of("/opt/digitpad/lib/digitpad-DigitPad.desktop"));
         for (int size : new int[] {16, 24, 32, 48, 64, 128, 256, 512}) {
-            assertThat(Files.readSymbolicLink(root.resolve("usr/share/icons/hicolor/" + size + "x" + size + "/apps/digitpad.png")))
+            assertThat(Files.readSymbolicLink(
+                            root.resolve("usr/share/icons/hicolor/" + size + "x" + size + "/apps/digitpad.png")))
                     .isEqualTo(Path.of("/opt/digitpad/lib/app/icons/digitpad-" + size + ".png"));
         }
 
@@ -229,7 +273,8 @@ class PackagedAppIT {
         assertThat(prerm.exitCode()).as(prerm.err()).isZero();
         assertThat(root.resolve("usr/bin/digitpad")).doesNotExist();
         assertThat(root.resolve("usr/share/applications/digitpad.desktop")).doesNotExist();
-        assertThat(root.resolve("usr/share/icons/hicolor/48x48/apps/digitpad.png")).doesNotExist();
+        assertThat(root.resolve("usr/share/icons/hicolor/48x48/apps/digitpad.png"))
+                .doesNotExist();
 
         // Someone else's /usr/bin/digitpad stays as it is.
         Files.writeString(root.resolve("usr/bin/digitpad"), "#!/bin/sh\necho mine\n");
@@ -237,7 +282,9 @@ class PackagedAppIT {
         assertThat(again.exitCode()).isZero();
         assertThat(again.err()).contains("/usr/bin/digitpad exists and is not DigitPad's");
         assertThat(Files.readString(root.resolve("usr/bin/digitpad"))).contains("echo mine");
-        assertThat(run(dpkg, "sh", control.resolve("prerm").toString(), "remove").exitCode()).isZero();
+        assertThat(run(dpkg, "sh", control.resolve("prerm").toString(), "remove")
+                        .exitCode())
+                .isZero();
         assertThat(Files.readString(root.resolve("usr/bin/digitpad"))).contains("echo mine");
     }
 }

@@ -25,7 +25,8 @@ class ClosedLoopTest {
         AtomicInteger looks = new AtomicInteger();
         AtomicInteger calls = new AtomicInteger();
         // Busy at the first two looks, quiet at the third.
-        Warmup warmup = new Warmup(Duration.ofMillis(100), Duration.ofSeconds(10), SLICE, () -> looks.incrementAndGet() <= 2);
+        Warmup warmup =
+                new Warmup(Duration.ofMillis(100), Duration.ofSeconds(10), SLICE, () -> looks.incrementAndGet() <= 2);
 
         Figures figures = ClosedLoop.measure("made up", 2, warmup, Duration.ofMillis(100), client -> sleeping(calls));
 
@@ -50,8 +51,8 @@ class ClosedLoopTest {
     void aFixedWarmUpNeverAsks() throws Exception {
         AtomicInteger calls = new AtomicInteger();
 
-        Figures figures = ClosedLoop.measure("made up", 1, Duration.ofMillis(100), Duration.ofMillis(50),
-                client -> sleeping(calls));
+        Figures figures = ClosedLoop.measure(
+                "made up", 1, Duration.ofMillis(100), Duration.ofMillis(50), client -> sleeping(calls));
 
         assertThat(figures.warmupSeconds()).isBetween(0.1, 0.1 + 0.1);
     }
@@ -80,6 +81,7 @@ class ClosedLoopTest {
     @Test
     void aWarmUpLongestBelowItsLeastIsRefused() {
         assertThatThrownBy(() -> new Warmup(Duration.ofSeconds(2), Duration.ofSeconds(1), SLICE, () -> false))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("least <= most");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("least <= most");
     }
 }

@@ -28,8 +28,8 @@ class LoadReportTest {
     Path dir;
 
     /** Figures whose p50 is {@code p50Micros} (half the calls), p90 and p99 twice and four times that. */
-    private static Figures figures(String what, int concurrency, double perSecond, double p50Micros, long errors,
-            List<ErrorKind> kinds) {
+    private static Figures figures(
+            String what, int concurrency, double perSecond, double p50Micros, long errors, List<ErrorKind> kinds) {
         Histogram h = new Histogram(3);
         long p50 = Math.round(p50Micros * 1000);
         h.recordValueWithCount(p50, 60);
@@ -40,7 +40,11 @@ class LoadReportTest {
     }
 
     private static Row row(LoadCase c, int concurrency, boolean batched, double perSecond, double p50Micros) {
-        return new Row(c, batched, figures(c.label, concurrency, perSecond, p50Micros, 0, List.of()), batched ? 12.5 : Double.NaN);
+        return new Row(
+                c,
+                batched,
+                figures(c.label, concurrency, perSecond, p50Micros, 0, List.of()),
+                batched ? 12.5 : Double.NaN);
     }
 
     private static Results results(List<Row> rows) {
@@ -48,15 +52,31 @@ class LoadReportTest {
     }
 
     private static Results results(List<Row> rows, List<Figures> warmupRounds) {
-        LoadRun.Settings settings = new LoadRun.Settings(Path.of("/models/mnist"), new SessionThreads(1, 1), List.of(1, 8, 64),
-                Duration.ofSeconds(1), Duration.ofSeconds(20), Duration.ofSeconds(5), List.of(LoadCase.values()), 64,
+        LoadRun.Settings settings = new LoadRun.Settings(
+                Path.of("/models/mnist"),
+                new SessionThreads(1, 1),
+                List.of(1, 8, 64),
+                Duration.ofSeconds(1),
+                Duration.ofSeconds(20),
+                Duration.ofSeconds(5),
+                List.of(LoadCase.values()),
+                64,
                 new BatchingOptions(64, 500, 100, 2));
         Map<LoadCase, Integer> bytes = new EnumMap<>(LoadCase.class);
         for (LoadCase c : LoadCase.values()) {
             bytes.put(c, 1000 + c.ordinal());
         }
-        return new Results(settings, new LoadRun.Setup("/models/mnist (signature serving_default)", "a digit", bytes, 2,
-                "OpenJDK 25", "digitpad loadtest --seconds 5"), rows, warmupRounds);
+        return new Results(
+                settings,
+                new LoadRun.Setup(
+                        "/models/mnist (signature serving_default)",
+                        "a digit",
+                        bytes,
+                        2,
+                        "OpenJDK 25",
+                        "digitpad loadtest --seconds 5"),
+                rows,
+                warmupRounds);
     }
 
     /** Every case at 1, 8 and 64, then with batching at 64; gRPC 3x faster at p50 and 2.5x the throughput of REST. */
@@ -102,7 +122,8 @@ class LoadReportTest {
 
     @Test
     void aPairWithOneSideMissingHasNoRatio() {
-        List<Row> rows = List.of(row(LoadCase.GRPC_TENSOR_CONTENT, 1, false, 100, 100), row(LoadCase.REST_ROWS, 8, false, 100, 100));
+        List<Row> rows = List.of(
+                row(LoadCase.GRPC_TENSOR_CONTENT, 1, false, 100, 100), row(LoadCase.REST_ROWS, 8, false, 100, 100));
 
         assertThat(LoadReport.ratios(rows)).isEmpty();
     }
@@ -124,18 +145,32 @@ class LoadReportTest {
     void theMarkdownHasEveryRowTheRatiosAndTheTargets() {
         String md = LoadReport.markdown(results(fullRun()));
 
-        assertThat(md).contains("| case | concurrency | batching | calls | errors | p50 (ms) | p90 (ms) | p99 (ms) | predictions/s |");
-        assertThat(md.lines().filter(l -> l.startsWith("| gRPC tensor_content |") || l.startsWith("| gRPC float_val |")
-                || l.startsWith("| REST ")).count()).as("16 measurements and 4 batching comparisons").isEqualTo(16 + 4);
+        assertThat(md)
+                .contains(
+                        "| case | concurrency | batching | calls | errors | p50 (ms) | p90 (ms) | p99 (ms) | predictions/s |");
+        assertThat(md.lines()
+                        .filter(l -> l.startsWith("| gRPC tensor_content |")
+                                || l.startsWith("| gRPC float_val |")
+                                || l.startsWith("| REST "))
+                        .count())
+                .as("16 measurements and 4 batching comparisons")
+                .isEqualTo(16 + 4);
         // gRPC tensor_content at 1: p50 0.40 ms, p90 0.80, p99 1.60, 2,000/s from 10,000 calls in 5 s.
         assertThat(md).contains("| gRPC tensor_content | 1 | off | 10,000 | 0 | 0.40 | 0.80 | 1.60 | 2,000 |");
-        assertThat(md).contains("| 1 | off | gRPC tensor_content | REST rows (instances) | 0.40 | 1.20 | 3.00x | 2.50x |");
-        assertThat(md).contains("| 64 | on | gRPC tensor_content | REST rows (instances) | 5.00 | 15.0 | 3.00x | 3.00x |");
+        assertThat(md)
+                .contains("| 1 | off | gRPC tensor_content | REST rows (instances) | 0.40 | 1.20 | 3.00x | 2.50x |");
+        assertThat(md)
+                .contains("| 64 | on | gRPC tensor_content | REST rows (instances) | 5.00 | 15.0 | 3.00x | 3.00x |");
         assertThat(md).contains("| gRPC tensor_content | 64 | 102.4 | 20.0 | 8,000 | 12,000 | 1.50x | 12.5 |");
-        assertThat(md).contains("| gRPC p50 at concurrency 1, end to end: under 0.5 ms | 0.40 ms (tensor_content) | yes |");
-        assertThat(md).contains("| with batching at concurrency 64: at least 5,000 predictions/s | 12,000 (gRPC tensor_content) | yes |");
+        assertThat(md)
+                .contains("| gRPC p50 at concurrency 1, end to end: under 0.5 ms | 0.40 ms (tensor_content) | yes |");
+        assertThat(md)
+                .contains(
+                        "| with batching at concurrency 64: at least 5,000 predictions/s | 12,000 (gRPC tensor_content) | yes |");
         assertThat(md).contains("None: every call");
-        assertThat(md).contains("`digitpad loadtest --seconds 5`").contains("max_batch_size=64, batch_timeout_micros=500");
+        assertThat(md)
+                .contains("`digitpad loadtest --seconds 5`")
+                .contains("max_batch_size=64, batch_timeout_micros=500");
     }
 
     @Test
@@ -147,8 +182,11 @@ class LoadReportTest {
 
         String md = LoadReport.markdown(results(rows));
 
-        assertThat(md).contains("| gRPC p50 at concurrency 1, end to end: under 0.5 ms | 0.70 ms (tensor_content) | no |");
-        assertThat(md).contains("| with batching at concurrency 64: at least 5,000 predictions/s | 4,000 (gRPC tensor_content) | no |");
+        assertThat(md)
+                .contains("| gRPC p50 at concurrency 1, end to end: under 0.5 ms | 0.70 ms (tensor_content) | no |");
+        assertThat(md)
+                .contains(
+                        "| with batching at concurrency 64: at least 5,000 predictions/s | 4,000 (gRPC tensor_content) | no |");
         assertThat(md).contains("| gRPC tensor_content | 1 | off | gRPC UNAVAILABLE | 2 | 3 | queue \\| full |");
         assertThat(md).contains("| gRPC tensor_content | 1 | off | 5,000 | 3 |");
         assertThat(LoadReport.totalErrors(results(rows))).isEqualTo(5);
@@ -156,24 +194,39 @@ class LoadReportTest {
 
     @Test
     void errorsOfTheWarmUpRoundAreReportedToo() {
-        Figures round = figures("REST rows (instances) (warm-up round)", 64, 100, 900, 0,
+        Figures round = figures(
+                "REST rows (instances) (warm-up round)",
+                64,
+                100,
+                900,
+                0,
                 List.of(new ErrorKind("HTTP 503", 0, 4, "{\"error\": \"overloaded\"}")));
 
         Results results = results(fullRun(), List.of(round));
 
         assertThat(LoadReport.markdown(results))
-                .contains("| REST rows (instances) (warm-up round) | 64 | - | HTTP 503 | 0 | 4 | {\"error\": \"overloaded\"} |")
-                .contains("- Before them, after each server start: every case once, unmeasured, for 1 s and then on while the"
-                        + " JIT compilers were busy (at most 20 s more): 2.0 to 2.0 s a case")
+                .contains(
+                        "| REST rows (instances) (warm-up round) | 64 | - | HTTP 503 | 0 | 4 | {\"error\": \"overloaded\"} |")
+                .contains(
+                        "- Before them, after each server start: every case once, unmeasured, for 1 s and then on while the"
+                                + " JIT compilers were busy (at most 20 s more): 2.0 to 2.0 s a case")
                 .doesNotContain("None: every call");
         assertThat(LoadReport.totalErrors(results)).isEqualTo(4);
     }
 
     @Test
     void aCaseWhoseEveryCallFailedIsReportedAndChartedWithoutLatency() throws Exception {
-        Figures failed = new Figures("REST rows (instances)", 1, 0, 7, 5.0, 2.0, new Histogram(3),
+        Figures failed = new Figures(
+                "REST rows (instances)",
+                1,
+                0,
+                7,
+                5.0,
+                2.0,
+                new Histogram(3),
                 List.of(new ErrorKind("HTTP 500", 0, 7, "boom")));
-        List<Row> rows = List.of(row(LoadCase.GRPC_TENSOR_CONTENT, 1, false, 1000, 500),
+        List<Row> rows = List.of(
+                row(LoadCase.GRPC_TENSOR_CONTENT, 1, false, 1000, 500),
                 new Row(LoadCase.REST_ROWS, false, failed, Double.NaN));
 
         String md = LoadReport.markdown(results(rows));
@@ -197,7 +250,8 @@ class LoadReportTest {
         assertThat(image.getHeight()).isEqualTo(70 + 2 * 460 + 460);
         // The p99 bars (dark blue) are drawn in the latency panels, and the throughput panel has bars too.
         assertThat(countColour(image, 0x08306b, 0, 70 + 2 * 460)).isGreaterThan(1000);
-        assertThat(countColour(image, 0x66c2a5, 70 + 2 * 460, image.getHeight())).isGreaterThan(1000);
+        assertThat(countColour(image, 0x66c2a5, 70 + 2 * 460, image.getHeight()))
+                .isGreaterThan(1000);
     }
 
     private static long countColour(BufferedImage image, int rgb, int fromY, int toY) {

@@ -9,6 +9,7 @@ import dev.digitpad.server.ServingCore;
 import dev.digitpad.testing.Interceptors;
 import dev.digitpad.testing.TestCertificates;
 import dev.digitpad.testing.TestModels;
+import io.grpc.EquivalentAddressGroup;
 import io.grpc.Grpc;
 import io.grpc.InsecureServerCredentials;
 import io.grpc.ManagedChannel;
@@ -20,7 +21,6 @@ import io.grpc.ServerBuilder;
 import io.grpc.ServerCredentials;
 import io.grpc.Status;
 import io.grpc.TlsServerCredentials;
-import io.grpc.EquivalentAddressGroup;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.net.URI;
@@ -82,10 +82,13 @@ class ChannelsTest {
     void tlsWithACaFile() throws Exception {
         TestCertificates ca = TestCertificates.authority(dir, "digitpad-test");
         TestCertificates.Pem cert = ca.server("server");
-        Server server = start(TlsServerCredentials.create(cert.certificate().toFile(), cert.privateKey().toFile()), null);
+        Server server = start(
+                TlsServerCredentials.create(
+                        cert.certificate().toFile(), cert.privateKey().toFile()),
+                null);
 
-        Prediction p = predictThrough(Channels.open(ServerAddress.parse("localhost:" + server.getPort()),
-                TlsOptions.tls(Optional.of(ca.caFile()))));
+        Prediction p = predictThrough(Channels.open(
+                ServerAddress.parse("localhost:" + server.getPort()), TlsOptions.tls(Optional.of(ca.caFile()))));
         assertThat(p.digit()).isEqualTo(3);
     }
 
@@ -94,12 +97,19 @@ class ChannelsTest {
         TestCertificates ca = TestCertificates.authority(dir, "digitpad-test");
         TestCertificates other = TestCertificates.authority(dir, "someone-else");
         TestCertificates.Pem cert = ca.server("server");
-        Server server = start(TlsServerCredentials.create(cert.certificate().toFile(), cert.privateKey().toFile()), null);
+        Server server = start(
+                TlsServerCredentials.create(
+                        cert.certificate().toFile(), cert.privateKey().toFile()),
+                null);
 
-        PredictionException e = catchThrowableOfType(PredictionException.class, () -> predictThrough(Channels.open(
-                ServerAddress.parse("localhost:" + server.getPort()), TlsOptions.tls(Optional.of(other.caFile())))));
+        PredictionException e = catchThrowableOfType(
+                PredictionException.class,
+                () -> predictThrough(Channels.open(
+                        ServerAddress.parse("localhost:" + server.getPort()),
+                        TlsOptions.tls(Optional.of(other.caFile())))));
         assertThat(e.code()).isEqualTo(Status.Code.UNAVAILABLE);
-        assertThat(e).hasMessageStartingWith("The secure connection to localhost failed")
+        assertThat(e)
+                .hasMessageStartingWith("The secure connection to localhost failed")
                 .hasMessageContaining("CA file trusts its certificate");
     }
 
@@ -108,17 +118,24 @@ class ChannelsTest {
         TestCertificates ca = TestCertificates.authority(dir, "digitpad-test");
         TestCertificates.Pem serverCert = ca.server("server");
         TestCertificates.Pem clientCert = ca.client("client");
-        Server server = start(TlsServerCredentials.newBuilder()
-                .keyManager(serverCert.certificate().toFile(), serverCert.privateKey().toFile())
-                .trustManager(ca.caFile().toFile())
-                .clientAuth(TlsServerCredentials.ClientAuth.REQUIRE).build(), null);
+        Server server = start(
+                TlsServerCredentials.newBuilder()
+                        .keyManager(
+                                serverCert.certificate().toFile(),
+                                serverCert.privateKey().toFile())
+                        .trustManager(ca.caFile().toFile())
+                        .clientAuth(TlsServerCredentials.ClientAuth.REQUIRE)
+                        .build(),
+                null);
         ServerAddress address = ServerAddress.parse("localhost:" + server.getPort());
 
-        Prediction p = predictThrough(Channels.open(address,
+        Prediction p = predictThrough(Channels.open(
+                address,
                 TlsOptions.mutual(Optional.of(ca.caFile()), clientCert.certificate(), clientCert.privateKey())));
         assertThat(p.digit()).isEqualTo(3);
 
-        PredictionException refused = catchThrowableOfType(PredictionException.class,
+        PredictionException refused = catchThrowableOfType(
+                PredictionException.class,
                 () -> predictThrough(Channels.open(address, TlsOptions.tls(Optional.of(ca.caFile())))));
         assertThat(refused.code()).isIn(Status.Code.UNAVAILABLE, Status.Code.UNAUTHENTICATED);
         assertThat(refused.getMessage()).doesNotContain("\tat ");
@@ -137,14 +154,17 @@ class ChannelsTest {
         AtomicInteger second = new AtomicInteger();
         Server a = start(InsecureServerCredentials.create(), first);
         Server b = start(InsecureServerCredentials.create(), second);
-        NameResolverProvider replicas = new StaticResolver("replicas-test",
-                List.of(new InetSocketAddress("127.0.0.1", a.getPort()), new InetSocketAddress("127.0.0.1", b.getPort())));
+        NameResolverProvider replicas = new StaticResolver(
+                "replicas-test",
+                List.of(
+                        new InetSocketAddress("127.0.0.1", a.getPort()),
+                        new InetSocketAddress("127.0.0.1", b.getPort())));
         NameResolverRegistry.getDefaultRegistry().register(replicas);
         try {
             ManagedChannel channel = Channels.open("replicas-test:///mnist-serving", TlsOptions.PLAINTEXT);
             channels.add(channel);
-            PredictionClient client = new PredictionClient(channel, "mnist-serving", PredictionClient.Options.model("mnist"),
-                    new MetadataCache());
+            PredictionClient client = new PredictionClient(
+                    channel, "mnist-serving", PredictionClient.Options.model("mnist"), new MetadataCache());
             for (int i = 0; i < 20; i++) {
                 client.predict(TestModels.imageWithRow(i % 10, 2f));
             }
@@ -179,8 +199,9 @@ class ChannelsTest {
                 @Override
                 public void start(Listener2 listener) {
                     listener.onResult(ResolutionResult.newBuilder()
-                            .setAddressesOrError(io.grpc.StatusOr.fromValue(
-                                    addresses.stream().map(EquivalentAddressGroup::new).toList()))
+                            .setAddressesOrError(io.grpc.StatusOr.fromValue(addresses.stream()
+                                    .map(EquivalentAddressGroup::new)
+                                    .toList()))
                             .build());
                 }
 

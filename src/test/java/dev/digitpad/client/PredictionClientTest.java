@@ -94,34 +94,47 @@ class PredictionClientTest {
     void batchesAnswerInOrder() throws Exception {
         InProcessServing serving = serve("mnist", TestModels.Kind.MNIST, 1);
         List<Prediction> answers = client(serving.channel(), PredictionClient.Options.model("mnist"))
-                .predictBatch(List.of(TestModels.imageWithRow(1, 3f), TestModels.imageWithRow(8, 3f), TestModels.imageWithRow(5, 3f)));
+                .predictBatch(List.of(
+                        TestModels.imageWithRow(1, 3f),
+                        TestModels.imageWithRow(8, 3f),
+                        TestModels.imageWithRow(5, 3f)));
         assertThat(answers).extracting(Prediction::digit).containsExactly(1, 8, 5);
     }
 
     @Test
     void metadataIsAskedForOncePerServerModelAndVersion() throws Exception {
         AtomicInteger metadataCalls = new AtomicInteger();
-        InProcessServing serving = serve("mnist", TestModels.Kind.MNIST, 1, Interceptors.counting(metadataCalls, "GetModelMetadata"));
+        InProcessServing serving =
+                serve("mnist", TestModels.Kind.MNIST, 1, Interceptors.counting(metadataCalls, "GetModelMetadata"));
         MetadataCache cache = new MetadataCache();
-        PredictionClient first = new PredictionClient(serving.channel(), "s", PredictionClient.Options.model("mnist"), cache);
-        PredictionClient second = new PredictionClient(serving.channel(), "s", PredictionClient.Options.model("mnist"), cache);
+        PredictionClient first =
+                new PredictionClient(serving.channel(), "s", PredictionClient.Options.model("mnist"), cache);
+        PredictionClient second =
+                new PredictionClient(serving.channel(), "s", PredictionClient.Options.model("mnist"), cache);
         first.predict(TestModels.imageWithRow(0, 1f));
         first.predict(TestModels.imageWithRow(1, 1f));
         second.predict(TestModels.imageWithRow(2, 1f));
         assertThat(metadataCalls).hasValue(1);
 
-        new PredictionClient(serving.channel(), "s", new PredictionClient.Options("mnist", OptionalLong.of(1),
-                null, null), cache).predict(TestModels.imageWithRow(2, 1f));
+        new PredictionClient(
+                        serving.channel(),
+                        "s",
+                        new PredictionClient.Options("mnist", OptionalLong.of(1), null, null),
+                        cache)
+                .predict(TestModels.imageWithRow(2, 1f));
         assertThat(metadataCalls).hasValue(2);
     }
 
     @Test
     void aModelThatIsNotADigitClassifierIsExplained() throws Exception {
         InProcessServing serving = serve("pairs", TestModels.Kind.TWO_INPUTS, 1);
-        PredictionException e = catchThrowableOfType(PredictionException.class,
-                () -> client(serving.channel(), PredictionClient.Options.model("pairs")).predict(new float[784]));
+        PredictionException e = catchThrowableOfType(
+                PredictionException.class,
+                () -> client(serving.channel(), PredictionClient.Options.model("pairs"))
+                        .predict(new float[784]));
         assertThat(e.code()).isEqualTo(Status.Code.FAILED_PRECONDITION);
-        assertThat(e).hasMessageContaining("does not look like a digit classifier")
+        assertThat(e)
+                .hasMessageContaining("does not look like a digit classifier")
                 .hasMessageContaining("one float input of 784 values per example")
                 .hasMessageContaining("a: DT_FLOAT [-1,2]");
     }
@@ -129,26 +142,33 @@ class PredictionClientTest {
     @Test
     void unknownModelNamesTheModel() throws Exception {
         InProcessServing serving = serve("mnist", TestModels.Kind.MNIST, 1);
-        PredictionException e = catchThrowableOfType(PredictionException.class,
-                () -> client(serving.channel(), PredictionClient.Options.model("digits")).predict(new float[784]));
+        PredictionException e = catchThrowableOfType(
+                PredictionException.class,
+                () -> client(serving.channel(), PredictionClient.Options.model("digits"))
+                        .predict(new float[784]));
         assertThat(e.code()).isEqualTo(Status.Code.NOT_FOUND);
-        assertThat(e).hasMessage("The server at test-server has no model \"digits\" (or not that version): Servable not found"
-                + " for request: Latest(digits). Check the model name and version.");
+        assertThat(e)
+                .hasMessage(
+                        "The server at test-server has no model \"digits\" (or not that version): Servable not found"
+                                + " for request: Latest(digits). Check the model name and version.");
     }
 
     @Test
     void unknownSignatureListsTheOnesThereAre() throws Exception {
         InProcessServing serving = serve("mnist", TestModels.Kind.MNIST, 1);
-        assertThatThrownBy(() -> client(serving.channel(), new PredictionClient.Options("mnist", OptionalLong.empty(),
-                "predict_images", null)).predict(new float[784]))
+        assertThatThrownBy(() -> client(
+                                serving.channel(),
+                                new PredictionClient.Options("mnist", OptionalLong.empty(), "predict_images", null))
+                        .predict(new float[784]))
                 .hasMessageContaining("has no signature \"predict_images\"; it has [serving_default]");
     }
 
     @Test
     void deadlineExceededSaysWhichDeadline() throws Exception {
         InProcessServing serving = serve("mnist", TestModels.Kind.MNIST, 1, Interceptors.delaying("Predict", 2_000));
-        PredictionClient client = client(serving.channel(), new PredictionClient.Options("mnist", OptionalLong.empty(), null,
-                Duration.ofMillis(200)));
+        PredictionClient client = client(
+                serving.channel(),
+                new PredictionClient.Options("mnist", OptionalLong.empty(), null, Duration.ofMillis(200)));
         PredictionException e = catchThrowableOfType(PredictionException.class, () -> client.predict(new float[784]));
         assertThat(e.code()).isEqualTo(Status.Code.DEADLINE_EXCEEDED);
         assertThat(e).hasMessageContaining("did not answer within the deadline of 200 ms");
@@ -163,8 +183,14 @@ class PredictionClientTest {
         ServerAddress address = ServerAddress.parse("127.0.0.1:" + port);
         ManagedChannel channel = Channels.open(address, TlsOptions.PLAINTEXT);
         try {
-            PredictionException e = catchThrowableOfType(PredictionException.class, () -> new PredictionClient(channel,
-                    address.display(), PredictionClient.Options.model("mnist"), new MetadataCache()).predict(new float[784]));
+            PredictionException e = catchThrowableOfType(
+                    PredictionException.class,
+                    () -> new PredictionClient(
+                                    channel,
+                                    address.display(),
+                                    PredictionClient.Options.model("mnist"),
+                                    new MetadataCache())
+                            .predict(new float[784]));
             assertThat(e.code()).isEqualTo(Status.Code.UNAVAILABLE);
             assertThat(e).hasMessageStartingWith("No server answers at 127.0.0.1:" + port + " — is it running?");
         } finally {
@@ -175,21 +201,28 @@ class PredictionClientTest {
     @Test
     void invalidArgumentCarriesTheServersMessage() throws Exception {
         String name = InProcessServerBuilder.generateName();
-        Server server = InProcessServerBuilder.forName(name).addService(new PredictionServiceGrpc.PredictionServiceImplBase() {
-            @Override
-            public void getModelMetadata(dev.digitpad.protocol.serving.GetModelMetadataRequest request,
-                    StreamObserver<dev.digitpad.protocol.serving.GetModelMetadataResponse> observer) {
-                observer.onError(Status.INVALID_ARGUMENT.withDescription("input \"x\": wrong shape").asRuntimeException());
-            }
+        Server server = InProcessServerBuilder.forName(name)
+                .addService(new PredictionServiceGrpc.PredictionServiceImplBase() {
+                    @Override
+                    public void getModelMetadata(
+                            dev.digitpad.protocol.serving.GetModelMetadataRequest request,
+                            StreamObserver<dev.digitpad.protocol.serving.GetModelMetadataResponse> observer) {
+                        observer.onError(Status.INVALID_ARGUMENT
+                                .withDescription("input \"x\": wrong shape")
+                                .asRuntimeException());
+                    }
 
-            @Override
-            public void predict(PredictRequest request, StreamObserver<PredictResponse> observer) {
-                observer.onError(Status.INTERNAL.asRuntimeException());
-            }
-        }).build().start();
+                    @Override
+                    public void predict(PredictRequest request, StreamObserver<PredictResponse> observer) {
+                        observer.onError(Status.INTERNAL.asRuntimeException());
+                    }
+                })
+                .build()
+                .start();
         ManagedChannel channel = InProcessChannelBuilder.forName(name).build();
         try {
-            assertThatThrownBy(() -> client(channel, PredictionClient.Options.model("m")).predict(new float[784]))
+            assertThatThrownBy(() ->
+                            client(channel, PredictionClient.Options.model("m")).predict(new float[784]))
                     .hasMessage("The server at test-server refused the request: input \"x\": wrong shape");
         } finally {
             channel.shutdownNow();
@@ -200,7 +233,8 @@ class PredictionClientTest {
     @Test
     void statusReportsVersionsAndStates() throws Exception {
         InProcessServing serving = serve("mnist", TestModels.Kind.MNIST, 4);
-        assertThat(client(serving.channel(), PredictionClient.Options.model("mnist")).status())
+        assertThat(client(serving.channel(), PredictionClient.Options.model("mnist"))
+                        .status())
                 .containsExactly(new PredictionClient.VersionState(4, "AVAILABLE", ""));
     }
 

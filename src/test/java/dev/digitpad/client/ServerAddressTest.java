@@ -43,7 +43,8 @@ class ServerAddressTest {
         assertThatThrownBy(() -> ServerAddress.parse("")).hasMessageContaining("empty");
         assertThatThrownBy(() -> ServerAddress.parse("localhost:http")).hasMessageContaining("port must be a number");
         assertThatThrownBy(() -> ServerAddress.parse("localhost:70000")).hasMessageContaining("1 to 65535");
-        assertThatThrownBy(() -> ServerAddress.parse("http://localhost:8501")).hasMessageContaining("scheme http is not supported");
+        assertThatThrownBy(() -> ServerAddress.parse("http://localhost:8501"))
+                .hasMessageContaining("scheme http is not supported");
         assertThatThrownBy(() -> ServerAddress.parse("dns:///")).hasMessageContaining("names no host");
         assertThatThrownBy(() -> ServerAddress.parse("local host:1")).hasMessageContaining("is not a server address");
     }

@@ -75,7 +75,8 @@ class TrainingDataTest {
     @Test
     void symbolFontsAreNotTypesetDigits() {
         assertThat(FontDigits.installedFaces())
-                .noneMatch(f -> f.getFontName().toLowerCase(java.util.Locale.ROOT).contains("dingbat"))
+                .noneMatch(
+                        f -> f.getFontName().toLowerCase(java.util.Locale.ROOT).contains("dingbat"))
                 .noneMatch(f -> f.getFontName().startsWith("D050000L"));
     }
 }

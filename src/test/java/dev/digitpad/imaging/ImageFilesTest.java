@@ -37,8 +37,10 @@ class ImageFilesTest {
     void losslessFormatsGiveTheSameTensor(String format) throws IOException {
         BufferedImage gray = convert(SEVEN, BufferedImage.TYPE_BYTE_GRAY);
         Path file = dir.resolve("seven." + format);
-        assertThat(ImageIO.write(format.equals("gif") ? palette(gray) : gray, format, file.toFile())).isTrue();
-        assertThat(tensorOf(file)).containsExactly(MnistNormalizer.normalize(gray).pixels().orElseThrow(), within(1e-5f));
+        assertThat(ImageIO.write(format.equals("gif") ? palette(gray) : gray, format, file.toFile()))
+                .isTrue();
+        assertThat(tensorOf(file))
+                .containsExactly(MnistNormalizer.normalize(gray).pixels().orElseThrow(), within(1e-5f));
     }
 
     @Test
@@ -95,7 +97,8 @@ class ImageFilesTest {
     void theTensorIsShaped1x28x28x1() throws IOException {
         Path file = dir.resolve("seven.png");
         ImageIO.write(SEVEN, "png", file.toFile());
-        FloatNdArray tensor = ModelInput.tensor(MnistNormalizer.normalize(ImageFiles.read(file)).pixels().orElseThrow());
+        FloatNdArray tensor = ModelInput.tensor(
+                MnistNormalizer.normalize(ImageFiles.read(file)).pixels().orElseThrow());
         assertThat(tensor.shape()).isEqualTo(Shape.of(1, 28, 28, 1));
         assertThat(ModelInput.pixels(tensor)).containsExactly(reference(), within(1e-5f));
     }
@@ -103,15 +106,15 @@ class ImageFilesTest {
     @Test
     void corruptTruncatedEmptyAndForeignFilesAreNamed() throws IOException {
         Path random = Files.write(dir.resolve("random.png"), new byte[] {1, 2, 3, 4, 5, 6, 7, 8, 9});
-        assertThatThrownBy(() -> ImageFiles.read(random)).hasMessage(random + " is not an image DigitPad can read; use PNG,"
-                + " JPEG, GIF or BMP.");
+        assertThatThrownBy(() -> ImageFiles.read(random))
+                .hasMessage(random + " is not an image DigitPad can read; use PNG," + " JPEG, GIF or BMP.");
 
         ByteArrayOutputStream png = new ByteArrayOutputStream();
         ImageIO.write(SEVEN, "png", png);
         byte[] whole = png.toByteArray();
         Path truncated = Files.write(dir.resolve("truncated.png"), java.util.Arrays.copyOf(whole, whole.length / 2));
-        assertThatThrownBy(() -> ImageFiles.read(truncated)).hasMessageStartingWith(truncated + " looks like a PNG image but"
-                + " is damaged or truncated");
+        assertThatThrownBy(() -> ImageFiles.read(truncated))
+                .hasMessageStartingWith(truncated + " looks like a PNG image but" + " is damaged or truncated");
 
         Path empty = Files.write(dir.resolve("empty.png"), new byte[0]);
         assertThatThrownBy(() -> ImageFiles.read(empty)).hasMessage(empty + " is empty (0 bytes).");
@@ -124,8 +127,8 @@ class ImageFilesTest {
     void hugeAndTinyImagesAreRefusedBeforeDecoding() throws IOException {
         Path huge = dir.resolve("huge.png");
         ImageIO.write(new BufferedImage(4001, 10, BufferedImage.TYPE_BYTE_BINARY), "png", huge.toFile());
-        assertThatThrownBy(() -> ImageFiles.read(huge)).hasMessageContaining("is 4001x10 pixels; DigitPad reads images up to"
-                + " 4000x4000");
+        assertThatThrownBy(() -> ImageFiles.read(huge))
+                .hasMessageContaining("is 4001x10 pixels; DigitPad reads images up to" + " 4000x4000");
         Path tiny = dir.resolve("tiny.png");
         ImageIO.write(new BufferedImage(7, 7, BufferedImage.TYPE_BYTE_GRAY), "png", tiny.toFile());
         assertThatThrownBy(() -> ImageFiles.read(tiny)).hasMessageContaining("too small to hold a digit");
@@ -162,7 +165,10 @@ class ImageFilesTest {
         for (int i = 0; i < 256; i++) {
             levels[i] = (byte) i;
         }
-        BufferedImage indexed = new BufferedImage(gray.getWidth(), gray.getHeight(), BufferedImage.TYPE_BYTE_INDEXED,
+        BufferedImage indexed = new BufferedImage(
+                gray.getWidth(),
+                gray.getHeight(),
+                BufferedImage.TYPE_BYTE_INDEXED,
                 new IndexColorModel(8, 256, levels, levels, levels));
         indexed.getRaster().setRect(gray.getRaster());
         return indexed;

@@ -34,8 +34,8 @@ class InkExtractorTest {
 
     @Test
     void transparentPngInkIsItsAlpha() throws IOException {
-        BufferedImage drawn = TestImages.sevenOnCanvas(BufferedImage.TYPE_INT_ARGB, new Color(0, 0, 0, 0),
-                Color.BLACK, 18f, 60, 50, 170);
+        BufferedImage drawn = TestImages.sevenOnCanvas(
+                BufferedImage.TYPE_INT_ARGB, new Color(0, 0, 0, 0), Color.BLACK, 18f, 60, 50, 170);
         ByteArrayOutputStream png = new ByteArrayOutputStream();
         ImageIO.write(drawn, "png", png);
         BufferedImage read = ImageIO.read(new ByteArrayInputStream(png.toByteArray()));
@@ -43,8 +43,8 @@ class InkExtractorTest {
         assertThat(InkExtractor.analyse(read).source()).isEqualTo(InkExtractor.Source.ALPHA);
         assertThat(TestImages.meanAbsDiff(normalised(read), REFERENCE)).isLessThan(0.01);
         // white ink on transparent works the same: the colour does not matter, the alpha does
-        BufferedImage white = TestImages.sevenOnCanvas(BufferedImage.TYPE_INT_ARGB, new Color(255, 255, 255, 0),
-                Color.WHITE, 18f, 60, 50, 170);
+        BufferedImage white = TestImages.sevenOnCanvas(
+                BufferedImage.TYPE_INT_ARGB, new Color(255, 255, 255, 0), Color.WHITE, 18f, 60, 50, 170);
         assertThat(TestImages.meanAbsDiff(normalised(white), REFERENCE)).isLessThan(0.01);
     }
 
@@ -65,21 +65,28 @@ class InkExtractorTest {
     @Test
     void grayPaletteAndColourImagesWork() {
         BufferedImage src = TestImages.blackOnWhite();
-        int[] types = {BufferedImage.TYPE_BYTE_GRAY, BufferedImage.TYPE_3BYTE_BGR, BufferedImage.TYPE_4BYTE_ABGR,
-                BufferedImage.TYPE_INT_BGR, BufferedImage.TYPE_USHORT_565_RGB};
+        int[] types = {
+            BufferedImage.TYPE_BYTE_GRAY,
+            BufferedImage.TYPE_3BYTE_BGR,
+            BufferedImage.TYPE_4BYTE_ABGR,
+            BufferedImage.TYPE_INT_BGR,
+            BufferedImage.TYPE_USHORT_565_RGB
+        };
         for (int type : types) {
             BufferedImage img = new BufferedImage(280, 280, type);
             var g = img.createGraphics();
             g.drawImage(src, 0, 0, null);
             g.dispose();
-            assertThat(TestImages.meanAbsDiff(normalised(img), REFERENCE)).as("type %d", type).isLessThan(0.02);
+            assertThat(TestImages.meanAbsDiff(normalised(img), REFERENCE))
+                    .as("type %d", type)
+                    .isLessThan(0.02);
         }
         byte[] levels = new byte[16];
         for (int i = 0; i < 16; i++) {
             levels[i] = (byte) (i * 17);
         }
-        BufferedImage indexed = new BufferedImage(280, 280, BufferedImage.TYPE_BYTE_INDEXED,
-                new IndexColorModel(4, 16, levels, levels, levels));
+        BufferedImage indexed = new BufferedImage(
+                280, 280, BufferedImage.TYPE_BYTE_INDEXED, new IndexColorModel(4, 16, levels, levels, levels));
         var g = indexed.createGraphics();
         g.drawImage(src, 0, 0, null);
         g.dispose();
@@ -88,8 +95,8 @@ class InkExtractorTest {
 
     @Test
     void colouredInkOnColouredPaper() {
-        BufferedImage img = TestImages.sevenOnCanvas(BufferedImage.TYPE_INT_RGB, new Color(250, 240, 200),
-                new Color(30, 30, 160), 18f, 60, 50, 170);
+        BufferedImage img = TestImages.sevenOnCanvas(
+                BufferedImage.TYPE_INT_RGB, new Color(250, 240, 200), new Color(30, 30, 160), 18f, 60, 50, 170);
         assertThat(TestImages.meanAbsDiff(normalised(img), REFERENCE)).isLessThan(0.02);
     }
 

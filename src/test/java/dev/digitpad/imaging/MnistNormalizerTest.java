@@ -18,8 +18,14 @@ class MnistNormalizerTest {
             double size = 40 + rng.nextDouble() * 200;
             double x0 = rng.nextDouble() * (270 - 0.7 * size);
             double y0 = 5 + rng.nextDouble() * (270 - size);
-            BufferedImage img = TestImages.sevenOnCanvas(BufferedImage.TYPE_INT_RGB, Color.WHITE, Color.BLACK,
-                    (float) (5 + rng.nextDouble() * 25), x0, y0, size);
+            BufferedImage img = TestImages.sevenOnCanvas(
+                    BufferedImage.TYPE_INT_RGB,
+                    Color.WHITE,
+                    Color.BLACK,
+                    (float) (5 + rng.nextDouble() * 25),
+                    x0,
+                    y0,
+                    size);
             Normalization n = MnistNormalizer.normalize(img);
             assertThat(n.isEmpty()).isFalse();
             Normalization.Point com = n.centreOfMass().orElseThrow();
@@ -62,7 +68,8 @@ class MnistNormalizerTest {
                 v[y * 200 + x] = ((x + y) & 1) == 0 ? 1f : 0f;
             }
         }
-        InkImage scaled = MnistNormalizer.normalize(new InkImage(200, 200, v)).scaled().orElseThrow();
+        InkImage scaled =
+                MnistNormalizer.normalize(new InkImage(200, 200, v)).scaled().orElseThrow();
         for (int i = 0; i < 400; i++) {
             assertThat(scaled.get(i % 20, i / 20)).isCloseTo(0.5f, within(0.01f));
         }
@@ -70,14 +77,17 @@ class MnistNormalizerTest {
 
     @Test
     void darkOnLightAndLightOnDarkGiveTheSameDigit() {
-        float[] dark = MnistNormalizer.normalize(TestImages.blackOnWhite()).pixels().orElseThrow();
-        float[] light = MnistNormalizer.normalize(TestImages.whiteOnBlack()).pixels().orElseThrow();
+        float[] dark =
+                MnistNormalizer.normalize(TestImages.blackOnWhite()).pixels().orElseThrow();
+        float[] light =
+                MnistNormalizer.normalize(TestImages.whiteOnBlack()).pixels().orElseThrow();
         assertThat(TestImages.meanAbsDiff(dark, light)).isLessThan(0.01);
     }
 
     @Test
     void valuesAreBetweenZeroAndOneWithBrightestOne() {
-        float[] p = MnistNormalizer.normalize(TestImages.blackOnWhite()).pixels().orElseThrow();
+        float[] p =
+                MnistNormalizer.normalize(TestImages.blackOnWhite()).pixels().orElseThrow();
         float max = 0f;
         for (float v : p) {
             assertThat(v).isBetween(0f, 1f);
@@ -88,7 +98,9 @@ class MnistNormalizerTest {
 
     @Test
     void blankInputsAreNothingToRecognise() {
-        assertThat(MnistNormalizer.normalize(new InkImage(28, 28, new float[784])).isEmpty()).isTrue();
+        assertThat(MnistNormalizer.normalize(new InkImage(28, 28, new float[784]))
+                        .isEmpty())
+                .isTrue();
         for (Color c : new Color[] {Color.WHITE, Color.BLACK, Color.GRAY}) {
             BufferedImage img = new BufferedImage(280, 280, BufferedImage.TYPE_INT_RGB);
             var g = img.createGraphics();
@@ -102,7 +114,8 @@ class MnistNormalizerTest {
         }
         BufferedImage transparent = new BufferedImage(280, 280, BufferedImage.TYPE_INT_ARGB);
         assertThat(MnistNormalizer.normalize(transparent).isEmpty()).isTrue();
-        assertThat(MnistNormalizer.normalize(new BufferedImage(1, 1, BufferedImage.TYPE_BYTE_GRAY)).isEmpty())
+        assertThat(MnistNormalizer.normalize(new BufferedImage(1, 1, BufferedImage.TYPE_BYTE_GRAY))
+                        .isEmpty())
                 .isTrue();
     }
 
@@ -113,7 +126,8 @@ class MnistNormalizerTest {
             float[] original = held.image(i);
             Normalization n = MnistNormalizer.normalize(new InkImage(28, 28, original));
             assertThat(TestImages.meanAbsDiff(original, n.pixels().orElseThrow()))
-                    .as("digit %d", i).isLessThan(0.01);
+                    .as("digit %d", i)
+                    .isLessThan(0.01);
             assertThat(n.cropBox().orElseThrow().longerSide()).isEqualTo(20);
         }
     }
@@ -133,10 +147,10 @@ class MnistNormalizerTest {
     @Test
     void shapeOfInputDoesNotMatterOnlyTheInk() {
         // the same 7 drawn small in a corner and large in the middle normalises alike
-        BufferedImage small = TestImages.sevenOnCanvas(BufferedImage.TYPE_INT_RGB, Color.WHITE, Color.BLACK, 6f,
-                200, 190, 60);
-        BufferedImage large = TestImages.sevenOnCanvas(BufferedImage.TYPE_INT_RGB, Color.WHITE, Color.BLACK, 18f,
-                40, 40, 180);
+        BufferedImage small =
+                TestImages.sevenOnCanvas(BufferedImage.TYPE_INT_RGB, Color.WHITE, Color.BLACK, 6f, 200, 190, 60);
+        BufferedImage large =
+                TestImages.sevenOnCanvas(BufferedImage.TYPE_INT_RGB, Color.WHITE, Color.BLACK, 18f, 40, 40, 180);
         float[] a = MnistNormalizer.normalize(small).pixels().orElseThrow();
         float[] b = MnistNormalizer.normalize(large).pixels().orElseThrow();
         assertThat(TestImages.meanAbsDiff(a, b)).isLessThan(0.05);

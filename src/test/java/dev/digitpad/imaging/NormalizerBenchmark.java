@@ -33,8 +33,13 @@ public final class NormalizerBenchmark {
                 }
             }
             Arrays.sort(t);
-            System.out.printf("280x280 type %d -> 28x28: p50 %.1f us, p90 %.1f us, p99 %.1f us (%d calls; ink %.0f)%n",
-                    img.getType(), t[calls / 2] / 1e3, t[calls * 9 / 10] / 1e3, t[calls * 99 / 100] / 1e3, calls,
+            System.out.printf(
+                    "280x280 type %d -> 28x28: p50 %.1f us, p90 %.1f us, p99 %.1f us (%d calls; ink %.0f)%n",
+                    img.getType(),
+                    t[calls / 2] / 1e3,
+                    t[calls * 9 / 10] / 1e3,
+                    t[calls * 99 / 100] / 1e3,
+                    calls,
                     sink / (5_000 + calls));
         }
     }

@@ -17,8 +17,8 @@ final class TestImages {
     private TestImages() {}
 
     /** A "7"-like pen drawing on a 280x280 canvas, in the given colours. */
-    static BufferedImage sevenOnCanvas(int type, Color background, Color ink, float pen, double x0, double y0,
-            double size) {
+    static BufferedImage sevenOnCanvas(
+            int type, Color background, Color ink, float pen, double x0, double y0, double size) {
         BufferedImage img = new BufferedImage(280, 280, type);
         Graphics2D g = img.createGraphics();
         try {

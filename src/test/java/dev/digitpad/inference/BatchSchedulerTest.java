@@ -198,14 +198,26 @@ class BatchSchedulerTest {
         scheduler = new BatchScheduler(new BatchingOptions(8, 5_000_000, 10, 1));
         fake = new FakeServable();
         SignatureDef fixed = FakeServable.signature().toBuilder()
-                .putInputs("x", FakeServable.signature().getInputsOrThrow("x").toBuilder().setTensorShape(Tensors.shape(1, 2)).build())
+                .putInputs(
+                        "x",
+                        FakeServable.signature().getInputsOrThrow("x").toBuilder()
+                                .setTensorShape(Tensors.shape(1, 2))
+                                .build())
                 .build();
         Servable fixedShape = new Servable() {
-            @Override public Map<String, SignatureDef> signatures() { return Map.of(SIG, fixed); }
-            @Override public Map<String, TensorProto> predict(String k, Map<String, TensorProto> in, List<String> f, RunLimits l) {
+            @Override
+            public Map<String, SignatureDef> signatures() {
+                return Map.of(SIG, fixed);
+            }
+
+            @Override
+            public Map<String, TensorProto> predict(
+                    String k, Map<String, TensorProto> in, List<String> f, RunLimits l) {
                 return fake.predict(k, in, f, l);
             }
-            @Override public void close() {}
+
+            @Override
+            public void close() {}
         };
         batched = scheduler.batching((m, v, d) -> fixedShape).load("fixed", 1, Path.of("unused"));
 
@@ -243,10 +255,16 @@ class BatchSchedulerTest {
                     for (int i = 0; i < perThread; i++) {
                         int rows = 1 + (id + i) % 3;
                         float value = id * 1000 + i;
-                        Map<String, TensorProto> answer = batched.predict(SIG, FakeServable.rows(rows, value, i % 2 == 0),
-                                List.of(), RunLimits.within(Duration.ofSeconds(30)));
+                        Map<String, TensorProto> answer = batched.predict(
+                                SIG,
+                                FakeServable.rows(rows, value, i % 2 == 0),
+                                List.of(),
+                                RunLimits.within(Duration.ofSeconds(30)));
                         float[] y = Tensors.floats(answer.get("y"));
-                        assertThat(y).as("caller %d, request %d", id, i).hasSize(rows * FakeServable.WIDTH).containsOnly(value + 1);
+                        assertThat(y)
+                                .as("caller %d, request %d", id, i)
+                                .hasSize(rows * FakeServable.WIDTH)
+                                .containsOnly(value + 1);
                     }
                     return perThread;
                 }));

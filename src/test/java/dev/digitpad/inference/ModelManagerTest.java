@@ -48,7 +48,8 @@ class ModelManagerTest {
     }
 
     private ModelManager manager(Path basePath) {
-        manager = new ModelManager(List.of(new ModelConfig("mnist", basePath)), ServableLoader.savedModels(), Duration.ZERO);
+        manager = new ModelManager(
+                List.of(new ModelConfig("mnist", basePath)), ServableLoader.savedModels(), Duration.ZERO);
         return manager;
     }
 
@@ -68,7 +69,9 @@ class ModelManagerTest {
         double[] expected = TestModels.expectedProbabilities(image, version);
         assertThat(probabilities).hasSize(TestModels.CLASSES);
         for (int k = 0; k < TestModels.CLASSES; k++) {
-            assertThat((double) probabilities[k]).as("class %d of version %d", k, version).isCloseTo(expected[k], within(1e-5));
+            assertThat((double) probabilities[k])
+                    .as("class %d of version %d", k, version)
+                    .isCloseTo(expected[k], within(1e-5));
         }
     }
 
@@ -127,13 +130,17 @@ class ModelManagerTest {
             }));
         }
         try {
-            assertThat(allAnsweredByV1.await(60, TimeUnit.SECONDS)).as("every caller got an answer from version 1").isTrue();
+            assertThat(allAnsweredByV1.await(60, TimeUnit.SECONDS))
+                    .as("every caller got an answer from version 1")
+                    .isTrue();
 
             TestModels.writeVersion(base, 2, Kind.MNIST);
             manager.pollNow();
             swapped.set(true);
 
-            assertThat(allAnsweredByV2.await(60, TimeUnit.SECONDS)).as("every caller moved to version 2").isTrue();
+            assertThat(allAnsweredByV2.await(60, TimeUnit.SECONDS))
+                    .as("every caller moved to version 2")
+                    .isTrue();
         } finally {
             stop.set(true);
             for (Thread t : callers) {
@@ -144,7 +151,9 @@ class ModelManagerTest {
         assertThat(failures).isEmpty();
         assertThat(v1Answers.get()).isPositive();
         assertThat(v2Answers.get()).isGreaterThanOrEqualTo((long) threads * v2AnswersPerThread);
-        assertThat(v1AnswersToCallsStartedAfterSwap.get()).as("calls that started after the swap but got version 1").isZero();
+        assertThat(v1AnswersToCallsStartedAfterSwap.get())
+                .as("calls that started after the swap but got version 1")
+                .isZero();
         assertThat(status(2).state()).isEqualTo(VersionState.AVAILABLE);
         assertThat(status(1).state()).isEqualTo(VersionState.END);
         assertThat(status(1).error()).isEmpty();
@@ -166,8 +175,12 @@ class ModelManagerTest {
             assertThat(status(2).state()).isEqualTo(VersionState.AVAILABLE);
             assertThat(status(1).state()).isEqualTo(VersionState.UNLOADING);
             // The held version still answers, with its own values.
-            Map<String, org.tensorflow.proto.TensorProto> out = held.servable().predict(
-                    Servable.DEFAULT_SIGNATURE, Map.of("flatten_input", images(image)), List.of(), RunLimits.NONE);
+            Map<String, org.tensorflow.proto.TensorProto> out = held.servable()
+                    .predict(
+                            Servable.DEFAULT_SIGNATURE,
+                            Map.of("flatten_input", images(image)),
+                            List.of(),
+                            RunLimits.NONE);
             assertAnswer(floats(out.get("dense")), image, 1);
         }
 
@@ -238,9 +251,12 @@ class ModelManagerTest {
     void aLoaderThatThrowsAnythingIsRecordedAsAFailedLoad() throws Exception {
         Files.createDirectories(base.resolve("1"));
         Files.writeString(base.resolve("1/saved_model.pb"), "unused");
-        manager = new ModelManager(List.of(new ModelConfig("mnist", base)), (model, version, dir) -> {
-            throw new IllegalStateException("disk on fire");
-        }, Duration.ZERO);
+        manager = new ModelManager(
+                List.of(new ModelConfig("mnist", base)),
+                (model, version, dir) -> {
+                    throw new IllegalStateException("disk on fire");
+                },
+                Duration.ZERO);
 
         manager.pollNow();
 
@@ -250,7 +266,8 @@ class ModelManagerTest {
             assertThat(e.code()).isEqualTo(Code.UNKNOWN);
             assertThat(e.getMessage()).contains("disk on fire");
         });
-        ServingException e = catchThrowableOfType(ServingException.class, () -> manager.acquire("mnist", OptionalLong.empty()));
+        ServingException e =
+                catchThrowableOfType(ServingException.class, () -> manager.acquire("mnist", OptionalLong.empty()));
         assertThat(e.code()).isEqualTo(Code.UNAVAILABLE);
     }
 
@@ -265,7 +282,9 @@ class ModelManagerTest {
         manager(base).pollNow();
 
         assertThat(servedVersion()).isEqualTo(1);
-        assertThat(manager.status("mnist", OptionalLong.empty())).extracting(VersionStatus::version).containsExactly(1L);
+        assertThat(manager.status("mnist", OptionalLong.empty()))
+                .extracting(VersionStatus::version)
+                .containsExactly(1L);
         assertThat(status(1).state()).isEqualTo(VersionState.AVAILABLE);
     }
 
@@ -274,9 +293,12 @@ class ModelManagerTest {
         TestModels.writeVersion(base, 1, Kind.MNIST);
         manager(base).pollNow();
 
-        ServingException latest = catchThrowableOfType(ServingException.class, () -> manager.acquire("nope", OptionalLong.empty()));
-        ServingException specific = catchThrowableOfType(ServingException.class, () -> manager.acquire("nope", OptionalLong.of(3)));
-        ServingException status = catchThrowableOfType(ServingException.class, () -> manager.status("nope", OptionalLong.empty()));
+        ServingException latest =
+                catchThrowableOfType(ServingException.class, () -> manager.acquire("nope", OptionalLong.empty()));
+        ServingException specific =
+                catchThrowableOfType(ServingException.class, () -> manager.acquire("nope", OptionalLong.of(3)));
+        ServingException status =
+                catchThrowableOfType(ServingException.class, () -> manager.status("nope", OptionalLong.empty()));
 
         assertThat(latest.code()).isEqualTo(Code.NOT_FOUND);
         assertThat(latest.getMessage()).isEqualTo("Servable not found for request: Latest(nope)");
@@ -290,7 +312,8 @@ class ModelManagerTest {
     void aBasePathWithoutVersionsIsUnavailableAndSaysWhereToPutOne() throws Exception {
         manager(base).pollNow();
 
-        ServingException e = catchThrowableOfType(ServingException.class, () -> manager.acquire("mnist", OptionalLong.empty()));
+        ServingException e =
+                catchThrowableOfType(ServingException.class, () -> manager.acquire("mnist", OptionalLong.empty()));
 
         assertThat(e.code()).isEqualTo(Code.UNAVAILABLE);
         assertThat(e.getMessage()).contains(base.toString());
@@ -302,7 +325,8 @@ class ModelManagerTest {
         Path missing = base.resolve("not-there-yet");
         manager(missing).pollNow();
 
-        ServingException e = catchThrowableOfType(ServingException.class, () -> manager.acquire("mnist", OptionalLong.empty()));
+        ServingException e =
+                catchThrowableOfType(ServingException.class, () -> manager.acquire("mnist", OptionalLong.empty()));
 
         assertThat(e.code()).isEqualTo(Code.UNAVAILABLE);
         assertThat(e.getMessage()).contains(missing.toString());
@@ -344,7 +368,8 @@ class ModelManagerTest {
             assertThat(changes).containsExactly(false);
             assertThat(manager.isAvailable("mnist")).isFalse();
             assertThat(status(1).state()).isEqualTo(VersionState.UNLOADING);
-            ServingException e = catchThrowableOfType(ServingException.class, () -> manager.acquire("mnist", OptionalLong.empty()));
+            ServingException e =
+                    catchThrowableOfType(ServingException.class, () -> manager.acquire("mnist", OptionalLong.empty()));
             assertThat(e.code()).isEqualTo(Code.UNAVAILABLE);
             assertThat(held.servable().signatures()).containsKey(Servable.DEFAULT_SIGNATURE);
         }
@@ -382,21 +407,25 @@ class ModelManagerTest {
         CountDownLatch finish = new CountDownLatch(1);
         ServableLoader real = ServableLoader.savedModels();
         Path realDir = TestModels.writeVersion(base.resolveSibling(base.getFileName() + "-real"), 1, Kind.MNIST);
-        manager = new ModelManager(List.of(new ModelConfig("mnist", base)), (model, version, dir) -> {
-            loading.countDown();
-            try {
-                finish.await(60, TimeUnit.SECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-            return real.load(model, version, realDir);
-        }, Duration.ZERO);
+        manager = new ModelManager(
+                List.of(new ModelConfig("mnist", base)),
+                (model, version, dir) -> {
+                    loading.countDown();
+                    try {
+                        finish.await(60, TimeUnit.SECONDS);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                    return real.load(model, version, realDir);
+                },
+                Duration.ZERO);
         Thread poller = Thread.ofPlatform().start(manager::pollNow);
         try {
             assertThat(loading.await(60, TimeUnit.SECONDS)).isTrue();
 
             assertThat(status(1).state()).isEqualTo(VersionState.LOADING);
-            ServingException e = catchThrowableOfType(ServingException.class, () -> manager.acquire("mnist", OptionalLong.empty()));
+            ServingException e =
+                    catchThrowableOfType(ServingException.class, () -> manager.acquire("mnist", OptionalLong.empty()));
             assertThat(e.code()).isEqualTo(Code.UNAVAILABLE);
             assertThat(e.getMessage()).contains("still loading").contains("1");
         } finally {
@@ -417,7 +446,8 @@ class ModelManagerTest {
 
         assertThat(manager.isAvailable("mnist")).isFalse();
         assertThat(status(1).state()).isEqualTo(VersionState.END);
-        ServingException e = catchThrowableOfType(ServingException.class, () -> manager.acquire("mnist", OptionalLong.empty()));
+        ServingException e =
+                catchThrowableOfType(ServingException.class, () -> manager.acquire("mnist", OptionalLong.empty()));
         assertThat(e.code()).isEqualTo(Code.UNAVAILABLE);
         assertThat(e.getMessage()).contains(base.toString());
     }
@@ -426,10 +456,17 @@ class ModelManagerTest {
     void aConfigurationWithoutModelsOrWithADuplicateNameIsRejected() {
         ServableLoader loader = ServableLoader.savedModels();
 
-        assertThat(catchThrowableOfType(IllegalArgumentException.class,
-                () -> new ModelManager(List.of(), loader, Duration.ZERO))).isNotNull();
-        assertThat(catchThrowableOfType(IllegalArgumentException.class, () -> new ModelManager(
-                List.of(new ModelConfig("mnist", base), new ModelConfig("mnist", base.resolve("other"))), loader, Duration.ZERO)))
+        assertThat(catchThrowableOfType(
+                        IllegalArgumentException.class, () -> new ModelManager(List.of(), loader, Duration.ZERO)))
+                .isNotNull();
+        assertThat(catchThrowableOfType(
+                        IllegalArgumentException.class,
+                        () -> new ModelManager(
+                                List.of(
+                                        new ModelConfig("mnist", base),
+                                        new ModelConfig("mnist", base.resolve("other"))),
+                                loader,
+                                Duration.ZERO)))
                 .hasMessageContaining("mnist");
     }
 
@@ -440,22 +477,28 @@ class ModelManagerTest {
         Path realV2 = TestModels.writeVersion(base.resolveSibling(base.getFileName() + "-real"), 2, Kind.MNIST);
         CountDownLatch firstAttempt = new CountDownLatch(1);
         ServableLoader real = ServableLoader.savedModels();
-        manager = new ModelManager(List.of(new ModelConfig("mnist", base)), (model, version, dir) -> {
-            if (version == 1) {
-                firstAttempt.countDown();
-                throw new NoClassDefFoundError("org/example/MissingOp");
-            }
-            return real.load(model, version, dir);
-        }, Duration.ofMillis(20));
+        manager = new ModelManager(
+                List.of(new ModelConfig("mnist", base)),
+                (model, version, dir) -> {
+                    if (version == 1) {
+                        firstAttempt.countDown();
+                        throw new NoClassDefFoundError("org/example/MissingOp");
+                    }
+                    return real.load(model, version, dir);
+                },
+                Duration.ofMillis(20));
 
         manager.start();
         assertThat(firstAttempt.await(60, TimeUnit.SECONDS)).isTrue();
         Files.move(realV2, base.resolve("2"), java.nio.file.StandardCopyOption.ATOMIC_MOVE);
 
-        assertThat(manager.awaitAvailable(Duration.ofSeconds(30))).as("version 2 was found by a later poll").isTrue();
+        assertThat(manager.awaitAvailable(Duration.ofSeconds(30)))
+                .as("version 2 was found by a later poll")
+                .isTrue();
         assertThat(servedVersion()).isEqualTo(2);
         VersionStatus v1 = status(1);
         assertThat(v1.state()).isEqualTo(VersionState.END);
-        assertThat(v1.error()).hasValueSatisfying(e -> assertThat(e.getMessage()).contains("MissingOp"));
+        assertThat(v1.error())
+                .hasValueSatisfying(e -> assertThat(e.getMessage()).contains("MissingOp"));
     }
 }

@@ -2,8 +2,8 @@ package dev.digitpad.inference;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.digitpad.testing.TestModels;
 import dev.digitpad.testing.Tensors;
+import dev.digitpad.testing.TestModels;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -45,7 +45,8 @@ class NativeObjectsTest {
             servable.predict(Servable.DEFAULT_SIGNATURE, inputs, List.of(), RunLimits.within(Duration.ofSeconds(30)));
             long before = NativeObjects.open();
             for (int i = 0; i < 1_000; i++) {
-                servable.predict(Servable.DEFAULT_SIGNATURE, inputs, List.of(), RunLimits.within(Duration.ofSeconds(30)));
+                servable.predict(
+                        Servable.DEFAULT_SIGNATURE, inputs, List.of(), RunLimits.within(Duration.ofSeconds(30)));
             }
             assertThat(NativeObjects.open()).isLessThanOrEqualTo(before);
         }

@@ -103,23 +103,29 @@ class RunAdmissionTest {
     void aGateAnswersBrieflyOnlyWhenIdleAndItsRunsHaveBeenBrief() throws Exception {
         RunGate gate = gate(2, 4);
         long brief = Servable.BRIEF_RUN_NANOS;
-        assertThat(gate.idleWithBriefRuns(brief)).as("before any run: not known").isFalse();
+        assertThat(gate.idleWithBriefRuns(brief))
+                .as("before any run: not known")
+                .isFalse();
 
         gate.submit(RunLimits.NONE, () -> 1, () -> {}).join();
         assertThat(gate.idleWithBriefRuns(brief)).as("after a brief run").isTrue();
 
         var holding = new java.util.concurrent.CountDownLatch(1);
         var release = new java.util.concurrent.CountDownLatch(1);
-        CompletableFuture<Integer> held = CompletableFuture.supplyAsync(() -> gate.submit(RunLimits.NONE, () -> {
-            holding.countDown();
-            await(release);
-            try {
-                Thread.sleep(50); // a run of 50 ms at least: slow, whatever the machine
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-            return 2;
-        }, () -> {}).join());
+        CompletableFuture<Integer> held = CompletableFuture.supplyAsync(() -> gate.submit(
+                        RunLimits.NONE,
+                        () -> {
+                            holding.countDown();
+                            await(release);
+                            try {
+                                Thread.sleep(50); // a run of 50 ms at least: slow, whatever the machine
+                            } catch (InterruptedException e) {
+                                Thread.currentThread().interrupt();
+                            }
+                            return 2;
+                        },
+                        () -> {})
+                .join());
         await(holding);
         assertThat(gate.idleWithBriefRuns(brief)).as("while a run is going on").isFalse();
         release.countDown();
@@ -130,7 +136,9 @@ class RunAdmissionTest {
         for (int i = 0; i < 40; i++) {
             gate.submit(RunLimits.NONE, () -> 1, () -> {}).join();
         }
-        assertThat(gate.idleWithBriefRuns(brief)).as("after many brief runs again").isTrue();
+        assertThat(gate.idleWithBriefRuns(brief))
+                .as("after many brief runs again")
+                .isTrue();
     }
 
     @Test
@@ -139,8 +147,11 @@ class RunAdmissionTest {
         gate.submit(RunLimits.NONE, () -> 1, () -> {}).join();
         AdmittedServable servable = new AdmittedServable(new FakeServable(), gate);
 
-        assertThat(servable.answersBrieflyNow(3 * 1024)).as("a 28x28 float image").isTrue();
-        assertThat(servable.answersBrieflyNow(AdmittedServable.BRIEF_INPUT_BYTES + 1)).isFalse();
+        assertThat(servable.answersBrieflyNow(3 * 1024))
+                .as("a 28x28 float image")
+                .isTrue();
+        assertThat(servable.answersBrieflyNow(AdmittedServable.BRIEF_INPUT_BYTES + 1))
+                .isFalse();
     }
 
     private static void await(java.util.concurrent.CountDownLatch latch) {
@@ -161,14 +172,19 @@ class RunAdmissionTest {
         List<String> order = new CopyOnWriteArrayList<>();
         List<CompletableFuture<String>> calls = new ArrayList<>();
         for (String name : List.of("a", "b", "c", "d")) {
-            calls.add(gate.submit(RunLimits.NONE, () -> {
-                order.add(name);
-                return name;
-            }, () -> {}));
+            calls.add(gate.submit(
+                    RunLimits.NONE,
+                    () -> {
+                        order.add(name);
+                        return name;
+                    },
+                    () -> {}));
         }
         assertThat(gate.queued()).isEqualTo(4);
         assertThat(order).as("nothing runs while the slot is held").isEmpty();
-        assertThat(gate.tryAcquire()).as("a second taker does not jump the queue").isFalse();
+        assertThat(gate.tryAcquire())
+                .as("a second taker does not jump the queue")
+                .isFalse();
 
         gate.release();
 
@@ -188,17 +204,21 @@ class RunAdmissionTest {
         var first = gate.submit(RunLimits.NONE, () -> "first", () -> {});
         var second = gate.submit(RunLimits.NONE, () -> "second", () -> {});
 
-        var third = gate.submit(RunLimits.NONE, () -> {
-            refusedRan.set(true);
-            return "third";
-        }, () -> {});
+        var third = gate.submit(
+                RunLimits.NONE,
+                () -> {
+                    refusedRan.set(true);
+                    return "third";
+                },
+                () -> {});
 
         assertThat(third).isCompletedExceptionally();
         ServingException e = failure(third);
         assertThat(e.code()).isEqualTo(Code.UNAVAILABLE);
-        assertThat(e.getMessage()).isEqualTo("The server is overloaded: model \"m\" version 1 is already running 1 calls"
-                + " and 2 more are waiting (--max_concurrent_runs, --max_queued_runs). Retry with backoff, or give the"
-                + " server more replicas or a faster model.");
+        assertThat(e.getMessage())
+                .isEqualTo("The server is overloaded: model \"m\" version 1 is already running 1 calls"
+                        + " and 2 more are waiting (--max_concurrent_runs, --max_queued_runs). Retry with backoff, or give the"
+                        + " server more replicas or a faster model.");
         gate.release();
         assertThat(first.get(30, TimeUnit.SECONDS)).isEqualTo("first");
         assertThat(second.get(30, TimeUnit.SECONDS)).isEqualTo("second");
@@ -211,7 +231,8 @@ class RunAdmissionTest {
         RunGate gate = gate(1, 0);
         assertThat(gate.tryAcquire()).isTrue();
 
-        assertThat(failure(gate.submit(RunLimits.NONE, () -> "x", () -> {})).code()).isEqualTo(Code.UNAVAILABLE);
+        assertThat(failure(gate.submit(RunLimits.NONE, () -> "x", () -> {})).code())
+                .isEqualTo(Code.UNAVAILABLE);
     }
 
     @Test
@@ -220,16 +241,20 @@ class RunAdmissionTest {
         assertThat(gate.tryAcquire()).isTrue();
         Caller caller = new Caller();
         AtomicBoolean ran = new AtomicBoolean();
-        var call = gate.submit(caller.limits(), () -> {
-            ran.set(true);
-            return "ran";
-        }, () -> {});
+        var call = gate.submit(
+                caller.limits(),
+                () -> {
+                    ran.set(true);
+                    return "ran";
+                },
+                () -> {});
 
         caller.goAway();
 
         ServingException e = failure(call);
         assertThat(e.code()).isEqualTo(Code.CANCELLED);
-        assertThat(e.getMessage()).startsWith("the caller went away while the call waited")
+        assertThat(e.getMessage())
+                .startsWith("the caller went away while the call waited")
                 .endsWith(" for model \"m\" version 1 to be free; it was not run");
         assertThat(gate.queued()).as("its place is free again").isZero();
         var next = gate.submit(RunLimits.NONE, () -> "next", () -> {});
@@ -255,18 +280,23 @@ class RunAdmissionTest {
         assertThat(gate.tryAcquire()).isTrue();
         AtomicBoolean ran = new AtomicBoolean();
 
-        var call = gate.submit(RunLimits.within(Duration.ofMillis(50)), () -> {
-            ran.set(true);
-            return "ran";
-        }, () -> {});
+        var call = gate.submit(
+                RunLimits.within(Duration.ofMillis(50)),
+                () -> {
+                    ran.set(true);
+                    return "ran";
+                },
+                () -> {});
 
         ServingException e = failure(call); // answered at its deadline, while the slot is still held
         assertThat(e.code()).isEqualTo(Code.DEADLINE_EXCEEDED);
-        assertThat(e.getMessage()).startsWith("the deadline passed while the call waited ")
+        assertThat(e.getMessage())
+                .startsWith("the deadline passed while the call waited ")
                 .contains(" for model \"m\" version 1 to be free (1 calls were running); it was not run.");
         assertThat(gate.queued()).isZero();
         gate.release();
-        assertThat(gate.submit(RunLimits.NONE, () -> "next", () -> {}).get(30, TimeUnit.SECONDS)).isEqualTo("next");
+        assertThat(gate.submit(RunLimits.NONE, () -> "next", () -> {}).get(30, TimeUnit.SECONDS))
+                .isEqualTo("next");
         assertThat(ran).isFalse();
         assertThat(gate.stats().expired()).isEqualTo(1);
     }
@@ -276,12 +306,12 @@ class RunAdmissionTest {
         ServableLoader loader = admission(1, 4).limiting(fakeLoader());
         Servable servable = loader.load("fake", 1, base);
         toClose.add(servable);
-        var held = CompletableFuture.supplyAsync(() -> servable.predict(SIG, FakeServable.rows(1, FakeServable.HOLD, true),
-                List.of(), RunLimits.NONE));
+        var held = CompletableFuture.supplyAsync(
+                () -> servable.predict(SIG, FakeServable.rows(1, FakeServable.HOLD, true), List.of(), RunLimits.NONE));
         fakes.getFirst().awaitHolding();
 
-        var bad = servable.predictAsync(SIG, Map.of("x", Tensors.floatVal(new long[] {1, 3}, 1, 2, 3)), List.of(),
-                RunLimits.NONE);
+        var bad = servable.predictAsync(
+                SIG, Map.of("x", Tensors.floatVal(new long[] {1, 3}, 1, 2, 3)), List.of(), RunLimits.NONE);
 
         assertThat(bad).isCompletedExceptionally();
         assertThat(failure(bad).code()).isEqualTo(Code.INVALID_ARGUMENT);
@@ -300,7 +330,8 @@ class RunAdmissionTest {
         ServingException e = failure(waiting);
         assertThat(e.code()).isEqualTo(Code.UNAVAILABLE);
         assertThat(e.getMessage()).startsWith("model \"m\" version 1 was unloaded before the call ran; retry");
-        assertThat(failure(gate.submit(RunLimits.NONE, () -> "ran", () -> {})).code()).isEqualTo(Code.UNAVAILABLE);
+        assertThat(failure(gate.submit(RunLimits.NONE, () -> "ran", () -> {})).code())
+                .isEqualTo(Code.UNAVAILABLE);
     }
 
     /**
@@ -342,18 +373,22 @@ class RunAdmissionTest {
             Files.createDirectories(base.resolve(v + ""));
             Files.writeString(base.resolve(v + "/saved_model.pb"), "unused");
         }
-        ModelManager manager = new ModelManager(List.of(new ModelConfig("fake", base)),
-                admission(1, 4).limiting(fakeLoader()), Duration.ZERO);
+        ModelManager manager = new ModelManager(
+                List.of(new ModelConfig("fake", base)), admission(1, 4).limiting(fakeLoader()), Duration.ZERO);
         toClose.add(manager);
         manager.pollNow();
         Map<String, CompletableFuture<Map<String, TensorProto>>> calls = new ConcurrentHashMap<>();
         Lease heldLease = manager.acquire("fake", OptionalLong.empty());
-        calls.put("held", CompletableFuture.supplyAsync(() -> heldLease.servable().predict(SIG,
-                FakeServable.rows(1, FakeServable.HOLD, true), List.of(), RunLimits.NONE)));
+        calls.put(
+                "held",
+                CompletableFuture.supplyAsync(() -> heldLease
+                        .servable()
+                        .predict(SIG, FakeServable.rows(1, FakeServable.HOLD, true), List.of(), RunLimits.NONE)));
         fakes.get(0).awaitHolding();
         Lease waitingLease = manager.acquire("fake", OptionalLong.empty());
-        calls.put("waiting", waitingLease.servable().predictAsync(SIG, FakeServable.rows(1, 3, true), List.of(),
-                RunLimits.NONE));
+        calls.put(
+                "waiting",
+                waitingLease.servable().predictAsync(SIG, FakeServable.rows(1, 3, true), List.of(), RunLimits.NONE));
         calls.get("waiting").whenComplete((r, e) -> waitingLease.close());
         calls.get("held").whenComplete((r, e) -> heldLease.close());
 
@@ -362,14 +397,20 @@ class RunAdmissionTest {
         manager.pollNow();
         try (Lease v2 = manager.acquire("fake", OptionalLong.empty())) {
             assertThat(v2.version()).isEqualTo(2);
-            assertThat(Tensors.floats(v2.servable().predict(SIG, FakeServable.rows(1, 9, true), List.of(), RunLimits.NONE)
-                    .get("y"))).as("version 2 answers at once, though version 1 is full").containsExactly(10, 10);
+            assertThat(Tensors.floats(v2.servable()
+                            .predict(SIG, FakeServable.rows(1, 9, true), List.of(), RunLimits.NONE)
+                            .get("y")))
+                    .as("version 2 answers at once, though version 1 is full")
+                    .containsExactly(10, 10);
         }
         assertThat(calls.get("waiting")).isNotDone();
         fakes.get(0).release();
 
-        assertThat(Tensors.floats(calls.get("waiting").get(30, TimeUnit.SECONDS).get("y"))).containsExactly(4, 4);
-        assertThat(fakes.get(0).runs()).as("version 1 ran the call that waited for it").hasSize(2);
+        assertThat(Tensors.floats(calls.get("waiting").get(30, TimeUnit.SECONDS).get("y")))
+                .containsExactly(4, 4);
+        assertThat(fakes.get(0).runs())
+                .as("version 1 ran the call that waited for it")
+                .hasSize(2);
         assertThat(fakes.get(1).runs()).hasSize(1);
     }
 }

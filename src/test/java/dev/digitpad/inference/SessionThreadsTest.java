@@ -25,10 +25,15 @@ class SessionThreadsTest {
         for (int i = 0; i < image.length; i += 3) {
             image[i] = (i % 7) / 7f;
         }
-        try (Servable servable = ServableLoader.savedModels(new SessionThreads(1, -1)).load("mnist", 1, dir)) {
+        try (Servable servable =
+                ServableLoader.savedModels(new SessionThreads(1, -1)).load("mnist", 1, dir)) {
             for (int run = 0; run < 3; run++) {
-                float[] answer = floats(servable.predict(Servable.DEFAULT_SIGNATURE,
-                        Map.of("flatten_input", images(image)), List.of(), RunLimits.NONE).get("dense"));
+                float[] answer = floats(servable.predict(
+                                Servable.DEFAULT_SIGNATURE,
+                                Map.of("flatten_input", images(image)),
+                                List.of(),
+                                RunLimits.NONE)
+                        .get("dense"));
                 double[] expected = TestModels.expectedProbabilities(image, 1);
                 for (int k = 0; k < expected.length; k++) {
                     assertThat((double) answer[k]).isCloseTo(expected[k], within(1e-5));
@@ -39,7 +44,8 @@ class SessionThreadsTest {
 
     @Test
     void aNegativeIntraOpCountIsRefused() {
-        assertThatThrownBy(() -> new SessionThreads(-1, 1)).isInstanceOf(IllegalArgumentException.class)
+        assertThatThrownBy(() -> new SessionThreads(-1, 1))
+                .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("intra-op");
     }
 }

@@ -76,14 +76,17 @@ class AbandonedRunsTest {
         final List<Status> statuses = new CopyOnWriteArrayList<>();
 
         @Override
-        public <Q, R> ServerCall.Listener<Q> interceptCall(ServerCall<Q, R> call, Metadata headers, ServerCallHandler<Q, R> next) {
-            return next.startCall(new ForwardingServerCall.SimpleForwardingServerCall<>(call) {
-                @Override
-                public void close(Status status, Metadata trailers) {
-                    statuses.add(status);
-                    super.close(status, trailers);
-                }
-            }, headers);
+        public <Q, R> ServerCall.Listener<Q> interceptCall(
+                ServerCall<Q, R> call, Metadata headers, ServerCallHandler<Q, R> next) {
+            return next.startCall(
+                    new ForwardingServerCall.SimpleForwardingServerCall<>(call) {
+                        @Override
+                        public void close(Status status, Metadata trailers) {
+                            statuses.add(status);
+                            super.close(status, trailers);
+                        }
+                    },
+                    headers);
         }
 
         /** The statuses of the calls closed with an error, once there are {@code count} of them. */
@@ -105,18 +108,23 @@ class AbandonedRunsTest {
         TestModels.writeVersion(models.resolve("mnist"), 1, Kind.MNIST);
         admission = new RunAdmission(new RunAdmission.Options(maxConcurrentRuns, maxQueuedRuns));
         // Not warmed up: a warm-up run of the slow model alone would take seconds.
-        manager = new ModelManager(List.of(new ModelConfig("slow", models.resolve("slow")),
-                new ModelConfig("mnist", models.resolve("mnist"))), admission.limiting((model, version, dir) -> {
+        manager = new ModelManager(
+                List.of(
+                        new ModelConfig("slow", models.resolve("slow")),
+                        new ModelConfig("mnist", models.resolve("mnist"))),
+                admission.limiting((model, version, dir) -> {
                     SavedModelServable servable = SavedModelServable.load(dir);
                     loaded.put(model, servable);
                     return servable;
-                }), Duration.ZERO);
+                }),
+                Duration.ZERO);
         manager.pollNow();
         grpc = InProcessServing.start(new ServingCore(manager), interceptor);
     }
 
     private static PredictRequest slowRequest() {
-        return predict(spec("slow"), Map.of("x", floatVal(new long[] {TestModels.SLOW_SIDE, TestModels.SLOW_SIDE}, 0.5f)));
+        return predict(
+                spec("slow"), Map.of("x", floatVal(new long[] {TestModels.SLOW_SIDE, TestModels.SLOW_SIDE}, 0.5f)));
     }
 
     private void awaitSlowRunStarted(long before) throws InterruptedException {
@@ -145,7 +153,8 @@ class AbandonedRunsTest {
         }
         awaitSlowRunStarted(runsBefore);
         // While the slow model runs and four more calls wait for it, the fast model answers (10 s: a generous bound).
-        PredictResponse fast = grpc.prediction().withDeadlineAfter(10, TimeUnit.SECONDS).predict(predictImages("mnist", image));
+        PredictResponse fast =
+                grpc.prediction().withDeadlineAfter(10, TimeUnit.SECONDS).predict(predictImages("mnist", image));
 
         double[] expected = TestModels.expectedProbabilities(image, 1);
         float[] answer = floats(fast.getOutputsOrThrow("dense"));
@@ -159,14 +168,23 @@ class AbandonedRunsTest {
         List<Status> serverSide = server.awaitFailures(CALLERS); // the server is done with every call
         double coresAfterwards = ProcessCpu.coresOver(1000);
 
-        assertThat(loaded.get("slow").runCount()).as("runs started: at most the bound").isEqualTo(runsBefore + 1);
-        assertThat(serverSide).filteredOn(s -> s.getDescription().endsWith("it was not run")
-                        || s.getDescription().endsWith("it was not run. Give the call a longer deadline, or the server"
-                                + " more replicas or a faster model"))
-                .as("calls that waited and left unrun").hasSize(CALLERS - 1)
+        assertThat(loaded.get("slow").runCount())
+                .as("runs started: at most the bound")
+                .isEqualTo(runsBefore + 1);
+        assertThat(serverSide)
+                .filteredOn(s -> s.getDescription().endsWith("it was not run")
+                        || s.getDescription()
+                                .endsWith("it was not run. Give the call a longer deadline, or the server"
+                                        + " more replicas or a faster model"))
+                .as("calls that waited and left unrun")
+                .hasSize(CALLERS - 1)
                 .allSatisfy(s -> assertThat(s.getCode()).isIn(Status.Code.DEADLINE_EXCEEDED, Status.Code.CANCELLED));
-        assertThat(serverSide).filteredOn(s -> s.getDescription().startsWith("the model did not finish within"))
-                .as("the call that ran, reported by TensorFlow's run timeout").hasSize(1);
-        assertThat(coresAfterwards).as("CPU cores busy in the second after the server closed the calls").isLessThan(0.25);
+        assertThat(serverSide)
+                .filteredOn(s -> s.getDescription().startsWith("the model did not finish within"))
+                .as("the call that ran, reported by TensorFlow's run timeout")
+                .hasSize(1);
+        assertThat(coresAfterwards)
+                .as("CPU cores busy in the second after the server closed the calls")
+                .isLessThan(0.25);
     }
 }

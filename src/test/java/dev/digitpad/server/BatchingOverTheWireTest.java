@@ -16,9 +16,9 @@ import dev.digitpad.protocol.serving.PredictRequest;
 import dev.digitpad.protocol.serving.PredictResponse;
 import dev.digitpad.protocol.serving.PredictionServiceGrpc;
 import dev.digitpad.testing.FakeServable;
+import dev.digitpad.testing.Tensors;
 import dev.digitpad.testing.TestModels;
 import dev.digitpad.testing.TestModels.Kind;
-import dev.digitpad.testing.Tensors;
 import io.grpc.ManagedChannel;
 import io.grpc.Status;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
@@ -66,16 +66,27 @@ class BatchingOverTheWireTest {
     static void start() throws Exception {
         TestModels.writeVersion(models.resolve("mnist"), 1, Kind.MNIST);
         TestModels.writeVersion(models.resolve("pair"), 3, Kind.TWO_INPUTS);
-        ModelConfig[] configs = {new ModelConfig("mnist", models.resolve("mnist")), new ModelConfig("pair", models.resolve("pair"))};
+        ModelConfig[] configs = {
+            new ModelConfig("mnist", models.resolve("mnist")), new ModelConfig("pair", models.resolve("pair"))
+        };
         plain = TestModels.loaded(configs);
         unbatched = new ServingCore(plain);
         // A short timeout so that concurrent requests meet in batches; small batches so that many form.
         scheduler = new BatchScheduler(new BatchingOptions(8, 3_000, 1000, 2));
-        batchedModels = new ModelManager(List.of(configs), scheduler.batching(ServableLoader.savedModels()), Duration.ZERO);
+        batchedModels =
+                new ModelManager(List.of(configs), scheduler.batching(ServableLoader.savedModels()), Duration.ZERO);
         batchedModels.pollNow();
-        server = ModelServer.start(new ServingCore(batchedModels), new ModelServer.Options(
-                ModelServer.Options.LOOPBACK, 0, -1, ModelServer.Options.DEFAULT_MAX_REQUEST_BYTES, Duration.ofSeconds(30)));
-        channel = NettyChannelBuilder.forAddress(ModelServer.Options.LOOPBACK, server.grpcPort()).usePlaintext().build();
+        server = ModelServer.start(
+                new ServingCore(batchedModels),
+                new ModelServer.Options(
+                        ModelServer.Options.LOOPBACK,
+                        0,
+                        -1,
+                        ModelServer.Options.DEFAULT_MAX_REQUEST_BYTES,
+                        Duration.ofSeconds(30)));
+        channel = NettyChannelBuilder.forAddress(ModelServer.Options.LOOPBACK, server.grpcPort())
+                .usePlaintext()
+                .build();
         http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
     }
 
@@ -108,14 +119,17 @@ class BatchingOverTheWireTest {
             float[] a = randomValues(random, rows * 2);
             float[] b = randomValues(random, rows * 2);
             long[] dims = {rows, 2};
-            return Tensors.predict(Tensors.spec("pair"), Map.of(
-                    "a", content ? Tensors.floatContent(dims, a) : Tensors.floatVal(dims, a),
-                    "b", content ? Tensors.floatVal(dims, b) : Tensors.floatContent(dims, b)));
+            return Tensors.predict(
+                    Tensors.spec("pair"),
+                    Map.of(
+                            "a", content ? Tensors.floatContent(dims, a) : Tensors.floatVal(dims, a),
+                            "b", content ? Tensors.floatVal(dims, b) : Tensors.floatContent(dims, b)));
         }
         long[] dims = {rows, TestModels.SIDE, TestModels.SIDE, 1};
         float[] pixels = randomValues(random, rows * TestModels.PIXELS);
-        return Tensors.predict(Tensors.spec("mnist"), Map.of("flatten_input",
-                content ? Tensors.floatContent(dims, pixels) : Tensors.floatVal(dims, pixels)));
+        return Tensors.predict(
+                Tensors.spec("mnist"),
+                Map.of("flatten_input", content ? Tensors.floatContent(dims, pixels) : Tensors.floatVal(dims, pixels)));
     }
 
     private static float[] randomValues(Random random, int n) {
@@ -126,10 +140,13 @@ class BatchingOverTheWireTest {
         return values;
     }
 
-    private static void assertSameOutputs(Map<String, TensorProto> batched, Map<String, TensorProto> alone, String what) {
+    private static void assertSameOutputs(
+            Map<String, TensorProto> batched, Map<String, TensorProto> alone, String what) {
         assertThat(batched.keySet()).as(what).isEqualTo(alone.keySet());
         alone.forEach((key, expected) -> {
-            assertThat(Tensors.dims(batched.get(key))).as("%s: shape of %s", what, key).containsExactly(Tensors.dims(expected));
+            assertThat(Tensors.dims(batched.get(key)))
+                    .as("%s: shape of %s", what, key)
+                    .containsExactly(Tensors.dims(expected));
             float[] want = Tensors.floats(expected);
             float[] got = Tensors.floats(batched.get(key));
             assertThat(got).as("%s: %s", what, key).hasSameSizeAs(want);
@@ -147,7 +164,8 @@ class BatchingOverTheWireTest {
         inParallel(callers, calls, (caller, random, i) -> {
             var stub = PredictionServiceGrpc.newBlockingStub(channel);
             PredictRequest request = request(random, i);
-            PredictResponse batched = stub.withDeadlineAfter(30, TimeUnit.SECONDS).predict(request);
+            PredictResponse batched =
+                    stub.withDeadlineAfter(30, TimeUnit.SECONDS).predict(request);
             PredictResponse alone = unbatched.predict(request, RunLimits.NONE);
             assertSameOutputs(batched.getOutputsMap(), alone.getOutputsMap(), "caller " + caller + ", call " + i);
             assertThat(batched.getModelSpec()).isEqualTo(alone.getModelSpec());
@@ -166,8 +184,14 @@ class BatchingOverTheWireTest {
         inParallel(callers, calls, (caller, random, i) -> {
             int rows = 1 + random.nextInt(4);
             float[] pixels = randomValues(random, rows * TestModels.PIXELS);
-            PredictResponse alone = unbatched.predict(Tensors.predict(Tensors.spec("mnist"), Map.of("flatten_input",
-                    Tensors.floatContent(new long[] {rows, TestModels.SIDE, TestModels.SIDE, 1}, pixels))), RunLimits.NONE);
+            PredictResponse alone = unbatched.predict(
+                    Tensors.predict(
+                            Tensors.spec("mnist"),
+                            Map.of(
+                                    "flatten_input",
+                                    Tensors.floatContent(
+                                            new long[] {rows, TestModels.SIDE, TestModels.SIDE, 1}, pixels))),
+                    RunLimits.NONE);
             float[] want = Tensors.floats(alone.getOutputsOrThrow("dense"));
             boolean columns = i % 2 == 1;
             JsonNode answer = restPredict("mnist", body(pixels, rows, columns));
@@ -215,7 +239,9 @@ class BatchingOverTheWireTest {
             for (int y = 0; y < TestModels.SIDE; y++) {
                 images.append(y == 0 ? "[" : ",[");
                 for (int x = 0; x < TestModels.SIDE; x++) {
-                    images.append(x == 0 ? "[" : ",[").append(pixels[r * TestModels.PIXELS + y * TestModels.SIDE + x]).append(']');
+                    images.append(x == 0 ? "[" : ",[")
+                            .append(pixels[r * TestModels.PIXELS + y * TestModels.SIDE + x])
+                            .append(']');
                 }
                 images.append(']');
             }
@@ -226,9 +252,12 @@ class BatchingOverTheWireTest {
     }
 
     private static JsonNode restPredict(String model, String body) throws Exception {
-        HttpResponse<String> response = http.send(HttpRequest.newBuilder(
-                        URI.create("http://127.0.0.1:" + server.restPort().orElseThrow() + "/v1/models/" + model + ":predict"))
-                .POST(HttpRequest.BodyPublishers.ofString(body)).timeout(Duration.ofSeconds(30)).build(),
+        HttpResponse<String> response = http.send(
+                HttpRequest.newBuilder(URI.create("http://127.0.0.1:"
+                                + server.restPort().orElseThrow() + "/v1/models/" + model + ":predict"))
+                        .POST(HttpRequest.BodyPublishers.ofString(body))
+                        .timeout(Duration.ofSeconds(30))
+                        .build(),
                 HttpResponse.BodyHandlers.ofString());
         assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
         return JSON.readTree(response.body());
@@ -268,12 +297,21 @@ class BatchingOverTheWireTest {
         HeldServer(Path base, Duration restTimeout) throws Exception {
             Files.createDirectories(base.resolve("1"));
             Files.writeString(base.resolve("1/saved_model.pb"), "read by the fake loader only");
-            manager = new ModelManager(List.of(new ModelConfig("fake", base)), tiny.batching((m, v, d) -> fake), Duration.ZERO);
+            manager = new ModelManager(
+                    List.of(new ModelConfig("fake", base)), tiny.batching((m, v, d) -> fake), Duration.ZERO);
             manager.pollNow();
             core = new ServingCore(manager);
-            server = ModelServer.start(core, new ModelServer.Options(ModelServer.Options.LOOPBACK, 0, -1,
-                    ModelServer.Options.DEFAULT_MAX_REQUEST_BYTES, restTimeout));
-            channel = NettyChannelBuilder.forAddress(ModelServer.Options.LOOPBACK, server.grpcPort()).usePlaintext().build();
+            server = ModelServer.start(
+                    core,
+                    new ModelServer.Options(
+                            ModelServer.Options.LOOPBACK,
+                            0,
+                            -1,
+                            ModelServer.Options.DEFAULT_MAX_REQUEST_BYTES,
+                            restTimeout));
+            channel = NettyChannelBuilder.forAddress(ModelServer.Options.LOOPBACK, server.grpcPort())
+                    .usePlaintext()
+                    .build();
         }
 
         PredictRequest request(float value) {
@@ -301,24 +339,33 @@ class BatchingOverTheWireTest {
             awaitQueued(held, waiting);
 
             Status refused = statusOf(() -> PredictionServiceGrpc.newBlockingStub(held.channel)
-                    .withDeadlineAfter(30, TimeUnit.SECONDS).predict(held.request(6)));
-            HttpResponse<String> rest = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:"
-                            + held.server.restPort().orElseThrow() + "/v1/models/fake:predict"))
-                    .POST(HttpRequest.BodyPublishers.ofString("{\"instances\": [[7, 7]]}")).timeout(Duration.ofSeconds(30)).build(),
+                    .withDeadlineAfter(30, TimeUnit.SECONDS)
+                    .predict(held.request(6)));
+            HttpResponse<String> rest = http.send(
+                    HttpRequest.newBuilder(URI.create("http://127.0.0.1:"
+                                    + held.server.restPort().orElseThrow() + "/v1/models/fake:predict"))
+                            .POST(HttpRequest.BodyPublishers.ofString("{\"instances\": [[7, 7]]}"))
+                            .timeout(Duration.ofSeconds(30))
+                            .build(),
                     HttpResponse.BodyHandlers.ofString());
 
             assertThat(refused.getCode()).isEqualTo(Status.Code.UNAVAILABLE);
             assertThat(refused.getDescription()).contains("is full").contains("max_enqueued_batches");
             assertThat(rest.statusCode()).isEqualTo(503);
             assertThat(JSON.readTree(rest.body()).get("error").asText()).contains("is full");
-            assertThat(running.isDone()).as("the held call is still running: the refusals did not wait for it").isFalse();
+            assertThat(running.isDone())
+                    .as("the held call is still running: the refusals did not wait for it")
+                    .isFalse();
 
             held.fake.release();
-            assertThat(Tensors.floats(running.get(30, TimeUnit.SECONDS).getOutputsOrThrow("y"))).containsExactly(0, 0);
-            assertThat(Tensors.floats(waiting.get(30, TimeUnit.SECONDS).getOutputsOrThrow("y"))).containsExactly(6, 6);
+            assertThat(Tensors.floats(running.get(30, TimeUnit.SECONDS).getOutputsOrThrow("y")))
+                    .containsExactly(0, 0);
+            assertThat(Tensors.floats(waiting.get(30, TimeUnit.SECONDS).getOutputsOrThrow("y")))
+                    .containsExactly(6, 6);
             // The metrics count every call once its answer is known, batched or refused.
             String metrics = held.core.metrics().scrape();
-            assertThat(metrics).contains(":tensorflow:serving:request_count{model_name=\"fake\",status=\"OK\"} 2\n")
+            assertThat(metrics)
+                    .contains(":tensorflow:serving:request_count{model_name=\"fake\",status=\"OK\"} 2\n")
                     .contains(":tensorflow:serving:request_count{model_name=\"fake\",status=\"UNAVAILABLE\"} 2\n");
         }
     }
@@ -336,18 +383,24 @@ class BatchingOverTheWireTest {
     @Test
     void aRestTimeoutThatPassesInTheQueueIs504AndTheRequestIsNotRun() throws Exception {
         try (HeldServer held = new HeldServer(models.resolve("held-deadline"), Duration.ofMillis(300))) {
-            var running = PredictionServiceGrpc.newFutureStub(held.channel).withDeadlineAfter(60, TimeUnit.SECONDS)
+            var running = PredictionServiceGrpc.newFutureStub(held.channel)
+                    .withDeadlineAfter(60, TimeUnit.SECONDS)
                     .predict(held.request(FakeServable.HOLD));
             held.fake.awaitHolding();
 
             // The client waits far longer than the server's REST timeout: the answer is the server's.
-            HttpResponse<String> late = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:"
-                            + held.server.restPort().orElseThrow() + "/v1/models/fake:predict"))
-                    .POST(HttpRequest.BodyPublishers.ofString("{\"instances\": [[9, 9]]}")).timeout(Duration.ofSeconds(30)).build(),
+            HttpResponse<String> late = http.send(
+                    HttpRequest.newBuilder(URI.create("http://127.0.0.1:"
+                                    + held.server.restPort().orElseThrow() + "/v1/models/fake:predict"))
+                            .POST(HttpRequest.BodyPublishers.ofString("{\"instances\": [[9, 9]]}"))
+                            .timeout(Duration.ofSeconds(30))
+                            .build(),
                     HttpResponse.BodyHandlers.ofString());
 
             assertThat(late.statusCode()).isEqualTo(504);
-            assertThat(JSON.readTree(late.body()).get("error").asText()).contains("deadline").contains("was not run");
+            assertThat(JSON.readTree(late.body()).get("error").asText())
+                    .contains("deadline")
+                    .contains("was not run");
             assertThat(running.isDone()).isFalse();
             held.fake.release();
             running.get(30, TimeUnit.SECONDS);

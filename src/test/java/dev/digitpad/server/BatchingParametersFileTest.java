@@ -73,7 +73,10 @@ class BatchingParametersFileTest {
     void anUnparsableFileNamesTheProblemAndItsPlace() throws Exception {
         var e = failure(file("max_batch_size { value: 32 }\nmax_batch_sise { value: 4 }\n"));
 
-        assertThat(e.getMessage()).contains("max_batch_sise").contains("line 2, column 1").contains("max_batch_size { value: 32 }");
+        assertThat(e.getMessage())
+                .contains("max_batch_sise")
+                .contains("line 2, column 1")
+                .contains("max_batch_size { value: 32 }");
     }
 
     @Test
@@ -97,14 +100,17 @@ class BatchingParametersFileTest {
 
     @Test
     void aZeroTimeoutMeansRunAtOnceAsInTensorFlowServing() throws Exception {
-        assertThat(BatchingParametersFile.read(file("batch_timeout_micros { value: 0 }")).batchTimeoutMicros()).isZero();
+        assertThat(BatchingParametersFile.read(file("batch_timeout_micros { value: 0 }"))
+                        .batchTimeoutMicros())
+                .isZero();
     }
 
     @Test
     void valuesTooLargeForTheirFieldAreRefused() throws Exception {
         assertThat(failure(file("max_batch_size { value: 3000000000 }")).getMessage())
                 .contains("max_batch_size must be at most 2147483647");
-        assertThat(failure(file("num_batch_threads { value: 100000 }")).getMessage()).contains("num_batch_threads must be at most");
+        assertThat(failure(file("num_batch_threads { value: 100000 }")).getMessage())
+                .contains("num_batch_threads must be at most");
     }
 
     @Test

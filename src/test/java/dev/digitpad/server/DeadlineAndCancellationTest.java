@@ -10,15 +10,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 import static org.assertj.core.api.Assertions.withinPercentage;
 
+import com.google.common.util.concurrent.ListenableFuture;
 import dev.digitpad.inference.Lease;
 import dev.digitpad.inference.RunLimits;
 import dev.digitpad.inference.SavedModelServable;
 import dev.digitpad.inference.ServingException;
-import com.google.common.util.concurrent.ListenableFuture;
 import dev.digitpad.protocol.serving.GetModelStatusRequest;
 import dev.digitpad.protocol.serving.PredictRequest;
-import dev.digitpad.protocol.serving.PredictionServiceGrpc;
 import dev.digitpad.protocol.serving.PredictResponse;
+import dev.digitpad.protocol.serving.PredictionServiceGrpc;
 import dev.digitpad.testing.InProcessServing;
 import dev.digitpad.testing.ProcessCpu;
 import dev.digitpad.testing.ServingFixture;
@@ -53,12 +53,13 @@ class DeadlineAndCancellationTest {
     private static final float SLOW_INPUT = 0.5f;
 
     @RegisterExtension
-    static final ServingFixture serving = ServingFixture.inProcess()
-            .version("slow", 1, Kind.SLOW)
-            .version("mnist", 1, Kind.MNIST);
+    static final ServingFixture serving =
+            ServingFixture.inProcess().version("slow", 1, Kind.SLOW).version("mnist", 1, Kind.MNIST);
 
     private static PredictRequest slowRequest() {
-        return predict(spec("slow"), Map.of("x", floatVal(new long[] {TestModels.SLOW_SIDE, TestModels.SLOW_SIDE}, SLOW_INPUT)));
+        return predict(
+                spec("slow"),
+                Map.of("x", floatVal(new long[] {TestModels.SLOW_SIDE, TestModels.SLOW_SIDE}, SLOW_INPUT)));
     }
 
     /** What the slow model answers for an input whose elements all equal {@code value}. */
@@ -90,7 +91,8 @@ class DeadlineAndCancellationTest {
         }
 
         @Override
-        public <Q, R> ServerCall.Listener<Q> interceptCall(ServerCall<Q, R> call, Metadata headers, ServerCallHandler<Q, R> next) {
+        public <Q, R> ServerCall.Listener<Q> interceptCall(
+                ServerCall<Q, R> call, Metadata headers, ServerCallHandler<Q, R> next) {
             if (!call.getMethodDescriptor().getFullMethodName().endsWith("/Predict")) {
                 return next.startCall(call, headers);
             }
@@ -103,7 +105,8 @@ class DeadlineAndCancellationTest {
                     super.close(status, trailers);
                 }
             };
-            return new ForwardingServerCallListener.SimpleForwardingServerCallListener<>(next.startCall(recording, headers)) {
+            return new ForwardingServerCallListener.SimpleForwardingServerCallListener<>(
+                    next.startCall(recording, headers)) {
                 @Override
                 public void onHalfClose() {
                     reachedService.complete(null);
@@ -124,14 +127,19 @@ class DeadlineAndCancellationTest {
 
     /** A quick call first, so that the server's own start-up does not eat into a short deadline. */
     private static void warmUpTheCallPath() {
-        serving.grpc().models().getModelStatus(GetModelStatusRequest.newBuilder().setModelSpec(spec("mnist")).build());
+        serving.grpc()
+                .models()
+                .getModelStatus(GetModelStatusRequest.newBuilder()
+                        .setModelSpec(spec("mnist"))
+                        .build());
     }
 
     @Test
     void aShortGrpcDeadlineOnASlowModelIsExceeded() throws Exception {
         InProcessServing grpc = serving.grpc();
 
-        Status status = statusOf(() -> grpc.prediction().withDeadlineAfter(200, TimeUnit.MILLISECONDS).predict(slowRequest()));
+        Status status = statusOf(() ->
+                grpc.prediction().withDeadlineAfter(200, TimeUnit.MILLISECONDS).predict(slowRequest()));
 
         assertThat(status.getCode()).isEqualTo(Status.Code.DEADLINE_EXCEEDED);
     }
@@ -143,14 +151,16 @@ class DeadlineAndCancellationTest {
         warmUpTheCallPath();
 
         // Long enough for the call to reach the model on a busy machine, far shorter than one run.
-        Status status = statusOf(() -> grpc.prediction().withDeadlineAfter(1, TimeUnit.SECONDS).predict(slowRequest()));
+        Status status = statusOf(
+                () -> grpc.prediction().withDeadlineAfter(1, TimeUnit.SECONDS).predict(slowRequest()));
 
         assertThat(status.getCode()).isEqualTo(Status.Code.DEADLINE_EXCEEDED);
         assertThat(server.reachedService).as("the call reached the service").succeedsWithin(Duration.ofSeconds(60));
         // TensorFlow's run timeout, set from the gRPC deadline, reported the overrun.
         Status serverSide = server.closed.get(60, TimeUnit.SECONDS);
         assertThat(serverSide.getCode()).isEqualTo(Status.Code.DEADLINE_EXCEEDED);
-        assertThat(serverSide.getDescription()).contains("the model did not finish within the")
+        assertThat(serverSide.getDescription())
+                .contains("the model did not finish within the")
                 .contains("ms left before the deadline; give the call a longer deadline");
     }
 
@@ -169,7 +179,8 @@ class DeadlineAndCancellationTest {
         long cpuAtStart = ProcessCpu.nanos();
         long started = System.nanoTime();
 
-        Status status = statusOf(() -> grpc.prediction().withDeadlineAfter(1, TimeUnit.SECONDS).predict(slowRequest()));
+        Status status = statusOf(
+                () -> grpc.prediction().withDeadlineAfter(1, TimeUnit.SECONDS).predict(slowRequest()));
         Status serverSide = server.closed.get(60, TimeUnit.SECONDS); // the service is done with the call
         long cpuAtEnd = ProcessCpu.nanos();
         long ended = System.nanoTime();
@@ -178,15 +189,24 @@ class DeadlineAndCancellationTest {
 
         assertThat(status.getCode()).isEqualTo(Status.Code.DEADLINE_EXCEEDED);
         assertThat(serverSide.getCode()).isEqualTo(Status.Code.DEADLINE_EXCEEDED);
-        assertThat(runCount("slow")).as("the model ran once, and was not retried").isEqualTo(runsBefore + 1);
+        assertThat(runCount("slow"))
+                .as("the model ran once, and was not retried")
+                .isEqualTo(runsBefore + 1);
         double coresWhileRunning = (cpuAtEnd - cpuAtStart) / (double) (ended - started);
         double coresAfterwards = (cpuASecondLater - cpuAtEnd) / 1e9;
-        assertThat(coresWhileRunning).as("CPU cores busy while the slow model ran").isGreaterThan(0.3);
-        assertThat(coresAfterwards).as("CPU cores busy in the second after the call was closed (%.2f while it ran)",
-                coresWhileRunning).isLessThan(coresWhileRunning / 4);
+        assertThat(coresWhileRunning)
+                .as("CPU cores busy while the slow model ran")
+                .isGreaterThan(0.3);
+        assertThat(coresAfterwards)
+                .as("CPU cores busy in the second after the call was closed (%.2f while it ran)", coresWhileRunning)
+                .isLessThan(coresWhileRunning / 4);
         long next = System.nanoTime();
-        grpc.prediction().withDeadlineAfter(10, TimeUnit.SECONDS).predict(predictImages("mnist", new float[TestModels.PIXELS]));
-        assertThat(Duration.ofNanos(System.nanoTime() - next)).as("the next call").isLessThan(Duration.ofSeconds(2));
+        grpc.prediction()
+                .withDeadlineAfter(10, TimeUnit.SECONDS)
+                .predict(predictImages("mnist", new float[TestModels.PIXELS]));
+        assertThat(Duration.ofNanos(System.nanoTime() - next))
+                .as("the next call")
+                .isLessThan(Duration.ofSeconds(2));
     }
 
     /**
@@ -198,20 +218,24 @@ class DeadlineAndCancellationTest {
     @Test
     void aRunThatOutlivesItsDeadlineIsDeadlineExceededOnceItsGraphHasRun() {
         long cpuAtStart = ProcessCpu.nanos();
-        ServingException e = catchThrowableOfType(ServingException.class,
+        ServingException e = catchThrowableOfType(
+                ServingException.class,
                 () -> serving.core().predict(slowRequest(), RunLimits.within(Duration.ofMillis(200))));
         long overrunCpu = ProcessCpu.nanos() - cpuAtStart;
 
         assertThat(e).isNotNull();
         assertThat(e.code()).isEqualTo(Code.DEADLINE_EXCEEDED);
-        assertThat(e.getMessage()).matches("the model did not finish within the 1?\\d\\d ms left before the deadline;"
-                + " give the call a longer deadline, or a faster model");
+        assertThat(e.getMessage())
+                .matches("the model did not finish within the 1?\\d\\d ms left before the deadline;"
+                        + " give the call a longer deadline, or a faster model");
         // The session is still usable after an overrun, and the model answers when there is time.
         long fullStart = ProcessCpu.nanos();
         PredictResponse response = serving.core().predict(slowRequest(), RunLimits.NONE);
         long fullRunCpu = ProcessCpu.nanos() - fullStart;
-        assertThat((double) floats(response.getOutputsOrThrow("y"))[0]).isCloseTo(slowAnswer(SLOW_INPUT), withinPercentage(0.1));
-        assertThat((double) overrunCpu).as("CPU of the overrun (full run: %d ms)", fullRunCpu / 1_000_000)
+        assertThat((double) floats(response.getOutputsOrThrow("y"))[0])
+                .isCloseTo(slowAnswer(SLOW_INPUT), withinPercentage(0.1));
+        assertThat((double) overrunCpu)
+                .as("CPU of the overrun (full run: %d ms)", fullRunCpu / 1_000_000)
                 .isGreaterThan(0.6 * fullRunCpu);
     }
 
@@ -220,7 +244,8 @@ class DeadlineAndCancellationTest {
         long before = runCount("mnist");
         RunLimits passed = new RunLimits(Optional.of(System.nanoTime() - 1_000_000), () -> false);
 
-        ServingException e = catchThrowableOfType(ServingException.class,
+        ServingException e = catchThrowableOfType(
+                ServingException.class,
                 () -> serving.core().predict(predictImages("mnist", new float[TestModels.PIXELS]), passed));
 
         assertThat(e).isNotNull();
@@ -233,7 +258,8 @@ class DeadlineAndCancellationTest {
         long before = runCount("mnist");
         RunLimits cancelled = new RunLimits(Optional.empty(), () -> true);
 
-        ServingException e = catchThrowableOfType(ServingException.class,
+        ServingException e = catchThrowableOfType(
+                ServingException.class,
                 () -> serving.core().predict(predictImages("mnist", new float[TestModels.PIXELS]), cancelled));
 
         assertThat(e).isNotNull();
@@ -266,7 +292,8 @@ class DeadlineAndCancellationTest {
         warmUpTheCallPath();
         long before = runCount("mnist");
 
-        Status status = statusOf(() -> grpc.prediction().withDeadlineAfter(1, TimeUnit.SECONDS)
+        Status status = statusOf(() -> grpc.prediction()
+                .withDeadlineAfter(1, TimeUnit.SECONDS)
                 .predict(predictImages("mnist", new float[TestModels.PIXELS])));
 
         assertThat(status.getCode()).isEqualTo(Status.Code.DEADLINE_EXCEEDED);

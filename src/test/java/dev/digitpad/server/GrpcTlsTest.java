@@ -14,9 +14,9 @@ import dev.digitpad.client.TlsOptions;
 import dev.digitpad.inference.ModelManager;
 import dev.digitpad.protocol.serving.PredictionServiceGrpc;
 import dev.digitpad.protocol.serving.SSLConfig;
+import dev.digitpad.testing.Tensors;
 import dev.digitpad.testing.TestCertificates;
 import dev.digitpad.testing.TestModels;
-import dev.digitpad.testing.Tensors;
 import io.grpc.ManagedChannel;
 import io.grpc.Status;
 import java.nio.file.Files;
@@ -93,10 +93,18 @@ class GrpcTlsTest {
     }
 
     private ServerAddress start(SSLConfig config) throws Exception {
-        Path file = write("ssl-" + servers.size() + ".conf", TextFormat.printer().printToString(config));
-        ModelServer server = ModelServer.start(new ServingCore(models), new ModelServer.Options(ModelServer.Options.LOOPBACK,
-                0, 0, ModelServer.Options.DEFAULT_MAX_REQUEST_BYTES, Duration.ofSeconds(10),
-                Optional.of(GrpcTls.fromFile(file)), Optional.empty()));
+        Path file =
+                write("ssl-" + servers.size() + ".conf", TextFormat.printer().printToString(config));
+        ModelServer server = ModelServer.start(
+                new ServingCore(models),
+                new ModelServer.Options(
+                        ModelServer.Options.LOOPBACK,
+                        0,
+                        0,
+                        ModelServer.Options.DEFAULT_MAX_REQUEST_BYTES,
+                        Duration.ofSeconds(10),
+                        Optional.of(GrpcTls.fromFile(file)),
+                        Optional.empty()));
         servers.add(server);
         return ServerAddress.parse("localhost:" + server.grpcPort());
     }
@@ -112,7 +120,8 @@ class GrpcTlsTest {
     private Status rawCallStatus(ServerAddress address, TlsOptions tls) {
         ManagedChannel channel = Channels.open(address, tls);
         channels.add(channel);
-        return statusOf(() -> PredictionServiceGrpc.newBlockingStub(channel).withDeadlineAfter(10, TimeUnit.SECONDS)
+        return statusOf(() -> PredictionServiceGrpc.newBlockingStub(channel)
+                .withDeadlineAfter(10, TimeUnit.SECONDS)
                 .predict(Tensors.predictImages("mnist", TestModels.imageWithRow(3, 2f))));
     }
 
@@ -120,14 +129,16 @@ class GrpcTlsTest {
     void aClientThatTrustsTheCaIsAnsweredOverTls() throws Exception {
         ServerAddress address = start(config(serverCert, null, false));
 
-        assertThat(predict(address, TlsOptions.tls(Optional.of(ca.caFile()))).digit()).isEqualTo(3);
+        assertThat(predict(address, TlsOptions.tls(Optional.of(ca.caFile()))).digit())
+                .isEqualTo(3);
     }
 
     @Test
     void anRsaServerKeyWorksToo() throws Exception {
         ServerAddress address = start(config(ca.server("rsa-server", "RSA"), null, false));
 
-        assertThat(predict(address, TlsOptions.tls(Optional.of(ca.caFile()))).digit()).isEqualTo(3);
+        assertThat(predict(address, TlsOptions.tls(Optional.of(ca.caFile()))).digit())
+                .isEqualTo(3);
     }
 
     @Test
@@ -152,7 +163,9 @@ class GrpcTlsTest {
     void withClientVerifyAClientWithACertificateFromTheCustomCaIsAnswered() throws Exception {
         ServerAddress address = start(config(serverCert, ca.caFile(), true));
 
-        Prediction p = predict(address, TlsOptions.mutual(Optional.of(ca.caFile()), clientCert.certificate(), clientCert.privateKey()));
+        Prediction p = predict(
+                address,
+                TlsOptions.mutual(Optional.of(ca.caFile()), clientCert.certificate(), clientCert.privateKey()));
 
         assertThat(p.digit()).isEqualTo(3);
     }
@@ -170,13 +183,15 @@ class GrpcTlsTest {
     void withClientVerifyAClientWithACertificateFromAnotherCaIsRefused() throws Exception {
         ServerAddress address = start(config(serverCert, ca.caFile(), true));
 
-        Status status = rawCallStatus(address,
+        Status status = rawCallStatus(
+                address,
                 TlsOptions.mutual(Optional.of(ca.caFile()), strangerCert.certificate(), strangerCert.privateKey()));
 
         assertThat(status.getCode()).isEqualTo(Status.Code.UNAVAILABLE);
         // The same client is answered once the server trusts its CA: the refusal was about the certificate.
         ServerAddress trusting = start(config(serverCert, otherCa.caFile(), true));
-        Prediction p = predict(trusting,
+        Prediction p = predict(
+                trusting,
                 TlsOptions.mutual(Optional.of(ca.caFile()), strangerCert.certificate(), strangerCert.privateKey()));
         assertThat(p.digit()).isEqualTo(3);
     }
@@ -199,7 +214,8 @@ class GrpcTlsTest {
     void aFileThatIsNotTextFormatSaysWhereAndShowsTheForm() throws Exception {
         Path file = write("typo.conf", "server_key: \"x\"\nserver_certificate: \"y\"\n");
 
-        assertThat(startUpError(file)).hasMessageContaining("line 2, column 1")
+        assertThat(startUpError(file))
+                .hasMessageContaining("line 2, column 1")
                 .hasMessageContaining("server_certificate")
                 .hasMessageContaining("protobuf text format for tensorflow.serving.SSLConfig")
                 .hasMessageContaining("server_cert: \"-----BEGIN CERTIFICATE-----");
@@ -209,10 +225,12 @@ class GrpcTlsTest {
     void aKeyThatBelongsToAnotherCertificateIsRefused() throws Exception {
         TestCertificates.Pem other = ca.server("other-server");
         SSLConfig mismatched = config(serverCert, null, false).toBuilder()
-                .setServerKey(TestCertificates.pem(other.privateKey())).build();
+                .setServerKey(TestCertificates.pem(other.privateKey()))
+                .build();
         Path file = write("mismatch.conf", TextFormat.printer().printToString(mismatched));
 
-        assertThat(startUpError(file)).hasMessageContaining("server_key does not belong to server_cert")
+        assertThat(startUpError(file))
+                .hasMessageContaining("server_key does not belong to server_cert")
                 .hasMessageContaining("Use the private key that the certificate was made for");
     }
 
@@ -220,10 +238,12 @@ class GrpcTlsTest {
     void aKeyOfAnotherAlgorithmThanTheCertificateIsRefused() throws Exception {
         TestCertificates.Pem rsa = ca.server("rsa-other", "RSA");
         SSLConfig mismatched = config(serverCert, null, false).toBuilder()
-                .setServerKey(TestCertificates.pem(rsa.privateKey())).build();
+                .setServerKey(TestCertificates.pem(rsa.privateKey()))
+                .build();
         Path file = write("algorithm.conf", TextFormat.printer().printToString(mismatched));
 
-        assertThat(startUpError(file)).hasMessageContaining("server_key is not a usable EC private key")
+        assertThat(startUpError(file))
+                .hasMessageContaining("server_key is not a usable EC private key")
                 .hasMessageContaining("belongs to another certificate");
     }
 
@@ -231,14 +251,17 @@ class GrpcTlsTest {
     void clientVerifyWithoutACustomCaIsRefused() throws Exception {
         Path file = write("no-ca.conf", TextFormat.printer().printToString(config(serverCert, null, true)));
 
-        assertThat(startUpError(file)).hasMessageContaining("client_verify is true but custom_ca is empty")
+        assertThat(startUpError(file))
+                .hasMessageContaining("client_verify is true but custom_ca is empty")
                 .hasMessageContaining("or set client_verify: false");
     }
 
     @Test
     void anEmptyCertificateOrKeyIsNamed() throws Exception {
-        SSLConfig noCert = config(serverCert, null, false).toBuilder().clearServerCert().build();
-        SSLConfig noKey = config(serverCert, null, false).toBuilder().clearServerKey().build();
+        SSLConfig noCert =
+                config(serverCert, null, false).toBuilder().clearServerCert().build();
+        SSLConfig noKey =
+                config(serverCert, null, false).toBuilder().clearServerKey().build();
 
         assertThat(startUpError(write("no-cert.conf", TextFormat.printer().printToString(noCert))))
                 .hasMessageContaining("server_cert is empty");
@@ -248,7 +271,9 @@ class GrpcTlsTest {
 
     @Test
     void aCertificateThatIsNotPemIsNamed() throws Exception {
-        SSLConfig garbage = config(serverCert, null, false).toBuilder().setServerCert("not a certificate").build();
+        SSLConfig garbage = config(serverCert, null, false).toBuilder()
+                .setServerCert("not a certificate")
+                .build();
 
         assertThat(startUpError(write("garbage-cert.conf", TextFormat.printer().printToString(garbage))))
                 .hasMessageContaining("server_cert")
@@ -260,7 +285,8 @@ class GrpcTlsTest {
         String pkcs8 = TestCertificates.pem(serverCert.privateKey());
         SSLConfig traditional = config(serverCert, null, false).toBuilder()
                 .setServerKey(pkcs8.replace("BEGIN PRIVATE KEY", "BEGIN EC PRIVATE KEY")
-                        .replace("END PRIVATE KEY", "END EC PRIVATE KEY")).build();
+                        .replace("END PRIVATE KEY", "END EC PRIVATE KEY"))
+                .build();
 
         assertThat(startUpError(write("traditional.conf", TextFormat.printer().printToString(traditional))))
                 .hasMessageContaining("\"EC PRIVATE KEY\"")
@@ -269,8 +295,9 @@ class GrpcTlsTest {
 
     @Test
     void aCustomCaThatIsNotACertificateIsNamed() throws Exception {
-        SSLConfig badCa = config(serverCert, null, true).toBuilder().setCustomCa("-----BEGIN CERTIFICATE-----\nAAAA\n"
-                + "-----END CERTIFICATE-----\n").build();
+        SSLConfig badCa = config(serverCert, null, true).toBuilder()
+                .setCustomCa("-----BEGIN CERTIFICATE-----\nAAAA\n" + "-----END CERTIFICATE-----\n")
+                .build();
 
         assertThat(startUpError(write("bad-ca.conf", TextFormat.printer().printToString(badCa))))
                 .hasMessageContaining("custom_ca is not a PEM certificate");

@@ -13,9 +13,9 @@ import dev.digitpad.protocol.serving.ModelServiceGrpc;
 import dev.digitpad.protocol.serving.ModelVersionStatus;
 import dev.digitpad.protocol.serving.PredictResponse;
 import dev.digitpad.protocol.serving.PredictionServiceGrpc;
+import dev.digitpad.testing.Tensors;
 import dev.digitpad.testing.TestModels;
 import dev.digitpad.testing.TestModels.Kind;
-import dev.digitpad.testing.Tensors;
 import io.grpc.ManagedChannel;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import java.nio.file.Path;
@@ -63,12 +63,21 @@ class HotSwapOverGrpcTest {
     @Test
     void aNewVersionTakesOverAndTheOldOneIsDeletedUnderEightCallersWithoutAFailedCall() throws Exception {
         Path v1 = TestModels.writeVersion(base, 1, Kind.MNIST);
-        manager = new ModelManager(List.of(new ModelConfig("mnist", base)), ServableLoader.savedModels(), Duration.ofMillis(50));
+        manager = new ModelManager(
+                List.of(new ModelConfig("mnist", base)), ServableLoader.savedModels(), Duration.ofMillis(50));
         manager.start();
         assertThat(manager.awaitAvailable(Duration.ofSeconds(60))).isTrue();
-        server = ModelServer.start(new ServingCore(manager), new ModelServer.Options(ModelServer.Options.LOOPBACK, 0, 0,
-                ModelServer.Options.DEFAULT_MAX_REQUEST_BYTES, Duration.ofSeconds(30)));
-        channel = NettyChannelBuilder.forAddress(ModelServer.Options.LOOPBACK, server.grpcPort()).usePlaintext().build();
+        server = ModelServer.start(
+                new ServingCore(manager),
+                new ModelServer.Options(
+                        ModelServer.Options.LOOPBACK,
+                        0,
+                        0,
+                        ModelServer.Options.DEFAULT_MAX_REQUEST_BYTES,
+                        Duration.ofSeconds(30)));
+        channel = NettyChannelBuilder.forAddress(ModelServer.Options.LOOPBACK, server.grpcPort())
+                .usePlaintext()
+                .build();
         PredictionServiceGrpc.PredictionServiceBlockingStub stub = PredictionServiceGrpc.newBlockingStub(channel);
 
         int threads = 8;
@@ -90,8 +99,8 @@ class HotSwapOverGrpcTest {
                 while (!stop.get() && failures.size() < 20) {
                     try {
                         long started = System.nanoTime();
-                        PredictResponse response = stub.withDeadlineAfter(30, TimeUnit.SECONDS)
-                                .predict(predictImages("mnist", image));
+                        PredictResponse response =
+                                stub.withDeadlineAfter(30, TimeUnit.SECONDS).predict(predictImages("mnist", image));
                         long version = response.getModelSpec().getVersion().getValue();
                         assertThat(version).as("versions only move forward").isGreaterThanOrEqualTo(last);
                         last = version;
@@ -122,9 +131,12 @@ class HotSwapOverGrpcTest {
             // keep serving from memory until version 2 is loaded and warm.
             TestModels.deleteVersion(v1);
             deleted.set(System.nanoTime());
-            assertThat(allSawV2.await(120, TimeUnit.SECONDS)).as("every caller was answered by version 2").isTrue();
+            assertThat(allSawV2.await(120, TimeUnit.SECONDS))
+                    .as("every caller was answered by version 2")
+                    .isTrue();
             assertThat(allDoneAfterDeletion.await(120, TimeUnit.SECONDS))
-                    .as("every caller got %d answers from version 2 after version 1 was deleted", callsAfterDeletion).isTrue();
+                    .as("every caller got %d answers from version 2 after version 1 was deleted", callsAfterDeletion)
+                    .isTrue();
         } finally {
             stop.set(true);
             for (Thread t : callers) {
@@ -133,10 +145,15 @@ class HotSwapOverGrpcTest {
         }
 
         assertThat(failures).isEmpty();
-        List<ModelVersionStatus> statuses = ModelServiceGrpc.newBlockingStub(channel).getModelStatus(
-                GetModelStatusRequest.newBuilder().setModelSpec(Tensors.spec("mnist")).build()).getModelVersionStatusList();
-        assertThat(statuses).extracting(ModelVersionStatus::getVersion, ModelVersionStatus::getState).containsExactly(
-                org.assertj.core.groups.Tuple.tuple(2L, ModelVersionStatus.State.AVAILABLE),
-                org.assertj.core.groups.Tuple.tuple(1L, ModelVersionStatus.State.END));
+        List<ModelVersionStatus> statuses = ModelServiceGrpc.newBlockingStub(channel)
+                .getModelStatus(GetModelStatusRequest.newBuilder()
+                        .setModelSpec(Tensors.spec("mnist"))
+                        .build())
+                .getModelVersionStatusList();
+        assertThat(statuses)
+                .extracting(ModelVersionStatus::getVersion, ModelVersionStatus::getState)
+                .containsExactly(
+                        org.assertj.core.groups.Tuple.tuple(2L, ModelVersionStatus.State.AVAILABLE),
+                        org.assertj.core.groups.Tuple.tuple(1L, ModelVersionStatus.State.END));
     }
 }

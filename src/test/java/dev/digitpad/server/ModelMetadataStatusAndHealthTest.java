@@ -19,9 +19,9 @@ import dev.digitpad.protocol.serving.ModelVersionStatus.State;
 import dev.digitpad.protocol.serving.PredictionServiceGrpc;
 import dev.digitpad.protocol.serving.SignatureDefMap;
 import dev.digitpad.testing.InProcessServing;
+import dev.digitpad.testing.Tensors;
 import dev.digitpad.testing.TestModels;
 import dev.digitpad.testing.TestModels.Kind;
-import dev.digitpad.testing.Tensors;
 import io.grpc.Status;
 import io.grpc.health.v1.HealthCheckRequest;
 import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
@@ -48,7 +48,8 @@ class ModelMetadataStatusAndHealthTest {
 
     @BeforeEach
     void start() throws Exception {
-        manager = new ModelManager(List.of(new ModelConfig("mnist", base)), ServableLoader.savedModels(), Duration.ZERO);
+        manager =
+                new ModelManager(List.of(new ModelConfig("mnist", base)), ServableLoader.savedModels(), Duration.ZERO);
         grpc = InProcessServing.start(new ServingCore(manager));
     }
 
@@ -71,11 +72,15 @@ class ModelMetadataStatusAndHealthTest {
     }
 
     private GetModelStatusResponse status(ModelSpec spec) {
-        return grpc.models().getModelStatus(GetModelStatusRequest.newBuilder().setModelSpec(spec).build());
+        return grpc.models()
+                .getModelStatus(
+                        GetModelStatusRequest.newBuilder().setModelSpec(spec).build());
     }
 
     private ServingStatus health(String service) {
-        return grpc.health().check(HealthCheckRequest.newBuilder().setService(service).build()).getStatus();
+        return grpc.health()
+                .check(HealthCheckRequest.newBuilder().setService(service).build())
+                .getStatus();
     }
 
     // ---- GetModelMetadata ----
@@ -84,8 +89,11 @@ class ModelMetadataStatusAndHealthTest {
     void metadataHoldsTheSignatureDefMapAsAnAny() throws Exception {
         serve(1);
 
-        GetModelMetadataResponse response = grpc.prediction().getModelMetadata(GetModelMetadataRequest.newBuilder()
-                .setModelSpec(spec("mnist")).addMetadataField("signature_def").build());
+        GetModelMetadataResponse response = grpc.prediction()
+                .getModelMetadata(GetModelMetadataRequest.newBuilder()
+                        .setModelSpec(spec("mnist"))
+                        .addMetadataField("signature_def")
+                        .build());
 
         assertThat(response.getModelSpec().getName()).isEqualTo("mnist");
         assertThat(response.getModelSpec().getVersion().getValue()).isEqualTo(1);
@@ -111,8 +119,10 @@ class ModelMetadataStatusAndHealthTest {
     void metadataWithoutAMetadataFieldIsInvalid() throws Exception {
         serve(1);
 
-        Status status = statusOf(() -> grpc.prediction().getModelMetadata(
-                GetModelMetadataRequest.newBuilder().setModelSpec(spec("mnist")).build()));
+        Status status = statusOf(() -> grpc.prediction()
+                .getModelMetadata(GetModelMetadataRequest.newBuilder()
+                        .setModelSpec(spec("mnist"))
+                        .build()));
 
         assertThat(status.getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
         assertThat(status.getDescription()).contains("metadata_field").contains("signature_def");
@@ -122,8 +132,11 @@ class ModelMetadataStatusAndHealthTest {
     void anUnsupportedMetadataFieldIsInvalid() throws Exception {
         serve(1);
 
-        Status status = statusOf(() -> grpc.prediction().getModelMetadata(GetModelMetadataRequest.newBuilder()
-                .setModelSpec(spec("mnist")).addMetadataField("graph_def").build()));
+        Status status = statusOf(() -> grpc.prediction()
+                .getModelMetadata(GetModelMetadataRequest.newBuilder()
+                        .setModelSpec(spec("mnist"))
+                        .addMetadataField("graph_def")
+                        .build()));
 
         assertThat(status.getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
         assertThat(status.getDescription()).contains("graph_def");
@@ -133,8 +146,11 @@ class ModelMetadataStatusAndHealthTest {
     void metadataOfAnUnknownModelIsNotFound() throws Exception {
         serve(1);
 
-        Status status = statusOf(() -> grpc.prediction().getModelMetadata(GetModelMetadataRequest.newBuilder()
-                .setModelSpec(spec("nope")).addMetadataField("signature_def").build()));
+        Status status = statusOf(() -> grpc.prediction()
+                .getModelMetadata(GetModelMetadataRequest.newBuilder()
+                        .setModelSpec(spec("nope"))
+                        .addMetadataField("signature_def")
+                        .build()));
 
         assertThat(status.getCode()).isEqualTo(Status.Code.NOT_FOUND);
         assertThat(status.getDescription()).isEqualTo("Servable not found for request: Latest(nope)");
@@ -145,10 +161,16 @@ class ModelMetadataStatusAndHealthTest {
         serve(1);
         serve(2);
 
-        GetModelMetadataResponse v2 = grpc.prediction().getModelMetadata(GetModelMetadataRequest.newBuilder()
-                .setModelSpec(spec("mnist", 2)).addMetadataField("signature_def").build());
-        Status v1 = statusOf(() -> grpc.prediction().getModelMetadata(GetModelMetadataRequest.newBuilder()
-                .setModelSpec(spec("mnist", 1)).addMetadataField("signature_def").build()));
+        GetModelMetadataResponse v2 = grpc.prediction()
+                .getModelMetadata(GetModelMetadataRequest.newBuilder()
+                        .setModelSpec(spec("mnist", 2))
+                        .addMetadataField("signature_def")
+                        .build());
+        Status v1 = statusOf(() -> grpc.prediction()
+                .getModelMetadata(GetModelMetadataRequest.newBuilder()
+                        .setModelSpec(spec("mnist", 1))
+                        .addMetadataField("signature_def")
+                        .build()));
 
         assertThat(v2.getModelSpec().getVersion().getValue()).isEqualTo(2);
         assertThat(v1.getCode()).isEqualTo(Status.Code.NOT_FOUND);
@@ -159,10 +181,13 @@ class ModelMetadataStatusAndHealthTest {
     void callsBeforeAnyVersionIsLoadedAreUnavailableAndSayWhereToPutOne() throws Exception {
         manager.pollNow(); // the base path is empty
 
-        Status metadata = statusOf(() -> grpc.prediction().getModelMetadata(GetModelMetadataRequest.newBuilder()
-                .setModelSpec(spec("mnist")).addMetadataField("signature_def").build()));
-        Status predict = statusOf(() -> grpc.prediction().predict(
-                Tensors.predictImages("mnist", new float[TestModels.PIXELS])));
+        Status metadata = statusOf(() -> grpc.prediction()
+                .getModelMetadata(GetModelMetadataRequest.newBuilder()
+                        .setModelSpec(spec("mnist"))
+                        .addMetadataField("signature_def")
+                        .build()));
+        Status predict =
+                statusOf(() -> grpc.prediction().predict(Tensors.predictImages("mnist", new float[TestModels.PIXELS])));
 
         for (Status status : List.of(metadata, predict)) {
             assertThat(status.getCode()).isEqualTo(Status.Code.UNAVAILABLE);
@@ -195,12 +220,15 @@ class ModelMetadataStatusAndHealthTest {
 
         assertThat(response.getModelVersionStatusList())
                 .extracting(ModelVersionStatus::getVersion, ModelVersionStatus::getState)
-                .containsExactly(org.assertj.core.groups.Tuple.tuple(2L, State.AVAILABLE),
+                .containsExactly(
+                        org.assertj.core.groups.Tuple.tuple(2L, State.AVAILABLE),
                         org.assertj.core.groups.Tuple.tuple(1L, State.END));
-        assertThat(response.getModelVersionStatusList()).allSatisfy(
-                s -> assertThat(s.getStatus().getErrorCode()).isEqualTo(Code.OK));
-        assertThat(status(spec("mnist", 1)).getModelVersionStatusList()).singleElement()
-                .extracting(ModelVersionStatus::getState).isEqualTo(State.END);
+        assertThat(response.getModelVersionStatusList())
+                .allSatisfy(s -> assertThat(s.getStatus().getErrorCode()).isEqualTo(Code.OK));
+        assertThat(status(spec("mnist", 1)).getModelVersionStatusList())
+                .singleElement()
+                .extracting(ModelVersionStatus::getState)
+                .isEqualTo(State.END);
     }
 
     @Test
@@ -238,7 +266,8 @@ class ModelMetadataStatusAndHealthTest {
     void statusWithAVersionLabelIsInvalid() throws Exception {
         serve(1);
 
-        Status status = statusOf(() -> status(spec("mnist").toBuilder().setVersionLabel("canary").build()));
+        Status status = statusOf(
+                () -> status(spec("mnist").toBuilder().setVersionLabel("canary").build()));
 
         assertThat(status.getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
         assertThat(status.getDescription()).contains("\"canary\"");

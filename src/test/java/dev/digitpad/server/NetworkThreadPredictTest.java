@@ -75,7 +75,8 @@ class NetworkThreadPredictTest {
         }
 
         @Override
-        public Map<String, TensorProto> predict(String key, Map<String, TensorProto> inputs, List<String> filter, RunLimits limits) {
+        public Map<String, TensorProto> predict(
+                String key, Map<String, TensorProto> inputs, List<String> filter, RunLimits limits) {
             threads.add(Thread.currentThread().getName());
             if (sleepMillis > 0) {
                 try {
@@ -98,12 +99,22 @@ class NetworkThreadPredictTest {
         Files.createDirectories(base.resolve("1"));
         Files.writeString(base.resolve("1/saved_model.pb"), "unused: the loader makes the fake");
         admission = new RunAdmission(new RunAdmission.Options(2, 8));
-        models = new ModelManager(List.of(new ModelConfig("m", base)), admission.limiting((model, version, dir) -> servable),
+        models = new ModelManager(
+                List.of(new ModelConfig("m", base)),
+                admission.limiting((model, version, dir) -> servable),
                 Duration.ZERO);
         models.pollNow();
-        server = ModelServer.start(new ServingCore(models), new ModelServer.Options(ModelServer.Options.LOOPBACK, 0, 0,
-                ModelServer.Options.DEFAULT_MAX_REQUEST_BYTES, Duration.ofSeconds(30)));
-        channel = NettyChannelBuilder.forAddress(ModelServer.Options.LOOPBACK, server.grpcPort()).usePlaintext().build();
+        server = ModelServer.start(
+                new ServingCore(models),
+                new ModelServer.Options(
+                        ModelServer.Options.LOOPBACK,
+                        0,
+                        0,
+                        ModelServer.Options.DEFAULT_MAX_REQUEST_BYTES,
+                        Duration.ofSeconds(30)));
+        channel = NettyChannelBuilder.forAddress(ModelServer.Options.LOOPBACK, server.grpcPort())
+                .usePlaintext()
+                .build();
         return PredictionServiceGrpc.newBlockingStub(channel).withDeadlineAfter(30, TimeUnit.SECONDS);
     }
 
@@ -130,9 +141,12 @@ class NetworkThreadPredictTest {
         var stub = serve();
         stub.predict(request(1, 2));
         stub.predict(request(1, 2)); // from now on an idle server runs a call on its network thread
-        ManagedChannel other = NettyChannelBuilder.forAddress(ModelServer.Options.LOOPBACK, server.grpcPort()).usePlaintext().build();
+        ManagedChannel other = NettyChannelBuilder.forAddress(ModelServer.Options.LOOPBACK, server.grpcPort())
+                .usePlaintext()
+                .build();
         try {
-            var held = PredictionServiceGrpc.newFutureStub(other).withDeadlineAfter(30, TimeUnit.SECONDS)
+            var held = PredictionServiceGrpc.newFutureStub(other)
+                    .withDeadlineAfter(30, TimeUnit.SECONDS)
                     .predict(request(FakeServable.HOLD, 2));
             servable.fake.awaitHolding();
 
@@ -141,7 +155,8 @@ class NetworkThreadPredictTest {
             assertThat(answer.getOutputsOrThrow("y").getFloatValList()).containsExactly(6f, 7f);
             assertThat(servable.threads.getLast()).startsWith(WORKER_PREFIX);
             servable.fake.release();
-            assertThat(held.get(30, TimeUnit.SECONDS).getOutputsOrThrow("y").getFloatValList()).containsExactly(0f, 3f);
+            assertThat(held.get(30, TimeUnit.SECONDS).getOutputsOrThrow("y").getFloatValList())
+                    .containsExactly(0f, 3f);
         } finally {
             other.shutdownNow().awaitTermination(10, TimeUnit.SECONDS);
         }
@@ -171,6 +186,8 @@ class NetworkThreadPredictTest {
             stub.predict(request(1, 2));
         }
 
-        assertThat(servable.threads).hasSize(4).allSatisfy(thread -> assertThat(thread).startsWith(WORKER_PREFIX));
+        assertThat(servable.threads)
+                .hasSize(4)
+                .allSatisfy(thread -> assertThat(thread).startsWith(WORKER_PREFIX));
     }
 }

@@ -21,9 +21,9 @@ import dev.digitpad.protocol.serving.PredictRequest;
 import dev.digitpad.protocol.serving.PredictResponse;
 import dev.digitpad.protocol.serving.RegressionRequest;
 import dev.digitpad.testing.ServingFixture;
+import dev.digitpad.testing.Tensors;
 import dev.digitpad.testing.TestModels;
 import dev.digitpad.testing.TestModels.Kind;
-import dev.digitpad.testing.Tensors;
 import io.grpc.Status;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -87,24 +87,30 @@ class PredictionServiceTest {
     void predictWithFloatValGivesTheSameAnswer() {
         float[] image = TestModels.imageWithRow(7, 2f);
 
-        PredictResponse response = serving.grpc().prediction().predict(predict(spec("mnist"),
-                Map.of("flatten_input", floatVal(new long[] {1, 28, 28, 1}, image))));
+        PredictResponse response = serving.grpc()
+                .prediction()
+                .predict(predict(spec("mnist"), Map.of("flatten_input", floatVal(new long[] {1, 28, 28, 1}, image))));
 
         assertProbabilities(floats(response.getOutputsOrThrow("dense")), image, LATEST);
     }
 
     @Test
     void aSingleFloatValStandsForEveryElement() {
-        PredictResponse response = serving.grpc().prediction().predict(predict(spec("mnist"),
-                Map.of("flatten_input", floatVal(new long[] {1, 28, 28, 1}, 0.25f))));
+        PredictResponse response = serving.grpc()
+                .prediction()
+                .predict(predict(spec("mnist"), Map.of("flatten_input", floatVal(new long[] {1, 28, 28, 1}, 0.25f))));
 
         assertProbabilities(floats(response.getOutputsOrThrow("dense")), TestModels.uniformImage(0.25f), LATEST);
     }
 
     @Test
     void aBatchOfSeveralExamplesIsAnsweredRowByRow() {
-        float[][] batch = {TestModels.imageWithRow(0, 1f), TestModels.imageWithRow(5, 3f),
-                TestModels.uniformImage(0.1f), new float[TestModels.PIXELS]};
+        float[][] batch = {
+            TestModels.imageWithRow(0, 1f),
+            TestModels.imageWithRow(5, 3f),
+            TestModels.uniformImage(0.1f),
+            new float[TestModels.PIXELS]
+        };
 
         PredictResponse response = serving.grpc().prediction().predict(predictImages("mnist", batch));
 
@@ -130,8 +136,15 @@ class PredictionServiceTest {
         for (ByteString view : List.of(
                 ByteString.copyFrom(atTheEnd.toByteArray()).substring(noise.length),
                 UnsafeByteOperations.unsafeWrap(framed, noise.length, content.size()))) {
-            PredictResponse response = serving.grpc().prediction().predict(predict(spec("mnist"),
-                    Map.of("flatten_input", images(image).toBuilder().setTensorContent(view).build())));
+            PredictResponse response = serving.grpc()
+                    .prediction()
+                    .predict(predict(
+                            spec("mnist"),
+                            Map.of(
+                                    "flatten_input",
+                                    images(image).toBuilder()
+                                            .setTensorContent(view)
+                                            .build())));
 
             assertProbabilities(floats(response.getOutputsOrThrow("dense")), image, LATEST);
         }
@@ -140,8 +153,9 @@ class PredictionServiceTest {
     @Test
     void anExplicitVersionThatIsServedAnswers() {
         float[] image = TestModels.imageWithRow(2, 1f);
-        PredictResponse response = serving.grpc().prediction().predict(
-                predict(spec("mnist", LATEST), Map.of("flatten_input", images(image))));
+        PredictResponse response = serving.grpc()
+                .prediction()
+                .predict(predict(spec("mnist", LATEST), Map.of("flatten_input", images(image))));
 
         assertThat(response.getModelSpec().getVersion().getValue()).isEqualTo(LATEST);
         assertProbabilities(floats(response.getOutputsOrThrow("dense")), image, LATEST);
@@ -149,18 +163,21 @@ class PredictionServiceTest {
 
     @Test
     void anExplicitSignatureNameIsEchoed() {
-        PredictRequest request = predict(spec("mnist").toBuilder().setSignatureName("serving_default").build(),
+        PredictRequest request = predict(
+                spec("mnist").toBuilder().setSignatureName("serving_default").build(),
                 Map.of("flatten_input", images(new float[TestModels.PIXELS])));
 
-        assertThat(serving.grpc().prediction().predict(request).getModelSpec().getSignatureName()).isEqualTo("serving_default");
+        assertThat(serving.grpc().prediction().predict(request).getModelSpec().getSignatureName())
+                .isEqualTo("serving_default");
     }
 
     @Test
     void logitsModelAnswersTheRawLogits() {
         float[] image = TestModels.imageWithRow(9, 1f);
 
-        PredictResponse response = serving.grpc().prediction().predict(predict(spec("logits"),
-                Map.of("x", floatContent(new long[] {1, TestModels.PIXELS}, image))));
+        PredictResponse response = serving.grpc()
+                .prediction()
+                .predict(predict(spec("logits"), Map.of("x", floatContent(new long[] {1, TestModels.PIXELS}, image))));
 
         assertThat(response.getModelSpec().getVersion().getValue()).isEqualTo(7);
         double[] expected = TestModels.expectedLogits(image, 7);
@@ -173,9 +190,13 @@ class PredictionServiceTest {
 
     @Test
     void twoInputsAreFedByKeyAndAllOutputsAreReturned() {
-        PredictResponse response = serving.grpc().prediction().predict(predict(spec("pair"), Map.of(
-                "a", floatVal(new long[] {2, 2}, 1, 2, 3, 4),
-                "b", floatContent(new long[] {2, 2}, 10, 20, 30, 40))));
+        PredictResponse response = serving.grpc()
+                .prediction()
+                .predict(predict(
+                        spec("pair"),
+                        Map.of(
+                                "a", floatVal(new long[] {2, 2}, 1, 2, 3, 4),
+                                "b", floatContent(new long[] {2, 2}, 10, 20, 30, 40))));
 
         assertThat(response.getOutputsMap()).containsOnlyKeys("sum", "diff");
         // version 1 adds 1 to the sum
@@ -186,9 +207,14 @@ class PredictionServiceTest {
 
     @Test
     void outputFilterReturnsOnlyTheNamedOutputs() {
-        PredictRequest request = predict(spec("pair"), Map.of(
-                "a", floatVal(new long[] {1, 2}, 5, 6),
-                "b", floatVal(new long[] {1, 2}, 1, 1))).toBuilder().addOutputFilter("diff").build();
+        PredictRequest request = predict(
+                        spec("pair"),
+                        Map.of(
+                                "a", floatVal(new long[] {1, 2}, 5, 6),
+                                "b", floatVal(new long[] {1, 2}, 1, 1)))
+                .toBuilder()
+                .addOutputFilter("diff")
+                .build();
 
         PredictResponse response = serving.grpc().prediction().predict(request);
 
@@ -223,33 +249,92 @@ class PredictionServiceTest {
 
     @Test
     void everyAcceptedElementTypeTravelsInItsTypedField() {
-        PredictResponse response = serving.grpc().prediction().predict(predict(spec("types"), Map.of(
-                "u8", vector(DataType.DT_UINT8, 3).addIntVal(0).addIntVal(200).addIntVal(255).build(),
-                "i32", vector(DataType.DT_INT32, 3).addIntVal(-5).addIntVal(0).addIntVal(Integer.MAX_VALUE).build(),
-                "i64", vector(DataType.DT_INT64, 3).addInt64Val(Long.MIN_VALUE).addInt64Val(1).addInt64Val(1L << 40).build(),
-                "f64", vector(DataType.DT_DOUBLE, 3).addDoubleVal(0.1).addDoubleVal(-2.5).addDoubleVal(1e300).build(),
-                "flag", vector(DataType.DT_BOOL, 3).addBoolVal(true).addBoolVal(false).addBoolVal(true).build())));
+        PredictResponse response = serving.grpc()
+                .prediction()
+                .predict(predict(
+                        spec("types"),
+                        Map.of(
+                                "u8",
+                                        vector(DataType.DT_UINT8, 3)
+                                                .addIntVal(0)
+                                                .addIntVal(200)
+                                                .addIntVal(255)
+                                                .build(),
+                                "i32",
+                                        vector(DataType.DT_INT32, 3)
+                                                .addIntVal(-5)
+                                                .addIntVal(0)
+                                                .addIntVal(Integer.MAX_VALUE)
+                                                .build(),
+                                "i64",
+                                        vector(DataType.DT_INT64, 3)
+                                                .addInt64Val(Long.MIN_VALUE)
+                                                .addInt64Val(1)
+                                                .addInt64Val(1L << 40)
+                                                .build(),
+                                "f64",
+                                        vector(DataType.DT_DOUBLE, 3)
+                                                .addDoubleVal(0.1)
+                                                .addDoubleVal(-2.5)
+                                                .addDoubleVal(1e300)
+                                                .build(),
+                                "flag",
+                                        vector(DataType.DT_BOOL, 3)
+                                                .addBoolVal(true)
+                                                .addBoolVal(false)
+                                                .addBoolVal(true)
+                                                .build())));
 
         assertTypesEchoed(response);
     }
 
     @Test
     void everyAcceptedElementTypeTravelsInTensorContent() {
-        ByteBuffer i32 = ByteBuffer.allocate(12).order(ByteOrder.LITTLE_ENDIAN)
-                .putInt(-5).putInt(0).putInt(Integer.MAX_VALUE).flip();
-        ByteBuffer i64 = ByteBuffer.allocate(24).order(ByteOrder.LITTLE_ENDIAN)
-                .putLong(Long.MIN_VALUE).putLong(1).putLong(1L << 40).flip();
-        ByteBuffer f64 = ByteBuffer.allocate(24).order(ByteOrder.LITTLE_ENDIAN)
-                .putDouble(0.1).putDouble(-2.5).putDouble(1e300).flip();
+        ByteBuffer i32 = ByteBuffer.allocate(12)
+                .order(ByteOrder.LITTLE_ENDIAN)
+                .putInt(-5)
+                .putInt(0)
+                .putInt(Integer.MAX_VALUE)
+                .flip();
+        ByteBuffer i64 = ByteBuffer.allocate(24)
+                .order(ByteOrder.LITTLE_ENDIAN)
+                .putLong(Long.MIN_VALUE)
+                .putLong(1)
+                .putLong(1L << 40)
+                .flip();
+        ByteBuffer f64 = ByteBuffer.allocate(24)
+                .order(ByteOrder.LITTLE_ENDIAN)
+                .putDouble(0.1)
+                .putDouble(-2.5)
+                .putDouble(1e300)
+                .flip();
 
-        PredictResponse response = serving.grpc().prediction().predict(predict(spec("types"), Map.of(
-                "u8", vector(DataType.DT_UINT8, 3).setTensorContent(
-                        ByteString.copyFrom(new byte[] {0, (byte) 200, (byte) 255})).build(),
-                "i32", vector(DataType.DT_INT32, 3).setTensorContent(ByteString.copyFrom(i32)).build(),
-                "i64", vector(DataType.DT_INT64, 3).setTensorContent(ByteString.copyFrom(i64)).build(),
-                "f64", vector(DataType.DT_DOUBLE, 3).setTensorContent(ByteString.copyFrom(f64)).build(),
-                "flag", vector(DataType.DT_BOOL, 3).setTensorContent(
-                        ByteString.copyFrom(new byte[] {1, 0, 1})).build())));
+        PredictResponse response = serving.grpc()
+                .prediction()
+                .predict(predict(
+                        spec("types"),
+                        Map.of(
+                                "u8",
+                                        vector(DataType.DT_UINT8, 3)
+                                                .setTensorContent(
+                                                        ByteString.copyFrom(new byte[] {0, (byte) 200, (byte) 255}))
+                                                .build(),
+                                "i32",
+                                        vector(DataType.DT_INT32, 3)
+                                                .setTensorContent(ByteString.copyFrom(i32))
+                                                .build(),
+                                "i64",
+                                        vector(DataType.DT_INT64, 3)
+                                                .setTensorContent(ByteString.copyFrom(i64))
+                                                .build(),
+                                "f64",
+                                        vector(DataType.DT_DOUBLE, 3)
+                                                .setTensorContent(ByteString.copyFrom(f64))
+                                                .build(),
+                                "flag",
+                                        vector(DataType.DT_BOOL, 3)
+                                                .setTensorContent(ByteString.copyFrom(new byte[] {1, 0, 1}))
+                                                .build())));
 
         assertTypesEchoed(response);
     }
@@ -259,19 +344,22 @@ class PredictionServiceTest {
     @Test
     void anOutputFilterKeyNotInTheSignatureIsInvalid() {
         PredictRequest request = predictImages("mnist", new float[TestModels.PIXELS]).toBuilder()
-                .addOutputFilter("probabilities").build();
+                .addOutputFilter("probabilities")
+                .build();
 
         Status status = statusOf(() -> serving.grpc().prediction().predict(request));
 
         assertThat(status.getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
-        assertThat(status.getDescription()).contains("output tensor alias not found in signature: probabilities")
+        assertThat(status.getDescription())
+                .contains("output tensor alias not found in signature: probabilities")
                 .contains("{dense}");
     }
 
     @Test
     void aVersionThatDoesNotExistIsNotFound() {
-        Status status = statusOf(() -> serving.grpc().prediction().predict(
-                predict(spec("mnist", 3), Map.of("flatten_input", images(new float[TestModels.PIXELS])))));
+        Status status = statusOf(() -> serving.grpc()
+                .prediction()
+                .predict(predict(spec("mnist", 3), Map.of("flatten_input", images(new float[TestModels.PIXELS])))));
 
         assertThat(status.getCode()).isEqualTo(Status.Code.NOT_FOUND);
         assertThat(status.getDescription()).isEqualTo("Servable not found for request: Specific(mnist, 3)");
@@ -279,8 +367,9 @@ class PredictionServiceTest {
 
     @Test
     void anOlderVersionIsNotServedUnderTheLatestPolicy() {
-        Status status = statusOf(() -> serving.grpc().prediction().predict(
-                predict(spec("mnist", 1), Map.of("flatten_input", images(new float[TestModels.PIXELS])))));
+        Status status = statusOf(() -> serving.grpc()
+                .prediction()
+                .predict(predict(spec("mnist", 1), Map.of("flatten_input", images(new float[TestModels.PIXELS])))));
 
         assertThat(status.getCode()).isEqualTo(Status.Code.NOT_FOUND);
         assertThat(status.getDescription()).isEqualTo("Servable not found for request: Specific(mnist, 1)");
@@ -288,7 +377,8 @@ class PredictionServiceTest {
 
     @Test
     void anUnknownModelIsNotFound() {
-        Status status = statusOf(() -> serving.grpc().prediction().predict(predictImages("nope", new float[TestModels.PIXELS])));
+        Status status = statusOf(
+                () -> serving.grpc().prediction().predict(predictImages("nope", new float[TestModels.PIXELS])));
 
         assertThat(status.getCode()).isEqualTo(Status.Code.NOT_FOUND);
         assertThat(status.getDescription()).isEqualTo("Servable not found for request: Latest(nope)");
@@ -296,7 +386,8 @@ class PredictionServiceTest {
 
     @Test
     void anEmptyModelNameIsInvalid() {
-        Status status = statusOf(() -> serving.grpc().prediction().predict(predictImages("", new float[TestModels.PIXELS])));
+        Status status =
+                statusOf(() -> serving.grpc().prediction().predict(predictImages("", new float[TestModels.PIXELS])));
 
         assertThat(status.getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
         assertThat(status.getDescription()).isEqualTo("ModelSpec has no name specified.");
@@ -306,19 +397,23 @@ class PredictionServiceTest {
     void aVersionLabelIsRejectedWithAClearMessage() {
         ModelSpec labelled = spec("mnist").toBuilder().setVersionLabel("stable").build();
 
-        Status status = statusOf(() -> serving.grpc().prediction().predict(
-                predict(labelled, Map.of("flatten_input", images(new float[TestModels.PIXELS])))));
+        Status status = statusOf(() -> serving.grpc()
+                .prediction()
+                .predict(predict(labelled, Map.of("flatten_input", images(new float[TestModels.PIXELS])))));
 
         assertThat(status.getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
-        assertThat(status.getDescription()).contains("Version labels are not supported").contains("\"stable\"");
+        assertThat(status.getDescription())
+                .contains("Version labels are not supported")
+                .contains("\"stable\"");
     }
 
     @Test
     void anUnknownSignatureIsAFailedPrecondition() {
         ModelSpec foo = spec("mnist").toBuilder().setSignatureName("foo").build();
 
-        Status status = statusOf(() -> serving.grpc().prediction().predict(
-                predict(foo, Map.of("flatten_input", images(new float[TestModels.PIXELS])))));
+        Status status = statusOf(() -> serving.grpc()
+                .prediction()
+                .predict(predict(foo, Map.of("flatten_input", images(new float[TestModels.PIXELS])))));
 
         assertThat(status.getCode()).isEqualTo(Status.Code.FAILED_PRECONDITION);
         assertThat(status.getDescription()).isEqualTo("Serving signature key \"foo\" not found.");
@@ -326,18 +421,22 @@ class PredictionServiceTest {
 
     @Test
     void aWrongInputKeyNamesTheExtraAndTheMissingKeys() {
-        Status status = statusOf(() -> serving.grpc().prediction().predict(predict(spec("mnist"),
-                Map.of("a", images(new float[TestModels.PIXELS])))));
+        Status status = statusOf(() -> serving.grpc()
+                .prediction()
+                .predict(predict(spec("mnist"), Map.of("a", images(new float[TestModels.PIXELS])))));
 
         assertThat(status.getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
-        assertThat(status.getDescription()).startsWith("input size does not match signature")
-                .contains("Sent extra: {a}").contains("Missing but required: {flatten_input}");
+        assertThat(status.getDescription())
+                .startsWith("input size does not match signature")
+                .contains("Sent extra: {a}")
+                .contains("Missing but required: {flatten_input}");
     }
 
     @Test
     void aMissingSecondInputIsNamed() {
-        Status status = statusOf(() -> serving.grpc().prediction().predict(predict(spec("pair"),
-                Map.of("a", floatVal(new long[] {1, 2}, 1, 2)))));
+        Status status = statusOf(() -> serving.grpc()
+                .prediction()
+                .predict(predict(spec("pair"), Map.of("a", floatVal(new long[] {1, 2}, 1, 2)))));
 
         assertThat(status.getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
         assertThat(status.getDescription()).contains("Sent extra: {}").contains("Missing but required: {b}");
@@ -345,41 +444,61 @@ class PredictionServiceTest {
 
     @Test
     void aWrongDtypeIsInvalid() {
-        TensorProto doubles = TensorProto.newBuilder().setDtype(DataType.DT_DOUBLE)
-                .setTensorShape(Tensors.shape(1, 28, 28, 1)).addDoubleVal(0.5).build();
+        TensorProto doubles = TensorProto.newBuilder()
+                .setDtype(DataType.DT_DOUBLE)
+                .setTensorShape(Tensors.shape(1, 28, 28, 1))
+                .addDoubleVal(0.5)
+                .build();
 
-        Status status = statusOf(() -> serving.grpc().prediction().predict(predict(spec("mnist"), Map.of("flatten_input", doubles))));
+        Status status = statusOf(
+                () -> serving.grpc().prediction().predict(predict(spec("mnist"), Map.of("flatten_input", doubles))));
 
         assertThat(status.getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
-        assertThat(status.getDescription()).contains("flatten_input").contains("DT_FLOAT").contains("DT_DOUBLE");
+        assertThat(status.getDescription())
+                .contains("flatten_input")
+                .contains("DT_FLOAT")
+                .contains("DT_DOUBLE");
     }
 
     @Test
     void aWrongShapeNamesTheKeyTheExpectedAndTheSentShape() {
-        Status status = statusOf(() -> serving.grpc().prediction().predict(predict(spec("mnist"), Map.of("flatten_input",
-                floatContent(new long[] {28, 28, 1}, new float[TestModels.PIXELS])))));
+        Status status = statusOf(() -> serving.grpc()
+                .prediction()
+                .predict(predict(
+                        spec("mnist"),
+                        Map.of("flatten_input", floatContent(new long[] {28, 28, 1}, new float[TestModels.PIXELS])))));
 
         assertThat(status.getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
-        assertThat(status.getDescription()).contains("\"flatten_input\"").contains("[-1,28,28,1]").contains("[28,28,1]");
+        assertThat(status.getDescription())
+                .contains("\"flatten_input\"")
+                .contains("[-1,28,28,1]")
+                .contains("[28,28,1]");
     }
 
     @Test
     void aWrongInnerDimensionIsInvalid() {
-        Status status = statusOf(() -> serving.grpc().prediction().predict(predict(spec("logits"), Map.of("x",
-                floatVal(new long[] {1, 783}, 0f)))));
+        Status status = statusOf(() -> serving.grpc()
+                .prediction()
+                .predict(predict(spec("logits"), Map.of("x", floatVal(new long[] {1, 783}, 0f)))));
 
         assertThat(status.getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
-        assertThat(status.getDescription()).contains("\"x\"").contains("[-1,784]").contains("[1,783]");
+        assertThat(status.getDescription())
+                .contains("\"x\"")
+                .contains("[-1,784]")
+                .contains("[1,783]");
     }
 
     @Test
     void tensorContentOfTheWrongSizeIsInvalid() {
         TensorProto shortContent = floatContent(new long[] {1, 28, 28, 1}, new float[TestModels.PIXELS - 1]);
 
-        Status status = statusOf(() -> serving.grpc().prediction().predict(predict(spec("mnist"), Map.of("flatten_input", shortContent))));
+        Status status = statusOf(() ->
+                serving.grpc().prediction().predict(predict(spec("mnist"), Map.of("flatten_input", shortContent))));
 
         assertThat(status.getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
-        assertThat(status.getDescription()).contains("flatten_input").contains("tensor_content has 3132 bytes")
+        assertThat(status.getDescription())
+                .contains("flatten_input")
+                .contains("tensor_content has 3132 bytes")
                 .contains("3136");
     }
 
@@ -387,23 +506,37 @@ class PredictionServiceTest {
     void aFloatValCountThatDoesNotFitTheShapeIsInvalid() {
         TensorProto fiveValues = floatVal(new long[] {1, 28, 28, 1}, 1, 2, 3, 4, 5);
 
-        Status status = statusOf(() -> serving.grpc().prediction().predict(predict(spec("mnist"), Map.of("flatten_input", fiveValues))));
+        Status status = statusOf(
+                () -> serving.grpc().prediction().predict(predict(spec("mnist"), Map.of("flatten_input", fiveValues))));
 
         assertThat(status.getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
-        assertThat(status.getDescription()).contains("flatten_input").contains("float_val has 5 values").contains("784");
+        assertThat(status.getDescription())
+                .contains("flatten_input")
+                .contains("float_val has 5 values")
+                .contains("784");
     }
 
     @Test
     void classifyRegressAndMultiInferenceAreUnimplemented() {
-        Status classify = statusOf(() -> serving.grpc().prediction().classify(
-                ClassificationRequest.newBuilder().setModelSpec(spec("mnist")).build()));
-        Status regress = statusOf(() -> serving.grpc().prediction().regress(
-                RegressionRequest.newBuilder().setModelSpec(spec("mnist")).build()));
-        Status multi = statusOf(() -> serving.grpc().prediction().multiInference(MultiInferenceRequest.getDefaultInstance()));
+        Status classify = statusOf(() -> serving.grpc()
+                .prediction()
+                .classify(ClassificationRequest.newBuilder()
+                        .setModelSpec(spec("mnist"))
+                        .build()));
+        Status regress = statusOf(() -> serving.grpc()
+                .prediction()
+                .regress(RegressionRequest.newBuilder()
+                        .setModelSpec(spec("mnist"))
+                        .build()));
+        Status multi =
+                statusOf(() -> serving.grpc().prediction().multiInference(MultiInferenceRequest.getDefaultInstance()));
 
-        assertThat(List.of(classify, regress, multi)).extracting(Status::getCode)
+        assertThat(List.of(classify, regress, multi))
+                .extracting(Status::getCode)
                 .containsOnly(Status.Code.UNIMPLEMENTED);
-        assertThat(classify.getDescription()).contains("Classify is not implemented").contains("Predict");
+        assertThat(classify.getDescription())
+                .contains("Classify is not implemented")
+                .contains("Predict");
         assertThat(regress.getDescription()).contains("Regress is not implemented");
         assertThat(multi.getDescription()).contains("MultiInference is not implemented");
     }
@@ -411,18 +544,27 @@ class PredictionServiceTest {
     @Test
     void aKernelErrorInsideTheModelIsAnInvalidArgumentWithTensorFlowsMessage() {
         // Both shapes fit the signature's [-1,2], but the model cannot add a batch of 3 to a batch of 2.
-        Status status = statusOf(() -> serving.grpc().prediction().predict(predict(spec("pair"), Map.of(
-                "a", floatVal(new long[] {3, 2}, 1f),
-                "b", floatVal(new long[] {2, 2}, 1f)))));
+        Status status = statusOf(() -> serving.grpc()
+                .prediction()
+                .predict(predict(
+                        spec("pair"),
+                        Map.of(
+                                "a", floatVal(new long[] {3, 2}, 1f),
+                                "b", floatVal(new long[] {2, 2}, 1f)))));
 
         assertThat(status.getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
-        assertThat(status.getDescription()).contains("Incompatible shapes").contains("[3,2]").contains("[2,2]");
+        assertThat(status.getDescription())
+                .contains("Incompatible shapes")
+                .contains("[3,2]")
+                .contains("[2,2]");
     }
 
     @Test
     void aDuplicateOutputFilterKeyIsInvalid() {
         PredictRequest request = predictImages("mnist", new float[TestModels.PIXELS]).toBuilder()
-                .addOutputFilter("dense").addOutputFilter("dense").build();
+                .addOutputFilter("dense")
+                .addOutputFilter("dense")
+                .build();
 
         Status status = statusOf(() -> serving.grpc().prediction().predict(request));
 
@@ -432,11 +574,14 @@ class PredictionServiceTest {
 
     @Test
     void anUnsupportedDtypeIsInvalid() {
-        TensorProto strings = TensorProto.newBuilder().setDtype(DataType.DT_STRING)
+        TensorProto strings = TensorProto.newBuilder()
+                .setDtype(DataType.DT_STRING)
                 .setTensorShape(Tensors.shape(1, 28, 28, 1))
-                .addStringVal(ByteString.copyFromUtf8("seven")).build();
+                .addStringVal(ByteString.copyFromUtf8("seven"))
+                .build();
 
-        Status status = statusOf(() -> serving.grpc().prediction().predict(predict(spec("mnist"), Map.of("flatten_input", strings))));
+        Status status = statusOf(
+                () -> serving.grpc().prediction().predict(predict(spec("mnist"), Map.of("flatten_input", strings))));
 
         assertThat(status.getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
         assertThat(status.getDescription()).contains("flatten_input").contains("DT_STRING");
@@ -444,8 +589,9 @@ class PredictionServiceTest {
 
     @Test
     void aRequestShapeWithAnUnknownDimensionIsInvalid() {
-        Status status = statusOf(() -> serving.grpc().prediction().predict(predict(spec("mnist"), Map.of("flatten_input",
-                floatVal(new long[] {-1, 28, 28, 1}, 0f)))));
+        Status status = statusOf(() -> serving.grpc()
+                .prediction()
+                .predict(predict(spec("mnist"), Map.of("flatten_input", floatVal(new long[] {-1, 28, 28, 1}, 0f)))));
 
         assertThat(status.getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
         assertThat(status.getDescription()).contains("flatten_input").contains("[-1,28,28,1]");
@@ -453,8 +599,9 @@ class PredictionServiceTest {
 
     @Test
     void anEmptyBatchIsAnsweredWithAnEmptyBatch() {
-        PredictResponse response = serving.grpc().prediction().predict(predict(spec("mnist"),
-                Map.of("flatten_input", floatVal(new long[] {0, 28, 28, 1}))));
+        PredictResponse response = serving.grpc()
+                .prediction()
+                .predict(predict(spec("mnist"), Map.of("flatten_input", floatVal(new long[] {0, 28, 28, 1}))));
 
         TensorProto dense = response.getOutputsOrThrow("dense");
         assertThat(Tensors.dims(dense)).containsExactly(0, TestModels.CLASSES);
@@ -465,8 +612,10 @@ class PredictionServiceTest {
     void aShapeTooLargeToFeedIsInvalidNotAnInternalError() {
         // 822,083,584 floats: fewer elements than Integer.MAX_VALUE, but more than 2 GiB of bytes, from a
         // request of a few bytes (one float_val stands for all of them).
-        Status status = statusOf(() -> serving.grpc().prediction().predict(predict(spec("mnist"), Map.of("flatten_input",
-                floatVal(new long[] {1 << 20, 28, 28, 1}, 0f)))));
+        Status status = statusOf(() -> serving.grpc()
+                .prediction()
+                .predict(predict(
+                        spec("mnist"), Map.of("flatten_input", floatVal(new long[] {1 << 20, 28, 28, 1}, 0f)))));
 
         assertThat(status.getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
         assertThat(status.getDescription()).contains("flatten_input").contains("[1048576,28,28,1]");
@@ -476,10 +625,13 @@ class PredictionServiceTest {
     void errorMessagesAreCutAt1024CharactersLikeTensorFlowServing() {
         String longName = "m".repeat(3000);
 
-        Status status = statusOf(() -> serving.grpc().prediction().predict(predictImages(longName, new float[TestModels.PIXELS])));
+        Status status = statusOf(
+                () -> serving.grpc().prediction().predict(predictImages(longName, new float[TestModels.PIXELS])));
 
         assertThat(status.getCode()).isEqualTo(Status.Code.NOT_FOUND);
-        assertThat(status.getDescription()).hasSize(1024).startsWith("Servable not found for request: Latest(mmm")
+        assertThat(status.getDescription())
+                .hasSize(1024)
+                .startsWith("Servable not found for request: Latest(mmm")
                 .endsWith("...");
     }
 
@@ -497,7 +649,8 @@ class PredictionServiceTest {
                 work.add(() -> {
                     for (int i = 0; i < callsPerThread; i++) {
                         PredictResponse response = serving.grpc().prediction().predict(predictImages("mnist", image));
-                        assertThat(response.getModelSpec().getVersion().getValue()).isEqualTo(LATEST);
+                        assertThat(response.getModelSpec().getVersion().getValue())
+                                .isEqualTo(LATEST);
                         assertProbabilities(floats(response.getOutputsOrThrow("dense")), image, LATEST);
                     }
                     return callsPerThread;

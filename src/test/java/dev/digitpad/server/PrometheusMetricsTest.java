@@ -6,8 +6,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.digitpad.inference.ModelManager;
 import dev.digitpad.inference.ServableLoader;
 import dev.digitpad.protocol.serving.PredictionServiceGrpc;
-import dev.digitpad.testing.TestModels;
 import dev.digitpad.testing.Tensors;
+import dev.digitpad.testing.TestModels;
 import io.grpc.ManagedChannel;
 import io.grpc.Status;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
@@ -49,8 +49,10 @@ class PrometheusMetricsTest {
     void loadModel() throws Exception {
         TestModels.writeVersion(dir.resolve("mnist"), 1, TestModels.Kind.MNIST);
         metrics = new ServingMetrics();
-        models = new ModelManager(List.of(new ModelManager.ModelConfig("mnist", dir.resolve("mnist"))),
-                metrics.timing(ServableLoader.savedModels()), Duration.ZERO);
+        models = new ModelManager(
+                List.of(new ModelManager.ModelConfig("mnist", dir.resolve("mnist"))),
+                metrics.timing(ServableLoader.savedModels()),
+                Duration.ZERO);
         models.pollNow();
     }
 
@@ -66,19 +68,37 @@ class PrometheusMetricsTest {
     }
 
     private void start(Optional<String> metricsPath) throws Exception {
-        server = ModelServer.start(new ServingCore(models, metrics), new ModelServer.Options(ModelServer.Options.LOOPBACK, 0, -1,
-                ModelServer.Options.DEFAULT_MAX_REQUEST_BYTES, Duration.ofSeconds(10), Optional.empty(), metricsPath));
-        channel = NettyChannelBuilder.forAddress(ModelServer.Options.LOOPBACK, server.grpcPort()).usePlaintext().build();
+        server = ModelServer.start(
+                new ServingCore(models, metrics),
+                new ModelServer.Options(
+                        ModelServer.Options.LOOPBACK,
+                        0,
+                        -1,
+                        ModelServer.Options.DEFAULT_MAX_REQUEST_BYTES,
+                        Duration.ofSeconds(10),
+                        Optional.empty(),
+                        metricsPath));
+        channel = NettyChannelBuilder.forAddress(ModelServer.Options.LOOPBACK, server.grpcPort())
+                .usePlaintext()
+                .build();
     }
 
     private HttpResponse<String> get(String path) throws Exception {
-        return HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.restPort().orElseThrow() + path))
-                .GET().build(), HttpResponse.BodyHandlers.ofString());
+        return HTTP.send(
+                HttpRequest.newBuilder(URI.create(
+                                "http://127.0.0.1:" + server.restPort().orElseThrow() + path))
+                        .GET()
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
     }
 
     private HttpResponse<String> post(String path, String body) throws Exception {
-        return HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.restPort().orElseThrow() + path))
-                .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+        return HTTP.send(
+                HttpRequest.newBuilder(URI.create(
+                                "http://127.0.0.1:" + server.restPort().orElseThrow() + path))
+                        .POST(HttpRequest.BodyPublishers.ofString(body))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
     }
 
     private PredictionServiceGrpc.PredictionServiceBlockingStub stub() {
@@ -100,7 +120,10 @@ class PrometheusMetricsTest {
         for (int r = 0; r < TestModels.SIDE; r++) {
             json.append(r == 0 ? "[" : ",[");
             for (int c = 0; c < TestModels.SIDE; c++) {
-                json.append(c == 0 ? "" : ",").append('[').append(image[r * TestModels.SIDE + c]).append(']');
+                json.append(c == 0 ? "" : ",")
+                        .append('[')
+                        .append(image[r * TestModels.SIDE + c])
+                        .append(']');
             }
             json.append(']');
         }
@@ -113,13 +136,16 @@ class PrometheusMetricsTest {
         float[] image = TestModels.imageWithRow(2, 1f);
         stub().predict(Tensors.predictImages("mnist", image));
         stub().predict(Tensors.predictImages("mnist", image));
-        Status wrongShape = statusOf(() -> stub().predict(Tensors.predict(Tensors.spec("mnist"),
+        Status wrongShape = statusOf(() -> stub().predict(Tensors.predict(
+                Tensors.spec("mnist"),
                 Map.of("flatten_input", Tensors.floatContent(new long[] {1, 784}, new float[784])))));
         Status unknownModel = statusOf(() -> stub().predict(Tensors.predictImages("made-up-name", image)));
         assertThat(wrongShape.getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
         assertThat(unknownModel.getCode()).isEqualTo(Status.Code.NOT_FOUND);
-        assertThat(post("/v1/models/mnist:predict", instances(image)).statusCode()).isEqualTo(200);
-        assertThat(post("/v1/models/mnist:predict", "{\"signature_name\": \"nope\", \"instances\": [1]}").statusCode())
+        assertThat(post("/v1/models/mnist:predict", instances(image)).statusCode())
+                .isEqualTo(200);
+        assertThat(post("/v1/models/mnist:predict", "{\"signature_name\": \"nope\", \"instances\": [1]}")
+                        .statusCode())
                 .isEqualTo(400);
 
         HttpResponse<String> scrape = get("/monitoring/prometheus/metrics");
@@ -127,35 +153,51 @@ class PrometheusMetricsTest {
         assertThat(scrape.statusCode()).isEqualTo(200);
         assertThat(scrape.headers().firstValue("Content-Type")).hasValue("text/plain; version=0.0.4; charset=utf-8");
         String text = scrape.body();
-        assertThat(text).contains("# TYPE :tensorflow:serving:request_count counter\n")
+        assertThat(text)
+                .contains("# TYPE :tensorflow:serving:request_count counter\n")
                 .contains("# TYPE :tensorflow:serving:request_latency histogram\n")
                 .contains("# TYPE :tensorflow:cc:saved_model:load_latency counter\n")
                 .contains("# TYPE :digitpad:native_objects_open gauge\n");
-        assertThat(sample(text, ":digitpad:native_objects_open")).as("the loaded model's session and graph, at least")
+        assertThat(sample(text, ":digitpad:native_objects_open"))
+                .as("the loaded model's session and graph, at least")
                 .isPositive();
-        assertThat(sample(text, ":tensorflow:serving:request_count{model_name=\"mnist\",status=\"OK\"}")).isEqualTo(3);
-        assertThat(sample(text, ":tensorflow:serving:request_count{model_name=\"mnist\",status=\"INVALID_ARGUMENT\"}")).isEqualTo(1);
-        assertThat(sample(text, ":tensorflow:serving:request_count{model_name=\"mnist\",status=\"FAILED_PRECONDITION\"}")).isEqualTo(1);
+        assertThat(sample(text, ":tensorflow:serving:request_count{model_name=\"mnist\",status=\"OK\"}"))
+                .isEqualTo(3);
+        assertThat(sample(text, ":tensorflow:serving:request_count{model_name=\"mnist\",status=\"INVALID_ARGUMENT\"}"))
+                .isEqualTo(1);
+        assertThat(sample(
+                        text, ":tensorflow:serving:request_count{model_name=\"mnist\",status=\"FAILED_PRECONDITION\"}"))
+                .isEqualTo(1);
         // A made-up model name is not a label value: it is counted under the empty name.
-        assertThat(sample(text, ":tensorflow:serving:request_count{model_name=\"\",status=\"NOT_FOUND\"}")).isEqualTo(1);
+        assertThat(sample(text, ":tensorflow:serving:request_count{model_name=\"\",status=\"NOT_FOUND\"}"))
+                .isEqualTo(1);
         assertThat(text).doesNotContain("made-up-name");
         // Latency, of successful calls only, by front end.
         String grpc = "{model_name=\"mnist\",API=\"Predict\",entrypoint=\"GRPC\"";
         String rest = "{model_name=\"mnist\",API=\"predict\",entrypoint=\"REST\"";
-        assertThat(sample(text, ":tensorflow:serving:request_latency_count" + grpc + "}")).isEqualTo(2);
-        assertThat(sample(text, ":tensorflow:serving:request_latency_count" + rest + "}")).isEqualTo(1);
-        assertThat(sample(text, ":tensorflow:serving:request_latency_bucket" + grpc + ",le=\"+Inf\"}")).isEqualTo(2);
-        assertThat(sample(text, ":tensorflow:serving:request_latency_sum" + grpc + "}")).isPositive();
+        assertThat(sample(text, ":tensorflow:serving:request_latency_count" + grpc + "}"))
+                .isEqualTo(2);
+        assertThat(sample(text, ":tensorflow:serving:request_latency_count" + rest + "}"))
+                .isEqualTo(1);
+        assertThat(sample(text, ":tensorflow:serving:request_latency_bucket" + grpc + ",le=\"+Inf\"}"))
+                .isEqualTo(2);
+        assertThat(sample(text, ":tensorflow:serving:request_latency_sum" + grpc + "}"))
+                .isPositive();
         assertBucketsAreCumulative(text, ":tensorflow:serving:request_latency_bucket" + grpc);
         // The version was loaded once, successfully, and that took time.
         String versionDir = dir.resolve("mnist").resolve("1").toString();
-        assertThat(sample(text, ":tensorflow:cc:saved_model:load_attempt_count{model_path=\"" + versionDir
-                + "\",status=\"success\"}")).isEqualTo(1);
-        assertThat(sample(text, ":tensorflow:cc:saved_model:load_latency{model_path=\"" + versionDir + "\"}")).isPositive();
+        assertThat(sample(
+                        text,
+                        ":tensorflow:cc:saved_model:load_attempt_count{model_path=\"" + versionDir
+                                + "\",status=\"success\"}"))
+                .isEqualTo(1);
+        assertThat(sample(text, ":tensorflow:cc:saved_model:load_latency{model_path=\"" + versionDir + "\"}"))
+                .isPositive();
     }
 
     private static void assertBucketsAreCumulative(String text, String series) {
-        Matcher m = Pattern.compile(Pattern.quote(series) + ",le=\"([^\"]+)\"} (\\d+)").matcher(text);
+        Matcher m = Pattern.compile(Pattern.quote(series) + ",le=\"([^\"]+)\"} (\\d+)")
+                .matcher(text);
         List<String> bounds = new ArrayList<>();
         long previous = 0;
         while (m.find()) {
@@ -176,8 +218,11 @@ class PrometheusMetricsTest {
 
         String text = get(ServingMetrics.DEFAULT_PATH).body();
 
-        assertThat(sample(text, ":tensorflow:cc:saved_model:load_attempt_count{model_path=\"" + garbage
-                + "\",status=\"fail\"}")).isEqualTo(1);
+        assertThat(sample(
+                        text,
+                        ":tensorflow:cc:saved_model:load_attempt_count{model_path=\"" + garbage
+                                + "\",status=\"fail\"}"))
+                .isEqualTo(1);
         assertThat(text).doesNotContain(":tensorflow:cc:saved_model:load_latency{model_path=\"" + garbage);
     }
 
@@ -194,8 +239,8 @@ class PrometheusMetricsTest {
 
     @Test
     void theMonitoringConfigFileChoosesThePath() throws Exception {
-        Path config = Files.writeString(dir.resolve("monitoring.config"),
-                "prometheus_config {\n  enable: true,\n  path: \"/metrics\"\n}\n");
+        Path config = Files.writeString(
+                dir.resolve("monitoring.config"), "prometheus_config {\n  enable: true,\n  path: \"/metrics\"\n}\n");
         start(ConfigFiles.prometheusPath(config));
 
         assertThat(get("/metrics").statusCode()).isEqualTo(200);
@@ -209,7 +254,8 @@ class PrometheusMetricsTest {
         ServingMetrics m = new ServingMetrics();
         m.recordLoad("/models/a \"quoted\"\\name\nx/1", true, 5_000);
 
-        assertThat(m.scrape()).contains(
-                ":tensorflow:cc:saved_model:load_latency{model_path=\"/models/a \\\"quoted\\\"\\\\name\\nx/1\"} 5\n");
+        assertThat(m.scrape())
+                .contains(
+                        ":tensorflow:cc:saved_model:load_latency{model_path=\"/models/a \\\"quoted\\\"\\\\name\\nx/1\"} 5\n");
     }
 }

@@ -12,8 +12,8 @@ import dev.digitpad.protocol.serving.GetModelStatusRequest;
 import dev.digitpad.protocol.serving.ModelServiceGrpc;
 import dev.digitpad.protocol.serving.PredictResponse;
 import dev.digitpad.protocol.serving.PredictionServiceGrpc;
-import dev.digitpad.testing.TestModels;
 import dev.digitpad.testing.Tensors;
+import dev.digitpad.testing.TestModels;
 import io.grpc.ManagedChannel;
 import io.grpc.Status;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
@@ -56,6 +56,7 @@ class RequestLimitsTest {
 
     /** Every version folder the server was ever asked to load. */
     static final List<Path> loaded = new CopyOnWriteArrayList<>();
+
     static ModelManager models;
     static ModelServer server;
     static ManagedChannel channel;
@@ -71,12 +72,26 @@ class RequestLimitsTest {
             loaded.add(versionDir);
             return ServableLoader.savedModels().load(model, version, versionDir);
         };
-        models = new ModelManager(List.of(new ModelManager.ModelConfig("mnist", dir.resolve("models/mnist")),
-                new ModelManager.ModelConfig("types", dir.resolve("models/types"))), recording, Duration.ZERO);
+        models = new ModelManager(
+                List.of(
+                        new ModelManager.ModelConfig("mnist", dir.resolve("models/mnist")),
+                        new ModelManager.ModelConfig("types", dir.resolve("models/types"))),
+                recording,
+                Duration.ZERO);
         models.pollNow();
-        server = ModelServer.start(new ServingCore(models), new ModelServer.Options(ModelServer.Options.LOOPBACK, 0, -1,
-                MAX_REQUEST_BYTES, Duration.ofSeconds(10), Optional.empty(), Optional.empty()));
-        channel = NettyChannelBuilder.forAddress(ModelServer.Options.LOOPBACK, server.grpcPort()).usePlaintext().build();
+        server = ModelServer.start(
+                new ServingCore(models),
+                new ModelServer.Options(
+                        ModelServer.Options.LOOPBACK,
+                        0,
+                        -1,
+                        MAX_REQUEST_BYTES,
+                        Duration.ofSeconds(10),
+                        Optional.empty(),
+                        Optional.empty()));
+        channel = NettyChannelBuilder.forAddress(ModelServer.Options.LOOPBACK, server.grpcPort())
+                .usePlaintext()
+                .build();
     }
 
     @AfterAll
@@ -101,15 +116,32 @@ class RequestLimitsTest {
     }
 
     private static HttpRequest.Builder rest(String rawPath) {
-        return HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.restPort().orElseThrow() + rawPath));
+        return HttpRequest.newBuilder(
+                URI.create("http://127.0.0.1:" + server.restPort().orElseThrow() + rawPath));
     }
 
     /** Names that point elsewhere on the file system if anything joined them to the base folder. */
     private static List<String> pathLikeNames() {
         Path secret = dir.resolve("models/secret");
-        return List.of("../secret", "mnist/../../models/secret", "..", "../", "./mnist", "mnist/", "..\\secret",
-                "mnist\\..\\secret", "secret", "mnist\0", "\0", secret.toString(), "/etc/passwd", "C:\\Windows",
-                "mnist/1", "mnist/1/saved_model.pb", "~/models/secret", "%2e%2e%2fsecret");
+        return List.of(
+                "../secret",
+                "mnist/../../models/secret",
+                "..",
+                "../",
+                "./mnist",
+                "mnist/",
+                "..\\secret",
+                "mnist\\..\\secret",
+                "secret",
+                "mnist\0",
+                "\0",
+                secret.toString(),
+                "/etc/passwd",
+                "C:\\Windows",
+                "mnist/1",
+                "mnist/1/saved_model.pb",
+                "~/models/secret",
+                "%2e%2e%2fsecret");
     }
 
     @Test
@@ -122,16 +154,23 @@ class RequestLimitsTest {
     @Test
     void pathLikeModelNamesAreNotFoundOverGrpcAndNothingBesideTheBaseFolderIsLoaded() {
         for (String name : pathLikeNames()) {
-            Status predict = statusOf(() -> prediction().predict(Tensors.predictImages(name, new float[TestModels.PIXELS])));
+            Status predict =
+                    statusOf(() -> prediction().predict(Tensors.predictImages(name, new float[TestModels.PIXELS])));
             assertThat(predict.getCode()).as("Predict for %s", name).isEqualTo(Status.Code.NOT_FOUND);
             assertThat(predict.getDescription()).isEqualTo("Servable not found for request: Latest(" + name + ")");
 
-            Status metadata = statusOf(() -> prediction().getModelMetadata(GetModelMetadataRequest.newBuilder()
-                    .setModelSpec(Tensors.spec(name)).addMetadataField("signature_def").build()));
+            Status metadata = statusOf(() -> prediction()
+                    .getModelMetadata(GetModelMetadataRequest.newBuilder()
+                            .setModelSpec(Tensors.spec(name))
+                            .addMetadataField("signature_def")
+                            .build()));
             assertThat(metadata.getCode()).as("GetModelMetadata for %s", name).isEqualTo(Status.Code.NOT_FOUND);
 
-            Status status = statusOf(() -> ModelServiceGrpc.newBlockingStub(channel).withDeadlineAfter(10, TimeUnit.SECONDS)
-                    .getModelStatus(GetModelStatusRequest.newBuilder().setModelSpec(Tensors.spec(name, 5)).build()));
+            Status status = statusOf(() -> ModelServiceGrpc.newBlockingStub(channel)
+                    .withDeadlineAfter(10, TimeUnit.SECONDS)
+                    .getModelStatus(GetModelStatusRequest.newBuilder()
+                            .setModelSpec(Tensors.spec(name, 5))
+                            .build()));
             assertThat(status.getCode()).as("GetModelStatus for %s", name).isEqualTo(Status.Code.NOT_FOUND);
         }
         assertOnlyConfiguredVersionsWereEverLoaded();
@@ -139,25 +178,32 @@ class RequestLimitsTest {
 
     @Test
     void pathLikeModelNamesAreNotFoundOverRest() throws Exception {
-        String body = "{\"instances\": [" + JSON.writeValueAsString(new float[TestModels.SIDE][TestModels.SIDE][1]) + "]}";
+        String body =
+                "{\"instances\": [" + JSON.writeValueAsString(new float[TestModels.SIDE][TestModels.SIDE][1]) + "]}";
         for (String name : pathLikeNames()) {
             String encoded = percentEncode(name);
             if (name.contains("\0")) {
                 // Jetty refuses %00 anywhere in a path before any routing, as malformed: 400, still JSON. It then
                 // closes the connection, so this goes on a connection of its own rather than the shared pool's.
-                HttpResponse<String> predict = HttpClient.newHttpClient().send(rest("/v1/models/" + encoded + ":predict")
-                        .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+                HttpResponse<String> predict = HttpClient.newHttpClient()
+                        .send(
+                                rest("/v1/models/" + encoded + ":predict")
+                                        .POST(HttpRequest.BodyPublishers.ofString(body))
+                                        .build(),
+                                HttpResponse.BodyHandlers.ofString());
                 assertThat(predict.statusCode()).as(name).isEqualTo(400);
                 assertThat(JSON.readTree(predict.body()).get("error").asText()).contains("such as %00");
                 continue;
             }
-            HttpResponse<String> predict = send(rest("/v1/models/" + encoded + ":predict")
-                    .POST(HttpRequest.BodyPublishers.ofString(body)));
+            HttpResponse<String> predict =
+                    send(rest("/v1/models/" + encoded + ":predict").POST(HttpRequest.BodyPublishers.ofString(body)));
             assertJsonError(predict, 404, "Servable not found for request: Latest(" + name + ")");
             assertThat(send(rest("/v1/models/" + encoded + "/metadata").GET()).statusCode())
-                    .as("metadata of %s", name).isEqualTo(404);
+                    .as("metadata of %s", name)
+                    .isEqualTo(404);
             assertThat(send(rest("/v1/models/" + encoded + "/versions/5").GET()).statusCode())
-                    .as("status of %s", name).isEqualTo(404);
+                    .as("status of %s", name)
+                    .isEqualTo(404);
         }
         assertOnlyConfiguredVersionsWereEverLoaded();
     }
@@ -165,13 +211,23 @@ class RequestLimitsTest {
     @Test
     void dotSegmentsSentAsTheyAreDoNotLeaveTheApi() throws Exception {
         // What curl --path-as-is sends: the path is not normalised by the client.
-        for (String path : List.of("/v1/models/../secret:predict", "/v1/models/mnist/../secret:predict",
-                "/v1/models/mnist/../../models/secret/metadata", "/v1/models/%2e%2e/secret:predict",
-                "/v1/models/..%2F..%2F..%2F..%2F..%2F..%2Fetc%2Fpasswd/metadata", "/v1/models/..%5C..%5Csecret:predict")) {
-            String body = "{\"instances\": [" + JSON.writeValueAsString(new float[TestModels.SIDE][TestModels.SIDE][1]) + "]}";
-            String answer = rawHttp((path.endsWith("/metadata") ? "GET " : "POST ") + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\n"
-                    + "Content-Length: " + body.length() + "\r\nConnection: close\r\n\r\n" + body);
-            assertThat(answer).as(path).startsWith("HTTP/1.1 404 ").contains("\"error\"").doesNotContain("\"predictions\"");
+        for (String path : List.of(
+                "/v1/models/../secret:predict",
+                "/v1/models/mnist/../secret:predict",
+                "/v1/models/mnist/../../models/secret/metadata",
+                "/v1/models/%2e%2e/secret:predict",
+                "/v1/models/..%2F..%2F..%2F..%2F..%2F..%2Fetc%2Fpasswd/metadata",
+                "/v1/models/..%5C..%5Csecret:predict")) {
+            String body = "{\"instances\": [" + JSON.writeValueAsString(new float[TestModels.SIDE][TestModels.SIDE][1])
+                    + "]}";
+            String answer =
+                    rawHttp((path.endsWith("/metadata") ? "GET " : "POST ") + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                            + "Content-Length: " + body.length() + "\r\nConnection: close\r\n\r\n" + body);
+            assertThat(answer)
+                    .as(path)
+                    .startsWith("HTTP/1.1 404 ")
+                    .contains("\"error\"")
+                    .doesNotContain("\"predictions\"");
         }
         assertOnlyConfiguredVersionsWereEverLoaded();
     }
@@ -208,7 +264,9 @@ class RequestLimitsTest {
     }
 
     private static void assertJsonError(HttpResponse<String> response, int status, String message) throws Exception {
-        assertThat(response.statusCode()).as("%s: %s", response.uri(), response.body()).isEqualTo(status);
+        assertThat(response.statusCode())
+                .as("%s: %s", response.uri(), response.body())
+                .isEqualTo(status);
         assertThat(response.headers().firstValue("Content-Type")).hasValue("application/json");
         assertThat(JSON.readTree(response.body()).get("error").asText()).isEqualTo(message);
     }
@@ -224,7 +282,9 @@ class RequestLimitsTest {
 
             PredictResponse response = prediction().predict(Tensors.predictImages("mnist", image));
 
-            assertThat(Duration.ofNanos(System.nanoTime() - started)).as("answered for %s", value).isLessThan(Duration.ofSeconds(10));
+            assertThat(Duration.ofNanos(System.nanoTime() - started))
+                    .as("answered for %s", value)
+                    .isLessThan(Duration.ofSeconds(10));
             float[] probabilities = Tensors.floats(response.getOutputsOrThrow("dense"));
             assertThat(probabilities).hasSize(TestModels.CLASSES);
             // The model's arithmetic decides: NaN in, NaN out; an infinite logit makes softmax NaN or 0/1.
@@ -239,22 +299,30 @@ class RequestLimitsTest {
 
     @Test
     void nonFiniteValuesPassThroughUnchangedOverGrpc() {
-        TensorProto f64 = TensorProto.newBuilder().setDtype(DataType.DT_DOUBLE).setTensorShape(Tensors.shape(3))
-                .addDoubleVal(Double.NaN).addDoubleVal(Double.POSITIVE_INFINITY).addDoubleVal(Double.NEGATIVE_INFINITY).build();
+        TensorProto f64 = TensorProto.newBuilder()
+                .setDtype(DataType.DT_DOUBLE)
+                .setTensorShape(Tensors.shape(3))
+                .addDoubleVal(Double.NaN)
+                .addDoubleVal(Double.POSITIVE_INFINITY)
+                .addDoubleVal(Double.NEGATIVE_INFINITY)
+                .build();
 
         PredictResponse response = prediction().predict(Tensors.predict(Tensors.spec("types"), typesInputs(f64)));
 
         TensorProto out = response.getOutputsOrThrow("f64_out");
-        assertThat(out.getDoubleValList()).containsExactly(Double.NaN, Double.POSITIVE_INFINITY, Double.NEGATIVE_INFINITY);
+        assertThat(out.getDoubleValList())
+                .containsExactly(Double.NaN, Double.POSITIVE_INFINITY, Double.NEGATIVE_INFINITY);
     }
 
     @Test
     void nanAndInfinityAreReadAndWrittenOverRestBareOrQuoted() throws Exception {
         for (String values : List.of("[NaN, Infinity, -Infinity]", "[\"NaN\", \"Infinity\", \"-Infinity\"]")) {
-            String body = "{\"inputs\": {\"u8\": [1, 2, 3], \"i32\": [1, 2, 3], \"i64\": [1, 2, 3], \"flag\": [true, false, true],"
-                    + " \"f64\": " + values + "}}";
+            String body =
+                    "{\"inputs\": {\"u8\": [1, 2, 3], \"i32\": [1, 2, 3], \"i64\": [1, 2, 3], \"flag\": [true, false, true],"
+                            + " \"f64\": " + values + "}}";
 
-            HttpResponse<String> response = send(rest("/v1/models/types:predict").POST(HttpRequest.BodyPublishers.ofString(body)));
+            HttpResponse<String> response =
+                    send(rest("/v1/models/types:predict").POST(HttpRequest.BodyPublishers.ofString(body)));
 
             assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
             JsonNode f64 = JSON.readTree(response.body()).at("/outputs/f64_out");
@@ -263,10 +331,14 @@ class RequestLimitsTest {
     }
 
     private static Map<String, TensorProto> typesInputs(TensorProto f64) {
-        TensorProto.Builder u8 = TensorProto.newBuilder().setDtype(DataType.DT_UINT8).setTensorShape(Tensors.shape(3));
-        TensorProto.Builder i32 = TensorProto.newBuilder().setDtype(DataType.DT_INT32).setTensorShape(Tensors.shape(3));
-        TensorProto.Builder i64 = TensorProto.newBuilder().setDtype(DataType.DT_INT64).setTensorShape(Tensors.shape(3));
-        TensorProto.Builder flag = TensorProto.newBuilder().setDtype(DataType.DT_BOOL).setTensorShape(Tensors.shape(3));
+        TensorProto.Builder u8 =
+                TensorProto.newBuilder().setDtype(DataType.DT_UINT8).setTensorShape(Tensors.shape(3));
+        TensorProto.Builder i32 =
+                TensorProto.newBuilder().setDtype(DataType.DT_INT32).setTensorShape(Tensors.shape(3));
+        TensorProto.Builder i64 =
+                TensorProto.newBuilder().setDtype(DataType.DT_INT64).setTensorShape(Tensors.shape(3));
+        TensorProto.Builder flag =
+                TensorProto.newBuilder().setDtype(DataType.DT_BOOL).setTensorShape(Tensors.shape(3));
         for (int i = 0; i < 3; i++) {
             u8.addIntVal(i);
             i32.addIntVal(i);
@@ -281,8 +353,11 @@ class RequestLimitsTest {
     @Test
     void aGrpcRequestJustUnderTheLimitIsAnsweredAndOneOverItIsResourceExhausted() {
         int fits = (MAX_REQUEST_BYTES - 1024) / (TestModels.PIXELS * Float.BYTES);
-        float[][] small = Stream.generate(() -> TestModels.uniformImage(0.5f)).limit(fits).toArray(float[][]::new);
-        assertThat(Tensors.floats(prediction().predict(Tensors.predictImages("mnist", small)).getOutputsOrThrow("dense")))
+        float[][] small =
+                Stream.generate(() -> TestModels.uniformImage(0.5f)).limit(fits).toArray(float[][]::new);
+        assertThat(Tensors.floats(prediction()
+                        .predict(Tensors.predictImages("mnist", small))
+                        .getOutputsOrThrow("dense")))
                 .hasSize(fits * TestModels.CLASSES);
 
         float[][] large = new float[MAX_REQUEST_BYTES / (TestModels.PIXELS * Float.BYTES) + 1][];
@@ -295,18 +370,31 @@ class RequestLimitsTest {
 
     @Test
     void oneValueStandsForAModestTensorButNotForAHugeOne() {
-        TensorProto.Builder one = TensorProto.newBuilder().setDtype(DataType.DT_FLOAT).addFloatVal(0.5f);
-        TensorProto batch = one.clone().setTensorShape(Tensors.shape(64, TestModels.SIDE, TestModels.SIDE, 1)).build();
-        PredictResponse answered = prediction().predict(Tensors.predict(Tensors.spec("mnist"), Map.of("flatten_input", batch)));
+        TensorProto.Builder one =
+                TensorProto.newBuilder().setDtype(DataType.DT_FLOAT).addFloatVal(0.5f);
+        TensorProto batch = one.clone()
+                .setTensorShape(Tensors.shape(64, TestModels.SIDE, TestModels.SIDE, 1))
+                .build();
+        PredictResponse answered =
+                prediction().predict(Tensors.predict(Tensors.spec("mnist"), Map.of("flatten_input", batch)));
         assertThat(Tensors.floats(answered.getOutputsOrThrow("dense"))).hasSize(64 * TestModels.CLASSES);
 
         // 100,000 images from four bytes of values: 313 MB for the server to fill.
-        TensorProto huge = one.clone().setTensorShape(Tensors.shape(100_000, TestModels.SIDE, TestModels.SIDE, 1)).build();
-        Status status = statusOf(() -> prediction().predict(Tensors.predict(Tensors.spec("mnist"), Map.of("flatten_input", huge))));
+        TensorProto huge = one.clone()
+                .setTensorShape(Tensors.shape(100_000, TestModels.SIDE, TestModels.SIDE, 1))
+                .build();
+        Status status = statusOf(
+                () -> prediction().predict(Tensors.predict(Tensors.spec("mnist"), Map.of("flatten_input", huge))));
         assertThat(status.getCode()).isEqualTo(Status.Code.RESOURCE_EXHAUSTED);
-        assertThat(status.getDescription()).contains("flatten_input").contains("313600000 bytes").contains("64 MiB");
-        assertThat(Tensors.floats(prediction().predict(Tensors.predictImages("mnist", TestModels.uniformImage(0.5f)))
-                .getOutputsOrThrow("dense"))).as("the server goes on answering").hasSize(TestModels.CLASSES);
+        assertThat(status.getDescription())
+                .contains("flatten_input")
+                .contains("313600000 bytes")
+                .contains("64 MiB");
+        assertThat(Tensors.floats(prediction()
+                        .predict(Tensors.predictImages("mnist", TestModels.uniformImage(0.5f)))
+                        .getOutputsOrThrow("dense")))
+                .as("the server goes on answering")
+                .hasSize(TestModels.CLASSES);
     }
 
     @Test
@@ -320,6 +408,7 @@ class RequestLimitsTest {
 
         assertThat(response.statusCode()).as(response.body()).isEqualTo(413);
         assertThat(JSON.readTree(response.body()).get("error").asText())
-                .contains("larger than the server's limit of " + MAX_REQUEST_BYTES + " bytes (--max_request_size_bytes)");
+                .contains(
+                        "larger than the server's limit of " + MAX_REQUEST_BYTES + " bytes (--max_request_size_bytes)");
     }
 }

@@ -13,8 +13,8 @@ import dev.digitpad.inference.ServingException;
 import dev.digitpad.protocol.serving.PredictRequest;
 import dev.digitpad.protocol.serving.PredictionServiceGrpc;
 import dev.digitpad.testing.FakeServable;
-import dev.digitpad.testing.TestModels;
 import dev.digitpad.testing.Tensors;
+import dev.digitpad.testing.TestModels;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
@@ -40,14 +40,15 @@ import org.tensorflow.proto.error.Code;
  */
 class ServingStackTest {
     private static final String MODEL = "fake";
-    private static final ModelServer.Options LOOPBACK_ANY_PORTS = new ModelServer.Options(ModelServer.Options.LOOPBACK, 0, -1,
-            ModelServer.Options.DEFAULT_MAX_REQUEST_BYTES, Duration.ofSeconds(30));
+    private static final ModelServer.Options LOOPBACK_ANY_PORTS = new ModelServer.Options(
+            ModelServer.Options.LOOPBACK, 0, -1, ModelServer.Options.DEFAULT_MAX_REQUEST_BYTES, Duration.ofSeconds(30));
 
     @TempDir
     Path dir;
 
     /** What happened, in order: loads and closes of servables, and what a test notes on the way. */
     private final List<String> events = new CopyOnWriteArrayList<>();
+
     private final List<FakeServable> loaded = new CopyOnWriteArrayList<>();
 
     /** Loads a {@link FakeServable} for every version, noting its load and its close in {@link #events}. */
@@ -62,8 +63,8 @@ class ServingStackTest {
             }
 
             @Override
-            public Map<String, TensorProto> predict(String signatureKey, Map<String, TensorProto> inputs,
-                    List<String> outputFilter, RunLimits limits) {
+            public Map<String, TensorProto> predict(
+                    String signatureKey, Map<String, TensorProto> inputs, List<String> outputFilter, RunLimits limits) {
                 return fake.predict(signatureKey, inputs, outputFilter, limits);
             }
 
@@ -93,12 +94,17 @@ class ServingStackTest {
     @Test
     void everyPartServesAndTheyStopFrontEndsFirstThenBatchingThenTheModelsThenTheRunBound() throws Exception {
         Path base = modelWithOneVersion();
-        ServingStack stack = ServingStack.start(options(base).withRunBound(new RunAdmission.Options(2, 8))
-                .withBatching(new BatchingOptions(4, 0, 10, 1)).withNetwork(LOOPBACK_ANY_PORTS).withInProcess()
+        ServingStack stack = ServingStack.start(options(base)
+                .withRunBound(new RunAdmission.Options(2, 8))
+                .withBatching(new BatchingOptions(4, 0, 10, 1))
+                .withNetwork(LOOPBACK_ANY_PORTS)
+                .withInProcess()
                 .loadingFirst("Do something."));
         int grpcPort = stack.grpcPort();
         assertThat(stack.restPort()).isPresent();
-        assertThat(PredictionServiceGrpc.newBlockingStub(stack.inProcessChannel()).predict(request(1f)).getOutputsMap())
+        assertThat(PredictionServiceGrpc.newBlockingStub(stack.inProcessChannel())
+                        .predict(request(1f))
+                        .getOutputsMap())
                 .containsKey("y");
         // When the models unload, the front ends must already be closed: nothing can call a model being unloaded.
         stack.models().addListener((model, available) -> {
@@ -109,20 +115,31 @@ class ServingStackTest {
         stack.stop(Duration.ofSeconds(1));
         stack.stop(Duration.ofSeconds(1));
 
-        assertThat(stack.stopped()).containsExactly("network front end", "in-process front end", "batch scheduler",
-                "model manager", "run admission");
-        assertThat(events).containsExactly("loaded fake 1", "unavailable; gRPC port closed, in-process channel shut down",
-                "closed fake 1");
+        assertThat(stack.stopped())
+                .containsExactly(
+                        "network front end",
+                        "in-process front end",
+                        "batch scheduler",
+                        "model manager",
+                        "run admission");
+        assertThat(events)
+                .containsExactly(
+                        "loaded fake 1",
+                        "unavailable; gRPC port closed, in-process channel shut down",
+                        "closed fake 1");
         assertThat(stack.batchScheduler().orElseThrow().stats().requests()).isEqualTo(1);
-        assertThatThrownBy(() -> stack.core().predict(request(1f), RunLimits.NONE)).isInstanceOf(ServingException.class)
-                .extracting(e -> ((ServingException) e).code()).isEqualTo(Code.UNAVAILABLE);
+        assertThatThrownBy(() -> stack.core().predict(request(1f), RunLimits.NONE))
+                .isInstanceOf(ServingException.class)
+                .extracting(e -> ((ServingException) e).code())
+                .isEqualTo(Code.UNAVAILABLE);
     }
 
     @Test
     void withoutFrontEndsTheCoreServesAndOnlyWhatWasAskedForIsStopped() throws Exception {
         Path base = modelWithOneVersion();
         try (ServingStack stack = ServingStack.start(options(base).loadingFirst("Do something."))) {
-            assertThat(stack.core().predict(request(1f), RunLimits.NONE).getOutputsMap()).containsKey("y");
+            assertThat(stack.core().predict(request(1f), RunLimits.NONE).getOutputsMap())
+                    .containsKey("y");
             assertThat(stack.batchScheduler()).isEmpty();
             assertThatThrownBy(stack::grpcPort).isInstanceOf(IllegalStateException.class);
             assertThatThrownBy(stack::inProcessChannel).isInstanceOf(IllegalStateException.class);
@@ -151,18 +168,28 @@ class ServingStackTest {
         Path base = modelWithOneVersion();
         long batchThreads = threadsNamed("batch-");
         try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getByName(ModelServer.Options.LOOPBACK))) {
-            ServingStack.Options options = options(base).withRunBound(new RunAdmission.Options(1, 1))
-                    .withBatching(new BatchingOptions(4, 0, 10, 2)).loadingFirst("Do something.")
-                    .withNetwork(new ModelServer.Options(ModelServer.Options.LOOPBACK, taken.getLocalPort(), 0,
-                            ModelServer.Options.DEFAULT_MAX_REQUEST_BYTES, Duration.ofSeconds(30)));
+            ServingStack.Options options = options(base)
+                    .withRunBound(new RunAdmission.Options(1, 1))
+                    .withBatching(new BatchingOptions(4, 0, 10, 2))
+                    .loadingFirst("Do something.")
+                    .withNetwork(new ModelServer.Options(
+                            ModelServer.Options.LOOPBACK,
+                            taken.getLocalPort(),
+                            0,
+                            ModelServer.Options.DEFAULT_MAX_REQUEST_BYTES,
+                            Duration.ofSeconds(30)));
 
-            assertThatThrownBy(() -> ServingStack.start(options)).isInstanceOf(IOException.class)
+            assertThatThrownBy(() -> ServingStack.start(options))
+                    .isInstanceOf(IOException.class)
                     .hasMessageContaining("cannot listen on " + ModelServer.Options.LOOPBACK)
                     .hasMessageContaining("another program is using the port");
         }
-        assertThat(events).as("the model was loaded, then unloaded when the build failed")
+        assertThat(events)
+                .as("the model was loaded, then unloaded when the build failed")
                 .containsExactly("loaded fake 1", "closed fake 1");
-        assertThat(threadsNamed("batch-")).as("the batch scheduler's threads have ended").isEqualTo(batchThreads);
+        assertThat(threadsNamed("batch-"))
+                .as("the batch scheduler's threads have ended")
+                .isEqualTo(batchThreads);
     }
 
     @Test
@@ -176,8 +203,12 @@ class ServingStackTest {
         try (ServerSocket free = new ServerSocket(0, 1, InetAddress.getByName(ModelServer.Options.LOOPBACK))) {
             port = free.getLocalPort();
         }
-        ModelServer.Options network = new ModelServer.Options(ModelServer.Options.LOOPBACK, port, 0,
-                ModelServer.Options.DEFAULT_MAX_REQUEST_BYTES, Duration.ofSeconds(30));
+        ModelServer.Options network = new ModelServer.Options(
+                ModelServer.Options.LOOPBACK,
+                port,
+                0,
+                ModelServer.Options.DEFAULT_MAX_REQUEST_BYTES,
+                Duration.ofSeconds(30));
         long batchThreads = threadsNamed("batch-");
         Map<ServingStack.Options, String> reasons = Map.of(
                 options(dir.resolve("missing")), "there is no such folder",
@@ -186,39 +217,48 @@ class ServingStackTest {
         for (Map.Entry<ServingStack.Options, String> e : reasons.entrySet()) {
             Path base = e.getKey().models().getFirst().basePath();
 
-            assertThatThrownBy(() -> ServingStack.start(e.getKey().withBatching(new BatchingOptions(4, 0, 10, 1))
-                    .withNetwork(network).loadingFirst("Do something.")))
+            assertThatThrownBy(() -> ServingStack.start(e.getKey()
+                            .withBatching(new BatchingOptions(4, 0, 10, 1))
+                            .withNetwork(network)
+                            .loadingFirst("Do something.")))
                     .isInstanceOf(UnservableModel.class)
                     .hasMessage("The model in " + base + " could not be loaded: " + e.getValue() + ". Do something.");
-            assertThat(accepts(port)).as("the network front end was never started").isFalse();
+            assertThat(accepts(port))
+                    .as("the network front end was never started")
+                    .isFalse();
         }
-        assertThat(threadsNamed("batch-")).as("the batch schedulers' threads have ended").isEqualTo(batchThreads);
+        assertThat(threadsNamed("batch-"))
+                .as("the batch schedulers' threads have ended")
+                .isEqualTo(batchThreads);
     }
 
     @Test
     void theLoaderChainBoundsRunsOnlyWhenAskedTo() throws Exception {
         Path base = modelWithOneVersion();
-        try (ServingStack stack = ServingStack.start(options(base).withRunBound(new RunAdmission.Options(1, 0))
-                .loadingFirst("Do something."))) {
-            CompletableFuture<?> held = CompletableFuture.runAsync(
-                    () -> stack.core().predict(request(FakeServable.HOLD), RunLimits.NONE));
+        try (ServingStack stack = ServingStack.start(
+                options(base).withRunBound(new RunAdmission.Options(1, 0)).loadingFirst("Do something."))) {
+            CompletableFuture<?> held =
+                    CompletableFuture.runAsync(() -> stack.core().predict(request(FakeServable.HOLD), RunLimits.NONE));
             loaded.getFirst().awaitHolding();
 
             assertThatThrownBy(() -> stack.core().predict(request(1f), RunLimits.NONE))
-                    .as("one run at once, none waiting: the second is refused").isInstanceOf(ServingException.class)
-                    .extracting(e -> ((ServingException) e).code()).isEqualTo(Code.UNAVAILABLE);
+                    .as("one run at once, none waiting: the second is refused")
+                    .isInstanceOf(ServingException.class)
+                    .extracting(e -> ((ServingException) e).code())
+                    .isEqualTo(Code.UNAVAILABLE);
 
             loaded.getFirst().release();
             held.get(10, TimeUnit.SECONDS);
         }
         loaded.clear();
         try (ServingStack stack = ServingStack.start(options(base).loadingFirst("Do something."))) {
-            CompletableFuture<?> held = CompletableFuture.runAsync(
-                    () -> stack.core().predict(request(FakeServable.HOLD), RunLimits.NONE));
+            CompletableFuture<?> held =
+                    CompletableFuture.runAsync(() -> stack.core().predict(request(FakeServable.HOLD), RunLimits.NONE));
             loaded.getFirst().awaitHolding();
 
             assertThat(stack.core().predict(request(1f), RunLimits.NONE).getOutputsMap())
-                    .as("no bound: a second call runs beside the held one").containsKey("y");
+                    .as("no bound: a second call runs beside the held one")
+                    .containsKey("y");
 
             loaded.getFirst().release();
             held.get(10, TimeUnit.SECONDS);
@@ -228,13 +268,16 @@ class ServingStackTest {
     @Test
     void theLoaderChainBatchesAndTimesLoadsOnlyWhenAskedTo() throws Exception {
         Path base = modelWithOneVersion();
-        try (ServingStack stack = ServingStack.start(options(base).withBatching(new BatchingOptions(4, 0, 10, 1))
-                .timingLoads().loadingFirst("Do something."))) {
+        try (ServingStack stack = ServingStack.start(options(base)
+                .withBatching(new BatchingOptions(4, 0, 10, 1))
+                .timingLoads()
+                .loadingFirst("Do something."))) {
             stack.core().predict(request(1f), RunLimits.NONE);
 
             assertThat(stack.batchScheduler().orElseThrow().stats().requests()).isEqualTo(1);
             assertThat(stack.core().metrics().scrape())
-                    .contains(ServingMetrics.LOAD_ATTEMPT_COUNT + "{model_path=\"" + base.resolve("1") + "\",status=\"success\"} 1");
+                    .contains(ServingMetrics.LOAD_ATTEMPT_COUNT + "{model_path=\"" + base.resolve("1")
+                            + "\",status=\"success\"} 1");
         }
         try (ServingStack stack = ServingStack.start(options(base).loadingFirst("Do something."))) {
             stack.core().predict(request(1f), RunLimits.NONE);
@@ -250,7 +293,8 @@ class ServingStackTest {
         try (ServingStack stack = ServingStack.start(options(base).loadingFirst("Do something."))) {
             assertThat(stack.defaultSignature(MODEL, "the test")).isEqualTo(FakeServable.signature());
         }
-        assertThatThrownBy(() -> ServingStack.defaultSignature(Map.of("other", FakeServable.signature()), base, "the test"))
+        assertThatThrownBy(() ->
+                        ServingStack.defaultSignature(Map.of("other", FakeServable.signature()), base, "the test"))
                 .isInstanceOf(UnservableModel.class)
                 .hasMessage("The model in " + base + " has no \"" + TestModels.SIGNATURE
                         + "\" signature, which the test calls; it has [other].");
@@ -265,7 +309,8 @@ class ServingStackTest {
     }
 
     private static long threadsNamed(String prefix) {
-        return Thread.getAllStackTraces().keySet().stream().filter(t -> t.isAlive() && t.getName().startsWith(prefix))
+        return Thread.getAllStackTraces().keySet().stream()
+                .filter(t -> t.isAlive() && t.getName().startsWith(prefix))
                 .count();
     }
 }

@@ -56,8 +56,18 @@ class UnexpectedFailuresTest {
 
     private static Servable failingWith(Supplier<RuntimeException> failure) {
         SignatureDef signature = SignatureDef.newBuilder()
-                .putInputs("x", TensorInfo.newBuilder().setName("x:0").setDtype(DataType.DT_FLOAT).build())
-                .putOutputs("y", TensorInfo.newBuilder().setName("y:0").setDtype(DataType.DT_FLOAT).build())
+                .putInputs(
+                        "x",
+                        TensorInfo.newBuilder()
+                                .setName("x:0")
+                                .setDtype(DataType.DT_FLOAT)
+                                .build())
+                .putOutputs(
+                        "y",
+                        TensorInfo.newBuilder()
+                                .setName("y:0")
+                                .setDtype(DataType.DT_FLOAT)
+                                .build())
                 .build();
         return new Servable() {
             @Override
@@ -66,7 +76,8 @@ class UnexpectedFailuresTest {
             }
 
             @Override
-            public Map<String, TensorProto> predict(String key, Map<String, TensorProto> inputs, List<String> filter, RunLimits limits) {
+            public Map<String, TensorProto> predict(
+                    String key, Map<String, TensorProto> inputs, List<String> filter, RunLimits limits) {
                 throw failure.get();
             }
 
@@ -89,7 +100,8 @@ class UnexpectedFailuresTest {
     }
 
     private Status predictX(String model) {
-        return statusOf(() -> grpc.prediction().predict(predict(spec(model), Map.of("x", floatVal(new long[] {1}, 1f)))));
+        return statusOf(() ->
+                grpc.prediction().predict(predict(spec(model), Map.of("x", floatVal(new long[] {1}, 1f)))));
     }
 
     @Test
@@ -99,8 +111,10 @@ class UnexpectedFailuresTest {
         Status status = predictX("m");
 
         assertThat(status.getCode()).isEqualTo(Status.Code.INTERNAL);
-        assertThat(status.getDescription()).matches("internal error in DigitPad's server \\[[0-9a-f]{8}\\]; see the server log")
-                .doesNotContain("secret").doesNotContain("IllegalStateException");
+        assertThat(status.getDescription())
+                .matches("internal error in DigitPad's server \\[[0-9a-f]{8}\\]; see the server log")
+                .doesNotContain("secret")
+                .doesNotContain("IllegalStateException");
     }
 
     @Test
@@ -117,7 +131,8 @@ class UnexpectedFailuresTest {
     void healthIsServingOnlyWhenEveryModelIsAvailable() throws Exception {
         serve(failingWith(IllegalStateException::new), "ready", "empty");
 
-        ServingStatus overall = grpc.health().check(HealthCheckRequest.getDefaultInstance()).getStatus();
+        ServingStatus overall =
+                grpc.health().check(HealthCheckRequest.getDefaultInstance()).getStatus();
 
         assertThat(manager.isAvailable("ready")).isTrue();
         assertThat(manager.isAvailable("empty")).isFalse();

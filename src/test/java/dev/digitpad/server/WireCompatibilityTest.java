@@ -1,6 +1,5 @@
 package dev.digitpad.server;
 
-import dev.digitpad.testing.RawBytes;
 import static dev.digitpad.testing.Tensors.floats;
 import static dev.digitpad.testing.Tensors.predictImages;
 import static dev.digitpad.testing.Tensors.spec;
@@ -14,6 +13,7 @@ import dev.digitpad.protocol.serving.GetModelMetadataRequest;
 import dev.digitpad.protocol.serving.PredictResponse;
 import dev.digitpad.protocol.serving.PredictionServiceGrpc;
 import dev.digitpad.protocol.serving.SignatureDefMap;
+import dev.digitpad.testing.RawBytes;
 import dev.digitpad.testing.ServingFixture;
 import dev.digitpad.testing.TestModels;
 import dev.digitpad.testing.TestModels.Kind;
@@ -82,7 +82,8 @@ class WireCompatibilityTest {
         UnknownFieldSet.Builder shape = UnknownFieldSet.newBuilder();
         Field.Builder dims = Field.newBuilder();
         for (long d : new long[] {1, 28, 28, 1}) {
-            dims.addLengthDelimited(UnknownFieldSet.newBuilder().addField(1, varint(d)).build().toByteString()); // Dim.size = 1
+            dims.addLengthDelimited(
+                    UnknownFieldSet.newBuilder().addField(1, varint(d)).build().toByteString()); // Dim.size = 1
         }
         shape.addField(2, dims.build()); // TensorShapeProto.dim = 2
         UnknownFieldSet tensor = UnknownFieldSet.newBuilder()
@@ -95,29 +96,39 @@ class WireCompatibilityTest {
                 .addField(2, message(tensor))
                 .build();
         UnknownFieldSet request = UnknownFieldSet.newBuilder()
-                .addField(1, message(UnknownFieldSet.newBuilder() // model_spec
-                        .addField(1, bytesField(ByteString.copyFromUtf8("mnist"))).build()))
+                .addField(
+                        1,
+                        message(UnknownFieldSet.newBuilder() // model_spec
+                                .addField(1, bytesField(ByteString.copyFromUtf8("mnist")))
+                                .build()))
                 .addField(2, message(inputEntry)) // inputs map entry
                 .build();
         MethodDescriptor<byte[], byte[]> predict = MethodDescriptor.<byte[], byte[]>newBuilder()
                 .setType(MethodDescriptor.MethodType.UNARY)
                 .setFullMethodName("tensorflow.serving.PredictionService/Predict")
-                .setRequestMarshaller(RawBytes.MARSHALLER).setResponseMarshaller(RawBytes.MARSHALLER).build();
+                .setRequestMarshaller(RawBytes.MARSHALLER)
+                .setResponseMarshaller(RawBytes.MARSHALLER)
+                .build();
 
-        byte[] answer = ClientCalls.blockingUnaryCall(serving.channel(), predict,
-                CallOptions.DEFAULT.withDeadlineAfter(30, TimeUnit.SECONDS), request.toByteArray());
+        byte[] answer = ClientCalls.blockingUnaryCall(
+                serving.channel(),
+                predict,
+                CallOptions.DEFAULT.withDeadlineAfter(30, TimeUnit.SECONDS),
+                request.toByteArray());
 
         UnknownFieldSet response = parse(ByteString.copyFrom(answer));
         UnknownFieldSet spec = only(response, 2); // model_spec = 2
         assertThat(spec.getField(1).getLengthDelimitedList()).containsExactly(ByteString.copyFromUtf8("mnist"));
         assertThat(only(spec, 2).getField(1).getVarintList()).containsExactly(VERSION); // version: Int64Value.value = 1
-        assertThat(spec.getField(3).getLengthDelimitedList()).containsExactly(ByteString.copyFromUtf8("serving_default"));
+        assertThat(spec.getField(3).getLengthDelimitedList())
+                .containsExactly(ByteString.copyFromUtf8("serving_default"));
         UnknownFieldSet outputEntry = only(response, 1); // outputs = 1
         assertThat(outputEntry.getField(1).getLengthDelimitedList()).containsExactly(ByteString.copyFromUtf8("dense"));
         UnknownFieldSet dense = only(outputEntry, 2);
         assertThat(dense.getField(1).getVarintList()).containsExactly(1L); // DT_FLOAT
         List<Long> sizes = only(dense, 2).getField(2).getLengthDelimitedList().stream()
-                .map(d -> parse(d).getField(1).getVarintList().get(0)).toList();
+                .map(d -> parse(d).getField(1).getVarintList().get(0))
+                .toList();
         assertThat(sizes).containsExactly(1L, 10L);
         float[] probabilities = readFloats(dense);
         double[] expected = TestModels.expectedProbabilities(image, VERSION);
@@ -151,20 +162,24 @@ class WireCompatibilityTest {
     @Test
     void generatedStubsWorkOverTheSocket() throws Exception {
         float[] image = TestModels.imageWithRow(8, 1f);
-        PredictionServiceGrpc.PredictionServiceBlockingStub stub = PredictionServiceGrpc.newBlockingStub(serving.channel())
-                .withDeadlineAfter(30, TimeUnit.SECONDS);
+        PredictionServiceGrpc.PredictionServiceBlockingStub stub =
+                PredictionServiceGrpc.newBlockingStub(serving.channel()).withDeadlineAfter(30, TimeUnit.SECONDS);
 
         PredictResponse response = stub.predict(predictImages("mnist", image));
         SignatureDefMap signatures = stub.getModelMetadata(GetModelMetadataRequest.newBuilder()
-                .setModelSpec(spec("mnist")).addMetadataField("signature_def").build())
-                .getMetadataOrThrow("signature_def").unpack(SignatureDefMap.class);
+                        .setModelSpec(spec("mnist"))
+                        .addMetadataField("signature_def")
+                        .build())
+                .getMetadataOrThrow("signature_def")
+                .unpack(SignatureDefMap.class);
 
         float[] probabilities = floats(response.getOutputsOrThrow("dense"));
         double[] expected = TestModels.expectedProbabilities(image, VERSION);
         for (int k = 0; k < 10; k++) {
             assertThat((double) probabilities[k]).isCloseTo(expected[k], within(1e-5));
         }
-        assertThat(signatures.getSignatureDefOrThrow("serving_default").getInputsMap()).containsOnlyKeys("flatten_input");
+        assertThat(signatures.getSignatureDefOrThrow("serving_default").getInputsMap())
+                .containsOnlyKeys("flatten_input");
     }
 
     @Test
@@ -191,7 +206,11 @@ class WireCompatibilityTest {
         ServerReflectionResponse response = answer.get(30, TimeUnit.SECONDS);
         requests.onCompleted();
 
-        assertThat(response.getListServicesResponse().getServiceList()).extracting(ServiceResponse::getName)
-                .contains("tensorflow.serving.PredictionService", "tensorflow.serving.ModelService", "grpc.health.v1.Health");
+        assertThat(response.getListServicesResponse().getServiceList())
+                .extracting(ServiceResponse::getName)
+                .contains(
+                        "tensorflow.serving.PredictionService",
+                        "tensorflow.serving.ModelService",
+                        "grpc.health.v1.Health");
     }
 }

@@ -21,7 +21,10 @@ public record CommandRun(int exitCode, String out, String err) {
     public static CommandRun run(String... args) {
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
-        int code = new CommandLine(new Main()).setOut(new PrintWriter(out)).setErr(new PrintWriter(err)).execute(args);
+        int code = new CommandLine(new Main())
+                .setOut(new PrintWriter(out))
+                .setErr(new PrintWriter(err))
+                .execute(args);
         return new CommandRun(code, out.toString(), err.toString());
     }
 

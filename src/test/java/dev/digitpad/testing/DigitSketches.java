@@ -4,12 +4,12 @@ import java.awt.BasicStroke;
 import java.awt.Color;
 import java.awt.Graphics2D;
 import java.awt.RenderingHints;
+import java.awt.Shape;
 import java.awt.geom.AffineTransform;
 import java.awt.geom.Arc2D;
 import java.awt.geom.Ellipse2D;
 import java.awt.geom.Path2D;
 import java.awt.image.BufferedImage;
-import java.awt.Shape;
 import java.util.List;
 
 /**
@@ -26,13 +26,21 @@ public final class DigitSketches {
         return switch (digit) {
             case 0 -> List.of(new Ellipse2D.Double(0.15, 0.0, 0.7, 1.0));
             case 1 -> List.of(line(0.3, 0.2, 0.55, 0.0, 0.55, 1.0));
-            case 2 -> List.of(arcThen(new Arc2D.Double(0.1, 0.0, 0.8, 0.6, 160, -200, Arc2D.OPEN), 0.1, 1.0, 0.95, 1.0));
-            case 3 -> List.of(new Arc2D.Double(0.15, 0.0, 0.7, 0.5, 150, -255, Arc2D.OPEN),
-                    new Arc2D.Double(0.1, 0.45, 0.8, 0.55, 105, -285, Arc2D.OPEN));
+            case 2 ->
+                List.of(arcThen(new Arc2D.Double(0.1, 0.0, 0.8, 0.6, 160, -200, Arc2D.OPEN), 0.1, 1.0, 0.95, 1.0));
+            case 3 ->
+                List.of(
+                        new Arc2D.Double(0.15, 0.0, 0.7, 0.5, 150, -255, Arc2D.OPEN),
+                        new Arc2D.Double(0.1, 0.45, 0.8, 0.55, 105, -285, Arc2D.OPEN));
             case 4 -> List.of(line(0.65, 0.0, 0.05, 0.7, 0.95, 0.7), line(0.7, 0.35, 0.7, 1.0));
-            case 5 -> List.of(line(0.85, 0.0, 0.2, 0.0, 0.15, 0.45),
-                    new Arc2D.Double(0.1, 0.35, 0.8, 0.65, 140, -270, Arc2D.OPEN));
-            case 6 -> List.of(new Arc2D.Double(0.1, 0.0, 1.4, 1.4, 100, 80, Arc2D.OPEN), new Ellipse2D.Double(0.1, 0.45, 0.75, 0.55));
+            case 5 ->
+                List.of(
+                        line(0.85, 0.0, 0.2, 0.0, 0.15, 0.45),
+                        new Arc2D.Double(0.1, 0.35, 0.8, 0.65, 140, -270, Arc2D.OPEN));
+            case 6 ->
+                List.of(
+                        new Arc2D.Double(0.1, 0.0, 1.4, 1.4, 100, 80, Arc2D.OPEN),
+                        new Ellipse2D.Double(0.1, 0.45, 0.75, 0.55));
             case 7 -> List.of(line(0.05, 0.0, 0.95, 0.0, 0.35, 1.0));
             case 8 -> List.of(new Ellipse2D.Double(0.2, 0.0, 0.6, 0.45), new Ellipse2D.Double(0.12, 0.45, 0.76, 0.55));
             case 9 -> List.of(new Ellipse2D.Double(0.15, 0.0, 0.7, 0.5), line(0.85, 0.25, 0.8, 1.0));

@@ -22,6 +22,7 @@ import org.tensorflow.proto.error.Code;
 public final class FakeServable implements Servable {
     /** A run with this value anywhere in its input waits for {@link #release()}. */
     public static final float HOLD = -1f;
+
     public static final int WIDTH = 2;
     private static final String SIGNATURE = Servable.DEFAULT_SIGNATURE;
 
@@ -31,11 +32,21 @@ public final class FakeServable implements Servable {
     private volatile boolean closed;
 
     public static SignatureDef signature() {
-        TensorInfo x = TensorInfo.newBuilder().setName("x:0").setDtype(DataType.DT_FLOAT)
-                .setTensorShape(Tensors.shape(-1, WIDTH)).build();
-        TensorInfo y = TensorInfo.newBuilder().setName("y:0").setDtype(DataType.DT_FLOAT)
-                .setTensorShape(Tensors.shape(-1, WIDTH)).build();
-        return SignatureDef.newBuilder().putInputs("x", x).putOutputs("y", y).setMethodName(TestModels.PREDICT_METHOD).build();
+        TensorInfo x = TensorInfo.newBuilder()
+                .setName("x:0")
+                .setDtype(DataType.DT_FLOAT)
+                .setTensorShape(Tensors.shape(-1, WIDTH))
+                .build();
+        TensorInfo y = TensorInfo.newBuilder()
+                .setName("y:0")
+                .setDtype(DataType.DT_FLOAT)
+                .setTensorShape(Tensors.shape(-1, WIDTH))
+                .build();
+        return SignatureDef.newBuilder()
+                .putInputs("x", x)
+                .putOutputs("y", y)
+                .setMethodName(TestModels.PREDICT_METHOD)
+                .build();
     }
 
     @Override
@@ -44,8 +55,8 @@ public final class FakeServable implements Servable {
     }
 
     @Override
-    public Map<String, TensorProto> predict(String signatureKey, Map<String, TensorProto> inputs, List<String> outputFilter,
-            RunLimits limits) {
+    public Map<String, TensorProto> predict(
+            String signatureKey, Map<String, TensorProto> inputs, List<String> outputFilter, RunLimits limits) {
         if (closed) {
             throw new IllegalStateException("run after close");
         }

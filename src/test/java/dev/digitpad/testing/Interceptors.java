@@ -9,14 +9,14 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /** Server interceptors that tests put in front of DigitPad's services, to see or slow down the calls a client makes. */
 public final class Interceptors {
-    private Interceptors() {
-    }
+    private Interceptors() {}
 
     /** Counts calls to one method, by its bare name ({@code "Predict"}). */
     public static ServerInterceptor counting(AtomicInteger count, String method) {
         return new ServerInterceptor() {
             @Override
-            public <Q, R> ServerCall.Listener<Q> interceptCall(ServerCall<Q, R> call, Metadata h, ServerCallHandler<Q, R> next) {
+            public <Q, R> ServerCall.Listener<Q> interceptCall(
+                    ServerCall<Q, R> call, Metadata h, ServerCallHandler<Q, R> next) {
                 if (call.getMethodDescriptor().getBareMethodName().equals(method)) {
                     count.incrementAndGet();
                 }
@@ -29,7 +29,8 @@ public final class Interceptors {
     public static ServerInterceptor delaying(String method, long millis) {
         return new ServerInterceptor() {
             @Override
-            public <Q, R> ServerCall.Listener<Q> interceptCall(ServerCall<Q, R> call, Metadata h, ServerCallHandler<Q, R> next) {
+            public <Q, R> ServerCall.Listener<Q> interceptCall(
+                    ServerCall<Q, R> call, Metadata h, ServerCallHandler<Q, R> next) {
                 ServerCall.Listener<Q> listener = next.startCall(call, h);
                 if (!call.getMethodDescriptor().getBareMethodName().equals(method)) {
                     return listener;

@@ -9,7 +9,8 @@ public final class ProcessCpu {
 
     /** CPU time used by this process so far, all threads, TensorFlow's native ones included. */
     public static long nanos() {
-        return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime();
+        return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
+                .getProcessCpuTime();
     }
 
     /** Waits until this process uses less than a quarter of a core over half a second. */

@@ -58,10 +58,18 @@ public final class RawHttpClient {
      * is written as {@code ?}.
      */
     byte[] bytes(Request request) {
-        StringBuilder head = new StringBuilder().append(request.method()).append(' ').append(request.path())
-                .append(" HTTP/1.1\r\n").append("Host: ").append(host).append(':').append(port)
+        StringBuilder head = new StringBuilder()
+                .append(request.method())
+                .append(' ')
+                .append(request.path())
+                .append(" HTTP/1.1\r\n")
+                .append("Host: ")
+                .append(host)
+                .append(':')
+                .append(port)
                 .append("\r\nConnection: close\r\n");
-        request.headers().forEach(h -> head.append(h.replaceAll("[\\x00-\\x1f]", "?")).append("\r\n"));
+        request.headers()
+                .forEach(h -> head.append(h.replaceAll("[\\x00-\\x1f]", "?")).append("\r\n"));
         if (request.contentLength()) {
             head.append("Content-Length: ").append(request.body().length).append("\r\n");
         }
@@ -112,7 +120,8 @@ public final class RawHttpClient {
 
         /** Whether a header line of the head starts with {@code nameAndValue}, names compared ignoring case. */
         public boolean hasHeader(String nameAndValue) {
-            return head().toLowerCase(java.util.Locale.ROOT).contains("\r\n" + nameAndValue.toLowerCase(java.util.Locale.ROOT));
+            return head().toLowerCase(java.util.Locale.ROOT)
+                    .contains("\r\n" + nameAndValue.toLowerCase(java.util.Locale.ROOT));
         }
 
         /** Everything after the head, de-chunked if the answer says {@code Transfer-Encoding: chunked}. */
@@ -142,7 +151,8 @@ public final class RawHttpClient {
                 if (eol < 0) {
                     break;
                 }
-                int size = Integer.parseInt(text.substring(at, eol).split(";")[0].trim(), 16);
+                int size =
+                        Integer.parseInt(text.substring(at, eol).split(";")[0].trim(), 16);
                 if (size == 0) {
                     break;
                 }

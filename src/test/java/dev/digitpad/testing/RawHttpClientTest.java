@@ -28,7 +28,8 @@ class RawHttpClientTest {
 
         assertThat(answer.isHttp()).isTrue();
         assertThat(answer.status()).isEqualTo(404);
-        assertThat(answer.head()).isEqualTo("HTTP/1.1 404 Not Found\r\nContent-Type: application/json\r\nContent-Length: 17");
+        assertThat(answer.head())
+                .isEqualTo("HTTP/1.1 404 Not Found\r\nContent-Type: application/json\r\nContent-Length: 17");
         assertThat(answer.hasHeader("content-type: application/json")).isTrue();
         assertThat(answer.hasHeader("transfer-encoding: chunked")).isFalse();
         assertThat(new String(answer.body(), StandardCharsets.UTF_8)).isEqualTo("{\"error\": \"gone\"}");
@@ -48,7 +49,9 @@ class RawHttpClientTest {
     @Test
     void bytesThatAreNotAnHttpAnswerSaySo() {
         assertThat(answer("SSH-2.0-OpenSSH\r\n").isHttp()).isFalse();
-        assertThat(answer("HTTP/1.1 200 OK\r\nContent-Length: 2\r\n").isHttp()).as("no end of head").isFalse();
+        assertThat(answer("HTTP/1.1 200 OK\r\nContent-Length: 2\r\n").isHttp())
+                .as("no end of head")
+                .isFalse();
         assertThat(answer("").isHttp()).isFalse();
     }
 
@@ -59,22 +62,27 @@ class RawHttpClientTest {
             Thread server = Thread.ofPlatform().name("raw-http-test-server").start(() -> {
                 try (Socket socket = listener.accept()) {
                     received.complete(new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8));
-                    socket.getOutputStream().write(("HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok")
-                            .getBytes(StandardCharsets.US_ASCII));
+                    socket.getOutputStream()
+                            .write(("HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok")
+                                    .getBytes(StandardCharsets.US_ASCII));
                 } catch (IOException e) {
                     received.completeExceptionally(e);
                 }
             });
             RawHttpClient client = new RawHttpClient("127.0.0.1", listener.getLocalPort(), Duration.ofSeconds(10));
 
-            Optional<RawHttpClient.Answer> answer = client.exchange(new RawHttpClient.Request("PATCH", "/v1/x?y",
-                    List.of("X-Odd: a\r\nInjected: b", "Content-Type: text/plain"), "body".getBytes(StandardCharsets.UTF_8),
+            Optional<RawHttpClient.Answer> answer = client.exchange(new RawHttpClient.Request(
+                    "PATCH",
+                    "/v1/x?y",
+                    List.of("X-Odd: a\r\nInjected: b", "Content-Type: text/plain"),
+                    "body".getBytes(StandardCharsets.UTF_8),
                     true));
             server.join(Duration.ofSeconds(10));
 
-            assertThat(received.get(10, TimeUnit.SECONDS)).isEqualTo("PATCH /v1/x?y HTTP/1.1\r\n"
-                    + "Host: 127.0.0.1:" + listener.getLocalPort() + "\r\nConnection: close\r\n"
-                    + "X-Odd: a??Injected: b\r\nContent-Type: text/plain\r\nContent-Length: 4\r\n\r\nbody");
+            assertThat(received.get(10, TimeUnit.SECONDS))
+                    .isEqualTo("PATCH /v1/x?y HTTP/1.1\r\n"
+                            + "Host: 127.0.0.1:" + listener.getLocalPort() + "\r\nConnection: close\r\n"
+                            + "X-Odd: a??Injected: b\r\nContent-Type: text/plain\r\nContent-Length: 4\r\n\r\nbody");
             assertThat(answer).hasValueSatisfying(a -> {
                 assertThat(a.status()).isEqualTo(200);
                 assertThat(a.body()).isEqualTo("ok".getBytes(StandardCharsets.US_ASCII));
@@ -95,8 +103,8 @@ class RawHttpClientTest {
             });
             RawHttpClient client = new RawHttpClient("127.0.0.1", listener.getLocalPort(), Duration.ofMillis(300));
 
-            Optional<RawHttpClient.Answer> answer = client.exchange(
-                    new RawHttpClient.Request("GET", "/", List.of(), new byte[0], false));
+            Optional<RawHttpClient.Answer> answer =
+                    client.exchange(new RawHttpClient.Request("GET", "/", List.of(), new byte[0], false));
 
             assertThat(answer).isEmpty();
             server.join(Duration.ofSeconds(10));

@@ -40,7 +40,12 @@ public final class ServedProcess implements AutoCloseable {
     /** What {@link #close()} shuts down before the process, in the order handed out. */
     private final List<Object> owned = new ArrayList<>();
 
-    private ServedProcess(Process process, Path log, int grpcPort, int restPort, List<String> command,
+    private ServedProcess(
+            Process process,
+            Path log,
+            int grpcPort,
+            int restPort,
+            List<String> command,
             Map<String, String> environment) {
         this.process = process;
         this.log = log;
@@ -66,7 +71,8 @@ public final class ServedProcess implements AutoCloseable {
      * Starts {@code launcher serve} with exactly {@code environment} (nothing inherited from the tests), {@code args}
      * after the ports.
      */
-    public static ServedProcess start(Path launcher, Path workDir, Map<String, String> environment, String... args) throws IOException {
+    public static ServedProcess start(Path launcher, Path workDir, Map<String, String> environment, String... args)
+            throws IOException {
         int grpcPort = freePort();
         int restPort = freePort();
         List<String> command = new ArrayList<>(List.of(launcher.toString(), "serve", "--port=" + grpcPort));
@@ -77,10 +83,12 @@ public final class ServedProcess implements AutoCloseable {
         return launch(workDir, command, Map.copyOf(environment), grpcPort, restPort);
     }
 
-    private static ServedProcess launch(Path workDir, List<String> command, Map<String, String> environment,
-            int grpcPort, int restPort) throws IOException {
+    private static ServedProcess launch(
+            Path workDir, List<String> command, Map<String, String> environment, int grpcPort, int restPort)
+            throws IOException {
         Path log = Files.createTempFile(workDir, "serve", ".log");
-        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
+        ProcessBuilder builder =
+                new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
         builder.environment().clear();
         builder.environment().putAll(environment);
         return new ServedProcess(builder.start(), log, grpcPort, restPort, List.copyOf(command), environment);
@@ -142,7 +150,9 @@ public final class ServedProcess implements AutoCloseable {
     }
 
     private ManagedChannel plaintextChannel() {
-        return NettyChannelBuilder.forAddress("127.0.0.1", grpcPort).usePlaintext().build();
+        return NettyChannelBuilder.forAddress("127.0.0.1", grpcPort)
+                .usePlaintext()
+                .build();
     }
 
     /** Waits until gRPC health says SERVING, failing with the server's log if it never does. */
@@ -155,11 +165,14 @@ public final class ServedProcess implements AutoCloseable {
         try {
             long end = System.nanoTime() + timeout.toNanos();
             while (System.nanoTime() < end) {
-                assertThat(process.isAlive()).as("server exited early; log:%n%s", log()).isTrue();
+                assertThat(process.isAlive())
+                        .as("server exited early; log:%n%s", log())
+                        .isTrue();
                 try {
                     HealthCheckResponse.ServingStatus status = HealthGrpc.newBlockingStub(channel)
                             .withDeadlineAfter(1, TimeUnit.SECONDS)
-                            .check(HealthCheckRequest.getDefaultInstance()).getStatus();
+                            .check(HealthCheckRequest.getDefaultInstance())
+                            .getStatus();
                     if (status == HealthCheckResponse.ServingStatus.SERVING) {
                         return;
                     }

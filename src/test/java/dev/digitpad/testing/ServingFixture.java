@@ -180,7 +180,8 @@ public final class ServingFixture implements BeforeAllCallback, AfterEachCallbac
 
     private static <T> T loaded(T value) {
         if (value == null) {
-            throw new IllegalStateException("the models are not loaded: is the fixture a static @RegisterExtension field?");
+            throw new IllegalStateException(
+                    "the models are not loaded: is the fixture a static @RegisterExtension field?");
         }
         return value;
     }
@@ -188,10 +189,13 @@ public final class ServingFixture implements BeforeAllCallback, AfterEachCallbac
     /** DigitPad's gRPC services on a Netty server on a free port of 127.0.0.1, and a plaintext channel to it. */
     private record LoopbackServing(Server server, ManagedChannel channel) implements AutoCloseable {
         static LoopbackServing start(ServingCore core) throws IOException {
-            Server server = new GrpcServices(core).addTo(NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", 0)))
-                    .build().start();
-            ManagedChannel channel = Grpc.newChannelBuilderForAddress("127.0.0.1", server.getPort(),
-                    InsecureChannelCredentials.create()).build();
+            Server server = new GrpcServices(core)
+                    .addTo(NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", 0)))
+                    .build()
+                    .start();
+            ManagedChannel channel = Grpc.newChannelBuilderForAddress(
+                            "127.0.0.1", server.getPort(), InsecureChannelCredentials.create())
+                    .build();
             return new LoopbackServing(server, channel);
         }
 

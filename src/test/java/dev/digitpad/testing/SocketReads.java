@@ -8,8 +8,7 @@ import java.net.SocketTimeoutException;
 
 /** Reading what a peer sends on a raw socket, for tests that speak a protocol by hand. */
 public final class SocketReads {
-    private SocketReads() {
-    }
+    private SocketReads() {}
 
     /**
      * Everything the peer sends until it closes the connection; null if it neither sends more nor closes within the

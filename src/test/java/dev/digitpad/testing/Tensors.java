@@ -29,13 +29,17 @@ public final class Tensors {
         for (float v : values) {
             bytes.putFloat(v);
         }
-        return TensorProto.newBuilder().setDtype(DataType.DT_FLOAT).setTensorShape(shape(dims))
-                .setTensorContent(ByteString.copyFrom(bytes.flip())).build();
+        return TensorProto.newBuilder()
+                .setDtype(DataType.DT_FLOAT)
+                .setTensorShape(shape(dims))
+                .setTensorContent(ByteString.copyFrom(bytes.flip()))
+                .build();
     }
 
     /** A float tensor whose values travel in {@code float_val}. */
     public static TensorProto floatVal(long[] dims, float... values) {
-        TensorProto.Builder t = TensorProto.newBuilder().setDtype(DataType.DT_FLOAT).setTensorShape(shape(dims));
+        TensorProto.Builder t =
+                TensorProto.newBuilder().setDtype(DataType.DT_FLOAT).setTensorShape(shape(dims));
         for (float v : values) {
             t.addFloatVal(v);
         }
@@ -67,7 +71,9 @@ public final class Tensors {
     }
 
     public static long[] dims(TensorProto t) {
-        return t.getTensorShape().getDimList().stream().mapToLong(TensorShapeProto.Dim::getSize).toArray();
+        return t.getTensorShape().getDimList().stream()
+                .mapToLong(TensorShapeProto.Dim::getSize)
+                .toArray();
     }
 
     public static ModelSpec spec(String model) {
@@ -75,11 +81,17 @@ public final class Tensors {
     }
 
     public static ModelSpec spec(String model, long version) {
-        return ModelSpec.newBuilder().setName(model).setVersion(Int64Value.of(version)).build();
+        return ModelSpec.newBuilder()
+                .setName(model)
+                .setVersion(Int64Value.of(version))
+                .build();
     }
 
     public static PredictRequest predict(ModelSpec spec, Map<String, TensorProto> inputs) {
-        return PredictRequest.newBuilder().setModelSpec(spec).putAllInputs(inputs).build();
+        return PredictRequest.newBuilder()
+                .setModelSpec(spec)
+                .putAllInputs(inputs)
+                .build();
     }
 
     /** A request for the MNIST model's default signature with one input tensor. */

@@ -40,7 +40,8 @@ public final class TestCertificates {
     private final X509Certificate ca;
     private final X500Name caName;
 
-    private TestCertificates(Path dir, String caCommonName) throws GeneralSecurityException, OperatorCreationException, IOException {
+    private TestCertificates(Path dir, String caCommonName)
+            throws GeneralSecurityException, OperatorCreationException, IOException {
         this.dir = dir;
         this.caKeys = keys();
         this.caName = new X500Name("CN=" + caCommonName);
@@ -68,7 +69,8 @@ public final class TestCertificates {
     /** A certificate for localhost and 127.0.0.1 with a key of {@code keyAlgorithm} ("EC" or "RSA"), signed by this CA. */
     public Pem server(String name, String keyAlgorithm) throws Exception {
         return issue(name, keyAlgorithm, new GeneralNames(new GeneralName[] {
-                new GeneralName(GeneralName.dNSName, "localhost"), new GeneralName(GeneralName.iPAddress, "127.0.0.1")}));
+            new GeneralName(GeneralName.dNSName, "localhost"), new GeneralName(GeneralName.iPAddress, "127.0.0.1")
+        }));
     }
 
     /** A client certificate, signed by this CA. */
@@ -91,7 +93,8 @@ public final class TestCertificates {
         X509Certificate certificate = sign(builder, caKeys);
         Pem pem = new Pem(dir.resolve(name + ".pem"), dir.resolve(name + ".key"));
         write(pem.certificate(), certificate);
-        try (Writer out = Files.newBufferedWriter(pem.privateKey()); JcaPEMWriter pemWriter = new JcaPEMWriter(out)) {
+        try (Writer out = Files.newBufferedWriter(pem.privateKey());
+                JcaPEMWriter pemWriter = new JcaPEMWriter(out)) {
             pemWriter.writeObject(new JcaPKCS8Generator(keys.getPrivate(), null));
         }
         return pem;
@@ -111,18 +114,25 @@ public final class TestCertificates {
 
     private static X509v3CertificateBuilder builder(X500Name issuer, X500Name subject, KeyPair keys) {
         Instant now = Instant.now();
-        return new JcaX509v3CertificateBuilder(issuer, BigInteger.valueOf(SERIAL.incrementAndGet()),
-                Date.from(now.minus(Duration.ofHours(1))), Date.from(now.plus(Duration.ofDays(1))), subject, keys.getPublic());
+        return new JcaX509v3CertificateBuilder(
+                issuer,
+                BigInteger.valueOf(SERIAL.incrementAndGet()),
+                Date.from(now.minus(Duration.ofHours(1))),
+                Date.from(now.plus(Duration.ofDays(1))),
+                subject,
+                keys.getPublic());
     }
 
     private static X509Certificate sign(X509v3CertificateBuilder builder, KeyPair signer)
             throws OperatorCreationException, GeneralSecurityException {
-        return new JcaX509CertificateConverter().getCertificate(
-                builder.build(new JcaContentSignerBuilder("SHA256withECDSA").build(signer.getPrivate())));
+        return new JcaX509CertificateConverter()
+                .getCertificate(
+                        builder.build(new JcaContentSignerBuilder("SHA256withECDSA").build(signer.getPrivate())));
     }
 
     private static void write(Path file, Object pemObject) throws IOException {
-        try (Writer out = Files.newBufferedWriter(file); JcaPEMWriter pem = new JcaPEMWriter(out)) {
+        try (Writer out = Files.newBufferedWriter(file);
+                JcaPEMWriter pem = new JcaPEMWriter(out)) {
             pem.writeObject(pemObject);
         }
     }

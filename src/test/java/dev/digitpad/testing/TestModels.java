@@ -33,6 +33,7 @@ public final class TestModels {
 
     /** Side of the square input image of {@link Kind#MNIST}. */
     public static final int SIDE = 28;
+
     public static final int PIXELS = SIDE * SIDE;
     public static final int CLASSES = 10;
     /** Logit k is {@code SCALE * (sum of image row k)}, plus the version number for k = 0. */
@@ -106,36 +107,53 @@ public final class TestModels {
 
     /** Exports one model into {@code dir}, which must not exist yet. */
     public static void export(Path dir, long version, Kind kind) throws IOException {
-        try (Graph graph = new Graph(); Session session = new Session(graph)) {
+        try (Graph graph = new Graph();
+                Session session = new Session(graph)) {
             Ops tf = Ops.create(graph);
             Signature signature = switch (kind) {
                 case MNIST -> {
-                    Placeholder<TFloat32> x = tf.withName("flatten_input").placeholder(
-                            TFloat32.class, Placeholder.shape(Shape.of(-1, SIDE, SIDE, 1)));
+                    Placeholder<TFloat32> x = tf.withName("flatten_input")
+                            .placeholder(TFloat32.class, Placeholder.shape(Shape.of(-1, SIDE, SIDE, 1)));
                     Operand<TFloat32> flat = tf.reshape(x, tf.constant(new int[] {-1, PIXELS}));
                     Operand<TFloat32> y = tf.withName("dense").nn.softmax(logits(tf, flat, version));
-                    yield Signature.builder().key(SIGNATURE).methodName(PREDICT_METHOD)
-                            .input("flatten_input", x).output("dense", y).build();
+                    yield Signature.builder()
+                            .key(SIGNATURE)
+                            .methodName(PREDICT_METHOD)
+                            .input("flatten_input", x)
+                            .output("dense", y)
+                            .build();
                 }
                 case LOGITS -> {
-                    Placeholder<TFloat32> x = tf.withName("x").placeholder(
-                            TFloat32.class, Placeholder.shape(Shape.of(-1, PIXELS)));
+                    Placeholder<TFloat32> x =
+                            tf.withName("x").placeholder(TFloat32.class, Placeholder.shape(Shape.of(-1, PIXELS)));
                     Operand<TFloat32> y = tf.withName("logits").identity(logits(tf, x, version));
-                    yield Signature.builder().key(SIGNATURE).methodName(PREDICT_METHOD)
-                            .input("x", x).output("logits", y).build();
+                    yield Signature.builder()
+                            .key(SIGNATURE)
+                            .methodName(PREDICT_METHOD)
+                            .input("x", x)
+                            .output("logits", y)
+                            .build();
                 }
                 case TWO_INPUTS -> {
-                    Placeholder<TFloat32> a = tf.withName("a").placeholder(TFloat32.class, Placeholder.shape(Shape.of(-1, 2)));
-                    Placeholder<TFloat32> b = tf.withName("b").placeholder(TFloat32.class, Placeholder.shape(Shape.of(-1, 2)));
+                    Placeholder<TFloat32> a =
+                            tf.withName("a").placeholder(TFloat32.class, Placeholder.shape(Shape.of(-1, 2)));
+                    Placeholder<TFloat32> b =
+                            tf.withName("b").placeholder(TFloat32.class, Placeholder.shape(Shape.of(-1, 2)));
                     Operand<TFloat32> offset = tf.variable(tf.constant((float) version));
                     Operand<TFloat32> sum = tf.withName("sum").math.add(tf.math.add(a, b), offset);
                     Operand<TFloat32> diff = tf.withName("diff").math.sub(a, b);
-                    yield Signature.builder().key(SIGNATURE).methodName(PREDICT_METHOD)
-                            .input("a", a).input("b", b).output("sum", sum).output("diff", diff).build();
+                    yield Signature.builder()
+                            .key(SIGNATURE)
+                            .methodName(PREDICT_METHOD)
+                            .input("a", a)
+                            .input("b", b)
+                            .output("sum", sum)
+                            .output("diff", diff)
+                            .build();
                 }
                 case SLOW -> {
-                    Placeholder<TFloat32> x = tf.withName("x").placeholder(
-                            TFloat32.class, Placeholder.shape(Shape.of(SLOW_SIDE, SLOW_SIDE)));
+                    Placeholder<TFloat32> x = tf.withName("x")
+                            .placeholder(TFloat32.class, Placeholder.shape(Shape.of(SLOW_SIDE, SLOW_SIDE)));
                     // Each product averages the rows, so values stay bounded however long the chain is.
                     Operand<TFloat32> weights = tf.math.mul(
                             tf.fill(tf.constant(new int[] {SLOW_SIDE, SLOW_SIDE}), tf.constant(1f / SLOW_SIDE)),
@@ -145,26 +163,39 @@ public final class TestModels {
                         m = tf.math.tanh(tf.linalg.matMul(m, weights));
                     }
                     Operand<TFloat32> y = tf.withName("y").reduceSum(m, tf.constant(new int[] {0, 1}));
-                    yield Signature.builder().key(SIGNATURE).methodName(PREDICT_METHOD)
-                            .input("x", x).output("y", y).build();
+                    yield Signature.builder()
+                            .key(SIGNATURE)
+                            .methodName(PREDICT_METHOD)
+                            .input("x", x)
+                            .output("y", y)
+                            .build();
                 }
                 case TYPES -> {
-                    Signature.Builder builder = Signature.builder().key(SIGNATURE).methodName(PREDICT_METHOD);
-                    for (var input : java.util.List.<java.util.Map.Entry<String, Class<? extends org.tensorflow.types.family.TType>>>of(
-                            java.util.Map.entry("u8", org.tensorflow.types.TUint8.class),
-                            java.util.Map.entry("i32", org.tensorflow.types.TInt32.class),
-                            java.util.Map.entry("i64", org.tensorflow.types.TInt64.class),
-                            java.util.Map.entry("f64", org.tensorflow.types.TFloat64.class),
-                            java.util.Map.entry("flag", org.tensorflow.types.TBool.class))) {
-                        Operand<?> in = tf.withName(input.getKey()).placeholder(input.getValue(), Placeholder.shape(Shape.of(-1)));
-                        builder.input(input.getKey(), in).output(input.getKey() + "_out", tf.withName(input.getKey() + "_out").identity(in));
+                    Signature.Builder builder =
+                            Signature.builder().key(SIGNATURE).methodName(PREDICT_METHOD);
+                    for (var input : java.util.List
+                            .<java.util.Map.Entry<String, Class<? extends org.tensorflow.types.family.TType>>>of(
+                                    java.util.Map.entry("u8", org.tensorflow.types.TUint8.class),
+                                    java.util.Map.entry("i32", org.tensorflow.types.TInt32.class),
+                                    java.util.Map.entry("i64", org.tensorflow.types.TInt64.class),
+                                    java.util.Map.entry("f64", org.tensorflow.types.TFloat64.class),
+                                    java.util.Map.entry("flag", org.tensorflow.types.TBool.class))) {
+                        Operand<?> in = tf.withName(input.getKey())
+                                .placeholder(input.getValue(), Placeholder.shape(Shape.of(-1)));
+                        builder.input(input.getKey(), in)
+                                .output(
+                                        input.getKey() + "_out",
+                                        tf.withName(input.getKey() + "_out").identity(in));
                     }
                     tf.variable(tf.constant(version)); // the exporter saves variables; give it one
                     yield builder.build();
                 }
             };
             session.initialize();
-            SavedModelBundle.exporter(dir.toString()).withSession(session).withSignature(signature).export();
+            SavedModelBundle.exporter(dir.toString())
+                    .withSession(session)
+                    .withSignature(signature)
+                    .export();
         }
     }
 

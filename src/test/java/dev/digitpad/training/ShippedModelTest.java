@@ -17,8 +17,8 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.tensorflow.GraphOperation;
 import org.tensorflow.SavedModelBundle;
-import org.tensorflow.proto.MetaGraphDef;
 import org.tensorflow.proto.DataType;
+import org.tensorflow.proto.MetaGraphDef;
 import org.tensorflow.proto.SignatureDef;
 import org.tensorflow.proto.TensorInfo;
 import org.tensorflow.proto.TensorShapeProto;
@@ -72,9 +72,11 @@ class ShippedModelTest {
         TensorInfo out = sig.getOutputsMap().get("dense");
         assertThat(in.getDtype()).isEqualTo(DataType.DT_FLOAT);
         assertThat(out.getDtype()).isEqualTo(DataType.DT_FLOAT);
-        assertThat(in.getTensorShape().getDimList()).extracting(TensorShapeProto.Dim::getSize)
+        assertThat(in.getTensorShape().getDimList())
+                .extracting(TensorShapeProto.Dim::getSize)
                 .containsExactly(-1L, 28L, 28L, 1L);
-        assertThat(out.getTensorShape().getDimList()).extracting(TensorShapeProto.Dim::getSize)
+        assertThat(out.getTensorShape().getDimList())
+                .extracting(TensorShapeProto.Dim::getSize)
                 .containsExactly(-1L, 10L);
         assertThat(meta.getMetaInfoDef().getTagsList()).containsExactly("serve");
     }
@@ -104,7 +106,9 @@ class ShippedModelTest {
     void heldOutMnistAccuracyIsAtLeast98Point5Percent() {
         ModelEvaluation.Score s = ModelEvaluation.score(model, "held-out", heldOut);
         assertThat(s.total()).isEqualTo(1501);
-        assertThat(s.accuracy()).as("held-out accuracy, confusions %s", s.topConfusions(5)).isGreaterThanOrEqualTo(0.985);
+        assertThat(s.accuracy())
+                .as("held-out accuracy, confusions %s", s.topConfusions(5))
+                .isGreaterThanOrEqualTo(0.985);
     }
 
     @Test
@@ -115,9 +119,14 @@ class ShippedModelTest {
         ModelEvaluation.Score scan = ModelEvaluation.score(model, "scan", sets.get("scan"));
         // Safety margins below the figures in assets/models/mnist/report.md (the sets are
         // deterministic, but font rendering may differ slightly between machines).
-        assertThat(drawn.accuracy()).as("drawn, confusions %s", drawn.topConfusions(5)).isGreaterThanOrEqualTo(0.95);
-        assertThat(typeset.accuracy()).as("typeset, confusions %s", typeset.topConfusions(5))
+        assertThat(drawn.accuracy())
+                .as("drawn, confusions %s", drawn.topConfusions(5))
+                .isGreaterThanOrEqualTo(0.95);
+        assertThat(typeset.accuracy())
+                .as("typeset, confusions %s", typeset.topConfusions(5))
                 .isGreaterThanOrEqualTo(0.90);
-        assertThat(scan.accuracy()).as("scan, confusions %s", scan.topConfusions(5)).isGreaterThanOrEqualTo(0.85);
+        assertThat(scan.accuracy())
+                .as("scan, confusions %s", scan.topConfusions(5))
+                .isGreaterThanOrEqualTo(0.85);
     }
 }

@@ -38,7 +38,8 @@ class TrainingPipelineTest {
         Path version = dir.resolve("mnist/1");
         ModelExporter.export(arch, weights, version);
         try (SavedModelClassifier model = SavedModelClassifier.load(version)) {
-            SignatureDef sig = model.bundle().metaGraphDef().getSignatureDefMap().get("serving_default");
+            SignatureDef sig =
+                    model.bundle().metaGraphDef().getSignatureDefMap().get("serving_default");
             assertThat(sig.getInputsMap()).containsOnlyKeys("flatten_input");
             assertThat(sig.getOutputsMap()).containsOnlyKeys("dense");
             List<float[]> images = new ArrayList<>();
@@ -60,9 +61,11 @@ class TrainingPipelineTest {
     @Test
     void flopsAndParametersAreCounted() {
         Architecture a = Architecture.DEFAULT;
-        long expected = 2L * (28 * 28 * a.conv1() * a.kernel1() * a.kernel1()
-                + 14 * 14 * a.conv2() * a.kernel2() * a.kernel2() * a.conv1()
-                + (long) a.flatFeatures() * a.dense() + a.dense() * 10L);
+        long expected = 2L
+                * (28 * 28 * a.conv1() * a.kernel1() * a.kernel1()
+                        + 14 * 14 * a.conv2() * a.kernel2() * a.kernel2() * a.conv1()
+                        + (long) a.flatFeatures() * a.dense()
+                        + a.dense() * 10L);
         assertThat(a.flopsPerPrediction()).isEqualTo(expected);
         assertThat(a.parameterCount()).isPositive();
     }

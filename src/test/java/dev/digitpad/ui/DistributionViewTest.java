@@ -55,7 +55,9 @@ class DistributionViewTest {
             for (int d = 0; d < 10; d++) {
                 Node column = view.lookup("#percent-" + d).getParent();
                 var classes = column.getStyleClass();
-                out.append(d).append(classes.contains("top") ? "top" : "").append(classes.contains("unsure") ? "unsure" : "")
+                out.append(d)
+                        .append(classes.contains("top") ? "top" : "")
+                        .append(classes.contains("unsure") ? "unsure" : "")
                         .append(' ');
             }
             return out.toString().trim();

@@ -32,7 +32,8 @@ class ImshowViewTest {
         stage.show();
     }
 
-    private <T> T fx(java.util.concurrent.Callable<T> task) throws ExecutionException, InterruptedException, TimeoutException {
+    private <T> T fx(java.util.concurrent.Callable<T> task)
+            throws ExecutionException, InterruptedException, TimeoutException {
         return WaitForAsyncUtils.asyncFx(task).get(10, TimeUnit.SECONDS);
     }
 
@@ -79,7 +80,9 @@ class ImshowViewTest {
         PixelReader r = render(columns());
         double[] a = axes();
         assertThat(grey(r, centre(a[0], a[2], 0), centre(a[1], a[2], 3))).isEqualTo(0);
-        assertThat(grey(r, centre(a[0], a[2], 27), centre(a[1], a[2], 3))).as("0.5 is the maximum, so white").isEqualTo(255);
+        assertThat(grey(r, centre(a[0], a[2], 27), centre(a[1], a[2], 3)))
+                .as("0.5 is the maximum, so white")
+                .isEqualTo(255);
         assertThat(grey(r, centre(a[0], a[2], 13), centre(a[1], a[2], 20))).isBetween(121, 125); // 13/27 of 255 = 122.8
     }
 
@@ -108,8 +111,12 @@ class ImshowViewTest {
                 assertThat(grey(r, left + dx, top + dy)).as("inside the cell").isEqualTo(255);
             }
         }
-        assertThat(grey(r, left - 0.5, top + cell / 2)).as("left neighbour, no smoothing").isZero();
-        assertThat(grey(r, left + Math.round(cell) + 0.5, top + cell / 2)).as("right neighbour").isZero();
+        assertThat(grey(r, left - 0.5, top + cell / 2))
+                .as("left neighbour, no smoothing")
+                .isZero();
+        assertThat(grey(r, left + Math.round(cell) + 0.5, top + cell / 2))
+                .as("right neighbour")
+                .isZero();
         assertThat(grey(r, left + cell / 2, top - 0.5)).as("row above").isZero();
     }
 
@@ -120,16 +127,24 @@ class ImshowViewTest {
         PixelReader r = render(v);
         double[] a = axes();
         double bottom = a[1] + a[2];
-        assertThat(grey(r, centre(a[0], a[2], 0), centre(a[1], a[2], 0))).as("row 0 is at the top").isEqualTo(255);
+        assertThat(grey(r, centre(a[0], a[2], 0), centre(a[1], a[2], 0)))
+                .as("row 0 is at the top")
+                .isEqualTo(255);
         for (int t = 0; t <= 25; t += 5) {
             double x = Math.round(centre(a[0], a[2], t)) + 0.5;
-            assertThat(grey(r, x, bottom + 2.5)).as("x tick %d points down, outside the axes", t).isLessThan(100);
-            assertThat(grey(r, x + 3, bottom + 2.5)).as("nothing beside x tick %d", t).isEqualTo(255);
+            assertThat(grey(r, x, bottom + 2.5))
+                    .as("x tick %d points down, outside the axes", t)
+                    .isLessThan(100);
+            assertThat(grey(r, x + 3, bottom + 2.5))
+                    .as("nothing beside x tick %d", t)
+                    .isEqualTo(255);
             double y = Math.round(centre(a[1], a[2], t)) + 0.5;
             assertThat(grey(r, a[0] - 2.5, y)).as("y tick %d points left", t).isLessThan(100);
             assertThat(grey(r, a[0] - 2.5, y + 3)).isEqualTo(255);
         }
-        assertThat(grey(r, Math.round(centre(a[0], a[2], 27)) + 0.5, bottom + 2.5)).as("no tick at 27").isEqualTo(255);
+        assertThat(grey(r, Math.round(centre(a[0], a[2], 27)) + 0.5, bottom + 2.5))
+                .as("no tick at 27")
+                .isEqualTo(255);
     }
 
     @Test

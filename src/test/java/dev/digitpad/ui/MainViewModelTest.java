@@ -18,10 +18,14 @@ class MainViewModelTest {
     private final PredictionScheduler scheduler = new PredictionScheduler(Runnable::run, Runnable::run);
     private final PadViewModel pad = new PadViewModel(scheduler);
     private final PredictionViewModel prediction = new PredictionViewModel(scheduler);
-    private final ServerViewModel server = new ServerViewModel(s -> {
-        throw new IOException("unused");
-    }, Runnable::run, Runnable::run);
-    private final MainViewModel vm = new MainViewModel(scheduler, pad, prediction, server, Runnable::run, Runnable::run);
+    private final ServerViewModel server = new ServerViewModel(
+            s -> {
+                throw new IOException("unused");
+            },
+            Runnable::run,
+            Runnable::run);
+    private final MainViewModel vm =
+            new MainViewModel(scheduler, pad, prediction, server, Runnable::run, Runnable::run);
 
     @Test
     void openingAFileShowsItOnThePad() throws IOException {
@@ -57,9 +61,12 @@ class MainViewModelTest {
 
     @Test
     void aFailedPredictionIsTheWindowsProblem() {
-        scheduler.setPredictor(pixels -> {
-            throw new dev.digitpad.client.PredictionException(io.grpc.Status.Code.UNAVAILABLE, "the server went away");
-        }, "");
+        scheduler.setPredictor(
+                pixels -> {
+                    throw new dev.digitpad.client.PredictionException(
+                            io.grpc.Status.Code.UNAVAILABLE, "the server went away");
+                },
+                "");
         pad.beginStroke(60, 50);
         pad.extendStroke(220, 50);
         pad.extendStroke(130, 250);
@@ -70,12 +77,18 @@ class MainViewModelTest {
 
     @Test
     void settingsRoundTrip() {
-        Settings s = new Settings(new ServerSettings(false, "serving:8500", "digits", "sig", true, "", "", ""), 30, false,
-                Settings.Theme.DARK, 0.4, true);
+        Settings s = new Settings(
+                new ServerSettings(false, "serving:8500", "digits", "sig", true, "", "", ""),
+                30,
+                false,
+                Settings.Theme.DARK,
+                0.4,
+                true);
         vm.apply(s);
         assertThat(server.form()).isEqualTo(s.server());
-        assertThat(vm.settings()).as("the server in use is kept, not the form").isEqualTo(
-                new Settings(ServerSettings.EMBEDDED, 30, false, Settings.Theme.DARK, 0.4, true));
+        assertThat(vm.settings())
+                .as("the server in use is kept, not the form")
+                .isEqualTo(new Settings(ServerSettings.EMBEDDED, 30, false, Settings.Theme.DARK, 0.4, true));
     }
 
     @Test
@@ -88,19 +101,44 @@ class MainViewModelTest {
             for (boolean inProcess : new boolean[] {true, false}) {
                 java.util.List<Runnable> queued = new java.util.ArrayList<>();
                 PredictionScheduler scheduler = new PredictionScheduler(queued::add, Runnable::run);
-                var client = new dev.digitpad.client.PredictionClient(channel, "test",
-                        dev.digitpad.client.PredictionClient.Options.model("mnist"), new dev.digitpad.client.MetadataCache());
-                ServerViewModel server = new ServerViewModel(s -> new ServerSession() {
-                    @Override public String name() { return "test"; }
-                    @Override public dev.digitpad.client.PredictionClient client() { return client; }
-                    @Override public boolean inProcess() { return inProcess; }
-                    @Override public void close() {}
-                }, Runnable::run, Runnable::run);
-                new MainViewModel(scheduler, new PadViewModel(scheduler), new PredictionViewModel(scheduler), server,
-                        Runnable::run, Runnable::run);
+                var client = new dev.digitpad.client.PredictionClient(
+                        channel,
+                        "test",
+                        dev.digitpad.client.PredictionClient.Options.model("mnist"),
+                        new dev.digitpad.client.MetadataCache());
+                ServerViewModel server = new ServerViewModel(
+                        s -> new ServerSession() {
+                            @Override
+                            public String name() {
+                                return "test";
+                            }
+
+                            @Override
+                            public dev.digitpad.client.PredictionClient client() {
+                                return client;
+                            }
+
+                            @Override
+                            public boolean inProcess() {
+                                return inProcess;
+                            }
+
+                            @Override
+                            public void close() {}
+                        },
+                        Runnable::run,
+                        Runnable::run);
+                new MainViewModel(
+                        scheduler,
+                        new PadViewModel(scheduler),
+                        new PredictionViewModel(scheduler),
+                        server,
+                        Runnable::run,
+                        Runnable::run);
                 server.connect();
                 assertThat(server.sessionProperty().get()).isNotNull();
-                assertThat(queued).as("warm-up work queued for a server %s", inProcess ? "in this process" : "elsewhere")
+                assertThat(queued)
+                        .as("warm-up work queued for a server %s", inProcess ? "in this process" : "elsewhere")
                         .hasSize(inProcess ? 1 : 0);
             }
         } finally {

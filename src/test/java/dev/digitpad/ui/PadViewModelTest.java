@@ -123,7 +123,9 @@ class PadViewModelTest {
         assertThat(vm.canUndoProperty().get()).isFalse();
         vm.beginStroke(10, 10);
         vm.endStroke();
-        assertThat(vm.canRedoProperty().get()).as("a new stroke drops the redo history").isFalse();
+        assertThat(vm.canRedoProperty().get())
+                .as("a new stroke drops the redo history")
+                .isFalse();
     }
 
     @Test

@@ -10,7 +10,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Optional;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CountDownLatch;
@@ -144,11 +143,17 @@ class PredictionSchedulerTest {
         assertThat(slow.resultProperty().get().drawing().strokes()).hasSize(2);
         assertThat(queued).hasSize(1);
         first.run();
-        assertThat(slow.resultProperty().get().drawing().strokes()).as("the older result is dropped").hasSize(2);
+        assertThat(slow.resultProperty().get().drawing().strokes())
+                .as("the older result is dropped")
+                .hasSize(2);
         queued.remove(0).run();
-        assertThat(slow.resultProperty().get().drawing().strokes()).as("the latest drawing").hasSize(4);
+        assertThat(slow.resultProperty().get().drawing().strokes())
+                .as("the latest drawing")
+                .hasSize(4);
         assertThat(queued).isEmpty();
-        assertThat(sent).as("three ran; the first, a single dot, was too small to send").hasSize(2);
+        assertThat(sent)
+                .as("three ran; the first, a single dot, was too small to send")
+                .hasSize(2);
         assertThat(slow.busyProperty().get()).isFalse();
     }
 
@@ -168,9 +173,13 @@ class PredictionSchedulerTest {
         }
         assertThat(queued).as("live requests wait while one runs").hasSize(1);
         queued.remove(0).run();
-        assertThat(queued).as("they collapsed into one, started when the first finished").hasSize(1);
+        assertThat(queued)
+                .as("they collapsed into one, started when the first finished")
+                .hasSize(1);
         queued.remove(0).run();
-        assertThat(slow.resultProperty().get().drawing()).as("with the latest drawing").isSameAs(latest);
+        assertThat(slow.resultProperty().get().drawing())
+                .as("with the latest drawing")
+                .isSameAs(latest);
         assertThat(queued).isEmpty();
         assertThat(sent).hasSize(2);
     }
@@ -190,10 +199,14 @@ class PredictionSchedulerTest {
         slow.strokeEnded(finished);
         assertThat(queued).as("the stroke end starts at once").hasSize(2);
         queued.remove(1).run();
-        assertThat(slow.resultProperty().get().drawing().strokes().getFirst().points()).isEqualTo(4);
+        assertThat(slow.resultProperty().get().drawing().strokes().getFirst().points())
+                .isEqualTo(4);
         queued.remove(0).run();
-        assertThat(slow.resultProperty().get().drawing().strokes().getFirst().points()).isEqualTo(4);
-        assertThat(queued).as("the waiting live request was superseded by the stroke end").isEmpty();
+        assertThat(slow.resultProperty().get().drawing().strokes().getFirst().points())
+                .isEqualTo(4);
+        assertThat(queued)
+                .as("the waiting live request was superseded by the stroke end")
+                .isEmpty();
         assertThat(sent).as("the live prediction and the stroke end's").hasSize(2);
     }
 
@@ -203,7 +216,9 @@ class PredictionSchedulerTest {
         PredictionScheduler slow = new PredictionScheduler(queued::add, Runnable::run);
         slow.setPredictor(this::predict, "");
         Drawing drawn = draw(slow, Drawing.EMPTY, 60, 50, 220, 50);
-        assertThat(queued).as("the live prediction already has the finished stroke").hasSize(1);
+        assertThat(queued)
+                .as("the live prediction already has the finished stroke")
+                .hasSize(1);
         queued.remove(0).run();
         assertThat(slow.resultProperty().get().drawing()).isSameAs(drawn);
         assertThat(slow.busyProperty().get()).isFalse();
@@ -236,7 +251,9 @@ class PredictionSchedulerTest {
 
             answer = Distributions.probabilities(3, 0.95f);
             draw(waiting, drawing, 60, 50, 200, 200);
-            assertThat(waiting.resultProperty().get().drawing().strokes()).as("shown when endStroke returns").hasSize(2);
+            assertThat(waiting.resultProperty().get().drawing().strokes())
+                    .as("shown when endStroke returns")
+                    .hasSize(2);
             assertThat(waitingShown.headlineProperty().get()).isEqualTo("3");
             assertThat(waiting.busyProperty().get()).isFalse();
             awaitNonEmpty(later);
@@ -255,16 +272,18 @@ class PredictionSchedulerTest {
         var release = new CountDownLatch(1);
         try {
             PredictionScheduler waiting = new PredictionScheduler(worker, later::add, Duration.ofMillis(50));
-            waiting.setPredictor(pixels -> {
-                if (sent.size() == 1) {
-                    try {
-                        release.await();
-                    } catch (InterruptedException e) {
-                        Thread.currentThread().interrupt();
-                    }
-                }
-                return predict(pixels);
-            }, "");
+            waiting.setPredictor(
+                    pixels -> {
+                        if (sent.size() == 1) {
+                            try {
+                                release.await();
+                            } catch (InterruptedException e) {
+                                Thread.currentThread().interrupt();
+                            }
+                        }
+                        return predict(pixels);
+                    },
+                    "");
             Drawing drawing = draw(waiting, Drawing.EMPTY, 60, 50, 220, 50); // the first answer is fast
             awaitNonEmpty(later);
             later.poll().run();
@@ -286,13 +305,19 @@ class PredictionSchedulerTest {
 
     @Test
     void aFailedPredictionReportsTheClientsMessageAndKeepsTheDrawing() {
-        scheduler.setPredictor(pixels -> {
-            throw new PredictionException(Status.Code.UNAVAILABLE, "No server is listening at localhost:1. Start it, or check the address.");
-        }, "");
+        scheduler.setPredictor(
+                pixels -> {
+                    throw new PredictionException(
+                            Status.Code.UNAVAILABLE,
+                            "No server is listening at localhost:1. Start it, or check the address.");
+                },
+                "");
         Drawing seven = drawSeven(scheduler);
         assertThat(scheduler.problemProperty().get().message()).contains("No server is listening at localhost:1");
         assertThat(shown.headlineProperty().get()).isEqualTo("–");
-        assertThat(scheduler.resultProperty().get().drawing()).as("the drawing is still shown").isSameAs(seven);
+        assertThat(scheduler.resultProperty().get().drawing())
+                .as("the drawing is still shown")
+                .isSameAs(seven);
         assertThat(scheduler.resultProperty().get().drawing().strokes()).hasSize(1);
         scheduler.setPredictor(this::predict, "");
         assertThat(shown.headlineProperty().get()).as("a working server again").isEqualTo("7");
@@ -300,12 +325,16 @@ class PredictionSchedulerTest {
 
     @Test
     void anUnexpectedFailureIsReportedAsAProblemToo() {
-        scheduler.setPredictor(pixels -> {
-            throw new IllegalStateException("broken");
-        }, "");
+        scheduler.setPredictor(
+                pixels -> {
+                    throw new IllegalStateException("broken");
+                },
+                "");
         drawSeven(scheduler);
         assertThat(scheduler.problemProperty().get().title()).isEqualTo("Prediction failed");
-        assertThat(scheduler.problemProperty().get().message()).contains("broken").contains("Server tab");
+        assertThat(scheduler.problemProperty().get().message())
+                .contains("broken")
+                .contains("Server tab");
         assertThat(scheduler.busyProperty().get()).isFalse();
     }
 
@@ -316,18 +345,25 @@ class PredictionSchedulerTest {
         List<Runnable> queued = new ArrayList<>();
         PredictionScheduler warming = new PredictionScheduler(queued::add, Runnable::run);
         PredictionViewModel warmingShown = new PredictionViewModel(warming);
-        warming.setPredictor(pixels -> {
-            if (sent.size() == 4) {
-                warming.strokeStarted(Drawing.EMPTY.with(stroke(60, 50))); // the person starts drawing during the fifth prediction
-            }
-            return predict(pixels);
-        }, "");
+        warming.setPredictor(
+                pixels -> {
+                    if (sent.size() == 4) {
+                        warming.strokeStarted(Drawing.EMPTY.with(
+                                stroke(60, 50))); // the person starts drawing during the fifth prediction
+                    }
+                    return predict(pixels);
+                },
+                "");
         warming.warmUp();
         assertThat(queued).hasSize(1);
         queued.remove(0).run();
-        assertThat(sent).as("it stopped after the prediction during which the pad was used").hasSize(5);
+        assertThat(sent)
+                .as("it stopped after the prediction during which the pad was used")
+                .hasSize(5);
         assertThat(sent.getFirst()).as("a real drawing's tensor").matches(t -> max(t) > 0.9f);
-        assertThat(warming.resultProperty().get().drawing().isBlank()).as("nothing shown").isTrue();
+        assertThat(warming.resultProperty().get().drawing().isBlank())
+                .as("nothing shown")
+                .isTrue();
         assertThat(warmingShown.headlineProperty().get()).isEqualTo("Draw a digit");
         assertThat(warming.busyProperty().get()).isFalse();
     }
@@ -336,26 +372,32 @@ class PredictionSchedulerTest {
     void aWarmUpStopsAtTheFirstFailure() {
         List<Runnable> queued = new ArrayList<>();
         PredictionScheduler warming = new PredictionScheduler(queued::add, Runnable::run);
-        warming.setPredictor(pixels -> {
-            sent.add(pixels);
-            throw new PredictionException(Status.Code.UNAVAILABLE, "gone");
-        }, "");
+        warming.setPredictor(
+                pixels -> {
+                    sent.add(pixels);
+                    throw new PredictionException(Status.Code.UNAVAILABLE, "gone");
+                },
+                "");
         warming.warmUp();
         queued.remove(0).run();
         assertThat(sent).hasSize(1);
-        assertThat(warming.problemProperty().get()).as("a warm-up's failure is not the person's").isNull();
+        assertThat(warming.problemProperty().get())
+                .as("a warm-up's failure is not the person's")
+                .isNull();
     }
 
     @Test
     void aWarmUpStopsWhenThePredictorChanges() {
         List<Runnable> queued = new ArrayList<>();
         PredictionScheduler warming = new PredictionScheduler(queued::add, Runnable::run);
-        warming.setPredictor(pixels -> {
-            if (sent.size() == 2) {
-                warming.setPredictor(null, "Not connected to a server."); // the session closes during the third
-            }
-            return predict(pixels);
-        }, "");
+        warming.setPredictor(
+                pixels -> {
+                    if (sent.size() == 2) {
+                        warming.setPredictor(null, "Not connected to a server."); // the session closes during the third
+                    }
+                    return predict(pixels);
+                },
+                "");
         warming.warmUp();
         queued.remove(0).run();
         assertThat(sent).hasSize(3);

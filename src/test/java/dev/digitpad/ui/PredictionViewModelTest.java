@@ -12,8 +12,8 @@ import org.junit.jupiter.api.Test;
 /** The prediction pane's view model: the headline, the threshold and the round trip, without the FX thread. */
 class PredictionViewModelTest {
     /** A 7 as the pad draws it with the default pen. */
-    private static final Drawing SEVEN = new Drawing(Optional.empty(),
-            List.of(new Stroke(new double[] {60, 50, 220, 50, 130, 250}, 22, false)));
+    private static final Drawing SEVEN =
+            new Drawing(Optional.empty(), List.of(new Stroke(new double[] {60, 50, 220, 50, 130, 250}, 22, false)));
 
     private float[] answer = Distributions.probabilities(7, 0.9f);
     private final PredictionScheduler scheduler = new PredictionScheduler(Runnable::run, Runnable::run);
@@ -55,7 +55,8 @@ class PredictionViewModelTest {
         scheduler.replaced(SEVEN);
         assertThat(vm.roundTripProperty().get()).isEqualTo(String.format("last prediction %.1f ms", 3.0));
         scheduler.replaced(Drawing.EMPTY);
-        assertThat(vm.roundTripProperty().get()).as("an empty pad has no answer").isEqualTo(
-                String.format("last prediction %.1f ms", 3.0));
+        assertThat(vm.roundTripProperty().get())
+                .as("an empty pad has no answer")
+                .isEqualTo(String.format("last prediction %.1f ms", 3.0));
     }
 }

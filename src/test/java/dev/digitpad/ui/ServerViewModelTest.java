@@ -7,11 +7,11 @@ import dev.digitpad.client.PredictionClient;
 import dev.digitpad.inference.ModelManager;
 import dev.digitpad.server.ServingCore;
 import dev.digitpad.testing.InProcessServing;
+import dev.digitpad.testing.TestModels;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import dev.digitpad.testing.TestModels;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -42,12 +42,23 @@ class ServerViewModelTest {
             throw new IOException("No server is listening at " + s.address() + ". Start it, or check the address.");
         }
         String name = s.describe();
-        PredictionClient client = new PredictionClient(serving.channel(), name, PredictionClient.Options.model(s.model()),
-                new MetadataCache());
+        PredictionClient client = new PredictionClient(
+                serving.channel(), name, PredictionClient.Options.model(s.model()), new MetadataCache());
         return new ServerSession() {
-            @Override public String name() { return name; }
-            @Override public PredictionClient client() { return client; }
-            @Override public void close() { closed.add(name); }
+            @Override
+            public String name() {
+                return name;
+            }
+
+            @Override
+            public PredictionClient client() {
+                return client;
+            }
+
+            @Override
+            public void close() {
+                closed.add(name);
+            }
         };
     }
 
@@ -86,8 +97,11 @@ class ServerViewModelTest {
         vm.connect();
         assertThat(vm.sessionProperty().get()).isSameAs(first);
         assertThat(vm.stateProperty().get()).isEqualTo(ServerViewModel.State.CONNECTED);
-        assertThat(vm.stateTextProperty().get()).contains("Could not connect to nowhere:1").contains("still using embedded server");
-        assertThat(vm.problemProperty().get().message()).isEqualTo("No server is listening at nowhere:1. Start it, or check the address.");
+        assertThat(vm.stateTextProperty().get())
+                .contains("Could not connect to nowhere:1")
+                .contains("still using embedded server");
+        assertThat(vm.problemProperty().get().message())
+                .isEqualTo("No server is listening at nowhere:1. Start it, or check the address.");
         assertThat(vm.appliedProperty().get().embedded()).isTrue();
     }
 
@@ -108,8 +122,10 @@ class ServerViewModelTest {
     void testConnectionShowsStatusVersionAndSignatureWithoutSwitching() {
         vm.testConnection();
         assertThat(vm.testResultProperty().get())
-                .contains("Model \"mnist\"").containsPattern("version \\d+ AVAILABLE")
-                .contains("serving_default").contains("[-1,28,28,1]");
+                .contains("Model \"mnist\"")
+                .containsPattern("version \\d+ AVAILABLE")
+                .contains("serving_default")
+                .contains("[-1,28,28,1]");
         assertThat(vm.sessionProperty().get()).isNull();
         assertThat(closed).hasSize(1);
     }

@@ -13,11 +13,15 @@ import picocli.CommandLine.Option;
 final class BatchingFlags {
     private static final Logger log = LoggerFactory.getLogger(BatchingFlags.class);
 
-    @Option(names = "--enable_batching", description = "Run concurrent predictions of a model together, in batches"
-            + " (see --batching_parameters_file).")
+    @Option(
+            names = "--enable_batching",
+            description =
+                    "Run concurrent predictions of a model together, in batches" + " (see --batching_parameters_file).")
     boolean enabled;
 
-    @Option(names = "--batching_parameters_file", paramLabel = "FILE",
+    @Option(
+            names = "--batching_parameters_file",
+            paramLabel = "FILE",
             description = "TensorFlow Serving's batching parameters in protobuf text format, e.g. max_batch_size"
                     + " { value: 32 } batch_timeout_micros { value: 1000 } max_enqueued_batches { value: 100 }"
                     + " num_batch_threads { value: 4 }. Without it, TensorFlow Serving's defaults.")
@@ -31,15 +35,19 @@ final class BatchingFlags {
     Optional<BatchingOptions> options() {
         if (!enabled) {
             if (parametersFile != null) {
-                log.warn("--batching_parameters_file={} has no effect without --enable_batching (as in TensorFlow Serving);"
-                        + " add --enable_batching to batch", parametersFile);
+                log.warn(
+                        "--batching_parameters_file={} has no effect without --enable_batching (as in TensorFlow Serving);"
+                                + " add --enable_batching to batch",
+                        parametersFile);
             }
             return Optional.empty();
         }
         BatchingOptions options = parametersFile == null
                 ? BatchingOptions.tensorflowServingDefaults()
                 : BatchingParametersFile.read(parametersFile);
-        log.info("Batching is on: {}{}", options.describe(),
+        log.info(
+                "Batching is on: {}{}",
+                options.describe(),
                 parametersFile == null ? " (TensorFlow Serving's defaults)" : " (from " + parametersFile + ")");
         return Optional.of(options);
     }

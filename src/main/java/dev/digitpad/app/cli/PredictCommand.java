@@ -1,11 +1,9 @@
 package dev.digitpad.app.cli;
 
-import dev.digitpad.app.shared.AppPaths;
-import dev.digitpad.app.shared.Connection;
-
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.digitpad.client.Channels;
+import dev.digitpad.app.shared.AppPaths;
+import dev.digitpad.app.shared.Connection;
 import dev.digitpad.client.MetadataCache;
 import dev.digitpad.client.Prediction;
 import dev.digitpad.client.PredictionClient;
@@ -29,7 +27,6 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import java.util.concurrent.atomic.AtomicInteger;
 import picocli.CommandLine;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
@@ -40,57 +37,84 @@ import picocli.CommandLine.Parameters;
  * {@code digitpad predict}: which digit each image shows, from the embedded server (the shipped model) or
  * any TensorFlow Serving compatible server.
  */
-@Command(name = "predict",
+@Command(
+        name = "predict",
         mixinStandardHelpOptions = true,
         versionProvider = VersionProvider.class,
-        description = {"Recognise the digit in each image (PNG, JPEG, GIF or BMP; - reads standard input).",
-                "", "Without --server the shipped model answers, through DigitPad's own server code in this process."},
+        description = {
+            "Recognise the digit in each image (PNG, JPEG, GIF or BMP; - reads standard input).",
+            "",
+            "Without --server the shipped model answers, through DigitPad's own server code in this process."
+        },
         sortOptions = false)
 public final class PredictCommand implements Callable<Integer> {
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    @Parameters(arity = "1..*", paramLabel = "FILE", description = "Images to recognise; - reads one from standard input.")
+    @Parameters(
+            arity = "1..*",
+            paramLabel = "FILE",
+            description = "Images to recognise; - reads one from standard input.")
     List<String> files;
 
-    @Option(names = "--server", paramLabel = "HOST:PORT",
+    @Option(
+            names = "--server",
+            paramLabel = "HOST:PORT",
             description = "A TensorFlow Serving compatible server: host:port, [ipv6]:port or dns:///name:port.")
     String server;
 
-    @Option(names = "--model", defaultValue = ModelContract.DEFAULT_MODEL_NAME,
+    @Option(
+            names = "--model",
+            defaultValue = ModelContract.DEFAULT_MODEL_NAME,
             description = "Model name (default: ${DEFAULT-VALUE}).")
     String model;
 
-    @Option(names = "--signature", defaultValue = ModelContract.DEFAULT_SIGNATURE,
+    @Option(
+            names = "--signature",
+            defaultValue = ModelContract.DEFAULT_SIGNATURE,
             description = "Signature (default: ${DEFAULT-VALUE}).")
     String signature;
 
     @Option(names = "--version", paramLabel = "N", description = "A specific model version (default: the latest).")
     Long version;
 
-    @Option(names = "--deadline", defaultValue = "10s", converter = DurationConverter.class,
+    @Option(
+            names = "--deadline",
+            defaultValue = "10s",
+            converter = DurationConverter.class,
             description = "Deadline of each call, e.g. 500ms, 10s, 1m (default: ${DEFAULT-VALUE}).")
     Duration deadline;
 
     @ArgGroup(exclusive = false, heading = "TLS (with --server)%n")
     Tls tls;
 
-    @Option(names = "--json", description = "One JSON object per line: file, digit, confidence, probabilities (or error).")
+    @Option(
+            names = "--json",
+            description = "One JSON object per line: file, digit, confidence, probabilities (or error).")
     boolean json;
 
     @Option(names = "--preview", description = "Draw the 28x28 image the model sees, in the terminal.")
     boolean preview;
 
-    @Option(names = "--parallel", defaultValue = "8", description = "Images in flight at once (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--parallel",
+            defaultValue = "8",
+            description = "Images in flight at once (default: ${DEFAULT-VALUE}).")
     int parallel;
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
     static final class Tls {
-        @Option(names = "--tls", required = true, description = "Use TLS (the system's trusted CAs unless --ca is given).")
+        @Option(
+                names = "--tls",
+                required = true,
+                description = "Use TLS (the system's trusted CAs unless --ca is given).")
         boolean enabled;
 
-        @Option(names = "--ca", paramLabel = "PEM", description = "CA certificate that signed the server's certificate.")
+        @Option(
+                names = "--ca",
+                paramLabel = "PEM",
+                description = "CA certificate that signed the server's certificate.")
         Path ca;
 
         @Option(names = "--cert", paramLabel = "PEM", description = "Client certificate, for mutual TLS.")
@@ -100,7 +124,8 @@ public final class PredictCommand implements Callable<Integer> {
         Path key;
 
         TlsOptions options() {
-            return new TlsOptions(enabled, Optional.ofNullable(ca), Optional.ofNullable(cert), Optional.ofNullable(key));
+            return new TlsOptions(
+                    enabled, Optional.ofNullable(ca), Optional.ofNullable(cert), Optional.ofNullable(key));
         }
     }
 
@@ -112,10 +137,11 @@ public final class PredictCommand implements Callable<Integer> {
         if (parallel < 1) {
             throw new CommandLine.ParameterException(spec.commandLine(), "--parallel must be at least 1");
         }
-        PredictionClient.Options options = new PredictionClient.Options(model,
-                version == null ? OptionalLong.empty() : OptionalLong.of(version), signature, deadline);
+        PredictionClient.Options options = new PredictionClient.Options(
+                model, version == null ? OptionalLong.empty() : OptionalLong.of(version), signature, deadline);
         try (Connection connection = server == null ? Connection.embedded(AppPaths.shippedModel()) : remote()) {
-            PredictionClient client = new PredictionClient(connection.channel(), connection.name(), options, new MetadataCache());
+            PredictionClient client =
+                    new PredictionClient(connection.channel(), connection.name(), options, new MetadataCache());
             return run(client);
         }
     }
@@ -141,7 +167,8 @@ public final class PredictCommand implements Callable<Integer> {
     private int run(PredictionClient client) throws InterruptedException {
         PrintWriter out = spec.commandLine().getOut();
         Progress progress = Progress.forStderr(spec.commandLine().getErr(), files.size());
-        ExecutorService pool = Executors.newFixedThreadPool(Math.min(parallel, files.size()),
+        ExecutorService pool = Executors.newFixedThreadPool(
+                Math.min(parallel, files.size()),
                 Thread.ofPlatform().name("predict-", 0).daemon().factory());
         int failed = 0;
         try {
@@ -178,11 +205,15 @@ public final class PredictCommand implements Callable<Integer> {
 
     private Outcome recognise(PredictionClient client, String file) {
         try {
-            BufferedImage image = file.equals("-") ? ImageFiles.read(System.in, "standard input") : ImageFiles.read(Path.of(file));
+            BufferedImage image =
+                    file.equals("-") ? ImageFiles.read(System.in, "standard input") : ImageFiles.read(Path.of(file));
             Normalization normalized = MnistNormalizer.normalize(image);
             Optional<float[]> pixels = normalized.pixels();
             if (pixels.isEmpty()) {
-                return new Outcome(file, Optional.empty(), Optional.empty(),
+                return new Outcome(
+                        file,
+                        Optional.empty(),
+                        Optional.empty(),
                         "nothing to recognise: the image is blank (no ink stands out from the background)");
             }
             return new Outcome(file, Optional.of(client.predict(pixels.get())), pixels, null);
@@ -207,8 +238,8 @@ public final class PredictCommand implements Callable<Integer> {
             out.println(line);
         } else if (o.prediction().isPresent()) {
             Prediction p = o.prediction().get();
-            StringBuilder line = new StringBuilder(String.format(Locale.ROOT, "%s: %d (%.1f%%)  ", o.file(), p.digit(),
-                    100 * p.confidence()));
+            StringBuilder line = new StringBuilder(
+                    String.format(Locale.ROOT, "%s: %d (%.1f%%)  ", o.file(), p.digit(), 100 * p.confidence()));
             for (int k = 0; k < p.probabilities().length; k++) {
                 line.append(String.format(Locale.ROOT, " %d:%.1f%%", k, 100 * p.probabilities()[k]));
             }
@@ -244,7 +275,8 @@ public final class PredictCommand implements Callable<Integer> {
                 }
                 return Duration.parse(value);
             } catch (RuntimeException e) {
-                throw new CommandLine.TypeConversionException("'" + value + "' is not a duration; write e.g. 500ms, 10s or 1m");
+                throw new CommandLine.TypeConversionException(
+                        "'" + value + "' is not a duration; write e.g. 500ms, 10s or 1m");
             }
         }
     }

@@ -48,7 +48,8 @@ final class Progress {
     private static boolean stderrIsTerminal() {
         try {
             Path target = Files.readSymbolicLink(Path.of("/proc/self/fd/2"));
-            return target.toString().startsWith("/dev/pts/") || target.toString().startsWith("/dev/tty");
+            return target.toString().startsWith("/dev/pts/")
+                    || target.toString().startsWith("/dev/tty");
         } catch (Exception e) {
             return false;
         }

@@ -1,7 +1,6 @@
 package dev.digitpad.app.cli;
 
 import dev.digitpad.app.shared.AppPaths;
-
 import dev.digitpad.contract.ModelContract;
 import dev.digitpad.inference.BatchingOptions;
 import dev.digitpad.inference.RunAdmission;
@@ -31,12 +30,16 @@ import sun.misc.Signal;
  * {@code digitpad serve}: the model server on its own, a local drop-in for TensorFlow Serving. Flags are
  * spelled as TensorFlow Serving spells them, and take {@code --flag=value} or {@code --flag value}.
  */
-@Command(name = "serve",
+@Command(
+        name = "serve",
         mixinStandardHelpOptions = true,
         versionProvider = VersionProvider.class,
-        description = {"Serve a TensorFlow SavedModel over TensorFlow Serving's gRPC and REST APIs.",
-                "", "Versions are numbered folders under the base path (<base>/1/saved_model.pb, ...); the highest is"
-                + " served, and new ones are picked up while running."},
+        description = {
+            "Serve a TensorFlow SavedModel over TensorFlow Serving's gRPC and REST APIs.",
+            "",
+            "Versions are numbered folders under the base path (<base>/1/saved_model.pb, ...); the highest is"
+                    + " served, and new ones are picked up while running."
+        },
         sortOptions = false)
 public final class ServeCommand implements Callable<Integer> {
     private static final Logger log = LoggerFactory.getLogger(ServeCommand.class);
@@ -44,50 +47,71 @@ public final class ServeCommand implements Callable<Integer> {
     @Option(names = "--port", defaultValue = "8500", description = "gRPC port (default: ${DEFAULT-VALUE}).")
     int port;
 
-    @Option(names = "--rest_api_port", defaultValue = "8501",
+    @Option(
+            names = "--rest_api_port",
+            defaultValue = "8501",
             description = "REST port; 0 turns the REST API off (default: ${DEFAULT-VALUE}).")
     int restApiPort;
 
-    @Option(names = "--model_name", defaultValue = "${env:MODEL_NAME:-" + ModelContract.DEFAULT_MODEL_NAME + "}",
+    @Option(
+            names = "--model_name",
+            defaultValue = "${env:MODEL_NAME:-" + ModelContract.DEFAULT_MODEL_NAME + "}",
             description = "Name of the model in requests; or set MODEL_NAME (default: ${DEFAULT-VALUE}).")
     String modelName;
 
-    @Option(names = "--model_base_path",
+    @Option(
+            names = "--model_base_path",
             description = "Folder holding the model's numbered versions; or set MODEL_BASE_PATH."
                     + " Default: the model shipped with DigitPad.")
     Path modelBasePath;
 
-    @Option(names = "--file_system_poll_wait_seconds", defaultValue = "1",
+    @Option(
+            names = "--file_system_poll_wait_seconds",
+            defaultValue = "1",
             description = "How often to look for new versions; 0 looks once at start (default: ${DEFAULT-VALUE}).")
     int pollSeconds;
 
     @Mixin
     TensorFlowThreadOptions tensorflowThreads = new TensorFlowThreadOptions();
 
-    @Option(names = "--bind_address", defaultValue = ModelServer.Options.LOOPBACK,
+    @Option(
+            names = "--bind_address",
+            defaultValue = ModelServer.Options.LOOPBACK,
             description = "Interface to listen on. The default, ${DEFAULT-VALUE}, is reachable from this machine only;"
                     + " 0.0.0.0 opens every interface.")
     String bindAddress;
 
-    @Option(names = "--max_request_size_bytes", defaultValue = "" + ModelServer.Options.DEFAULT_MAX_REQUEST_BYTES,
+    @Option(
+            names = "--max_request_size_bytes",
+            defaultValue = "" + ModelServer.Options.DEFAULT_MAX_REQUEST_BYTES,
             description = "Largest request accepted on either port; larger ones get RESOURCE_EXHAUSTED or HTTP 413"
                     + " (default: ${DEFAULT-VALUE}).")
     int maxRequestBytes;
 
-    @Option(names = "--rest_api_timeout_in_ms", defaultValue = "30000",
+    @Option(
+            names = "--rest_api_timeout_in_ms",
+            defaultValue = "30000",
             description = "How long a REST prediction may run (default: ${DEFAULT-VALUE}).")
     long restTimeoutMs;
 
-    @Option(names = "--drain_seconds", defaultValue = "10",
-            description = "On SIGTERM or Ctrl-C, how long calls in flight may take to finish (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--drain_seconds",
+            defaultValue = "10",
+            description =
+                    "On SIGTERM or Ctrl-C, how long calls in flight may take to finish (default: ${DEFAULT-VALUE}).")
     int drainSeconds;
 
-    @Option(names = "--ssl_config_file", paramLabel = "FILE",
-            description = "TLS for the gRPC port: a text-format SSLConfig with server_key, server_cert (PEM) and, for mutual"
-                    + " TLS, custom_ca and client_verify: true. Default: plaintext.")
+    @Option(
+            names = "--ssl_config_file",
+            paramLabel = "FILE",
+            description =
+                    "TLS for the gRPC port: a text-format SSLConfig with server_key, server_cert (PEM) and, for mutual"
+                            + " TLS, custom_ca and client_verify: true. Default: plaintext.")
     Path sslConfigFile;
 
-    @Option(names = "--monitoring_config_file", paramLabel = "FILE",
+    @Option(
+            names = "--monitoring_config_file",
+            paramLabel = "FILE",
             description = "Prometheus metrics on the REST port: a text-format MonitoringConfig such as"
                     + " prometheus_config { enable: true, path: \"/monitoring/prometheus/metrics\" }. Default: off.")
     Path monitoringConfigFile;
@@ -95,12 +119,16 @@ public final class ServeCommand implements Callable<Integer> {
     @Mixin
     BatchingFlags batching = new BatchingFlags();
 
-    @Option(names = "--max_concurrent_runs", defaultValue = "0",
+    @Option(
+            names = "--max_concurrent_runs",
+            defaultValue = "0",
             description = "Runs of one model version that execute at once; further calls wait their turn. 0 means one"
                     + " per core (default: ${DEFAULT-VALUE}).")
     int maxConcurrentRuns;
 
-    @Option(names = "--max_queued_runs", defaultValue = "" + RunAdmission.Options.DEFAULT_QUEUED_RUNS,
+    @Option(
+            names = "--max_queued_runs",
+            defaultValue = "" + RunAdmission.Options.DEFAULT_QUEUED_RUNS,
             description = "Calls to one model version that may wait for a free run; more get UNAVAILABLE, and a waiting"
                     + " call whose deadline passes gets DEADLINE_EXCEEDED without running (default: ${DEFAULT-VALUE}).")
     int maxQueuedRuns;
@@ -116,7 +144,8 @@ public final class ServeCommand implements Callable<Integer> {
         RunAdmission.Options admissionOptions;
         try {
             tls = sslConfigFile == null ? Optional.empty() : Optional.of(GrpcTls.fromFile(sslConfigFile));
-            metricsPath = monitoringConfigFile == null ? Optional.empty() : ConfigFiles.prometheusPath(monitoringConfigFile);
+            metricsPath =
+                    monitoringConfigFile == null ? Optional.empty() : ConfigFiles.prometheusPath(monitoringConfigFile);
             if (metricsPath.isPresent() && restApiPort == 0) {
                 throw new ConfigFileException("--monitoring_config_file=" + monitoringConfigFile + " enables Prometheus"
                         + " metrics, which are served on the REST port, but --rest_api_port=0 turns REST off. Give"
@@ -134,16 +163,28 @@ public final class ServeCommand implements Callable<Integer> {
         log.info("Model runs: {}", admissionOptions.describe());
         ServingStack stack;
         try {
-            stack = ServingStack.start(ServingStack.Options.savedModels(modelName, base, tensorflowThreads.sessionThreads())
-                    .pollingEvery(Duration.ofSeconds(pollSeconds)).timingLoads().withRunBound(admissionOptions)
-                    .withBatching(batchingOptions).withNetwork(new ModelServer.Options(bindAddress, port, restApiPort,
-                            maxRequestBytes, Duration.ofMillis(restTimeoutMs), tls, metricsPath)));
+            stack = ServingStack.start(
+                    ServingStack.Options.savedModels(modelName, base, tensorflowThreads.sessionThreads())
+                            .pollingEvery(Duration.ofSeconds(pollSeconds))
+                            .timingLoads()
+                            .withRunBound(admissionOptions)
+                            .withBatching(batchingOptions)
+                            .withNetwork(new ModelServer.Options(
+                                    bindAddress,
+                                    port,
+                                    restApiPort,
+                                    maxRequestBytes,
+                                    Duration.ofMillis(restTimeoutMs),
+                                    tls,
+                                    metricsPath)));
         } catch (IOException e) {
             // A port in use or an address this machine does not have: the message says which; no stack trace.
             log.debug("The server could not start", e);
-            spec.commandLine().getErr().println("digitpad serve: " + e.getMessage() + ". Check --port, --rest_api_port and"
-                    + " --bind_address: a port takes one server at a time, and the address must be one of this machine's"
-                    + " (127.0.0.1, or 0.0.0.0 for all of them).");
+            spec.commandLine()
+                    .getErr()
+                    .println("digitpad serve: " + e.getMessage() + ". Check --port, --rest_api_port and"
+                            + " --bind_address: a port takes one server at a time, and the address must be one of this machine's"
+                            + " (127.0.0.1, or 0.0.0.0 for all of them).");
             spec.commandLine().getErr().flush();
             return 1;
         }
@@ -188,7 +229,8 @@ public final class ServeCommand implements Callable<Integer> {
         }
         if (maxQueuedRuns < 0 || maxQueuedRuns > RunAdmission.Options.MAX_QUEUED_RUNS) {
             throw new ConfigFileException("--max_queued_runs=" + maxQueuedRuns + " is out of range: give 0 (no waiting:"
-                    + " a call finding every run busy gets UNAVAILABLE) to " + RunAdmission.Options.MAX_QUEUED_RUNS + ".");
+                    + " a call finding every run busy gets UNAVAILABLE) to " + RunAdmission.Options.MAX_QUEUED_RUNS
+                    + ".");
         }
         int runs = maxConcurrentRuns == 0 ? RunAdmission.Options.defaults().maxConcurrentRuns() : maxConcurrentRuns;
         return new RunAdmission.Options(runs, maxQueuedRuns);

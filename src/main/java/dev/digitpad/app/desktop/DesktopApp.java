@@ -1,6 +1,5 @@
 package dev.digitpad.app.desktop;
 
-
 import javafx.application.Application;
 import javafx.application.Platform;
 import javafx.stage.Stage;
@@ -29,7 +28,8 @@ public final class DesktopApp extends Application {
             // The toolkit is up: say so in a JavaFX dialog, then leave with a failure code.
             failedToStart = true;
             stage.hide();
-            StartupFailure.report("DigitPad's window failed while starting.", e, false, StartupFailure.Channel.JAVAFX_DIALOG);
+            StartupFailure.report(
+                    "DigitPad's window failed while starting.", e, false, StartupFailure.Channel.JAVAFX_DIALOG);
             Platform.exit();
         }
     }
@@ -47,9 +47,12 @@ public final class DesktopApp extends Application {
             return failedToStart ? 1 : 0;
         } catch (UnsupportedOperationException | IllegalStateException e) {
             // No display, or a toolkit that cannot start: no JavaFX dialog is possible.
-            StartupFailure.reportOutsideFx("DigitPad's window cannot open: " + StartupFailure.reason(e) + ".\n"
-                    + "Run it on a desktop (with DISPLAY set), or use a subcommand such as `digitpad predict` or"
-                    + " `digitpad serve`; see `digitpad --help`.", e, e instanceof UnsupportedOperationException);
+            StartupFailure.reportOutsideFx(
+                    "DigitPad's window cannot open: " + StartupFailure.reason(e) + ".\n"
+                            + "Run it on a desktop (with DISPLAY set), or use a subcommand such as `digitpad predict` or"
+                            + " `digitpad serve`; see `digitpad --help`.",
+                    e,
+                    e instanceof UnsupportedOperationException);
             return 1;
         } catch (RuntimeException | Error e) {
             StartupFailure.reportOutsideFx("DigitPad's window failed while starting.", e, false);

@@ -1,7 +1,6 @@
 package dev.digitpad.app.desktop;
 
 import dev.digitpad.app.shared.Connection;
-import dev.digitpad.app.shared.EmbeddedServer;
 import dev.digitpad.client.MetadataCache;
 import dev.digitpad.client.PredictionClient;
 import dev.digitpad.client.ServerAddress;
@@ -36,14 +35,21 @@ final class DesktopConnector implements ServerConnector, AutoCloseable {
     public ServerSession open(ServerSettings s) throws IOException {
         if (s.embedded()) {
             Connection c = embedded();
-            PredictionClient client = new PredictionClient(c.channel(), c.name(),
-                    new PredictionClient.Options(ModelContract.DEFAULT_MODEL_NAME, OptionalLong.empty(),
-                            ModelContract.DEFAULT_SIGNATURE, DEADLINE), cache);
+            PredictionClient client = new PredictionClient(
+                    c.channel(),
+                    c.name(),
+                    new PredictionClient.Options(
+                            ModelContract.DEFAULT_MODEL_NAME,
+                            OptionalLong.empty(),
+                            ModelContract.DEFAULT_SIGNATURE,
+                            DEADLINE),
+                    cache);
             return session(c.name(), client, true, () -> {}); // kept for reuse; closed with the connector
         }
         ServerAddress address = ServerAddress.parse(s.address());
         TlsOptions tls = tls(s);
-        PredictionClient.Options options = new PredictionClient.Options(s.model(), OptionalLong.empty(), s.signature(), DEADLINE);
+        PredictionClient.Options options =
+                new PredictionClient.Options(s.model(), OptionalLong.empty(), s.signature(), DEADLINE);
         Connection c = Connection.remote(address, tls);
         return session(c.name(), new PredictionClient(c.channel(), c.name(), options, cache), false, c::close);
     }
@@ -58,8 +64,8 @@ final class DesktopConnector implements ServerConnector, AutoCloseable {
             return TlsOptions.tls(ca);
         }
         if (s.certificate().isBlank() || s.privateKey().isBlank()) {
-            throw new IllegalArgumentException("Mutual TLS needs both a client certificate and its private key; fill in both"
-                    + " or neither.");
+            throw new IllegalArgumentException(
+                    "Mutual TLS needs both a client certificate and its private key; fill in both" + " or neither.");
         }
         return TlsOptions.mutual(ca, Path.of(s.certificate()), Path.of(s.privateKey()));
     }
@@ -76,10 +82,25 @@ final class DesktopConnector implements ServerConnector, AutoCloseable {
 
     private static ServerSession session(String name, PredictionClient client, boolean inProcess, Runnable close) {
         return new ServerSession() {
-            @Override public String name() { return name; }
-            @Override public PredictionClient client() { return client; }
-            @Override public boolean inProcess() { return inProcess; }
-            @Override public void close() { close.run(); }
+            @Override
+            public String name() {
+                return name;
+            }
+
+            @Override
+            public PredictionClient client() {
+                return client;
+            }
+
+            @Override
+            public boolean inProcess() {
+                return inProcess;
+            }
+
+            @Override
+            public void close() {
+                close.run();
+            }
         };
     }
 

@@ -30,7 +30,8 @@ final class JsonSettingsStore implements SettingsStore {
     /** The usual place for the user's settings. */
     static Path defaultFile() {
         String xdg = System.getenv("XDG_CONFIG_HOME");
-        Path config = xdg != null && !xdg.isBlank() ? Path.of(xdg) : Path.of(System.getProperty("user.home"), ".config");
+        Path config =
+                xdg != null && !xdg.isBlank() ? Path.of(xdg) : Path.of(System.getProperty("user.home"), ".config");
         return config.resolve("digitpad").resolve("settings.json");
     }
 
@@ -49,7 +50,8 @@ final class JsonSettingsStore implements SettingsStore {
             overlay(merged, (ObjectNode) stored);
             return JSON.treeToValue(merged, Settings.class);
         } catch (IOException | RuntimeException e) {
-            LOG.warn("Ignoring the settings in {}, which cannot be read ({}); using the defaults", file, e.getMessage());
+            LOG.warn(
+                    "Ignoring the settings in {}, which cannot be read ({}); using the defaults", file, e.getMessage());
             return Settings.DEFAULTS;
         }
     }

@@ -25,12 +25,14 @@ import org.slf4j.LoggerFactory;
 final class Measurements {
     private static final Logger LOG = LoggerFactory.getLogger(Measurements.class);
 
-    private final Instant launched = ProcessHandle.current().info().startInstant().orElse(Instant.now());
+    private final Instant launched =
+            ProcessHandle.current().info().startInstant().orElse(Instant.now());
     private final List<Long> strokeToScreen = new ArrayList<>();
     private final List<Long> strokeToAnswer = new ArrayList<>();
     private long strokeEnd;
     /** Frames laid out since the stroke end without its distribution. */
     private int framesBefore;
+
     private int inFirstFrame;
     private boolean awaiting;
     private boolean shown;
@@ -41,11 +43,14 @@ final class Measurements {
         Scene scene = stage.getScene();
         PadViewModel pad = vm.pad();
         PredictionViewModel prediction = vm.prediction();
-        stage.addEventHandler(WindowEvent.WINDOW_SHOWN, e -> LOG.info("measure: window visible {} ms after launch", sinceLaunch()));
+        stage.addEventHandler(
+                WindowEvent.WINDOW_SHOWN, e -> LOG.info("measure: window visible {} ms after launch", sinceLaunch()));
         vm.server().stateProperty().addListener((o, a, s) -> {
             if (s == ServerViewModel.State.CONNECTED && !connected) {
                 connected = true;
-                LOG.info("measure: first prediction possible {} ms after launch (model loaded, server answering)", sinceLaunch());
+                LOG.info(
+                        "measure: first prediction possible {} ms after launch (model loaded, server answering)",
+                        sinceLaunch());
             }
         });
         scene.addEventFilter(MouseEvent.MOUSE_RELEASED, e -> {
@@ -66,7 +71,9 @@ final class Measurements {
                 firstPrediction = true;
                 LOG.info("measure: first prediction shown {} ms after launch", sinceLaunch());
             }
-            if (awaiting && r.drawing() == pad.drawingProperty().get() && r.prediction().isPresent()) {
+            if (awaiting
+                    && r.drawing() == pad.drawingProperty().get()
+                    && r.prediction().isPresent()) {
                 shown = true;
                 strokeToAnswer.add(System.nanoTime() - strokeEnd);
                 Platform.requestNextPulse();
@@ -98,15 +105,21 @@ final class Measurements {
             LOG.info("measure: no strokes measured");
             return;
         }
-        LOG.info("measure: {} strokes; stroke end -> answer on the FX thread: {}; -> distribution laid out for the next"
-                + " frame: {}; in the first frame after the stroke end: {} of {}", strokeToScreen.size(),
-                summary(strokeToAnswer), summary(strokeToScreen), inFirstFrame, strokeToScreen.size());
+        LOG.info(
+                "measure: {} strokes; stroke end -> answer on the FX thread: {}; -> distribution laid out for the next"
+                        + " frame: {}; in the first frame after the stroke end: {} of {}",
+                strokeToScreen.size(),
+                summary(strokeToAnswer),
+                summary(strokeToScreen),
+                inFirstFrame,
+                strokeToScreen.size());
     }
 
     private static String summary(List<Long> nanos) {
         List<Long> sorted = nanos.stream().sorted().toList();
-        return String.format("p50 %.1f ms, p95 %.1f ms, max %.1f ms", percentile(sorted, 0.50), percentile(sorted, 0.95),
-                sorted.getLast() / 1e6);
+        return String.format(
+                "p50 %.1f ms, p95 %.1f ms, max %.1f ms",
+                percentile(sorted, 0.50), percentile(sorted, 0.95), sorted.getLast() / 1e6);
     }
 
     private static double percentile(List<Long> sorted, double p) {

@@ -1,7 +1,6 @@
 package dev.digitpad.app.desktop;
 
 import dev.digitpad.app.shared.LogFile;
-
 import java.awt.GraphicsEnvironment;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -24,7 +23,11 @@ public final class StartupFailure {
     static final String TITLE = "DigitPad could not start";
 
     /** Where the message goes. */
-    enum Channel { JAVAFX_DIALOG, SWING_DIALOG, STANDARD_ERROR }
+    enum Channel {
+        JAVAFX_DIALOG,
+        SWING_DIALOG,
+        STANDARD_ERROR
+    }
 
     private StartupFailure() {}
 
@@ -45,10 +48,12 @@ public final class StartupFailure {
         if (!what.contains(reason)) {
             text.append("\n\nReason: ").append(reason);
         }
-        logFile.ifPresent(f -> text.append("\n\nThe details are in the log file:\n").append(f));
+        logFile.ifPresent(
+                f -> text.append("\n\nThe details are in the log file:\n").append(f));
         if (channel != Channel.STANDARD_ERROR) {
             text.append("\n\nTry starting DigitPad again. If it fails again, run `digitpad` in a terminal to see the"
-                    + " messages, and report the problem with ").append(logFile.isPresent() ? "the log file." : "those messages.");
+                            + " messages, and report the problem with ")
+                    .append(logFile.isPresent() ? "the log file." : "those messages.");
         }
         return text.toString();
     }
@@ -78,8 +83,8 @@ public final class StartupFailure {
             case JAVAFX_DIALOG -> showFx(text, error);
             case SWING_DIALOG -> {
                 try {
-                    SwingUtilities.invokeAndWait(() ->
-                            JOptionPane.showMessageDialog(null, text, TITLE, JOptionPane.ERROR_MESSAGE));
+                    SwingUtilities.invokeAndWait(
+                            () -> JOptionPane.showMessageDialog(null, text, TITLE, JOptionPane.ERROR_MESSAGE));
                 } catch (Exception | Error e) {
                     LOG.warn("Cannot show the error in a dialog either: {}", e.toString());
                 }

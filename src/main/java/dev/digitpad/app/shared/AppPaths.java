@@ -20,7 +20,8 @@ public final class AppPaths {
 
     /** The digits that {@code digitpad evaluate-model} scores a model on, shipped beside the model. */
     public static Path evaluationDigits() {
-        return installed(Path.of("data", "mnist", "held-out.idx.gz"), Path.of("assets", "data", "mnist", "held-out.idx.gz"));
+        return installed(
+                Path.of("data", "mnist", "held-out.idx.gz"), Path.of("assets", "data", "mnist", "held-out.idx.gz"));
     }
 
     /** The highest numbered version folder under {@code basePath}, if it has one. */
@@ -28,7 +29,8 @@ public final class AppPaths {
         try (Stream<Path> children = Files.list(basePath)) {
             return children.filter(Files::isDirectory)
                     .filter(p -> p.getFileName().toString().matches("[0-9]{1,18}"))
-                    .max((a, b) -> Long.compare(Long.parseLong(a.getFileName().toString()),
+                    .max((a, b) -> Long.compare(
+                            Long.parseLong(a.getFileName().toString()),
                             Long.parseLong(b.getFileName().toString())));
         } catch (IOException e) {
             return Optional.empty();
@@ -44,6 +46,8 @@ public final class AppPaths {
         if (home != null) {
             return Path.of(home).resolve(inInstallation).toAbsolutePath().normalize();
         }
-        return (Files.exists(inSources) ? inSources : inInstallation).toAbsolutePath().normalize();
+        return (Files.exists(inSources) ? inSources : inInstallation)
+                .toAbsolutePath()
+                .normalize();
     }
 }

@@ -22,18 +22,40 @@ public interface Connection extends AutoCloseable {
     static Connection embedded(Path modelBasePath) throws IOException {
         EmbeddedServer server = EmbeddedServer.start(ModelContract.DEFAULT_MODEL_NAME, modelBasePath);
         return new Connection() {
-            @Override public ManagedChannel channel() { return server.channel(); }
-            @Override public String name() { return EmbeddedServer.NAME; }
-            @Override public void close() { server.close(); }
+            @Override
+            public ManagedChannel channel() {
+                return server.channel();
+            }
+
+            @Override
+            public String name() {
+                return EmbeddedServer.NAME;
+            }
+
+            @Override
+            public void close() {
+                server.close();
+            }
         };
     }
 
     static Connection remote(ServerAddress address, TlsOptions tls) {
         ManagedChannel channel = Channels.open(address, tls);
         return new Connection() {
-            @Override public ManagedChannel channel() { return channel; }
-            @Override public String name() { return address.display(); }
-            @Override public void close() { Channels.close(channel, 5); }
+            @Override
+            public ManagedChannel channel() {
+                return channel;
+            }
+
+            @Override
+            public String name() {
+                return address.display();
+            }
+
+            @Override
+            public void close() {
+                Channels.close(channel, 5);
+            }
         };
     }
 }

@@ -33,9 +33,11 @@ public final class EmbeddedServer implements AutoCloseable {
         // about 100-160 us against 260 us with a thread per core on a 2-core machine), and that thread is the
         // caller's (inter-op -1): handing each run to a pool thread cost up to several ms while the pad was drawn.
         // The in-process front end runs each call in the caller's thread (the pad's worker).
-        ServingStack stack = ServingStack.start(ServingStack.Options.savedModels(model, basePath, new SessionThreads(1, -1))
-                .pollingEvery(Duration.ofSeconds(1)).withInProcess()
-                .loadingFirst("Reinstall DigitPad, or point --model_base_path at a SavedModel."));
+        ServingStack stack =
+                ServingStack.start(ServingStack.Options.savedModels(model, basePath, new SessionThreads(1, -1))
+                        .pollingEvery(Duration.ofSeconds(1))
+                        .withInProcess()
+                        .loadingFirst("Reinstall DigitPad, or point --model_base_path at a SavedModel."));
         try {
             stack.startPolling();
         } catch (RuntimeException e) {

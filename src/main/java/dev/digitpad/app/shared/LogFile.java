@@ -25,6 +25,7 @@ import org.slf4j.LoggerFactory;
 public final class LogFile {
     /** Set to {@code on} by bin/digitpad and the installed launchers. */
     static final String PROPERTY = "digitpad.log.file";
+
     static final String NAME = "digitpad.log";
     static final String APPENDER = "FILE";
 
@@ -37,13 +38,15 @@ public final class LogFile {
         String os = osName.toLowerCase(Locale.ROOT);
         Path home = Path.of(userHome);
         if (os.startsWith("windows")) {
-            Path local = absolute(env.get("LOCALAPPDATA")).orElse(home.resolve("AppData").resolve("Local"));
+            Path local = absolute(env.get("LOCALAPPDATA"))
+                    .orElse(home.resolve("AppData").resolve("Local"));
             return local.resolve("DigitPad").resolve("logs");
         }
         if (os.startsWith("mac")) {
             return home.resolve("Library").resolve("Logs").resolve("DigitPad");
         }
-        Path data = absolute(env.get("XDG_DATA_HOME")).orElse(home.resolve(".local").resolve("share"));
+        Path data =
+                absolute(env.get("XDG_DATA_HOME")).orElse(home.resolve(".local").resolve("share"));
         return data.resolve("DigitPad").resolve("logs");
     }
 

@@ -1,6 +1,5 @@
 package dev.digitpad.app.shared;
 
-
 import java.lang.foreign.Arena;
 import java.lang.foreign.FunctionDescriptor;
 import java.lang.foreign.Linker;
@@ -33,8 +32,10 @@ public final class NativeEnvironment {
         }
         try {
             Linker linker = Linker.nativeLinker();
-            MethodHandle setenv = linker.downcallHandle(linker.defaultLookup().find("setenv").orElseThrow(),
-                    FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.JAVA_INT));
+            MethodHandle setenv = linker.downcallHandle(
+                    linker.defaultLookup().find("setenv").orElseThrow(),
+                    FunctionDescriptor.of(
+                            ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.JAVA_INT));
             try (Arena arena = Arena.ofConfined()) {
                 int rc = (int) setenv.invokeExact(arena.allocateFrom(name), arena.allocateFrom(value), 0);
                 return rc == 0;
@@ -53,11 +54,13 @@ public final class NativeEnvironment {
         }
         try {
             Linker linker = Linker.nativeLinker();
-            MethodHandle getenv = linker.downcallHandle(linker.defaultLookup().find("getenv").orElseThrow(),
+            MethodHandle getenv = linker.downcallHandle(
+                    linker.defaultLookup().find("getenv").orElseThrow(),
                     FunctionDescriptor.of(ValueLayout.ADDRESS, ValueLayout.ADDRESS));
             try (Arena arena = Arena.ofConfined()) {
                 MemorySegment found = (MemorySegment) getenv.invokeExact(arena.allocateFrom(name));
-                return found.equals(MemorySegment.NULL) ? Optional.empty()
+                return found.equals(MemorySegment.NULL)
+                        ? Optional.empty()
                         : Optional.of(found.reinterpret(Long.MAX_VALUE).getString(0));
             }
         } catch (Throwable e) {

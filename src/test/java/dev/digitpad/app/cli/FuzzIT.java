@@ -1,7 +1,5 @@
 package dev.digitpad.app.cli;
 
-import dev.digitpad.testing.ServedProcess;
-
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
@@ -17,9 +15,10 @@ import dev.digitpad.protocol.serving.PredictionServiceGrpc;
 import dev.digitpad.testing.Http2FrameWriter;
 import dev.digitpad.testing.RawBytes;
 import dev.digitpad.testing.RawHttpClient;
+import dev.digitpad.testing.ServedProcess;
 import dev.digitpad.testing.SocketReads;
-import dev.digitpad.testing.TestModels;
 import dev.digitpad.testing.Tensors;
+import dev.digitpad.testing.TestModels;
 import io.grpc.CallOptions;
 import io.grpc.ManagedChannel;
 import io.grpc.MethodDescriptor;
@@ -80,19 +79,36 @@ class FuzzIT {
     static final int MAX_REQUEST_BYTES = 4 << 20;
 
     /** What no answer may contain: a stack trace line, an exception's name, or a Java class or package name. */
-    static final List<String> LEAKS = List.of("\tat ", "Exception", "java.", "javax.", "jdk.", "sun.", "dev.digitpad.",
-            "org.eclipse.", "io.grpc.", "io.netty.", "com.fasterxml.", "com.google.", "org.tensorflow.");
+    static final List<String> LEAKS = List.of(
+            "\tat ",
+            "Exception",
+            "java.",
+            "javax.",
+            "jdk.",
+            "sun.",
+            "dev.digitpad.",
+            "org.eclipse.",
+            "io.grpc.",
+            "io.netty.",
+            "com.fasterxml.",
+            "com.google.",
+            "org.tensorflow.");
 
     private static final String PREDICT = "tensorflow.serving.PredictionService/Predict";
-    private static final List<String> GRPC_METHODS = List.of(PREDICT, "tensorflow.serving.PredictionService/GetModelMetadata",
-            "tensorflow.serving.PredictionService/Classify", "tensorflow.serving.ModelService/GetModelStatus",
+    private static final List<String> GRPC_METHODS = List.of(
+            PREDICT,
+            "tensorflow.serving.PredictionService/GetModelMetadata",
+            "tensorflow.serving.PredictionService/Classify",
+            "tensorflow.serving.ModelService/GetModelStatus",
             "grpc.health.v1.Health/Check");
     private static final ObjectMapper JSON = new ObjectMapper();
 
     @TempDir
     static Path work;
+
     @AutoClose
     static ServedProcess server;
+
     static ManagedChannel channel;
     static RawHttpClient rest;
     static final List<String> findings = new ArrayList<>();
@@ -101,8 +117,13 @@ class FuzzIT {
     static void start() throws Exception {
         Path base = work.resolve("models/mnist");
         TestModels.writeVersion(base, 1, TestModels.Kind.MNIST);
-        server = ServedProcess.start(work, Map.of(), "--model_name=mnist", "--model_base_path=" + base,
-                "--max_request_size_bytes=" + MAX_REQUEST_BYTES, "--file_system_poll_wait_seconds=0");
+        server = ServedProcess.start(
+                work,
+                Map.of(),
+                "--model_name=mnist",
+                "--model_base_path=" + base,
+                "--max_request_size_bytes=" + MAX_REQUEST_BYTES,
+                "--file_system_poll_wait_seconds=0");
         server.awaitServing(Duration.ofSeconds(60));
         channel = server.channel();
         rest = new RawHttpClient("127.0.0.1", server.restPort, Duration.ofSeconds(30));
@@ -133,16 +154,21 @@ class FuzzIT {
     @Order(2)
     void randomBytesAsTheMessageOfRealGrpcCalls() throws Exception {
         Random random = new Random(SEED + 1);
-        byte[] good = Tensors.predictImages("mnist", TestModels.imageWithRow(3, 1f)).toByteArray();
+        byte[] good =
+                Tensors.predictImages("mnist", TestModels.imageWithRow(3, 1f)).toByteArray();
         Map<String, Integer> outcomes = new TreeMap<>();
         for (int i = 0; i < RAW_GRPC_MESSAGES; i++) {
             String method = i % 3 == 0 ? GRPC_METHODS.get(random.nextInt(GRPC_METHODS.size())) : PREDICT;
             byte[] message = i % 2 == 0 ? randomBytes(random, random.nextInt(3000)) : mutate(random, good);
             MethodDescriptor<byte[], byte[]> descriptor = MethodDescriptor.<byte[], byte[]>newBuilder()
-                    .setType(MethodDescriptor.MethodType.UNARY).setFullMethodName(method)
-                    .setRequestMarshaller(RawBytes.MARSHALLER).setResponseMarshaller(RawBytes.MARSHALLER).build();
+                    .setType(MethodDescriptor.MethodType.UNARY)
+                    .setFullMethodName(method)
+                    .setRequestMarshaller(RawBytes.MARSHALLER)
+                    .setResponseMarshaller(RawBytes.MARSHALLER)
+                    .build();
             try {
-                ClientCalls.blockingUnaryCall(channel, descriptor, CallOptions.DEFAULT.withDeadlineAfter(30, TimeUnit.SECONDS), message);
+                ClientCalls.blockingUnaryCall(
+                        channel, descriptor, CallOptions.DEFAULT.withDeadlineAfter(30, TimeUnit.SECONDS), message);
                 outcomes.merge("OK", 1, Integer::sum);
             } catch (StatusRuntimeException e) {
                 outcomes.merge(e.getStatus().getCode().name(), 1, Integer::sum);
@@ -247,19 +273,30 @@ class FuzzIT {
 
     /** The process is alive, answers a good request right over gRPC and REST, and logged no unforeseen failure. */
     private static void assertServerStillAnswers() throws Exception {
-        assertThat(server.process.isAlive()).as("the server is running; log:%n%s", server.log()).isTrue();
+        assertThat(server.process.isAlive())
+                .as("the server is running; log:%n%s", server.log())
+                .isTrue();
         float[] image = TestModels.imageWithRow(2, 3f);
-        float[] p = Tensors.floats(PredictionServiceGrpc.newBlockingStub(channel).withDeadlineAfter(30, TimeUnit.SECONDS)
-                .predict(Tensors.predictImages("mnist", image)).getOutputsOrThrow("dense"));
+        float[] p = Tensors.floats(PredictionServiceGrpc.newBlockingStub(channel)
+                .withDeadlineAfter(30, TimeUnit.SECONDS)
+                .predict(Tensors.predictImages("mnist", image))
+                .getOutputsOrThrow("dense"));
         double[] expected = TestModels.expectedProbabilities(image, 1);
         for (int k = 0; k < TestModels.CLASSES; k++) {
             assertThat((double) p[k]).isCloseTo(expected[k], within(1e-5));
         }
         String body = "{\"instances\": [" + JSON.writeValueAsString(TestModels.nested(image)) + "]}";
-        RawHttpClient.Request good = new RawHttpClient.Request("POST", "/v1/models/mnist:predict",
-                List.of("Content-Type: application/json"), body.getBytes(StandardCharsets.UTF_8), true);
+        RawHttpClient.Request good = new RawHttpClient.Request(
+                "POST",
+                "/v1/models/mnist:predict",
+                List.of("Content-Type: application/json"),
+                body.getBytes(StandardCharsets.UTF_8),
+                true);
         assertThat(httpExchange(good, "a good REST request")).isEqualTo(200);
-        assertThat(server.log()).as("the server log").doesNotContain("Unexpected failure").doesNotContain("Uncaught failure");
+        assertThat(server.log())
+                .as("the server log")
+                .doesNotContain("Unexpected failure")
+                .doesNotContain("Uncaught failure");
     }
 
     // ---- raw TCP and HTTP/2
@@ -365,9 +402,12 @@ class FuzzIT {
                     block.write(payload, from, to - from);
                     if ((flags & 0x4) != 0) { // END_HEADERS
                         try {
-                            Http2Headers headers = decoder.decodeHeaders(stream, Unpooled.wrappedBuffer(block.toByteArray()));
+                            Http2Headers headers =
+                                    decoder.decodeHeaders(stream, Unpooled.wrappedBuffer(block.toByteArray()));
                             checkGrpcHeaders(headers, what);
-                            last = headers.contains("grpc-status") ? "grpc-status " + headers.get("grpc-status") : "headers";
+                            last = headers.contains("grpc-status")
+                                    ? "grpc-status " + headers.get("grpc-status")
+                                    : "headers";
                         } catch (Http2Exception e) {
                             finding(what + ": the server sent headers that do not decode: " + e.getMessage());
                         }
@@ -381,7 +421,7 @@ class FuzzIT {
                         last = "GOAWAY " + ByteBuffer.wrap(payload, 4, 4).getInt();
                     }
                 }
-                default -> { }
+                default -> {}
             }
         }
         if (in.hasRemaining()) {
@@ -403,7 +443,9 @@ class FuzzIT {
             return;
         }
         CharSequence message = headers.get("grpc-message");
-        String text = message == null ? null : URLDecoder.decode(message.toString().replace("+", "%2B"), StandardCharsets.UTF_8);
+        String text = message == null
+                ? null
+                : URLDecoder.decode(message.toString().replace("+", "%2B"), StandardCharsets.UTF_8);
         checkGrpcStatus(Status.fromCodeValue(code).withDescription(text), what, false);
     }
 
@@ -440,15 +482,27 @@ class FuzzIT {
         hpack.literal(":authority", "127.0.0.1");
         hpack.literal("content-type", random.nextInt(8) == 0 ? randomText(random, 10) : "application/grpc");
         hpack.literal("te", "trailers");
-        String[] extra = {"grpc-timeout", "grpc-encoding", "grpc-accept-encoding", "x-" + randomToken(random).toLowerCase()};
+        String[] extra = {
+            "grpc-timeout",
+            "grpc-encoding",
+            "grpc-accept-encoding",
+            "x-" + randomToken(random).toLowerCase()
+        };
         for (int h = random.nextInt(3); h > 0; h--) {
-            hpack.literal(extra[random.nextInt(extra.length)], random.nextBoolean() ? randomText(random, 8)
-                    : Integer.toString(random.nextInt(1000)) + "mSHnu".charAt(random.nextInt(5)));
+            hpack.literal(
+                    extra[random.nextInt(extra.length)],
+                    random.nextBoolean()
+                            ? randomText(random, 8)
+                            : Integer.toString(random.nextInt(1000)) + "mSHnu".charAt(random.nextInt(5)));
         }
         int stream = 1 + 2 * random.nextInt(3);
         out.frame(Http2FrameWriter.HEADERS, Http2FrameWriter.END_HEADERS, stream, hpack.toByteArray());
-        byte[] message = random.nextBoolean() ? randomBytes(random, random.nextInt(2000))
-                : mutate(random, Tensors.predictImages("mnist", TestModels.imageWithRow(1, 1f)).toByteArray());
+        byte[] message = random.nextBoolean()
+                ? randomBytes(random, random.nextInt(2000))
+                : mutate(
+                        random,
+                        Tensors.predictImages("mnist", TestModels.imageWithRow(1, 1f))
+                                .toByteArray());
         ByteBuffer data = ByteBuffer.allocate(5 + message.length);
         data.put((byte) (random.nextInt(6) == 0 ? 1 : 0)); // compressed flag
         data.putInt(random.nextInt(6) == 0 ? random.nextInt() : message.length);
@@ -456,7 +510,10 @@ class FuzzIT {
         byte[] bytes = data.array();
         int split = random.nextInt(bytes.length + 1);
         out.frame(Http2FrameWriter.DATA, 0, stream, java.util.Arrays.copyOfRange(bytes, 0, split));
-        out.frame(Http2FrameWriter.DATA, Http2FrameWriter.END_STREAM, stream,
+        out.frame(
+                Http2FrameWriter.DATA,
+                Http2FrameWriter.END_STREAM,
+                stream,
                 java.util.Arrays.copyOfRange(bytes, split, bytes.length));
         return out.toByteArray();
     }
@@ -476,21 +533,27 @@ class FuzzIT {
                 }
                 case 1 -> {
                     byte[] inserted = randomBytes(random, 1 + random.nextInt(8));
-                    bytes = concat(concat(java.util.Arrays.copyOfRange(bytes, 0, at), inserted),
+                    bytes = concat(
+                            concat(java.util.Arrays.copyOfRange(bytes, 0, at), inserted),
                             java.util.Arrays.copyOfRange(bytes, at, bytes.length));
                 }
-                case 2 -> bytes = concat(java.util.Arrays.copyOfRange(bytes, 0, at),
-                        java.util.Arrays.copyOfRange(bytes, Math.min(bytes.length, at + 1 + random.nextInt(8)), bytes.length));
+                case 2 ->
+                    bytes = concat(
+                            java.util.Arrays.copyOfRange(bytes, 0, at),
+                            java.util.Arrays.copyOfRange(
+                                    bytes, Math.min(bytes.length, at + 1 + random.nextInt(8)), bytes.length));
                 default -> bytes = java.util.Arrays.copyOfRange(bytes, 0, at);
             }
         }
         return bytes;
     }
 
-    private static final long[] DIMS = {0, 1, 2, 3, 10, 28, 784, -1, -2, Integer.MAX_VALUE, 1L << 32, 1L << 40,
-            Long.MAX_VALUE, Long.MIN_VALUE};
-    private static final long[] BATCHES = {0, 1, 2, 5, 64, 1000, 1 << 16, -1, -7, 1 << 20, Integer.MAX_VALUE, Long.MAX_VALUE,
-            Long.MIN_VALUE};
+    private static final long[] DIMS = {
+        0, 1, 2, 3, 10, 28, 784, -1, -2, Integer.MAX_VALUE, 1L << 32, 1L << 40, Long.MAX_VALUE, Long.MIN_VALUE
+    };
+    private static final long[] BATCHES = {
+        0, 1, 2, 5, 64, 1000, 1 << 16, -1, -7, 1 << 20, Integer.MAX_VALUE, Long.MAX_VALUE, Long.MIN_VALUE
+    };
 
     private static PredictRequest randomRequest(Random random) {
         ModelSpec.Builder spec = ModelSpec.newBuilder().setName(random.nextInt(5) > 0 ? "mnist" : randomName(random));
@@ -498,12 +561,12 @@ class FuzzIT {
             case 0 -> spec.setVersion(Int64Value.of(1));
             case 1 -> spec.setVersion(Int64Value.of(random.nextBoolean() ? random.nextLong() : random.nextInt(5) - 2));
             case 2 -> spec.setVersionLabel(random.nextBoolean() ? "stable" : randomText(random, random.nextInt(20)));
-            default -> { }
+            default -> {}
         }
         switch (random.nextInt(6)) {
             case 0 -> spec.setSignatureName("serving_default");
             case 1 -> spec.setSignatureName(randomText(random, random.nextInt(30)));
-            default -> { }
+            default -> {}
         }
         PredictRequest.Builder request = PredictRequest.newBuilder().setModelSpec(spec);
         int inputs = random.nextInt(6) == 0 ? random.nextInt(4) : 1;
@@ -537,7 +600,8 @@ class FuzzIT {
             }
         } else {
             for (int d = random.nextInt(7); d > 0; d--) {
-                shape.addDimBuilder().setSize(random.nextBoolean() ? DIMS[random.nextInt(DIMS.length)] : random.nextInt(50));
+                shape.addDimBuilder()
+                        .setSize(random.nextBoolean() ? DIMS[random.nextInt(DIMS.length)] : random.nextInt(50));
             }
         }
         t.setTensorShape(shape);
@@ -556,8 +620,12 @@ class FuzzIT {
             default -> random.nextInt(2000);
         };
         switch (random.nextInt(9)) {
-            case 0 -> t.setTensorContent(ByteString.copyFrom(randomBytes(random, fits && random.nextBoolean()
-                    ? (int) elements * (1 + random.nextInt(8)) : random.nextInt(5000))));
+            case 0 ->
+                t.setTensorContent(ByteString.copyFrom(randomBytes(
+                        random,
+                        fits && random.nextBoolean()
+                                ? (int) elements * (1 + random.nextInt(8))
+                                : random.nextInt(5000))));
             case 1, 2, 3 -> {
                 for (int i = 0; i < count; i++) {
                     t.addFloatVal(randomFloat(random));
@@ -608,18 +676,50 @@ class FuzzIT {
     }
 
     private static String randomName(Random random) {
-        String[] odd = {"", "../mnist", "/etc/passwd", "mnist\\..\\x", "mnist/1", "MNIST", " mnist", "mnist\0", "%2e%2e",
-                "..", "."};
+        String[] odd = {
+            "", "../mnist", "/etc/passwd", "mnist\\..\\x", "mnist/1", "MNIST", " mnist", "mnist\0", "%2e%2e", "..", "."
+        };
         return random.nextBoolean() ? odd[random.nextInt(odd.length)] : randomText(random, random.nextInt(40));
     }
 
     // ---- REST
 
-    private static final String[] METHODS = {"GET", "POST", "PUT", "DELETE", "PATCH", "HEAD", "OPTIONS", "TRACE", "CONNECT"};
-    private static final String[] SEGMENTS = {"v1", "models", "mnist", "versions", "1", "2", "-1", "0",
-            "99999999999999999999", "labels", "stable", "metadata", ":predict", ":classify", ":regress", ":foo", "..", ".",
-            "%2F", "%2e%2e", "%00", "%zz", "%", "%C0%AF", "", "mnist:predict", "mnist/metadata", "v2", "monitoring",
-            "prometheus", "metrics"};
+    private static final String[] METHODS = {
+        "GET", "POST", "PUT", "DELETE", "PATCH", "HEAD", "OPTIONS", "TRACE", "CONNECT"
+    };
+    private static final String[] SEGMENTS = {
+        "v1",
+        "models",
+        "mnist",
+        "versions",
+        "1",
+        "2",
+        "-1",
+        "0",
+        "99999999999999999999",
+        "labels",
+        "stable",
+        "metadata",
+        ":predict",
+        ":classify",
+        ":regress",
+        ":foo",
+        "..",
+        ".",
+        "%2F",
+        "%2e%2e",
+        "%00",
+        "%zz",
+        "%",
+        "%C0%AF",
+        "",
+        "mnist:predict",
+        "mnist/metadata",
+        "v2",
+        "monitoring",
+        "prometheus",
+        "metrics"
+    };
 
     private static RawHttpClient.Request randomHttpRequest(Random random) {
         String method = random.nextInt(8) > 0 ? METHODS[random.nextInt(METHODS.length)] : randomToken(random);
@@ -643,16 +743,22 @@ class FuzzIT {
         }
         List<String> headers = new ArrayList<>();
         if (random.nextInt(4) > 0) {
-            headers.add("Content-Type: " + (random.nextInt(3) > 0 ? "application/json" : randomText(random, 12).strip()));
+            headers.add("Content-Type: "
+                    + (random.nextInt(3) > 0
+                            ? "application/json"
+                            : randomText(random, 12).strip()));
         }
         for (int h = random.nextInt(3); h > 0; h--) {
-            headers.add(switch (random.nextInt(5)) {
-                case 0 -> "Accept: " + randomText(random, 10).strip();
-                case 1 -> "Content-Encoding: " + (random.nextBoolean() ? "gzip" : randomToken(random));
-                case 2 -> "Expect: 100-continue";
-                case 3 -> "X-" + randomToken(random) + ": " + randomText(random, 20).strip();
-                default -> "Transfer-Encoding: " + (random.nextBoolean() ? "identity" : randomToken(random));
-            });
+            headers.add(
+                    switch (random.nextInt(5)) {
+                        case 0 -> "Accept: " + randomText(random, 10).strip();
+                        case 1 -> "Content-Encoding: " + (random.nextBoolean() ? "gzip" : randomToken(random));
+                        case 2 -> "Expect: 100-continue";
+                        case 3 ->
+                            "X-" + randomToken(random) + ": "
+                                    + randomText(random, 20).strip();
+                        default -> "Transfer-Encoding: " + (random.nextBoolean() ? "identity" : randomToken(random));
+                    });
         }
         byte[] body = switch (random.nextInt(5)) {
             case 0 -> new byte[0];
@@ -667,7 +773,9 @@ class FuzzIT {
     private static String predictLikeJson(Random random) {
         StringBuilder out = new StringBuilder("{");
         if (random.nextInt(4) == 0) {
-            out.append("\"signature_name\": ").append(random.nextBoolean() ? "\"serving_default\"" : randomJson(random, 2)).append(", ");
+            out.append("\"signature_name\": ")
+                    .append(random.nextBoolean() ? "\"serving_default\"" : randomJson(random, 2))
+                    .append(", ");
         }
         String key = switch (random.nextInt(5)) {
             case 0 -> "inputs";
@@ -683,7 +791,9 @@ class FuzzIT {
                 out.append(',');
             }
             if (named && key.equals("instances")) {
-                out.append("{\"").append(random.nextBoolean() ? "flatten_input" : randomToken(random)).append("\": ");
+                out.append("{\"")
+                        .append(random.nextBoolean() ? "flatten_input" : randomToken(random))
+                        .append("\": ");
             }
             int rows = random.nextInt(8) == 0 ? random.nextInt(40) : 28;
             out.append('[');
@@ -730,8 +840,11 @@ class FuzzIT {
                 StringBuilder o = new StringBuilder("{");
                 String[] keys = {"instances", "inputs", "signature_name", "flatten_input", "outputs", ""};
                 for (int i = random.nextInt(4); i > 0; i--) {
-                    o.append(TextNode.valueOf(random.nextBoolean() ? keys[random.nextInt(keys.length)] : randomText(random, 6)))
-                            .append(':').append(randomJson(random, depth + 1)).append(i > 1 ? "," : "");
+                    o.append(TextNode.valueOf(
+                                    random.nextBoolean() ? keys[random.nextInt(keys.length)] : randomText(random, 6)))
+                            .append(':')
+                            .append(randomJson(random, depth + 1))
+                            .append(i > 1 ? "," : "");
                 }
                 yield o.append('}').toString();
             }
@@ -753,7 +866,8 @@ class FuzzIT {
     /** Sends one HTTP/1.1 request on its own connection and checks the answer; returns its status. */
     private static int httpExchange(RawHttpClient.Request request, String what) throws IOException {
         Optional<RawHttpClient.Answer> sent = rest.exchange(request);
-        String description = what + " (" + abbreviate(request.method() + " " + request.path() + " " + request.headers()) + ")";
+        String description =
+                what + " (" + abbreviate(request.method() + " " + request.path() + " " + request.headers()) + ")";
         if (sent.isEmpty()) {
             finding(description + ": no answer within 30 s");
             return -1;
@@ -785,7 +899,9 @@ class FuzzIT {
             return status;
         }
         if (status >= 400) {
-            if (json == null || !json.path("error").isTextual() || json.path("error").asText().isBlank()) {
+            if (json == null
+                    || !json.path("error").isTextual()
+                    || json.path("error").asText().isBlank()) {
                 finding(description + ": HTTP " + status + " without {\"error\": \"...\"}: " + abbreviate(bodyText));
             }
             if (!answer.hasHeader("content-type: application/json")) {
@@ -813,12 +929,13 @@ class FuzzIT {
     private static String randomText(Random random, int n) {
         StringBuilder s = new StringBuilder(n);
         for (int i = 0; i < n; i++) {
-            s.appendCodePoint(switch (random.nextInt(20)) {
-                case 0 -> random.nextInt(32);
-                case 1 -> 0x80 + random.nextInt(0x2000);
-                case 2 -> 0x1F600 + random.nextInt(50);
-                default -> 0x20 + random.nextInt(0x5f);
-            });
+            s.appendCodePoint(
+                    switch (random.nextInt(20)) {
+                        case 0 -> random.nextInt(32);
+                        case 1 -> 0x80 + random.nextInt(0x2000);
+                        case 2 -> 0x1F600 + random.nextInt(50);
+                        default -> 0x20 + random.nextInt(0x5f);
+                    });
         }
         return s.toString();
     }

@@ -1,10 +1,9 @@
 package dev.digitpad.app.cli;
 
-import dev.digitpad.bench.LoadChart;
-
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.digitpad.bench.LoadChart;
 import dev.digitpad.bench.LoadClients.LoadCase;
 import dev.digitpad.bench.LoadRun.Row;
 import dev.digitpad.server.ServingStack;
@@ -40,37 +39,60 @@ class LoadTestCommandTest {
         StringWriter err = new StringWriter();
         LoadTestCommand command = new LoadTestCommand();
 
-        int exit = new CommandLine(command).setOut(new PrintWriter(out)).setErr(new PrintWriter(err)).execute(
-                "--model_base_path=" + base, "--seconds=1", "--warmup_seconds=0.2", "--warmup_round_max_seconds=1", "--concurrency=1,2",
-                "--batching_concurrency=2", "--tensorflow_intra_op_parallelism=1", "--tensorflow_inter_op_parallelism=1",
-                "--report=" + report);
+        int exit = new CommandLine(command)
+                .setOut(new PrintWriter(out))
+                .setErr(new PrintWriter(err))
+                .execute(
+                        "--model_base_path=" + base,
+                        "--seconds=1",
+                        "--warmup_seconds=0.2",
+                        "--warmup_round_max_seconds=1",
+                        "--concurrency=1,2",
+                        "--batching_concurrency=2",
+                        "--tensorflow_intra_op_parallelism=1",
+                        "--tensorflow_inter_op_parallelism=1",
+                        "--report=" + report);
 
         assertThat(exit).as("exit code; stderr: %s", err).isZero();
         List<Row> rows = command.results.rows();
         assertThat(rows).hasSize(LoadCase.values().length * 3);
         for (Row row : rows) {
-            assertThat(row.figures().calls()).as("%s at %d, batched %s", row.loadCase(), row.concurrency(), row.batched())
+            assertThat(row.figures().calls())
+                    .as("%s at %d, batched %s", row.loadCase(), row.concurrency(), row.batched())
                     .isPositive();
-            assertThat(row.figures().allErrors()).as("errors of %s: %s", row.figures().what(), row.figures().errorKinds())
+            assertThat(row.figures().allErrors())
+                    .as("errors of %s: %s", row.figures().what(), row.figures().errorKinds())
                     .isZero();
         }
         // A warm-up round of every case after each of the two server starts: without batching at the lowest and the
         // highest concurrency (1 and 2), with batching at its own (2).
-        assertThat(command.results.warmupRounds()).hasSize(3 * LoadCase.values().length)
+        assertThat(command.results.warmupRounds())
+                .hasSize(3 * LoadCase.values().length)
                 .allSatisfy(f -> assertThat(f.allErrors()).as(f.what()).isZero());
-        assertThat(command.results.warmupRounds().stream().map(f -> f.concurrency()).distinct()).containsExactly(1, 2);
+        assertThat(command.results.warmupRounds().stream()
+                        .map(f -> f.concurrency())
+                        .distinct())
+                .containsExactly(1, 2);
         // Each at least --warmup_seconds, and at most one second more, while the JIT compilers are busy.
-        assertThat(command.results.warmupRounds()).allSatisfy(f -> assertThat(f.warmupSeconds()).as(f.what())
-                .isGreaterThanOrEqualTo(0.2).isLessThan(1.2 + 1.0));
-        assertThat(rows.stream().filter(Row::batched)).hasSize(LoadCase.values().length)
+        assertThat(command.results.warmupRounds())
+                .allSatisfy(f -> assertThat(f.warmupSeconds())
+                        .as(f.what())
+                        .isGreaterThanOrEqualTo(0.2)
+                        .isLessThan(1.2 + 1.0));
+        assertThat(rows.stream().filter(Row::batched))
+                .hasSize(LoadCase.values().length)
                 .allSatisfy(r -> assertThat(r.rowsPerBatch()).as("batches ran").isGreaterThanOrEqualTo(1));
 
         String markdown = Files.readString(report);
-        assertThat(markdown).contains("| gRPC tensor_content | 1 | off |").contains("| REST columns (inputs) | 2 | on |")
-                .contains("## gRPC against REST").contains("![Latency and throughput](report.png)")
+        assertThat(markdown)
+                .contains("| gRPC tensor_content | 1 | off |")
+                .contains("| REST columns (inputs) | 2 | on |")
+                .contains("## gRPC against REST")
+                .contains("![Latency and throughput](report.png)")
                 .contains("- Command: `digitpad loadtest --model_base_path=")
-                .contains("- Before them, after each server start: every case once, unmeasured, for 0.2 s and then on while"
-                        + " the JIT compilers were busy (at most 1 s more): ");
+                .contains(
+                        "- Before them, after each server start: every case once, unmeasured, for 0.2 s and then on while"
+                                + " the JIT compilers were busy (at most 1 s more): ");
         assertThat(out.toString()).contains("| gRPC float_val | 2 | off |");
         BufferedImage chart = ImageIO.read(dir.resolve("out/report.png").toFile());
         assertThat(chart).isNotNull();
@@ -84,12 +106,20 @@ class LoadTestCommandTest {
         StringWriter err = new StringWriter();
         LoadTestCommand command = new LoadTestCommand();
 
-        int exit = new CommandLine(command).setErr(new PrintWriter(err)).execute("--concurrency=0,8", "--seconds=0",
-                "--batching_parameters_file=" + dir.resolve("missing.txt"), "--report=" + dir.resolve("r.md"));
+        int exit = new CommandLine(command)
+                .setErr(new PrintWriter(err))
+                .execute(
+                        "--concurrency=0,8",
+                        "--seconds=0",
+                        "--batching_parameters_file=" + dir.resolve("missing.txt"),
+                        "--report=" + dir.resolve("r.md"));
 
         assertThat(exit).isEqualTo(2);
-        assertThat(err.toString()).contains("--concurrency values must be at least 1").contains("--seconds must be more than 0")
-                .contains("missing.txt").contains("does not exist");
+        assertThat(err.toString())
+                .contains("--concurrency values must be at least 1")
+                .contains("--seconds must be more than 0")
+                .contains("missing.txt")
+                .contains("does not exist");
         assertThat(command.results).isNull();
         assertThat(dir.resolve("r.md")).doesNotExist();
     }
@@ -101,11 +131,13 @@ class LoadTestCommandTest {
         Files.writeString(base.resolve("1/saved_model.pb"), "not a SavedModel");
         StringWriter err = new StringWriter();
 
-        int exit = new CommandLine(new LoadTestCommand()).setErr(new PrintWriter(err)).execute(
-                "--model_base_path=" + base, "--report=" + dir.resolve("r.md"));
+        int exit = new CommandLine(new LoadTestCommand())
+                .setErr(new PrintWriter(err))
+                .execute("--model_base_path=" + base, "--report=" + dir.resolve("r.md"));
 
         assertThat(exit).as(err.toString()).isEqualTo(2);
-        assertThat(err.toString()).contains("The model in " + base + " could not be loaded: ")
+        assertThat(err.toString())
+                .contains("The model in " + base + " could not be loaded: ")
                 .contains("Point --model_base_path at a folder of numbered SavedModel versions")
                 .doesNotContain("\tat ");
         assertThat(dir.resolve("r.md")).doesNotExist();
@@ -115,8 +147,8 @@ class LoadTestCommandTest {
     void aModelWithoutServingDefaultIsRefusedNamingTheSignaturesItHas() {
         Path base = dir.resolve("models/other");
 
-        assertThatThrownBy(() -> ServingStack.defaultSignature(Map.of("classify", SignatureDef.getDefaultInstance()), base,
-                        "the load test"))
+        assertThatThrownBy(() -> ServingStack.defaultSignature(
+                        Map.of("classify", SignatureDef.getDefaultInstance()), base, "the load test"))
                 .isInstanceOf(UnservableModel.class)
                 .hasMessage("The model in " + base + " has no \"serving_default\" signature, which the load test calls;"
                         + " it has [classify].");

@@ -9,8 +9,8 @@ import dev.digitpad.server.GrpcTls;
 import dev.digitpad.server.ModelServer;
 import dev.digitpad.server.ServingCore;
 import dev.digitpad.testing.CommandRun;
-import dev.digitpad.testing.TestCertificates;
 import dev.digitpad.testing.DigitSketches;
+import dev.digitpad.testing.TestCertificates;
 import dev.digitpad.testing.TestModels;
 import java.io.IOException;
 import java.net.ServerSocket;
@@ -29,6 +29,7 @@ import org.junit.jupiter.api.io.TempDir;
 class PredictCommandTest {
     @TempDir
     static Path dir;
+
     static List<Path> drawn = new ArrayList<>();
 
     /** Every digit twice: large and dark on light, smaller and off-centre light on dark. */
@@ -53,14 +54,17 @@ class PredictCommandTest {
             JsonNode line = lines.get(i);
             int expected = i / 2;
             assertThat(line.get("file").asText()).isEqualTo(drawn.get(i).toString());
-            assertThat(line.get("digit").asInt()).as("%s: %s", drawn.get(i).getFileName(), line).isEqualTo(expected);
+            assertThat(line.get("digit").asInt())
+                    .as("%s: %s", drawn.get(i).getFileName(), line)
+                    .isEqualTo(expected);
             assertThat(line.get("probabilities")).hasSize(10);
             double sum = 0;
             for (JsonNode p : line.get("probabilities")) {
                 sum += p.asDouble();
             }
             assertThat(sum).isCloseTo(1.0, org.assertj.core.data.Offset.offset(1e-3));
-            assertThat(line.get("confidence").asDouble()).isEqualTo(line.get("probabilities").get(expected).asDouble());
+            assertThat(line.get("confidence").asDouble())
+                    .isEqualTo(line.get("probabilities").get(expected).asDouble());
         }
     }
 
@@ -68,7 +72,8 @@ class PredictCommandTest {
     void failingFilesGetAnErrorLineTheOthersStillRunAndTheExitCodeSaysSo() throws IOException {
         Path broken = Files.write(dir.resolve("broken.png"), new byte[] {(byte) 0x89, 'P', 'N', 'G', 1, 2, 3});
         Path blank = write("blank", DigitSketches.draw(1, 0, 0, 0, 0.001f, true));
-        CommandRun run = CommandRun.run("predict", "--json", broken.toString(), drawn.get(6).toString(), blank.toString());
+        CommandRun run = CommandRun.run(
+                "predict", "--json", broken.toString(), drawn.get(6).toString(), blank.toString());
 
         assertThat(run.exitCode()).isEqualTo(1);
         List<JsonNode> lines = run.lines();
@@ -82,7 +87,11 @@ class PredictCommandTest {
     void humanOutputAndPreview() {
         CommandRun run = CommandRun.run("predict", "--preview", drawn.get(14).toString());
         assertThat(run.exitCode()).isZero();
-        assertThat(run.out()).startsWith(drawn.get(14) + ": 7 (").contains(" 0:").contains(" 9:").contains("██");
+        assertThat(run.out())
+                .startsWith(drawn.get(14) + ": 7 (")
+                .contains(" 0:")
+                .contains(" 9:")
+                .contains("██");
     }
 
     @Test
@@ -90,14 +99,33 @@ class PredictCommandTest {
         Path base = dir.resolve("remote-model");
         TestModels.writeVersion(base, 2, TestModels.Kind.MNIST);
         try (ModelManager models = TestModels.loaded(new ModelManager.ModelConfig("digits", base))) {
-            try (ModelServer server = ModelServer.start(new ServingCore(models), new ModelServer.Options(
-                    ModelServer.Options.LOOPBACK, 0, 0, ModelServer.Options.DEFAULT_MAX_REQUEST_BYTES, Duration.ofSeconds(10)))) {
-                CommandRun run = CommandRun.run("predict", "--json", "--server", "127.0.0.1:" + server.grpcPort(), "--model", "digits",
-                        "--version", "2", drawn.get(0).toString());
+            try (ModelServer server = ModelServer.start(
+                    new ServingCore(models),
+                    new ModelServer.Options(
+                            ModelServer.Options.LOOPBACK,
+                            0,
+                            0,
+                            ModelServer.Options.DEFAULT_MAX_REQUEST_BYTES,
+                            Duration.ofSeconds(10)))) {
+                CommandRun run = CommandRun.run(
+                        "predict",
+                        "--json",
+                        "--server",
+                        "127.0.0.1:" + server.grpcPort(),
+                        "--model",
+                        "digits",
+                        "--version",
+                        "2",
+                        drawn.get(0).toString());
                 assertThat(run.exitCode()).as(run.err()).isZero();
                 assertThat(run.lines().get(0).get("probabilities")).hasSize(10);
 
-                CommandRun wrongModel = CommandRun.run("predict", "--json", "--server", "127.0.0.1:" + server.grpcPort(), drawn.get(0).toString());
+                CommandRun wrongModel = CommandRun.run(
+                        "predict",
+                        "--json",
+                        "--server",
+                        "127.0.0.1:" + server.grpcPort(),
+                        drawn.get(0).toString());
                 assertThat(wrongModel.exitCode()).isEqualTo(1);
                 assertThat(wrongModel.lines().get(0).get("error").asText()).contains("has no model \"mnist\"");
             }
@@ -111,39 +139,90 @@ class PredictCommandTest {
         TestCertificates ca = TestCertificates.authority(dir, "predict-test");
         TestCertificates.Pem serverCert = ca.server("predict-server");
         TestCertificates.Pem clientCert = ca.client("predict-client");
-        GrpcTls tls = GrpcTls.from(SSLConfig.newBuilder()
-                .setServerKey(TestCertificates.pem(serverCert.privateKey()))
-                .setServerCert(TestCertificates.pem(serverCert.certificate()))
-                .setCustomCa(TestCertificates.pem(ca.caFile()))
-                .setClientVerify(true).build(), "test");
+        GrpcTls tls = GrpcTls.from(
+                SSLConfig.newBuilder()
+                        .setServerKey(TestCertificates.pem(serverCert.privateKey()))
+                        .setServerCert(TestCertificates.pem(serverCert.certificate()))
+                        .setCustomCa(TestCertificates.pem(ca.caFile()))
+                        .setClientVerify(true)
+                        .build(),
+                "test");
         try (ModelManager models = TestModels.loaded(new ModelManager.ModelConfig("mnist", base));
-                ModelServer server = ModelServer.start(new ServingCore(models), new ModelServer.Options(ModelServer.Options.LOOPBACK,
-                        0, 0, ModelServer.Options.DEFAULT_MAX_REQUEST_BYTES, Duration.ofSeconds(10), Optional.of(tls),
-                        Optional.empty()))) {
+                ModelServer server = ModelServer.start(
+                        new ServingCore(models),
+                        new ModelServer.Options(
+                                ModelServer.Options.LOOPBACK,
+                                0,
+                                0,
+                                ModelServer.Options.DEFAULT_MAX_REQUEST_BYTES,
+                                Duration.ofSeconds(10),
+                                Optional.of(tls),
+                                Optional.empty()))) {
             String address = "localhost:" + server.grpcPort();
 
-            CommandRun mutual = CommandRun.run("predict", "--json", "--server", address, "--tls", "--ca", ca.caFile().toString(),
-                    "--cert", clientCert.certificate().toString(), "--key", clientCert.privateKey().toString(),
+            CommandRun mutual = CommandRun.run(
+                    "predict",
+                    "--json",
+                    "--server",
+                    address,
+                    "--tls",
+                    "--ca",
+                    ca.caFile().toString(),
+                    "--cert",
+                    clientCert.certificate().toString(),
+                    "--key",
+                    clientCert.privateKey().toString(),
                     drawn.get(0).toString());
-            CommandRun withoutCertificate = CommandRun.run("predict", "--json", "--server", address, "--tls", "--ca", ca.caFile().toString(),
-                    "--deadline", "5s", drawn.get(0).toString());
-            TestCertificates.Pem stranger = TestCertificates.authority(dir, "predict-other").client("predict-stranger");
-            CommandRun strangerCertificate = CommandRun.run("predict", "--json", "--server", address, "--tls", "--ca", ca.caFile().toString(),
-                    "--cert", stranger.certificate().toString(), "--key", stranger.privateKey().toString(),
-                    "--deadline", "5s", drawn.get(0).toString());
-            CommandRun plaintext = CommandRun.run("predict", "--json", "--server", address, "--deadline", "5s", drawn.get(0).toString());
+            CommandRun withoutCertificate = CommandRun.run(
+                    "predict",
+                    "--json",
+                    "--server",
+                    address,
+                    "--tls",
+                    "--ca",
+                    ca.caFile().toString(),
+                    "--deadline",
+                    "5s",
+                    drawn.get(0).toString());
+            TestCertificates.Pem stranger =
+                    TestCertificates.authority(dir, "predict-other").client("predict-stranger");
+            CommandRun strangerCertificate = CommandRun.run(
+                    "predict",
+                    "--json",
+                    "--server",
+                    address,
+                    "--tls",
+                    "--ca",
+                    ca.caFile().toString(),
+                    "--cert",
+                    stranger.certificate().toString(),
+                    "--key",
+                    stranger.privateKey().toString(),
+                    "--deadline",
+                    "5s",
+                    drawn.get(0).toString());
+            CommandRun plaintext = CommandRun.run(
+                    "predict",
+                    "--json",
+                    "--server",
+                    address,
+                    "--deadline",
+                    "5s",
+                    drawn.get(0).toString());
 
             assertThat(mutual.exitCode()).as(mutual.out() + mutual.err()).isZero();
             assertThat(mutual.lines().get(0).get("probabilities")).hasSize(10);
             assertThat(withoutCertificate.exitCode()).isEqualTo(1);
             assertThat(withoutCertificate.lines().get(0).get("error").asText())
                     .startsWith("The secure connection to " + address + " failed")
-                    .endsWith("The server requires a client certificate signed by a CA it trusts (mutual TLS): give such"
-                            + " a certificate and its key.");
+                    .endsWith(
+                            "The server requires a client certificate signed by a CA it trusts (mutual TLS): give such"
+                                    + " a certificate and its key.");
             assertThat(strangerCertificate.exitCode()).isEqualTo(1);
             assertThat(strangerCertificate.lines().get(0).get("error").asText())
-                    .endsWith("The server requires a client certificate signed by a CA it trusts (mutual TLS): give such"
-                            + " a certificate and its key.");
+                    .endsWith(
+                            "The server requires a client certificate signed by a CA it trusts (mutual TLS): give such"
+                                    + " a certificate and its key.");
             assertThat(plaintext.exitCode()).isEqualTo(1);
             assertThat(plaintext.lines().get(0).has("error")).isTrue();
         }
@@ -155,14 +234,21 @@ class PredictCommandTest {
         try (ServerSocket s = new ServerSocket(0)) {
             port = s.getLocalPort();
         }
-        CommandRun run = CommandRun.run("predict", "--server", "127.0.0.1:" + port, "--deadline", "3s", drawn.get(0).toString());
+        CommandRun run = CommandRun.run(
+                "predict",
+                "--server",
+                "127.0.0.1:" + port,
+                "--deadline",
+                "3s",
+                drawn.get(0).toString());
         assertThat(run.exitCode()).isEqualTo(1);
         assertThat(run.out()).contains("No server answers at 127.0.0.1:" + port + " — is it running?");
     }
 
     @Test
     void aMistypedAddressIsAUsageError() {
-        CommandRun run = CommandRun.run("predict", "--server", "localhost:http", drawn.get(0).toString());
+        CommandRun run = CommandRun.run(
+                "predict", "--server", "localhost:http", drawn.get(0).toString());
         assertThat(run.exitCode()).isEqualTo(2);
         assertThat(run.err()).contains("--server: \"localhost:http\": the port must be a number");
     }
@@ -171,10 +257,18 @@ class PredictCommandTest {
     void aCaFileThatCannotBeReadIsAUsageErrorWithoutAStackTrace() {
         Path missing = dir.resolve("no-such-ca.pem");
 
-        CommandRun run = CommandRun.run("predict", "--server", "localhost:8500", "--tls", "--ca", missing.toString(), drawn.get(0).toString());
+        CommandRun run = CommandRun.run(
+                "predict",
+                "--server",
+                "localhost:8500",
+                "--tls",
+                "--ca",
+                missing.toString(),
+                drawn.get(0).toString());
 
         assertThat(run.exitCode()).isEqualTo(2);
-        assertThat(run.err()).startsWith("Cannot read " + missing + "; check the path and its permissions.")
+        assertThat(run.err())
+                .startsWith("Cannot read " + missing + "; check the path and its permissions.")
                 .doesNotContain("\tat ");
     }
 

@@ -1,7 +1,5 @@
 package dev.digitpad.app.cli;
 
-import dev.digitpad.testing.ServedProcess;
-
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
@@ -9,8 +7,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.digitpad.protocol.serving.PredictResponse;
 import dev.digitpad.protocol.serving.PredictionServiceGrpc;
-import dev.digitpad.testing.TestModels;
+import dev.digitpad.testing.ServedProcess;
 import dev.digitpad.testing.Tensors;
+import dev.digitpad.testing.TestModels;
 import io.grpc.ManagedChannel;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -42,14 +41,20 @@ class ServeBatchingIT {
                 max_enqueued_batches { value: 20 }
                 num_batch_threads { value: 2 }
                 """);
-        try (ServedProcess server = ServedProcess.start(work, Map.of(), "--model_name=mnist", "--model_base_path=" + base,
-                "--enable_batching", "--batching_parameters_file=" + parameters)) {
+        try (ServedProcess server = ServedProcess.start(
+                work,
+                Map.of(),
+                "--model_name=mnist",
+                "--model_base_path=" + base,
+                "--enable_batching",
+                "--batching_parameters_file=" + parameters)) {
             server.awaitServing(Duration.ofSeconds(60));
             float[] image = TestModels.imageWithRow(3, 1.25f);
             double[] expected = TestModels.expectedProbabilities(image, 1);
 
             ManagedChannel channel = server.channel();
-            PredictResponse grpc = PredictionServiceGrpc.newBlockingStub(channel).withDeadlineAfter(30, TimeUnit.SECONDS)
+            PredictResponse grpc = PredictionServiceGrpc.newBlockingStub(channel)
+                    .withDeadlineAfter(30, TimeUnit.SECONDS)
                     .predict(Tensors.predictImages("mnist", image, image));
             float[] both = Tensors.floats(grpc.getOutputsOrThrow("dense"));
             for (int k = 0; k < TestModels.CLASSES; k++) {
@@ -61,15 +66,19 @@ class ServeBatchingIT {
             for (int y = 0; y < TestModels.SIDE; y++) {
                 rows.append(y == 0 ? "[" : ",[");
                 for (int x = 0; x < TestModels.SIDE; x++) {
-                    rows.append(x == 0 ? "[" : ",[").append(image[y * TestModels.SIDE + x]).append(']');
+                    rows.append(x == 0 ? "[" : ",[")
+                            .append(image[y * TestModels.SIDE + x])
+                            .append(']');
                 }
                 rows.append(']');
             }
             rows.append(']');
             try (HttpClient http = HttpClient.newHttpClient()) {
-                HttpResponse<String> rest = http.send(HttpRequest.newBuilder(
-                                URI.create("http://127.0.0.1:" + server.restPort + "/v1/models/mnist:predict"))
-                        .POST(HttpRequest.BodyPublishers.ofString("{\"instances\": [" + rows + "]}")).build(),
+                HttpResponse<String> rest = http.send(
+                        HttpRequest.newBuilder(
+                                        URI.create("http://127.0.0.1:" + server.restPort + "/v1/models/mnist:predict"))
+                                .POST(HttpRequest.BodyPublishers.ofString("{\"instances\": [" + rows + "]}"))
+                                .build(),
                         HttpResponse.BodyHandlers.ofString());
                 assertThat(rest.statusCode()).as(rest.body()).isEqualTo(200);
                 JsonNode p = JSON.readTree(rest.body()).get("predictions").get(0);
@@ -77,8 +86,9 @@ class ServeBatchingIT {
                     assertThat(p.get(k).asDouble()).isCloseTo(expected[k], within(1e-5));
                 }
             }
-            assertThat(server.log()).contains("Batching is on: max_batch_size=4, batch_timeout_micros=2000,"
-                    + " max_enqueued_batches=20, num_batch_threads=2");
+            assertThat(server.log())
+                    .contains("Batching is on: max_batch_size=4, batch_timeout_micros=2000,"
+                            + " max_enqueued_batches=20, num_batch_threads=2");
             assertThat(server.terminate(Duration.ofSeconds(30))).isZero();
         }
     }
@@ -87,12 +97,16 @@ class ServeBatchingIT {
     void aBadParametersFileStopsTheStartWithItsNameAndField() throws Exception {
         Path parameters = work.resolve("bad-batching.txt");
         Files.writeString(parameters, "max_batch_size { value: 32 }\nnum_batch_threads { value: 0 }\n");
-        try (ServedProcess server = ServedProcess.start(work, Map.of(), "--enable_batching",
-                "--batching_parameters_file=" + parameters)) {
-            assertThat(server.process.waitFor(60, TimeUnit.SECONDS)).as("the server gave up at once").isTrue();
+        try (ServedProcess server =
+                ServedProcess.start(work, Map.of(), "--enable_batching", "--batching_parameters_file=" + parameters)) {
+            assertThat(server.process.waitFor(60, TimeUnit.SECONDS))
+                    .as("the server gave up at once")
+                    .isTrue();
 
             assertThat(server.process.exitValue()).isEqualTo(2);
-            assertThat(server.log()).contains(parameters.toString()).contains("num_batch_threads must be at least 1, but it is 0")
+            assertThat(server.log())
+                    .contains(parameters.toString())
+                    .contains("num_batch_threads must be at least 1, but it is 0")
                     .doesNotContain("listening");
         }
     }

@@ -32,13 +32,15 @@ class ServeCommandTest {
         CommandRun run = serve("--ssl_config_file=" + missing);
 
         assertThat(run.exitCode()).isEqualTo(2);
-        assertThat(run.err()).isEqualTo("digitpad serve: --ssl_config_file=" + missing
-                + ": the file does not exist. Check the path, or leave the flag out.\n");
+        assertThat(run.err())
+                .isEqualTo("digitpad serve: --ssl_config_file=" + missing
+                        + ": the file does not exist. Check the path, or leave the flag out.\n");
     }
 
     @Test
     void anSslConfigWithClientVerifyButNoCaStopsServe() throws Exception {
-        Path file = Files.writeString(dir.resolve("ssl.conf"),
+        Path file = Files.writeString(
+                dir.resolve("ssl.conf"),
                 "server_key: \"-----BEGIN PRIVATE KEY-----\\nAAAA\\n-----END PRIVATE KEY-----\\n\"\n"
                         + "server_cert: \"-----BEGIN CERTIFICATE-----\\nAAAA\\n-----END CERTIFICATE-----\\n\"\n"
                         + "client_verify: true\n");
@@ -46,8 +48,9 @@ class ServeCommandTest {
         CommandRun run = serve("--ssl_config_file", file.toString());
 
         assertThat(run.exitCode()).isEqualTo(2);
-        assertThat(run.err()).startsWith("digitpad serve: --ssl_config_file=" + file + ": client_verify is true but custom_ca"
-                + " is empty");
+        assertThat(run.err())
+                .startsWith("digitpad serve: --ssl_config_file=" + file + ": client_verify is true but custom_ca"
+                        + " is empty");
     }
 
     @Test
@@ -57,20 +60,22 @@ class ServeCommandTest {
         CommandRun run = serve("--monitoring_config_file=" + file);
 
         assertThat(run.exitCode()).isEqualTo(2);
-        assertThat(run.err()).startsWith("digitpad serve: --monitoring_config_file=" + file + ": line 1, column 1:")
+        assertThat(run.err())
+                .startsWith("digitpad serve: --monitoring_config_file=" + file + ": line 1, column 1:")
                 .contains("protobuf text format for tensorflow.serving.MonitoringConfig")
                 .contains("prometheus_config { enable: true, path: \"/monitoring/prometheus/metrics\" }");
     }
 
     @Test
     void aMetricsPathInsideTheServingApiStopsServe() throws Exception {
-        Path file = Files.writeString(dir.resolve("monitoring.conf"),
-                "prometheus_config { enable: true path: \"/v1/models/metrics\" }\n");
+        Path file = Files.writeString(
+                dir.resolve("monitoring.conf"), "prometheus_config { enable: true path: \"/v1/models/metrics\" }\n");
 
         CommandRun run = serve("--monitoring_config_file=" + file);
 
         assertThat(run.exitCode()).isEqualTo(2);
-        assertThat(run.err()).contains("prometheus_config.path \"/v1/models/metrics\" cannot be served")
+        assertThat(run.err())
+                .contains("prometheus_config.path \"/v1/models/metrics\" cannot be served")
                 .contains("outside /v1/");
     }
 
@@ -89,8 +94,10 @@ class ServeCommandTest {
         CommandRun run = serve("--max_concurrent_runs=-1");
 
         assertThat(run.exitCode()).isEqualTo(2);
-        assertThat(run.err()).isEqualTo("digitpad serve: --max_concurrent_runs=-1 is out of range: give 1 to 1024 runs at"
-                + " once, or 0 for one per core (" + Runtime.getRuntime().availableProcessors() + " here).\n");
+        assertThat(run.err())
+                .isEqualTo("digitpad serve: --max_concurrent_runs=-1 is out of range: give 1 to 1024 runs at"
+                        + " once, or 0 for one per core ("
+                        + Runtime.getRuntime().availableProcessors() + " here).\n");
     }
 
     @Test
@@ -106,8 +113,10 @@ class ServeCommandTest {
         CommandRun run = serve("--tensorflow_intra_op_parallelism=-1");
 
         assertThat(run.exitCode()).isEqualTo(2);
-        assertThat(run.err()).startsWith("--tensorflow_intra_op_parallelism=-1 is out of range: give 0 to let TensorFlow"
-                + " choose, or a number of threads.").doesNotContain("Exception");
+        assertThat(run.err())
+                .startsWith("--tensorflow_intra_op_parallelism=-1 is out of range: give 0 to let TensorFlow"
+                        + " choose, or a number of threads.")
+                .doesNotContain("Exception");
     }
 
     @Test
@@ -117,10 +126,12 @@ class ServeCommandTest {
         CommandRun same = CommandRun.run("serve", "--port=9000", "--rest_api_port=9000");
 
         assertThat(grpc.exitCode()).isEqualTo(2);
-        assertThat(grpc.err()).isEqualTo("digitpad serve: --port=70000 is out of range: give a port from 1 to 65535"
-                + " (TensorFlow Serving's is 8500), or 0 for any free one.\n");
+        assertThat(grpc.err())
+                .isEqualTo("digitpad serve: --port=70000 is out of range: give a port from 1 to 65535"
+                        + " (TensorFlow Serving's is 8500), or 0 for any free one.\n");
         assertThat(rest.exitCode()).isEqualTo(2);
-        assertThat(rest.err()).startsWith("digitpad serve: --rest_api_port=-1 is out of range:")
+        assertThat(rest.err())
+                .startsWith("digitpad serve: --rest_api_port=-1 is out of range:")
                 .contains("or 0 to turn the REST API off.");
         assertThat(same.exitCode()).isEqualTo(2);
         assertThat(same.err()).startsWith("digitpad serve: --port and --rest_api_port are both 9000:");
@@ -129,13 +140,19 @@ class ServeCommandTest {
     @Test
     void aPortInUseStopsServeWithWhatToDoAndNoStackTrace() throws Exception {
         try (java.net.ServerSocket taken = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-            CommandRun run = CommandRun.run("serve", "--port=" + taken.getLocalPort(),
-                    "--rest_api_port=0", "--file_system_poll_wait_seconds=0", "--model_base_path=" + dir);
+            CommandRun run = CommandRun.run(
+                    "serve",
+                    "--port=" + taken.getLocalPort(),
+                    "--rest_api_port=0",
+                    "--file_system_poll_wait_seconds=0",
+                    "--model_base_path=" + dir);
 
             assertThat(run.exitCode()).isEqualTo(1);
-            assertThat(run.err()).startsWith("digitpad serve: cannot listen on 127.0.0.1: ")
-                    .contains(taken.getLocalPort() + " (another program is using the port). Check --port, --rest_api_port"
-                            + " and --bind_address")
+            assertThat(run.err())
+                    .startsWith("digitpad serve: cannot listen on 127.0.0.1: ")
+                    .contains(
+                            taken.getLocalPort() + " (another program is using the port). Check --port, --rest_api_port"
+                                    + " and --bind_address")
                     .doesNotContain("\tat ");
         }
     }

@@ -1,13 +1,12 @@
 package dev.digitpad.app.cli;
 
-import dev.digitpad.testing.ServedProcess;
-
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.digitpad.protocol.serving.PredictResponse;
 import dev.digitpad.protocol.serving.PredictionServiceGrpc;
-import dev.digitpad.testing.TestModels;
+import dev.digitpad.testing.ServedProcess;
 import dev.digitpad.testing.Tensors;
+import dev.digitpad.testing.TestModels;
 import io.grpc.ManagedChannel;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -27,19 +26,31 @@ class ServeDrainIT {
     void sigtermDrainsTheCallInFlightAndExitsZero() throws Exception {
         Path base = work.resolve("slow");
         TestModels.writeVersion(base, 1, TestModels.Kind.SLOW);
-        try (ServedProcess server = ServedProcess.start(work, Map.of(), "--model_name=slow", "--model_base_path=" + base,
-                "--rest_api_port=0", "--drain_seconds=60")) {
+        try (ServedProcess server = ServedProcess.start(
+                work,
+                Map.of(),
+                "--model_name=slow",
+                "--model_base_path=" + base,
+                "--rest_api_port=0",
+                "--drain_seconds=60")) {
             server.awaitServing(Duration.ofSeconds(120));
             ManagedChannel channel = server.channel();
             float[] x = new float[TestModels.SLOW_SIDE * TestModels.SLOW_SIDE];
             java.util.Arrays.fill(x, 0.001f);
-            CompletableFuture<PredictResponse> inFlight = CompletableFuture.supplyAsync(() ->
-                    PredictionServiceGrpc.newBlockingStub(channel).withDeadlineAfter(120, TimeUnit.SECONDS)
-                            .predict(Tensors.predict(Tensors.spec("slow"), Map.of("x", Tensors.floatContent(
-                                    new long[] {TestModels.SLOW_SIDE, TestModels.SLOW_SIDE}, x)))));
+            CompletableFuture<PredictResponse> inFlight =
+                    CompletableFuture.supplyAsync(() -> PredictionServiceGrpc.newBlockingStub(channel)
+                            .withDeadlineAfter(120, TimeUnit.SECONDS)
+                            .predict(Tensors.predict(
+                                    Tensors.spec("slow"),
+                                    Map.of(
+                                            "x",
+                                            Tensors.floatContent(
+                                                    new long[] {TestModels.SLOW_SIDE, TestModels.SLOW_SIDE}, x)))));
             Thread.sleep(300); // the run takes over a second; the log below proves it was in flight
 
-            assertThat(server.terminate(Duration.ofSeconds(90))).as(server.log()).isZero();
+            assertThat(server.terminate(Duration.ofSeconds(90)))
+                    .as(server.log())
+                    .isZero();
 
             PredictResponse answer = inFlight.get(10, TimeUnit.SECONDS);
             assertThat(answer.getOutputsOrThrow("y").getFloatValCount()).isEqualTo(1);

@@ -1,7 +1,5 @@
 package dev.digitpad.app.cli;
 
-import dev.digitpad.testing.ServedProcess;
-
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
@@ -14,8 +12,9 @@ import dev.digitpad.protocol.serving.ModelSpec;
 import dev.digitpad.protocol.serving.PredictResponse;
 import dev.digitpad.protocol.serving.PredictionServiceGrpc;
 import dev.digitpad.testing.GrpcAssertions;
-import dev.digitpad.testing.TestModels;
+import dev.digitpad.testing.ServedProcess;
 import dev.digitpad.testing.Tensors;
+import dev.digitpad.testing.TestModels;
 import io.grpc.ManagedChannel;
 import io.grpc.Status;
 import io.grpc.reflection.v1.ServerReflectionGrpc;
@@ -53,9 +52,12 @@ class ServeProcessIT {
 
     @TempDir
     static Path work;
+
     static Path base;
+
     @AutoClose
     static ServedProcess server;
+
     static ManagedChannel channel;
 
     @BeforeAll
@@ -63,9 +65,15 @@ class ServeProcessIT {
         base = work.resolve("models/mnist");
         TestModels.writeVersion(base, 1, TestModels.Kind.MNIST);
         Files.createDirectories(base.resolve("not-a-version"));
-        server = ServedProcess.start(work, Map.of(), "--model_name=mnist", "--model_base_path=" + base,
+        server = ServedProcess.start(
+                work,
+                Map.of(),
+                "--model_name=mnist",
+                "--model_base_path=" + base,
                 "--max_request_size_bytes=" + MAX_REQUEST_BYTES,
-                "--tensorflow_intra_op_parallelism=1", "--tensorflow_inter_op_parallelism", "1");
+                "--tensorflow_intra_op_parallelism=1",
+                "--tensorflow_inter_op_parallelism",
+                "1");
         server.awaitServing(Duration.ofSeconds(60));
         channel = server.channel();
     }
@@ -73,21 +81,29 @@ class ServeProcessIT {
     @Test
     void grpcPredictOverLoopbackSocket() {
         float[] image = TestModels.imageWithRow(4, 1.5f);
-        PredictResponse response = PredictionServiceGrpc.newBlockingStub(channel).withDeadlineAfter(10, TimeUnit.SECONDS)
+        PredictResponse response = PredictionServiceGrpc.newBlockingStub(channel)
+                .withDeadlineAfter(10, TimeUnit.SECONDS)
                 .predict(Tensors.predictImages("mnist", image));
         assertThat(response.getModelSpec().getVersion().getValue()).isEqualTo(1);
-        assertProbabilities(Tensors.floats(response.getOutputsOrThrow("dense")), TestModels.expectedProbabilities(image, 1));
+        assertProbabilities(
+                Tensors.floats(response.getOutputsOrThrow("dense")), TestModels.expectedProbabilities(image, 1));
     }
 
     @Test
     void tutorialStylePythonClientWorksUnchanged() throws Exception {
         Path python = Path.of("/usr/bin/python3");
         Path modules = Path.of("target/generated-test-sources/python");
-        assumeTrue(Files.isExecutable(python) && hasPythonGrpc(python),
+        assumeTrue(
+                Files.isExecutable(python) && hasPythonGrpc(python),
                 "needs Debian's python3-grpcio and python3-protobuf (.ci/run installs them)");
         float[] image = TestModels.imageWithRow(7, 2f);
-        ProcessBuilder builder = new ProcessBuilder(python.toString(), "src/test/python/tfs_client.py",
-                "127.0.0.1:" + server.grpcPort, "mnist", JSON.writeValueAsString(image)).redirectErrorStream(true);
+        ProcessBuilder builder = new ProcessBuilder(
+                        python.toString(),
+                        "src/test/python/tfs_client.py",
+                        "127.0.0.1:" + server.grpcPort,
+                        "mnist",
+                        JSON.writeValueAsString(image))
+                .redirectErrorStream(true);
         builder.environment().put("PYTHONPATH", modules.toAbsolutePath().toString());
         Process client = builder.start();
         client.getOutputStream().close();
@@ -99,12 +115,16 @@ class ServeProcessIT {
         assertThat(answer.at("/model_spec/signature_name").asText()).isEqualTo("serving_default");
         assertThat(answer.at("/dense/dtype").asText()).isEqualTo("DT_FLOAT");
         assertThat(JSON.convertValue(answer.at("/dense/shape"), long[].class)).containsExactly(1, 10);
-        assertProbabilities(JSON.convertValue(answer.at("/dense/values"), float[].class),
+        assertProbabilities(
+                JSON.convertValue(answer.at("/dense/values"), float[].class),
                 TestModels.expectedProbabilities(image, 1));
-        assertThat(answer.at("/metadata/type_url").asText()).isEqualTo("type.googleapis.com/tensorflow.serving.SignatureDefMap");
+        assertThat(answer.at("/metadata/type_url").asText())
+                .isEqualTo("type.googleapis.com/tensorflow.serving.SignatureDefMap");
         assertThat(JSON.convertValue(answer.at("/metadata/inputs"), List.class)).containsExactly("flatten_input");
-        assertThat(JSON.convertValue(answer.at("/metadata/outputs"), List.class)).containsExactly("dense");
-        assertThat(JSON.convertValue(answer.at("/metadata/input_shape"), long[].class)).containsExactly(-1, 28, 28, 1);
+        assertThat(JSON.convertValue(answer.at("/metadata/outputs"), List.class))
+                .containsExactly("dense");
+        assertThat(JSON.convertValue(answer.at("/metadata/input_shape"), long[].class))
+                .containsExactly(-1, 28, 28, 1);
         assertThat(answer.at("/status/0/state").asText()).isEqualTo("AVAILABLE");
         assertThat(answer.at("/unknown_model_error/code").asText()).isEqualTo("NOT_FOUND");
         assertThat(answer.at("/unknown_model_error/details").asText())
@@ -115,8 +135,8 @@ class ServeProcessIT {
     void restStatusAndMetadata() throws Exception {
         HttpResponse<String> status = get("/v1/models/mnist");
         assertThat(status.statusCode()).isEqualTo(200);
-        assertThat(JSON.readTree(status.body())).isEqualTo(JSON.readTree(
-                "{\"model_version_status\":[{\"version\":\"1\",\"state\":\"AVAILABLE\","
+        assertThat(JSON.readTree(status.body()))
+                .isEqualTo(JSON.readTree("{\"model_version_status\":[{\"version\":\"1\",\"state\":\"AVAILABLE\","
                         + "\"status\":{\"error_code\":\"OK\",\"error_message\":\"\"}}]}"));
         assertThat(get("/v1/models/mnist/versions/1").statusCode()).isEqualTo(200);
 
@@ -126,7 +146,8 @@ class ServeProcessIT {
         JsonNode input = metadata.at("/metadata/signature_def/signature_def/serving_default/inputs/flatten_input");
         assertThat(input.at("/dtype").asText()).isEqualTo("DT_FLOAT");
         assertThat(input.at("/tensor_shape/dim/0/size").asText()).isEqualTo("-1");
-        assertThat(metadata.at("/metadata/signature_def/signature_def/serving_default/method_name").asText())
+        assertThat(metadata.at("/metadata/signature_def/signature_def/serving_default/method_name")
+                        .asText())
                 .isEqualTo("tensorflow/serving/predict");
     }
 
@@ -139,24 +160,36 @@ class ServeProcessIT {
         assertThat(rows.statusCode()).as(rows.body()).isEqualTo(200);
         JsonNode predictions = JSON.readTree(rows.body()).get("predictions");
         assertThat(predictions).hasSize(2);
-        assertProbabilities(JSON.convertValue(predictions.get(0), float[].class), TestModels.expectedProbabilities(first, 1));
-        assertProbabilities(JSON.convertValue(predictions.get(1), float[].class), TestModels.expectedProbabilities(second, 1));
+        assertProbabilities(
+                JSON.convertValue(predictions.get(0), float[].class), TestModels.expectedProbabilities(first, 1));
+        assertProbabilities(
+                JSON.convertValue(predictions.get(1), float[].class), TestModels.expectedProbabilities(second, 1));
 
-        String inputs = "{\"signature_name\": \"serving_default\", \"inputs\": {\"flatten_input\": [" + nested(second) + "]}}";
+        String inputs =
+                "{\"signature_name\": \"serving_default\", \"inputs\": {\"flatten_input\": [" + nested(second) + "]}}";
         HttpResponse<String> columns = post("/v1/models/mnist/versions/1:predict", inputs);
         assertThat(columns.statusCode()).as(columns.body()).isEqualTo(200);
         JsonNode outputs = JSON.readTree(columns.body()).get("outputs");
-        assertProbabilities(JSON.convertValue(outputs.get(0), float[].class), TestModels.expectedProbabilities(second, 1));
+        assertProbabilities(
+                JSON.convertValue(outputs.get(0), float[].class), TestModels.expectedProbabilities(second, 1));
     }
 
     @Test
     void restErrorsAreJsonWithTensorFlowServingsStatusCodes() throws Exception {
         assertError(post("/v1/models/mnist:predict", "{\"instances\": [1, 2"), 400, "JSON Parse error");
         assertError(post("/v1/models/mnist:predict", "{\"instances\": [[1, 2]]}"), 400, "expects shape [-1,28,28,1]");
-        assertError(post("/v1/models/mnist:predict", "{\"instances\": [], \"inputs\": []}"), 400, "both 'instances' and 'inputs'");
-        assertError(post("/v1/models/mnist:predict", "{\"signature_name\": \"foo\", \"inputs\": []}"), 400,
+        assertError(
+                post("/v1/models/mnist:predict", "{\"instances\": [], \"inputs\": []}"),
+                400,
+                "both 'instances' and 'inputs'");
+        assertError(
+                post("/v1/models/mnist:predict", "{\"signature_name\": \"foo\", \"inputs\": []}"),
+                400,
                 "Serving signature key \"foo\" not found.");
-        assertError(post("/v1/models/nope:predict", "{\"instances\": [1]}"), 404, "Servable not found for request: Latest(nope)");
+        assertError(
+                post("/v1/models/nope:predict", "{\"instances\": [1]}"),
+                404,
+                "Servable not found for request: Latest(nope)");
         assertError(get("/v1/models/mnist/versions/7"), 404, "Could not find version 7 of model mnist");
         assertError(get("/v1/models/..%2F..%2Fetc/metadata"), 404, "Servable not found for request: Latest(../../etc)");
         assertError(get("/v1/models/mnist/versions/latest"), 400, "version must be a whole number");
@@ -171,7 +204,8 @@ class ServeProcessIT {
         float[][] images = new float[MAX_REQUEST_BYTES / (TestModels.PIXELS * Float.BYTES) + 1][];
         Arrays.fill(images, TestModels.uniformImage(0.5f));
         Status status = GrpcAssertions.statusOf(() -> PredictionServiceGrpc.newBlockingStub(channel)
-                .withDeadlineAfter(10, TimeUnit.SECONDS).predict(Tensors.predictImages("mnist", images)));
+                .withDeadlineAfter(10, TimeUnit.SECONDS)
+                .predict(Tensors.predictImages("mnist", images)));
         assertThat(status.getCode()).isEqualTo(Status.Code.RESOURCE_EXHAUSTED);
     }
 
@@ -181,39 +215,59 @@ class ServeProcessIT {
         StreamObserver<ServerReflectionRequest> requests = ServerReflectionGrpc.newStub(channel)
                 .withDeadlineAfter(10, TimeUnit.SECONDS)
                 .serverReflectionInfo(new StreamObserver<>() {
-                    @Override public void onNext(ServerReflectionResponse value) { answer.complete(value); }
-                    @Override public void onError(Throwable t) { answer.completeExceptionally(t); }
-                    @Override public void onCompleted() { }
+                    @Override
+                    public void onNext(ServerReflectionResponse value) {
+                        answer.complete(value);
+                    }
+
+                    @Override
+                    public void onError(Throwable t) {
+                        answer.completeExceptionally(t);
+                    }
+
+                    @Override
+                    public void onCompleted() {}
                 });
         requests.onNext(ServerReflectionRequest.newBuilder().setListServices("").build());
         requests.onCompleted();
         assertThat(answer.get(10, TimeUnit.SECONDS).getListServicesResponse().getServiceList())
                 .extracting(ServiceResponse::getName)
-                .contains("tensorflow.serving.PredictionService", "tensorflow.serving.ModelService", "grpc.health.v1.Health");
+                .contains(
+                        "tensorflow.serving.PredictionService",
+                        "tensorflow.serving.ModelService",
+                        "grpc.health.v1.Health");
     }
 
     @Test
     void skippedNonNumericDirectoryIsLoggedWithTheReason() throws IOException {
-        assertThat(server.log()).contains("skipping " + base.resolve("not-a-version"))
+        assertThat(server.log())
+                .contains("skipping " + base.resolve("not-a-version"))
                 .contains("must be named by a whole number");
     }
 
     @Test
     void modelNameAndBasePathComeFromTheEnvironmentLikeTheDockerImage() throws Exception {
-        try (ServedProcess fromEnv = ServedProcess.start(work, Map.of("MODEL_NAME", "digits", "MODEL_BASE_PATH", base.toString()),
-                "--rest_api_port=0")) {
+        try (ServedProcess fromEnv = ServedProcess.start(
+                work, Map.of("MODEL_NAME", "digits", "MODEL_BASE_PATH", base.toString()), "--rest_api_port=0")) {
             fromEnv.awaitServing(Duration.ofSeconds(60));
             ManagedChannel c = fromEnv.channel();
-            assertThat(ModelServiceGrpc.newBlockingStub(c).withDeadlineAfter(10, TimeUnit.SECONDS)
-                    .getModelStatus(GetModelStatusRequest.newBuilder()
-                            .setModelSpec(ModelSpec.newBuilder().setName("digits")).build())
-                    .getModelVersionStatus(0).getVersion()).isEqualTo(1);
+            assertThat(ModelServiceGrpc.newBlockingStub(c)
+                            .withDeadlineAfter(10, TimeUnit.SECONDS)
+                            .getModelStatus(GetModelStatusRequest.newBuilder()
+                                    .setModelSpec(ModelSpec.newBuilder().setName("digits"))
+                                    .build())
+                            .getModelVersionStatus(0)
+                            .getVersion())
+                    .isEqualTo(1);
             assertThat(fromEnv.terminate(Duration.ofSeconds(30))).isZero();
         }
     }
 
     private static boolean hasPythonGrpc(Path python) throws Exception {
-        return new ProcessBuilder(python.toString(), "-c", "import grpc, google.protobuf").start().waitFor() == 0;
+        return new ProcessBuilder(python.toString(), "-c", "import grpc, google.protobuf")
+                        .start()
+                        .waitFor()
+                == 0;
     }
 
     private static void assertProbabilities(float[] actual, double[] expected) {
@@ -225,7 +279,8 @@ class ServeProcessIT {
 
     private static void assertError(HttpResponse<String> response, int status, String message) throws IOException {
         assertThat(response.statusCode()).as(response.body()).isEqualTo(status);
-        assertThat(response.headers().firstValue("Content-Type")).hasValueSatisfying(v -> assertThat(v).startsWith("application/json"));
+        assertThat(response.headers().firstValue("Content-Type"))
+                .hasValueSatisfying(v -> assertThat(v).startsWith("application/json"));
         assertThat(JSON.readTree(response.body()).get("error").asText()).contains(message);
     }
 
@@ -235,12 +290,18 @@ class ServeProcessIT {
     }
 
     private static HttpResponse<String> get(String path) throws IOException, InterruptedException {
-        return HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.restPort + path)).GET().build(),
+        return HTTP.send(
+                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.restPort + path))
+                        .GET()
+                        .build(),
                 HttpResponse.BodyHandlers.ofString());
     }
 
     private static HttpResponse<String> post(String path, String body) throws IOException, InterruptedException {
-        return HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.restPort + path))
-                .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+        return HTTP.send(
+                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.restPort + path))
+                        .POST(HttpRequest.BodyPublishers.ofString(body))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
     }
 }

@@ -1,7 +1,5 @@
 package dev.digitpad.app.cli;
 
-import dev.digitpad.testing.ServedProcess;
-
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
@@ -12,6 +10,7 @@ import dev.digitpad.client.PredictionClient;
 import dev.digitpad.client.PredictionException;
 import dev.digitpad.client.ServerAddress;
 import dev.digitpad.client.TlsOptions;
+import dev.digitpad.testing.ServedProcess;
 import dev.digitpad.testing.TestModels;
 import io.grpc.ManagedChannel;
 import io.grpc.Status;
@@ -52,7 +51,9 @@ class ServerKilledIT {
         ServedProcess server = ServedProcess.start(work, Map.of(), "--model_name=mnist", "--model_base_path=" + base);
         String address = "127.0.0.1:" + server.grpcPort;
         ManagedChannel channel = server.own(Channels.open(ServerAddress.parse(address), TlsOptions.PLAINTEXT));
-        PredictionClient client = new PredictionClient(channel, address,
+        PredictionClient client = new PredictionClient(
+                channel,
+                address,
                 new PredictionClient.Options("mnist", OptionalLong.empty(), "serving_default", Duration.ofSeconds(5)),
                 new MetadataCache());
         float[] image = TestModels.imageWithRow(6, 2f);
@@ -69,8 +70,10 @@ class ServerKilledIT {
                         outcomes.add(new Outcome(System.nanoTime(), null, e));
                         sleep(20); // as a user's next stroke would, not a tight loop
                     } catch (RuntimeException e) {
-                        outcomes.add(new Outcome(System.nanoTime(), null, new PredictionException(Status.Code.UNKNOWN,
-                                "not a PredictionException: " + e, e)));
+                        outcomes.add(new Outcome(
+                                System.nanoTime(),
+                                null,
+                                new PredictionException(Status.Code.UNKNOWN, "not a PredictionException: " + e, e)));
                     }
                 }
             });
@@ -78,41 +81,67 @@ class ServerKilledIT {
 
             long killed = System.nanoTime();
             server.kill();
-            await(outcomes, o -> o.nanos() > killed && !o.ok(), 20, Duration.ofSeconds(30), "failed calls after the kill");
+            await(
+                    outcomes,
+                    o -> o.nanos() > killed && !o.ok(),
+                    20,
+                    Duration.ofSeconds(30),
+                    "failed calls after the kill");
 
             long restarted = System.nanoTime();
             ServedProcess again = server.startAgain(work); // closed with server
             again.awaitServing(Duration.ofSeconds(60));
             long serving = System.nanoTime();
-            await(outcomes, o -> o.nanos() > serving && o.ok(), 20, RECOVERY_BOUND.plusSeconds(10), "answers after the restart");
+            await(
+                    outcomes,
+                    o -> o.nanos() > serving && o.ok(),
+                    20,
+                    RECOVERY_BOUND.plusSeconds(10),
+                    "answers after the restart");
             stop.set(true);
             caller.join(Duration.ofSeconds(30));
 
-            long firstAnswerAgain = outcomes.stream().filter(o -> o.nanos() > killed && o.ok()).mapToLong(Outcome::nanos)
-                    .min().orElseThrow();
-            System.out.printf("killed server: %d calls failed while it was down; the restarted server reported SERVING %d ms"
+            long firstAnswerAgain = outcomes.stream()
+                    .filter(o -> o.nanos() > killed && o.ok())
+                    .mapToLong(Outcome::nanos)
+                    .min()
+                    .orElseThrow();
+            System.out.printf(
+                    "killed server: %d calls failed while it was down; the restarted server reported SERVING %d ms"
                             + " after it was started, and the client was answered again %d ms after it was started%n",
-                    outcomes.stream().filter(o -> !o.ok()).count(), (serving - restarted) / 1_000_000,
+                    outcomes.stream().filter(o -> !o.ok()).count(),
+                    (serving - restarted) / 1_000_000,
                     (firstAnswerAgain - restarted) / 1_000_000);
-            assertThat(Duration.ofNanos(firstAnswerAgain - serving)).as("recovery after the server came back")
+            assertThat(Duration.ofNanos(firstAnswerAgain - serving))
+                    .as("recovery after the server came back")
                     .isLessThanOrEqualTo(RECOVERY_BOUND);
 
             // Every failure, from the call the kill cut off to the last one before the restart, is UNAVAILABLE with
             // the client's advice, not a stack trace or a raw transport error.
-            List<PredictionException> errors = outcomes.stream().filter(o -> !o.ok()).map(Outcome::error).toList();
+            List<PredictionException> errors =
+                    outcomes.stream().filter(o -> !o.ok()).map(Outcome::error).toList();
             assertThat(errors).isNotEmpty().allSatisfy(e -> {
                 assertThat(e.code()).as(e.getMessage()).isEqualTo(Status.Code.UNAVAILABLE);
                 assertThat(e.getMessage()).startsWith("No server answers at " + address + " — is it running?");
             });
-            assertThat(outcomes.stream().filter(o -> !o.ok()).mapToLong(Outcome::nanos).min().orElseThrow())
-                    .as("no call failed before the kill").isGreaterThan(killed);
+            assertThat(outcomes.stream()
+                            .filter(o -> !o.ok())
+                            .mapToLong(Outcome::nanos)
+                            .min()
+                            .orElseThrow())
+                    .as("no call failed before the kill")
+                    .isGreaterThan(killed);
             // And every answer, before and after, is right.
             double[] expected = TestModels.expectedProbabilities(image, 1);
-            assertThat(outcomes.stream().filter(Outcome::ok).map(Outcome::prediction).toList()).allSatisfy(p -> {
-                for (int k = 0; k < TestModels.CLASSES; k++) {
-                    assertThat((double) p.probabilities()[k]).isCloseTo(expected[k], within(1e-5));
-                }
-            });
+            assertThat(outcomes.stream()
+                            .filter(Outcome::ok)
+                            .map(Outcome::prediction)
+                            .toList())
+                    .allSatisfy(p -> {
+                        for (int k = 0; k < TestModels.CLASSES; k++) {
+                            assertThat((double) p.probabilities()[k]).isCloseTo(expected[k], within(1e-5));
+                        }
+                    });
             assertThat(channel.isShutdown()).as("the client kept its channel").isFalse();
         } finally {
             stop.set(true);
@@ -123,7 +152,8 @@ class ServerKilledIT {
         }
     }
 
-    private static void await(List<Outcome> outcomes, Predicate<Outcome> which, int count, Duration timeout, String what)
+    private static void await(
+            List<Outcome> outcomes, Predicate<Outcome> which, int count, Duration timeout, String what)
             throws InterruptedException {
         long end = System.nanoTime() + timeout.toNanos();
         while (outcomes.stream().filter(which).count() < count) {

@@ -1,15 +1,14 @@
 package dev.digitpad.app.cli;
 
-import dev.digitpad.testing.ServedProcess;
-
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
 import dev.digitpad.protocol.serving.PredictRequest;
 import dev.digitpad.protocol.serving.PredictResponse;
 import dev.digitpad.protocol.serving.PredictionServiceGrpc;
-import dev.digitpad.testing.TestModels;
+import dev.digitpad.testing.ServedProcess;
 import dev.digitpad.testing.Tensors;
+import dev.digitpad.testing.TestModels;
 import io.grpc.ManagedChannel;
 import java.io.IOException;
 import java.net.URI;
@@ -54,6 +53,7 @@ class SoakIT {
     static final int CALLS = 200_000;
     /** Reported while running, to show how memory moves over the run. */
     static final int CALLS_PER_STEP = 20_000;
+
     static final int CALLERS = 8;
     /**
      * How much the server's resident memory may grow over the 200,000 calls after the warm-up, with the heap touched
@@ -62,6 +62,7 @@ class SoakIT {
      * 3 KiB input tensor per call would add about 600 MiB.
      */
     static final long RSS_GROWTH_BOUND = 64L << 20;
+
     static final String HEAP = "512m";
     /** How much the live heap (after a full collection) may grow over the same calls: measured 0.4 MiB (of 13 MiB). */
     static final long LIVE_HEAP_GROWTH_BOUND = 16L << 20;
@@ -71,43 +72,52 @@ class SoakIT {
     static final long IN_FLIGHT_SLACK = 200;
 
     private static final Pattern NATIVE_OBJECTS = Pattern.compile("(?m)^:digitpad:native_objects_open (\\d+)$");
-    private static final Pattern OK_CALLS = Pattern.compile(
-            "(?m)^:tensorflow:serving:request_count\\{model_name=\"mnist\",status=\"OK\"} (\\d+)$");
+    private static final Pattern OK_CALLS =
+            Pattern.compile("(?m)^:tensorflow:serving:request_count\\{model_name=\"mnist\",status=\"OK\"} (\\d+)$");
 
     @TempDir
     Path work;
 
     @Test
     void twoHundredThousandCallsKeepMemoryFlatAndCloseEveryTensor() throws Exception {
-        Path monitoring = Files.writeString(work.resolve("monitoring.config"),
+        Path monitoring = Files.writeString(
+                work.resolve("monitoring.config"),
                 "prometheus_config {\n  enable: true,\n  path: \"/monitoring/prometheus/metrics\"\n}\n");
-        // No --model_base_path: the shipped model, as users run it. Looked for once, so nothing loads meanwhile. A fixed
+        // No --model_base_path: the shipped model, as users run it. Looked for once, so nothing loads meanwhile. A
+        // fixed
         // heap, touched in full at start: otherwise the heap's own sizing moves RSS by 16 to 130 MiB after the warm-up
         // (measured on the build VM), which says nothing about leaks. RSS growth is then what grows off the heap
         // (TensorFlow's and Netty's native memory, code, class metadata); the heap is checked on its own, as the
         // live data after a full collection.
-        try (ServedProcess server = ServedProcess.start(work,
+        try (ServedProcess server = ServedProcess.start(
+                work,
                 Map.of("DIGITPAD_OPTS", "-Xms" + HEAP + " -Xmx" + HEAP + " -XX:+AlwaysPreTouch"),
-                "--file_system_poll_wait_seconds=0", "--monitoring_config_file=" + monitoring,
-                "--tensorflow_intra_op_parallelism=1", "--tensorflow_inter_op_parallelism=1")) {
+                "--file_system_poll_wait_seconds=0",
+                "--monitoring_config_file=" + monitoring,
+                "--tensorflow_intra_op_parallelism=1",
+                "--tensorflow_inter_op_parallelism=1")) {
             server.awaitServing(Duration.ofSeconds(60));
             ManagedChannel channel = server.channel();
-            ExecutorService callers = Executors.newFixedThreadPool(CALLERS, Thread.ofPlatform().name("soak-caller-", 0).factory());
+            ExecutorService callers = Executors.newFixedThreadPool(
+                    CALLERS, Thread.ofPlatform().name("soak-caller-", 0).factory());
             try {
                 float[] image = TestModels.imageWithRow(4, 1.5f);
                 PredictRequest request = Tensors.predictImages("mnist", image);
-                PredictResponse first = PredictionServiceGrpc.newBlockingStub(channel).withDeadlineAfter(30, TimeUnit.SECONDS)
+                PredictResponse first = PredictionServiceGrpc.newBlockingStub(channel)
+                        .withDeadlineAfter(30, TimeUnit.SECONDS)
                         .predict(request);
                 float[] reference = Tensors.floats(first.getOutputsOrThrow("dense"));
                 assertThat(reference).hasSize(TestModels.CLASSES);
-                Run run = new Run(channel, request, first.getModelSpec().getVersion().getValue(), reference);
+                Run run = new Run(
+                        channel, request, first.getModelSpec().getVersion().getValue(), reference);
 
                 run.calls(callers, WARM_UP_CALLS);
                 assertThat(run.failures).as("failed calls during the warm-up").isEmpty();
                 long heapAfterWarmUp = liveHeapBytes(server);
                 long rssAfterWarmUp = server.residentBytes();
                 long nativeAfterWarmUp = scrape(server, NATIVE_OBJECTS);
-                System.out.printf("soak: after %,d warm-up calls: RSS %.1f MiB, live heap %.1f MiB, %d native objects open%n",
+                System.out.printf(
+                        "soak: after %,d warm-up calls: RSS %.1f MiB, live heap %.1f MiB, %d native objects open%n",
                         WARM_UP_CALLS, mib(rssAfterWarmUp), mib(heapAfterWarmUp), nativeAfterWarmUp);
 
                 long started = System.nanoTime();
@@ -127,38 +137,64 @@ class SoakIT {
                 for (int done = 0; done < CALLS; done += CALLS_PER_STEP) {
                     run.calls(callers, CALLS_PER_STEP);
                     rss.add(server.residentBytes());
-                    System.out.printf("soak: %,d calls after the warm-up: RSS %.1f MiB (%+.1f MiB)%n",
+                    System.out.printf(
+                            "soak: %,d calls after the warm-up: RSS %.1f MiB (%+.1f MiB)%n",
                             done + CALLS_PER_STEP, mib(rss.getLast()), mib(rss.getLast() - rssAfterWarmUp));
                 }
                 double seconds = (System.nanoTime() - started) / 1e9;
                 running.set(false);
                 sampler.join(Duration.ofSeconds(30));
                 long nativeAtEnd = scrape(server, NATIVE_OBJECTS);
-                long nativeMax = nativeDuringRun.stream().mapToLong(Long::longValue).max().orElse(-1);
+                long nativeMax = nativeDuringRun.stream()
+                        .mapToLong(Long::longValue)
+                        .max()
+                        .orElse(-1);
                 long heapGrowth = liveHeapBytes(server) - heapAfterWarmUp;
                 long growth = rss.getLast() - rssAfterWarmUp;
-                long maxGrowth = rss.stream().mapToLong(r -> r - rssAfterWarmUp).max().orElseThrow();
-                System.out.printf("soak: %,d calls in %.1f s (%,.0f calls/s, %d callers); RSS growth %.1f MiB at the end,"
+                long maxGrowth =
+                        rss.stream().mapToLong(r -> r - rssAfterWarmUp).max().orElseThrow();
+                System.out.printf(
+                        "soak: %,d calls in %.1f s (%,.0f calls/s, %d callers); RSS growth %.1f MiB at the end,"
                                 + " %.1f MiB at most (bound %d MiB); native objects open: %d after the warm-up, at most %d"
                                 + " in %d samples during the run, %d at the end; live heap growth %.1f MiB (bound %d MiB)%n",
-                        CALLS, seconds, CALLS / seconds, CALLERS, mib(growth), mib(maxGrowth), RSS_GROWTH_BOUND >> 20,
-                        nativeAfterWarmUp, nativeMax, nativeDuringRun.size(), nativeAtEnd, mib(heapGrowth),
+                        CALLS,
+                        seconds,
+                        CALLS / seconds,
+                        CALLERS,
+                        mib(growth),
+                        mib(maxGrowth),
+                        RSS_GROWTH_BOUND >> 20,
+                        nativeAfterWarmUp,
+                        nativeMax,
+                        nativeDuringRun.size(),
+                        nativeAtEnd,
+                        mib(heapGrowth),
                         LIVE_HEAP_GROWTH_BOUND >> 20);
 
-                assertThat(run.failures).as("failed calls (first ones; %d in all)", run.failed.get()).isEmpty();
+                assertThat(run.failures)
+                        .as("failed calls (first ones; %d in all)", run.failed.get())
+                        .isEmpty();
                 assertThat(run.failed.get()).isZero();
                 assertThat(run.answered.get()).isEqualTo(WARM_UP_CALLS + CALLS);
-                assertThat(scrape(server, OK_CALLS)).as("Predict calls the server counted as OK")
+                assertThat(scrape(server, OK_CALLS))
+                        .as("Predict calls the server counted as OK")
                         .isEqualTo(1 + WARM_UP_CALLS + CALLS);
-                assertThat(growth).as("resident memory growth over %,d calls after the warm-up, in bytes", CALLS)
+                assertThat(growth)
+                        .as("resident memory growth over %,d calls after the warm-up, in bytes", CALLS)
                         .isLessThanOrEqualTo(RSS_GROWTH_BOUND);
-                assertThat(heapGrowth).as("growth of the live heap over %,d calls after the warm-up, in bytes", CALLS)
+                assertThat(heapGrowth)
+                        .as("growth of the live heap over %,d calls after the warm-up, in bytes", CALLS)
                         .isLessThanOrEqualTo(LIVE_HEAP_GROWTH_BOUND);
-                assertThat(nativeDuringRun).as("native object counts read during the run").hasSizeGreaterThan(10)
-                        .allSatisfy(n -> assertThat(n).as("native objects open during the run (baseline %d)", nativeAfterWarmUp)
+                assertThat(nativeDuringRun)
+                        .as("native object counts read during the run")
+                        .hasSizeGreaterThan(10)
+                        .allSatisfy(n -> assertThat(n)
+                                .as("native objects open during the run (baseline %d)", nativeAfterWarmUp)
                                 .isLessThanOrEqualTo(nativeAfterWarmUp + IN_FLIGHT_SLACK));
-                assertThat(nativeAtEnd).as("native objects open after the run, against after the warm-up (each call's"
-                        + " tensors closed)").isLessThanOrEqualTo(nativeAfterWarmUp);
+                assertThat(nativeAtEnd)
+                        .as("native objects open after the run, against after the warm-up (each call's"
+                                + " tensors closed)")
+                        .isLessThanOrEqualTo(nativeAfterWarmUp);
                 assertThat(server.process.isAlive()).isTrue();
             } finally {
                 callers.shutdownNow();
@@ -202,7 +238,8 @@ class SoakIT {
 
         private void call() {
             try {
-                PredictResponse response = stub.withDeadlineAfter(30, TimeUnit.SECONDS).predict(request);
+                PredictResponse response =
+                        stub.withDeadlineAfter(30, TimeUnit.SECONDS).predict(request);
                 assertThat(response.getModelSpec().getVersion().getValue()).isEqualTo(version);
                 float[] p = Tensors.floats(response.getOutputsOrThrow("dense"));
                 assertThat(p).hasSize(reference.length);
@@ -219,9 +256,13 @@ class SoakIT {
     }
 
     private static long scrape(ServedProcess server, Pattern series) throws IOException, InterruptedException {
-        HttpResponse<String> response = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
-                URI.create("http://127.0.0.1:" + server.restPort + "/monitoring/prometheus/metrics")).GET().build(),
-                HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> response = HttpClient.newHttpClient()
+                .send(
+                        HttpRequest.newBuilder(URI.create(
+                                        "http://127.0.0.1:" + server.restPort + "/monitoring/prometheus/metrics"))
+                                .GET()
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString());
         assertThat(response.statusCode()).isEqualTo(200);
         Matcher m = series.matcher(response.body());
         assertThat(m.find()).as("%s in%n%s", series, response.body()).isTrue();
@@ -237,8 +278,12 @@ class SoakIT {
     }
 
     private static String jcmd(ServedProcess server, String command) throws IOException, InterruptedException {
-        Process jcmd = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "jcmd").toString(),
-                Long.toString(server.process.pid()), command).redirectErrorStream(true).start();
+        Process jcmd = new ProcessBuilder(
+                        Path.of(System.getProperty("java.home"), "bin", "jcmd").toString(),
+                        Long.toString(server.process.pid()),
+                        command)
+                .redirectErrorStream(true)
+                .start();
         String out = new String(jcmd.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
         assertThat(jcmd.waitFor()).as("jcmd %s: %s", command, out).isZero();
         return out;

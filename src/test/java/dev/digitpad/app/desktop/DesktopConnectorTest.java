@@ -28,13 +28,15 @@ class DesktopConnectorTest {
         Path key = Files.writeString(dir.resolve("client.key"), "x");
         assertThat(DesktopConnector.tls(remote(false, "", "", ""))).isEqualTo(TlsOptions.PLAINTEXT);
         assertThat(DesktopConnector.tls(remote(true, "", "", "")).caFile()).isEmpty();
-        assertThat(DesktopConnector.tls(remote(true, ca.toString(), "", "")).caFile()).contains(ca);
+        assertThat(DesktopConnector.tls(remote(true, ca.toString(), "", "")).caFile())
+                .contains(ca);
         TlsOptions mutual = DesktopConnector.tls(remote(true, ca.toString(), cert.toString(), key.toString()));
         assertThat(mutual.certificate()).contains(cert);
         assertThat(mutual.privateKey()).contains(key);
         assertThatThrownBy(() -> DesktopConnector.tls(remote(true, "", cert.toString(), "")))
                 .hasMessageContaining("both a client certificate and its private key");
-        assertThatThrownBy(() -> DesktopConnector.tls(remote(true, dir.resolve("missing.pem").toString(), "", "")))
+        assertThatThrownBy(() -> DesktopConnector.tls(
+                        remote(true, dir.resolve("missing.pem").toString(), "", "")))
                 .hasMessageContaining("missing.pem");
     }
 
@@ -42,14 +44,16 @@ class DesktopConnectorTest {
     void anInvalidRemoteAddressIsRefusedWithTheParsersMessage() {
         try (DesktopConnector connector = new DesktopConnector(dir)) {
             assertThatThrownBy(() -> connector.open(remote(false, "", "", "").withAddress("localhost:0")))
-                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("localhost:0");
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining("localhost:0");
         }
     }
 
     @Test
     void aMissingEmbeddedModelSaysWhereItWasLookedFor() {
         try (DesktopConnector connector = new DesktopConnector(dir.resolve("nothing"))) {
-            assertThatThrownBy(() -> connector.open(ServerSettings.EMBEDDED)).isInstanceOf(IOException.class)
+            assertThatThrownBy(() -> connector.open(ServerSettings.EMBEDDED))
+                    .isInstanceOf(IOException.class)
                     .hasMessageContaining(dir.resolve("nothing").toString());
         }
     }
@@ -72,7 +76,8 @@ class DesktopConnectorTest {
         assertThat(partial.live()).as("a missing field keeps its default").isEqualTo(Settings.DEFAULTS.live());
         assertThat(partial.threshold()).isEqualTo(Settings.DEFAULTS.threshold());
         Files.writeString(file, "{\"server\": {\"address\": \"serving.example:8500\"}}");
-        assertThat(store.load().server().model()).as("a missing field of the server keeps its default")
+        assertThat(store.load().server().model())
+                .as("a missing field of the server keeps its default")
                 .isEqualTo(ServerSettings.EMBEDDED.model());
         Files.writeString(file, "[1, 2]");
         assertThat(store.load()).isEqualTo(Settings.DEFAULTS);

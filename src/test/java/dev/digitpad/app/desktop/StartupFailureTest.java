@@ -22,11 +22,13 @@ class StartupFailureTest {
 
     @Test
     void aDialogSaysWhatHappenedWhyWhereTheLogIsAndWhatToDo() {
-        Throwable error = new RuntimeException("Exception in Application start method",
+        Throwable error = new RuntimeException(
+                "Exception in Application start method",
                 new IOException("/opt/digitpad/lib/app/models/mnist: no such folder"));
-        String text = StartupFailure.message("DigitPad's window failed while starting.", error, Optional.of(LOG),
-                Channel.SWING_DIALOG);
-        assertThat(text).startsWith("DigitPad's window failed while starting.")
+        String text = StartupFailure.message(
+                "DigitPad's window failed while starting.", error, Optional.of(LOG), Channel.SWING_DIALOG);
+        assertThat(text)
+                .startsWith("DigitPad's window failed while starting.")
                 .contains("Reason: /opt/digitpad/lib/app/models/mnist: no such folder")
                 .contains("The details are in the log file:\n" + LOG)
                 .contains("Try starting DigitPad again")
@@ -35,18 +37,28 @@ class StartupFailureTest {
 
     @Test
     void withoutALogFileItPointsToTheTerminal() {
-        String text = StartupFailure.message("DigitPad's window failed while starting.", new IllegalStateException(),
-                Optional.empty(), Channel.JAVAFX_DIALOG);
-        assertThat(text).contains("Reason: IllegalStateException").doesNotContain("log file")
-                .endsWith("run `digitpad` in a terminal to see the messages, and report the problem with those messages.");
+        String text = StartupFailure.message(
+                "DigitPad's window failed while starting.",
+                new IllegalStateException(),
+                Optional.empty(),
+                Channel.JAVAFX_DIALOG);
+        assertThat(text)
+                .contains("Reason: IllegalStateException")
+                .doesNotContain("log file")
+                .endsWith(
+                        "run `digitpad` in a terminal to see the messages, and report the problem with those messages.");
     }
 
     @Test
     void onStandardErrorTheReasonIsNotRepeatedAndNoTerminalIsSuggested() {
         Throwable error = new UnsupportedOperationException("Unable to open DISPLAY");
-        String text = StartupFailure.message("DigitPad's window cannot open: Unable to open DISPLAY.", error,
-                Optional.of(LOG), Channel.STANDARD_ERROR);
-        assertThat(text).isEqualTo("DigitPad's window cannot open: Unable to open DISPLAY.\n\n"
-                + "The details are in the log file:\n" + LOG);
+        String text = StartupFailure.message(
+                "DigitPad's window cannot open: Unable to open DISPLAY.",
+                error,
+                Optional.of(LOG),
+                Channel.STANDARD_ERROR);
+        assertThat(text)
+                .isEqualTo("DigitPad's window cannot open: Unable to open DISPLAY.\n\n"
+                        + "The details are in the log file:\n" + LOG);
     }
 }

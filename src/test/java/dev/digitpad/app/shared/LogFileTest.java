@@ -29,7 +29,8 @@ class LogFileTest {
 
     @Test
     void linuxUsesTheXdgDataFolderOrItsDefault() {
-        assertThat(LogFile.folder("Linux", Map.of(), "/home/ada")).isEqualTo(Path.of("/home/ada/.local/share/DigitPad/logs"));
+        assertThat(LogFile.folder("Linux", Map.of(), "/home/ada"))
+                .isEqualTo(Path.of("/home/ada/.local/share/DigitPad/logs"));
         assertThat(LogFile.folder("Linux", Map.of("XDG_DATA_HOME", "/data/ada"), "/home/ada"))
                 .isEqualTo(Path.of("/data/ada/DigitPad/logs"));
         // The XDG rules: relative or empty values are ignored.
@@ -63,7 +64,9 @@ class LogFileTest {
 
         assertThat(file).isEqualTo(folder.resolve("digitpad.log").toAbsolutePath());
         assertThat(LogFile.current()).contains(file);
-        assertThat(Files.readString(file)).containsPattern("\\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d\\.\\d{3} INFO  \\[.*\\] LogFileTest - a line for the file");
+        assertThat(Files.readString(file))
+                .containsPattern(
+                        "\\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d\\.\\d{3} INFO  \\[.*\\] LogFileTest - a line for the file");
     }
 
     @Test
