@@ -142,26 +142,6 @@ class DesktopAppTest {
     }
 
     @Test
-    void aboveItsConfidenceTheWindowIsNotSureAndShowsItsBestGuesses(FxRobot robot) throws TimeoutException {
-        connected();
-        stroke(robot, 0.25, 0.2, 0.75, 0.2, 0.45, 0.85);
-        waitFor(() -> headline(robot).equals("7"));
-        // The shipped model is sure of a clear 7: the person raises the threshold to 100% with the keyboard.
-        robot.clickOn("#threshold");
-        robot.push(KeyCode.END);
-        waitFor(() -> headline(robot).equals(Headline.NOT_SURE));
-        assertThat(robot.lookup("#threshold")
-                        .queryAs(javafx.scene.control.Slider.class)
-                        .getValue())
-                .isEqualTo(1.0);
-        assertThat(robot.lookup("#detail").queryAs(Label.class).getText())
-                .as("the best guesses, the 7 first")
-                .matches("Maybe 7 \\(\\d+%\\)(, \\d \\(\\d+%\\))*( or \\d \\(\\d+%\\))?");
-        robot.push(KeyCode.HOME);
-        waitFor(() -> headline(robot).equals("7"));
-    }
-
-    @Test
     void undoRedoAndClear(FxRobot robot) throws TimeoutException {
         connected();
         stroke(robot, 0.25, 0.2, 0.75, 0.2, 0.45, 0.85);
