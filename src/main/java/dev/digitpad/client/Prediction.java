@@ -27,4 +27,9 @@ public record Prediction(float[] probabilities, boolean fromLogits, String model
     public float confidence() {
         return probabilities[digit()];
     }
+
+    /** How sure this answer is at {@code threshold}, by the one rule the window and the command line share. */
+    public Certainty certainty(double threshold) {
+        return Certainty.of(probabilities, threshold);
+    }
 }

@@ -75,7 +75,7 @@ public final class DistributionView extends VBox {
 
     private void show(Prediction p, PredictionViewModel vm) {
         int top = p == null ? -1 : p.digit();
-        boolean sure = p != null && p.confidence() >= vm.thresholdProperty().get();
+        boolean sure = p != null && p.certainty(vm.thresholdProperty().get()).sure();
         for (int d = 0; d < 10; d++) {
             double prob = p == null ? 0 : p.probabilities()[d];
             bars.get(d).setPrefHeight(Math.round(prob * BAR_HEIGHT));

@@ -1,10 +1,13 @@
 package dev.digitpad.ui;
 
+import dev.digitpad.client.Certainty;
 import dev.digitpad.client.Prediction;
 
 /**
  * The words above the bars: the digit read (or "Not sure", "Draw a digit", "Too small", "–") and a line under it
- * that says how sure the model is or what is missing.
+ * that says how sure the model is or what is missing. When the model is not sure (by {@link Certainty}, the rule
+ * {@code digitpad predict} uses too), the line names its best guesses, "Maybe 4 (41%) or 9 (38%)", or, when its
+ * answer is nearly flat, says "This does not look like a digit".
  *
  * @param text the large word
  * @param detail the line under it
@@ -34,10 +37,11 @@ public record Headline(String text, String detail) {
                     NO_ANSWER, waitingFor != null ? waitingFor : "No answer from the server; see the message.");
         }
         Prediction p = r.prediction().get();
-        String percent = String.format("%.0f%%", 100 * p.confidence());
-        if (p.confidence() < threshold) {
-            return new Headline(NOT_SURE, "Maybe " + p.digit() + " (" + percent + ")");
+        Certainty certainty = p.certainty(threshold);
+        if (!certainty.sure()) {
+            String reason = certainty.notSureReason();
+            return new Headline(NOT_SURE, Character.toUpperCase(reason.charAt(0)) + reason.substring(1));
         }
-        return new Headline(Integer.toString(p.digit()), percent + " sure");
+        return new Headline(Integer.toString(p.digit()), String.format("%.0f%%", 100 * p.confidence()) + " sure");
     }
 }

@@ -1,5 +1,6 @@
 package dev.digitpad.ui;
 
+import dev.digitpad.client.Certainty;
 import dev.digitpad.client.Prediction;
 import java.time.Duration;
 import javafx.beans.property.BooleanProperty;
@@ -18,7 +19,7 @@ import javafx.beans.property.SimpleDoubleProperty;
  */
 public final class PredictionViewModel {
     private final PredictionScheduler predictions;
-    private final DoubleProperty threshold = new SimpleDoubleProperty(this, "threshold", 0.6);
+    private final DoubleProperty threshold = new SimpleDoubleProperty(this, "threshold", Certainty.DEFAULT_THRESHOLD);
     private final BooleanProperty colorbar = new SimpleBooleanProperty(this, "colorbar");
     private final ReadOnlyStringWrapper headline = new ReadOnlyStringWrapper(this, "headline");
     private final ReadOnlyStringWrapper detail = new ReadOnlyStringWrapper(this, "detail");

@@ -31,14 +31,42 @@ class PredictionViewModelTest {
     }
 
     @Test
-    void belowTheThresholdItIsNotSure() {
-        answer = Distributions.probabilities(3, 0.4f);
+    void atOrAboveTheThresholdItNamesTheDigitAndHowSure() {
+        answer = Distributions.probabilities(7, 0.6f);
+        scheduler.setPredictor(this::predict, "");
+        scheduler.replaced(SEVEN);
+        assertThat(vm.headlineProperty().get()).isEqualTo("7");
+        assertThat(vm.detailProperty().get()).isEqualTo(String.format("%.0f%% sure", 60.0));
+    }
+
+    @Test
+    void belowTheThresholdItIsNotSureAndNamesItsBestGuesses() {
+        answer = Distributions.probabilities(3, 0.55f);
         scheduler.setPredictor(this::predict, "");
         scheduler.replaced(SEVEN);
         assertThat(vm.headlineProperty().get()).isEqualTo("Not sure");
-        assertThat(vm.detailProperty().get()).isEqualTo("Maybe 3 (40%)");
-        vm.thresholdProperty().set(0.3);
+        assertThat(vm.detailProperty().get()).isEqualTo("Maybe 3 (55%)");
+        vm.thresholdProperty().set(0.5);
         assertThat(vm.headlineProperty().get()).isEqualTo("3");
+
+        answer = new float[] {0.02f, 0.02f, 0.02f, 0.02f, 0.41f, 0.02f, 0.02f, 0.02f, 0.07f, 0.38f};
+        vm.thresholdProperty().set(0.6);
+        scheduler.predictNow();
+        assertThat(vm.headlineProperty().get()).isEqualTo(Headline.NOT_SURE);
+        assertThat(vm.detailProperty().get()).isEqualTo("Maybe 4 (41%) or 9 (38%)");
+    }
+
+    @Test
+    void aNearlyFlatAnswerDoesNotLookLikeADigit() {
+        answer = Distributions.probabilities(3, 0.4f);
+        scheduler.setPredictor(this::predict, "");
+        scheduler.replaced(SEVEN);
+        assertThat(vm.headlineProperty().get()).isEqualTo(Headline.NOT_SURE);
+        assertThat(vm.detailProperty().get()).isEqualTo("This does not look like a digit");
+        vm.thresholdProperty().set(0.3);
+        assertThat(vm.headlineProperty().get())
+                .as("a threshold the answer reaches is sure, flat or not")
+                .isEqualTo("3");
     }
 
     @Test

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.digitpad.app.shared.AppPaths;
 import dev.digitpad.app.shared.Connection;
+import dev.digitpad.client.Certainty;
 import dev.digitpad.client.MetadataCache;
 import dev.digitpad.client.Prediction;
 import dev.digitpad.client.PredictionClient;
@@ -88,8 +89,18 @@ public final class PredictCommand implements Callable<Integer> {
     Tls tls;
 
     @Option(
+            names = "--threshold",
+            paramLabel = "P",
+            defaultValue = "" + Certainty.DEFAULT_THRESHOLD,
+            description = {
+                "The model is \"not sure\" when its top probability is below this, as in the window;"
+                        + " between 0 and 1 (default: ${DEFAULT-VALUE})."
+            })
+    double threshold;
+
+    @Option(
             names = "--json",
-            description = "One JSON object per line: file, digit, confidence, probabilities (or error).")
+            description = "One JSON object per line: file, digit, confidence, sure, probabilities (or error).")
     boolean json;
 
     @Option(names = "--preview", description = "Draw the 28x28 image the model sees, in the terminal.")
@@ -136,6 +147,11 @@ public final class PredictCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         if (parallel < 1) {
             throw new CommandLine.ParameterException(spec.commandLine(), "--parallel must be at least 1");
+        }
+        if (!(threshold >= 0 && threshold <= 1)) {
+            throw new CommandLine.ParameterException(
+                    spec.commandLine(),
+                    "--threshold must be a probability between 0 and 1 (e.g. 0.6 for 60%), not " + threshold);
         }
         PredictionClient.Options options = new PredictionClient.Options(
                 model, version == null ? OptionalLong.empty() : OptionalLong.of(version), signature, deadline);
@@ -227,7 +243,9 @@ public final class PredictCommand implements Callable<Integer> {
             ObjectNode line = JSON.createObjectNode().put("file", o.file());
             if (o.prediction().isPresent()) {
                 Prediction p = o.prediction().get();
-                line.put("digit", p.digit()).put("confidence", p.confidence());
+                line.put("digit", p.digit())
+                        .put("confidence", p.confidence())
+                        .put("sure", p.certainty(threshold).sure());
                 var probabilities = line.putArray("probabilities");
                 for (float v : p.probabilities()) {
                     probabilities.add(v);
@@ -238,8 +256,11 @@ public final class PredictCommand implements Callable<Integer> {
             out.println(line);
         } else if (o.prediction().isPresent()) {
             Prediction p = o.prediction().get();
+            Certainty certainty = p.certainty(threshold);
             StringBuilder line = new StringBuilder(
-                    String.format(Locale.ROOT, "%s: %d (%.1f%%)  ", o.file(), p.digit(), 100 * p.confidence()));
+                    certainty.sure()
+                            ? String.format(Locale.ROOT, "%s: %d (%.1f%%)  ", o.file(), p.digit(), 100 * p.confidence())
+                            : o.file() + ": not sure: " + certainty.notSureReason() + "  ");
             for (int k = 0; k < p.probabilities().length; k++) {
                 line.append(String.format(Locale.ROOT, " %d:%.1f%%", k, 100 * p.probabilities()[k]));
             }

@@ -10,6 +10,8 @@ import dev.digitpad.server.ModelServer;
 import dev.digitpad.server.ServingCore;
 import dev.digitpad.testing.CommandRun;
 import dev.digitpad.testing.DigitSketches;
+import dev.digitpad.testing.DistributionServable;
+import dev.digitpad.testing.Distributions;
 import dev.digitpad.testing.TestCertificates;
 import dev.digitpad.testing.TestModels;
 import java.io.IOException;
@@ -19,6 +21,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import javax.imageio.ImageIO;
 import org.junit.jupiter.api.BeforeAll;
@@ -65,6 +68,9 @@ class PredictCommandTest {
             assertThat(sum).isCloseTo(1.0, org.assertj.core.data.Offset.offset(1e-3));
             assertThat(line.get("confidence").asDouble())
                     .isEqualTo(line.get("probabilities").get(expected).asDouble());
+            assertThat(line.get("sure").asBoolean())
+                    .as("sure at the default threshold: %s", line)
+                    .isEqualTo(line.get("confidence").floatValue() >= 0.6f);
         }
     }
 
@@ -92,6 +98,106 @@ class PredictCommandTest {
                 .contains(" 0:")
                 .contains(" 9:")
                 .contains("██");
+    }
+
+    /** Answers of the models "sure" (of a 7), "torn" (between 4 and 9) and "flat". */
+    private static final float[] SURE_SEVEN = Distributions.probabilities(7, 0.97f);
+
+    private static final float[] TORN =
+            new float[] {0.02f, 0.02f, 0.02f, 0.02f, 0.41f, 0.02f, 0.02f, 0.02f, 0.07f, 0.38f};
+    private static final float[] FLAT = Distributions.probabilities(2, 0.12f);
+
+    /** Runs {@code digitpad predict} with each of {@code runs}' arguments against a server of those models. */
+    private static List<CommandRun> againstChosenAnswers(List<List<String>> runs) throws Exception {
+        try (ModelManager models = DistributionServable.serving(
+                        dir.resolve("chosen"), Map.of("sure", SURE_SEVEN, "torn", TORN, "flat", FLAT));
+                ModelServer server = ModelServer.start(
+                        new ServingCore(models),
+                        new ModelServer.Options(
+                                ModelServer.Options.LOOPBACK,
+                                0,
+                                0,
+                                ModelServer.Options.DEFAULT_MAX_REQUEST_BYTES,
+                                Duration.ofSeconds(10)))) {
+            List<CommandRun> done = new ArrayList<>();
+            for (List<String> args : runs) {
+                List<String> all = new ArrayList<>(List.of("predict", "--server", "127.0.0.1:" + server.grpcPort()));
+                all.addAll(args);
+                all.add(drawn.get(0).toString());
+                done.add(CommandRun.run(all.toArray(String[]::new)));
+            }
+            return done;
+        }
+    }
+
+    @Test
+    void jsonSaysWhetherTheModelIsSureAtTheThreshold() throws Exception {
+        List<CommandRun> runs = againstChosenAnswers(List.of(
+                List.of("--json", "--model", "sure"),
+                List.of("--json", "--model", "torn"),
+                List.of("--json", "--model", "torn", "--threshold", "0.41"),
+                List.of("--json", "--model", "sure", "--threshold", "1"),
+                List.of("--json", "--model", "flat")));
+        for (CommandRun run : runs) {
+            assertThat(run.exitCode()).as(run.out() + run.err()).isZero();
+        }
+        JsonNode sure = runs.get(0).lines().get(0);
+        assertThat(sure.get("sure").asBoolean()).isTrue();
+        assertThat(sure.get("file").asText()).isEqualTo(drawn.get(0).toString());
+        assertThat(sure.get("digit").asInt()).isEqualTo(7);
+        assertThat(sure.get("confidence").floatValue()).isEqualTo(0.97f);
+        assertThat(sure.get("probabilities")).hasSize(10);
+
+        JsonNode torn = runs.get(1).lines().get(0);
+        assertThat(torn.get("sure").asBoolean())
+                .as("41%% is below the default 60%%")
+                .isFalse();
+        assertThat(torn.get("digit").asInt()).as("the top digit is still given").isEqualTo(4);
+        assertThat(torn.get("confidence").floatValue()).isEqualTo(0.41f);
+        assertThat(runs.get(2).lines().get(0).get("sure").asBoolean())
+                .as("exactly at the threshold is sure")
+                .isTrue();
+        assertThat(runs.get(3).lines().get(0).get("sure").asBoolean()).isFalse();
+        assertThat(runs.get(4).lines().get(0).get("sure").asBoolean()).isFalse();
+    }
+
+    @Test
+    void theTextSaysNotSureWithTheBestGuessesOrThatItIsNoDigit() throws Exception {
+        List<CommandRun> runs = againstChosenAnswers(
+                List.of(List.of("--model", "sure"), List.of("--model", "torn"), List.of("--model", "flat")));
+        String file = drawn.get(0).toString();
+        assertThat(runs.get(0).out())
+                .as("the sure case is as it always was")
+                .startsWith(file + ": 7 (97.0%)   0:0.3%")
+                .doesNotContain("not sure");
+        assertThat(runs.get(1).out())
+                .startsWith(file + ": not sure: maybe 4 (41%) or 9 (38%)   0:2.0%")
+                .contains(" 4:41.0%")
+                .contains(" 9:38.0%");
+        assertThat(runs.get(2).out()).startsWith(file + ": not sure: this does not look like a digit   0:9.8%");
+        for (CommandRun run : runs) {
+            assertThat(run.exitCode())
+                    .as("not sure is an answer, not a failure")
+                    .isZero();
+        }
+    }
+
+    @Test
+    void aThresholdOutsideZeroToOneIsAUsageError() {
+        for (String bad : List.of("1.5", "-0.1", "60", "NaN")) {
+            CommandRun run =
+                    CommandRun.run("predict", "--threshold", bad, drawn.get(0).toString());
+            assertThat(run.exitCode()).as(bad).isEqualTo(2);
+            assertThat(run.err())
+                    .as(bad)
+                    .contains("--threshold must be a probability between 0 and 1 (e.g. 0.6 for 60%), not ")
+                    .doesNotContain("\tat ");
+            assertThat(run.out()).isEmpty();
+        }
+        CommandRun notANumber =
+                CommandRun.run("predict", "--threshold", "high", drawn.get(0).toString());
+        assertThat(notANumber.exitCode()).isEqualTo(2);
+        assertThat(notANumber.err()).contains("--threshold").contains("high");
     }
 
     @Test
