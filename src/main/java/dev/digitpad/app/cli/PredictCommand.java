@@ -40,7 +40,6 @@ import picocli.CommandLine.Parameters;
  */
 @Command(
         name = "predict",
-        mixinStandardHelpOptions = true,
         versionProvider = VersionProvider.class,
         description = {
             "Recognise the digit in each image (PNG, JPEG, GIF or BMP; - reads standard input).",
@@ -74,6 +73,14 @@ public final class PredictCommand implements Callable<Integer> {
             defaultValue = ModelContract.DEFAULT_SIGNATURE,
             description = "Signature (default: ${DEFAULT-VALUE}).")
     String signature;
+
+    // Not mixinStandardHelpOptions: its --version would clash with the model version below, and picocli then left
+    // out --help too.
+    @Option(
+            names = {"-h", "--help"},
+            usageHelp = true,
+            description = "Show this help message and exit.")
+    boolean help;
 
     @Option(names = "--version", paramLabel = "N", description = "A specific model version (default: the latest).")
     Long version;

@@ -352,6 +352,17 @@ class PredictCommandTest {
     }
 
     @Test
+    void helpListsTheOptionsWithoutAskingForAFile() {
+        CommandRun run = CommandRun.run("predict", "--help");
+        assertThat(run.exitCode()).isZero();
+        assertThat(run.out())
+                .contains("Usage: digitpad predict")
+                .contains("--threshold")
+                .contains("--version=N");
+        assertThat(run.err()).doesNotContain("Missing required parameter");
+    }
+
+    @Test
     void aMistypedAddressIsAUsageError() {
         CommandRun run = CommandRun.run(
                 "predict", "--server", "localhost:http", drawn.get(0).toString());
