@@ -99,7 +99,7 @@ final class ReportFormat {
                         + "scan = MNIST test digits and typeset digits 10-14 px tall on noisy paper, enlarged 4-8x.\n");
         sb.append("\n## Confusion matrix, ")
                 .append(r.heldOut().name())
-                .append(" (rows = truth, columns = predicted)\n\n");
+                .append("; rows = truth, columns = predicted\n\n");
         confusion(sb, r.heldOut().confusion());
         for (ModelEvaluation.Score s : r.synthetic()) {
             sb.append("\n## Confusion matrix, ").append(s.name()).append("\n\n");

@@ -9,7 +9,9 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /**
  * {@code digitpad evaluate-model}: scores an exported digit model on MNIST's official 10,000 test
@@ -49,6 +51,9 @@ public final class EvaluateModelCommand implements Callable<Integer> {
                     + "(default: ${DEFAULT-VALUE}).")
     String trainFonts;
 
+    @Spec
+    CommandSpec spec;
+
     @Override
     public Integer call() throws Exception {
         System.setProperty("java.awt.headless", "true"); // fonts and images only; no window
@@ -56,8 +61,10 @@ public final class EvaluateModelCommand implements Callable<Integer> {
             Path shipped = AppPaths.shippedModel();
             model = AppPaths.newestVersion(shipped).orElse(null);
             if (model == null) {
-                System.err.println(
-                        "No model to evaluate: " + shipped + " has no numbered version folder. Give --model DIR.");
+                spec.commandLine()
+                        .getErr()
+                        .println("No model to evaluate: " + shipped
+                                + " has no numbered version folder. Give --model DIR.");
                 return 2;
             }
         }
@@ -68,11 +75,16 @@ public final class EvaluateModelCommand implements Callable<Integer> {
         try {
             digits = MnistFiles.test(testDigits);
         } catch (IOException e) {
-            System.err.println("No MNIST test digits: " + e.getMessage() + ". Give --test-digits DIR.");
+            spec.commandLine()
+                    .getErr()
+                    .println("No MNIST test digits to score on: " + e.getMessage()
+                            + ". Give --test-digits DIR, a folder of MNIST's t10k-*-ubyte files (plain or .gz).");
             return 2;
         }
-        System.out.println(
-                TrainingRun.evaluate(model, digits, Architecture.DEFAULT, java.util.regex.Pattern.compile(trainFonts))
+        spec.commandLine()
+                .getOut()
+                .println(TrainingRun.evaluate(
+                                model, digits, Architecture.DEFAULT, java.util.regex.Pattern.compile(trainFonts))
                         .toMarkdown());
         return 0;
     }
