@@ -23,8 +23,9 @@ import picocli.CommandLine.Spec;
         mixinStandardHelpOptions = true,
         versionProvider = VersionProvider.class,
         description = {
-            "Scores a digit SavedModel on MNIST's official 10,000 test digits and the synthetic drawn, typeset",
-            "and scan sets, and times 10,000 single in-process predictions (p50/p90/p99, one thread)."
+            "Scores a digit SavedModel on MNIST's official 10,000 test digits and the",
+            "synthetic drawn, typeset and scan sets, and times 10,000 single in-process",
+            "predictions (p50/p90/p99, one thread)."
         })
 public final class EvaluateModelCommand implements Callable<Integer> {
 

@@ -20,10 +20,11 @@ import picocli.CommandLine.Spec;
         mixinStandardHelpOptions = true,
         versionProvider = VersionProvider.class,
         description = {
-            "Trains the digit model on MNIST's training digits (fetched by scripts/fetch-mnist.sh; the last 5,000",
-            "kept for validation) with augmentation and typeset digits, exports a TensorFlow Serving SavedModel",
-            "to OUT/1 and writes OUT/report.md (accuracy on MNIST's official 10,000 test digits, confusion",
-            "matrix, synthetic drawn/typeset/scan accuracy, latency)."
+            "Trains the digit model on MNIST's training digits (fetched by",
+            "scripts/fetch-mnist.sh; the last 5,000 kept for validation) with",
+            "augmentation and typeset digits, exports a TensorFlow Serving SavedModel to",
+            "OUT/1 and writes OUT/report.md (accuracy on MNIST's official 10,000 test",
+            "digits, confusion matrix, synthetic drawn/typeset/scan accuracy, latency)."
         })
 public final class TrainCommand implements Callable<Integer> {
 
