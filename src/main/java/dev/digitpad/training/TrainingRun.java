@@ -3,9 +3,8 @@ package dev.digitpad.training;
 import dev.digitpad.contract.ModelContract;
 import dev.digitpad.dataset.EvaluationSets;
 import dev.digitpad.dataset.FontDigits;
-import dev.digitpad.dataset.IdxFiles;
 import dev.digitpad.dataset.LabelledDigits;
-import dev.digitpad.dataset.MnistPackage;
+import dev.digitpad.dataset.MnistFiles;
 import dev.digitpad.dataset.TrainingData;
 import dev.digitpad.imaging.InkImage;
 import dev.digitpad.imaging.MnistNormalizer;
@@ -24,7 +23,10 @@ import org.slf4j.LoggerFactory;
 public final class TrainingRun {
     private static final Logger LOG = LoggerFactory.getLogger(TrainingRun.class);
 
-    /** What to do. */
+    /**
+     * What to do. {@code data} is the folder of MNIST's four IDX files (written by {@code
+     * scripts/fetch-mnist.sh}): the model trains on its training digits and is scored on its test digits.
+     */
     public record Options(
             Path data,
             Path out,
@@ -35,28 +37,30 @@ public final class TrainingRun {
             float dropout,
             int typesetPerEpoch,
             int threads,
-            Path heldOutFile,
             String trainFonts,
             String commandLine) {}
 
     /** Font faces typeset for training by default: the DejaVu family (Debian's default fonts). */
     public static final String DEFAULT_TRAIN_FONTS = "^DejaVu";
 
+    /** How reports name MNIST's official test set. */
+    public static final String TEST_SET_NAME = "MNIST test (official 10,000)";
+
     private TrainingRun() {}
 
     /** Runs it; returns the report text (also written to {@code out/report.md}). */
     public static String run(Options o) throws IOException {
         long started = System.nanoTime();
-        MnistPackage.Split split = MnistPackage.readSplit(o.data());
+        // Training and validation come from MNIST's training digits; the official test digits are a
+        // separate file pair, used only to score the exported model.
+        MnistFiles.Split split = MnistFiles.trainingSplit(o.data());
+        LabelledDigits testDigits = MnistFiles.test(o.data());
         LOG.info(
-                "MNIST from {}: {} training digits, {} held out",
+                "MNIST from {}: {} training digits, {} kept for validation, {} official test digits",
                 o.data(),
                 split.train().size(),
-                split.heldOut().size());
-        if (o.heldOutFile() != null) {
-            IdxFiles.write(split.heldOut(), o.heldOutFile());
-            LOG.info("held-out digits written to {}", o.heldOutFile());
-        }
+                split.validation().size(),
+                testDigits.size());
         List<Font> allFaces = FontDigits.installedFaces();
         java.util.regex.Pattern trainFonts = java.util.regex.Pattern.compile(o.trainFonts());
         List<Font> faces = allFaces.stream()
@@ -101,13 +105,17 @@ public final class TrainingRun {
         ModelExporter.export(arch, weights, versionDir);
         LOG.info("exported SavedModel to {}", versionDir);
 
-        Report report = evaluate(versionDir, split.heldOut(), arch, trainFonts);
+        Report report = evaluate(versionDir, testDigits, arch, trainFonts);
         String text = report.toMarkdown(o, faces.size(), data.epochSize(), trainSeconds);
         Files.writeString(o.out().resolve("report.md"), text);
         return text;
     }
 
-    /** Scores of a model on the held-out digits and the synthetic sets, plus its latency. */
+    /**
+     * Scores of a model on MNIST's official test digits ({@code heldOut}: never trained on; {@code
+     * heldOutNormalised}: the same digits put through the app's normaliser first) and the synthetic sets, plus its
+     * latency.
+     */
     public record Report(
             Architecture arch,
             Path versionDir,
@@ -127,24 +135,25 @@ public final class TrainingRun {
         }
     }
 
-    /** Evaluates the exported model at {@code versionDir}. */
     /**
-     * Evaluates the exported model at {@code versionDir}. The typeset set is split into the
-     * installed faces whose name matches {@code trainFonts} (the faces the model was trained on)
-     * and all other installed faces (never seen in training).
+     * Evaluates the exported model at {@code versionDir} on {@code testDigits} (MNIST's official test
+     * digits; never pass training digits: the drawn and scan sets are built from them too) and the
+     * synthetic sets. The typeset set is split into the installed faces whose name matches {@code
+     * trainFonts} (the faces the model was trained on) and all other installed faces (never seen in
+     * training).
      */
     public static Report evaluate(
-            Path versionDir, LabelledDigits heldOut, Architecture arch, java.util.regex.Pattern trainFonts)
+            Path versionDir, LabelledDigits testDigits, Architecture arch, java.util.regex.Pattern trainFonts)
             throws IOException {
         // Timing first, while this process runs nothing else in TensorFlow.
-        ModelEvaluation.Latency latency = ModelEvaluation.latency(versionDir, heldOut.image(0), 10_000, 10_000, 1);
+        ModelEvaluation.Latency latency = ModelEvaluation.latency(versionDir, testDigits.image(0), 10_000, 10_000, 1);
         LabelledDigits.Builder normalised = new LabelledDigits.Builder();
-        for (int i = 0; i < heldOut.size(); i++) {
-            InkImage digit = new InkImage(ModelContract.SIDE, ModelContract.SIDE, heldOut.image(i));
+        for (int i = 0; i < testDigits.size(); i++) {
+            InkImage digit = new InkImage(ModelContract.SIDE, ModelContract.SIDE, testDigits.image(i));
             float[] n = MnistNormalizer.normalize(digit).pixels().orElse(new float[ModelContract.PIXELS]);
-            normalised.add(n, heldOut.label(i));
+            normalised.add(n, testDigits.label(i));
         }
-        Map<String, LabelledDigits> sets = EvaluationSets.build(heldOut, EvaluationSets.DEFAULT_SEED);
+        Map<String, LabelledDigits> sets = EvaluationSets.build(testDigits, EvaluationSets.DEFAULT_SEED);
         List<Font> allFaces = FontDigits.installedFaces();
         List<Font> seen = allFaces.stream()
                 .filter(f -> trainFonts.matcher(f.getFontName()).find())
@@ -174,8 +183,8 @@ public final class TrainingRun {
         ModelEvaluation.Score held;
         ModelEvaluation.Score heldNorm;
         try (SavedModelClassifier model = SavedModelClassifier.load(versionDir)) {
-            held = ModelEvaluation.score(model, "held-out MNIST", heldOut);
-            heldNorm = ModelEvaluation.score(model, "held-out MNIST, re-normalised", normalised.build());
+            held = ModelEvaluation.score(model, TEST_SET_NAME, testDigits);
+            heldNorm = ModelEvaluation.score(model, TEST_SET_NAME + ", re-normalised", normalised.build());
             for (Map.Entry<String, LabelledDigits> e : sets.entrySet()) {
                 synthetic.add(ModelEvaluation.score(model, e.getKey(), e.getValue()));
             }

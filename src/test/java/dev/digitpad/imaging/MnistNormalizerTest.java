@@ -119,17 +119,37 @@ class MnistNormalizerTest {
                 .isTrue();
     }
 
+    /**
+     * MNIST's digits are already normalised the same way, so they come out nearly as they went in. Digits with ink on
+     * the frame's outermost pixels are left out: MNIST's own centring by mass pushed a few of them against the frame
+     * and cut them (test digit 9300, a 7, lost a row), and re-normalising such a digit rightly moves it.
+     */
     @Test
     void realMnistDigitsPassThroughNearlyUnchanged() {
-        LabelledDigits held = TestImages.heldOut();
-        for (int i = 0; i < held.size(); i += 15) {
-            float[] original = held.image(i);
+        LabelledDigits test = TestImages.mnistTest();
+        int checked = 0;
+        for (int i = 0; i < test.size(); i += 100) {
+            float[] original = test.image(i);
+            if (touchesFrame(original)) {
+                continue;
+            }
             Normalization n = MnistNormalizer.normalize(new InkImage(28, 28, original));
             assertThat(TestImages.meanAbsDiff(original, n.pixels().orElseThrow()))
                     .as("digit %d", i)
                     .isLessThan(0.01);
             assertThat(n.cropBox().orElseThrow().longerSide()).isEqualTo(20);
+            checked++;
         }
+        assertThat(checked).isGreaterThanOrEqualTo(95);
+    }
+
+    private static boolean touchesFrame(float[] img28) {
+        for (int k = 0; k < 28; k++) {
+            if (img28[k] > 0 || img28[27 * 28 + k] > 0 || img28[k * 28] > 0 || img28[k * 28 + 27] > 0) {
+                return true;
+            }
+        }
+        return false;
     }
 
     @Test

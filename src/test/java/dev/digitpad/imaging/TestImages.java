@@ -1,16 +1,13 @@
 package dev.digitpad.imaging;
 
-import dev.digitpad.dataset.IdxFiles;
 import dev.digitpad.dataset.LabelledDigits;
+import dev.digitpad.testing.MnistTestSet;
 import java.awt.BasicStroke;
 import java.awt.Color;
 import java.awt.Graphics2D;
 import java.awt.RenderingHints;
 import java.awt.geom.Path2D;
 import java.awt.image.BufferedImage;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
 
 /** Pictures and digits shared by the imaging tests. */
 final class TestImages {
@@ -50,15 +47,9 @@ final class TestImages {
         return sevenOnCanvas(BufferedImage.TYPE_INT_RGB, Color.BLACK, Color.WHITE, 18f, 60, 50, 170);
     }
 
-    static LabelledDigits heldOut() {
-        try (InputStream in = TestImages.class.getResourceAsStream("/mnist/held-out.idx.gz")) {
-            if (in == null) {
-                throw new IllegalStateException("missing test resource /mnist/held-out.idx.gz");
-            }
-            return IdxFiles.read(in);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+    /** MNIST's official 10,000 test digits, as committed. */
+    static LabelledDigits mnistTest() {
+        return MnistTestSet.digits();
     }
 
     static double meanAbsDiff(float[] a, float[] b) {

@@ -4,10 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
 import dev.digitpad.dataset.EvaluationSets;
-import dev.digitpad.dataset.IdxFiles;
 import dev.digitpad.dataset.LabelledDigits;
+import dev.digitpad.testing.MnistTestSet;
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
@@ -28,14 +27,12 @@ class ShippedModelTest {
     static final Path MODEL = Path.of("assets/models/mnist/1");
 
     static SavedModelClassifier model;
-    static LabelledDigits heldOut;
+    static LabelledDigits mnistTest;
 
     @BeforeAll
     static void load() throws IOException {
         model = SavedModelClassifier.load(MODEL);
-        try (InputStream in = ShippedModelTest.class.getResourceAsStream("/mnist/held-out.idx.gz")) {
-            heldOut = IdxFiles.read(in);
-        }
+        mnistTest = MnistTestSet.digits();
     }
 
     @AfterAll
@@ -103,17 +100,17 @@ class ShippedModelTest {
     }
 
     @Test
-    void heldOutMnistAccuracyIsAtLeast98Point5Percent() {
-        ModelEvaluation.Score s = ModelEvaluation.score(model, "held-out", heldOut);
-        assertThat(s.total()).isEqualTo(1501);
+    void officialMnistTestAccuracyIsAtLeast98Point5Percent() {
+        ModelEvaluation.Score s = ModelEvaluation.score(model, "MNIST test", mnistTest);
+        assertThat(s.total()).isEqualTo(10_000);
         assertThat(s.accuracy())
-                .as("held-out accuracy, confusions %s", s.topConfusions(5))
+                .as("MNIST test accuracy, confusions %s", s.topConfusions(5))
                 .isGreaterThanOrEqualTo(0.985);
     }
 
     @Test
     void syntheticDrawnTypesetAndScanSets() {
-        Map<String, LabelledDigits> sets = EvaluationSets.build(heldOut, EvaluationSets.DEFAULT_SEED);
+        Map<String, LabelledDigits> sets = EvaluationSets.build(mnistTest, EvaluationSets.DEFAULT_SEED);
         ModelEvaluation.Score drawn = ModelEvaluation.score(model, "drawn", sets.get("drawn"));
         ModelEvaluation.Score typeset = ModelEvaluation.score(model, "typeset", sets.get("typeset"));
         ModelEvaluation.Score scan = ModelEvaluation.score(model, "scan", sets.get("scan"));

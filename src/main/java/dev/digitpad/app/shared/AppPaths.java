@@ -18,10 +18,12 @@ public final class AppPaths {
         return installed(Path.of("models", "mnist"), Path.of("assets", "models", "mnist"));
     }
 
-    /** The digits that {@code digitpad evaluate-model} scores a model on, shipped beside the model. */
-    public static Path evaluationDigits() {
-        return installed(
-                Path.of("data", "mnist", "held-out.idx.gz"), Path.of("assets", "data", "mnist", "held-out.idx.gz"));
+    /**
+     * The folder of MNIST's official 10,000 test digits, shipped gzipped ({@code t10k-images-idx3-ubyte.gz} and
+     * {@code t10k-labels-idx1-ubyte.gz}), on which {@code digitpad evaluate-model} scores a model.
+     */
+    public static Path mnistTestSet() {
+        return installed(Path.of("data", "mnist"), Path.of("assets", "data", "mnist"));
     }
 
     /** The highest numbered version folder under {@code basePath}, if it has one. */
