@@ -173,7 +173,11 @@ public final class NotDigits {
         return new NotDigits(testDigits).make(HELD_OUT_MIX, seed, HELD_OUT_SALT, count);
     }
 
-    /** Picture {@code index} of the training set of {@code seed}, of the given kind (for tests and contact sheets). */
+    /**
+     * A picture of {@code kind} whose randomness comes from ({@code seed}, {@code index}) alone,
+     * made from {@code digits} if the kind needs digits (for tests and contact sheets that show
+     * every kind).
+     */
     public static Picture one(LabelledDigits digits, Kind kind, long seed, int index) {
         NotDigits maker = new NotDigits(digits);
         long salt = kind.heldOut() ? HELD_OUT_SALT : TRAINING_SALT;
