@@ -16,6 +16,8 @@ import java.util.SplittableRandom;
  * Draws a figure the way the app's pad does (see {@code ui.Drawing#render}): black ink with a round
  * pen, anti-aliased, on a {@value #SIDE}x{@value #SIDE} white canvas, at a chosen size and a random
  * place. The result goes to {@link Presentation#normalise} like any picture the pad hands over.
+ * It is an 8-bit grey image: black, white and their anti-aliased greys give the same ink as the
+ * pad's RGB image, and the normaliser reads grey faster.
  */
 final class PadSketch {
     /** Side of the pad's canvas in pixels. */
