@@ -9,20 +9,42 @@ import java.util.SplittableRandom;
  * finished by the app's own {@link MnistNormalizer}: stroke thickness, slant, rotation, aspect,
  * elastic wobble, blur, low-resolution scans, re-drawing with a round mouse pen on a 280x280
  * canvas at any size and place, both polarities, and imperfect centring.
+ *
+ * <p>{@link #augment} mixes, for one digit: the digit as is (12%); its skeleton re-drawn with a
+ * mouse pen in a random picture style (15%, {@link #penRedraw}); its skeleton drawn on the pad the
+ * way the app's pad draws, with a pen from a hairline to a third of the digit's height, slanted
+ * and anywhere on the canvas (18%, {@link #padDrawn}); a low-resolution scan 8 to 16 px tall,
+ * enlarged and blurred (15%, {@link #lowResScan}); and geometric and photometric distortion (40%).
  */
 public final class Augmenter {
+    /** Pen widths of {@link #padDrawn}, as fractions of the digit's height (its longer side). */
+    static final double THIN_PEN = 0.05;
+
+    static final double THICK_PEN = 0.2;
+    static final double THICKEST_PEN = 0.36;
+
     private Augmenter() {}
 
     /** A random variation of {@code digit} (28x28), normalised; null if it came out blank. */
     public static float[] augment(float[] digit, SplittableRandom rng) {
         double kind = rng.nextDouble();
         float[] out;
-        if (kind < 0.15) {
+        if (kind < 0.12) {
             out = MnistNormalizer.normalize(FloatGrid.of28(digit).toInk())
                     .pixels()
                     .orElse(null);
-        } else if (kind < 0.35) {
+        } else if (kind < 0.27) {
             out = penRedraw(FloatGrid.of28(digit).upscale(2), rng, 100 + rng.nextInt(80));
+        } else if (kind < 0.45) {
+            double pen = rng.nextDouble();
+            double ratio = pen < 0.3
+                    ? 0.015 + (THIN_PEN - 0.015) * rng.nextDouble()
+                    : pen < 0.65
+                            ? THIN_PEN + (THICK_PEN - THIN_PEN) * rng.nextDouble()
+                            : THICK_PEN + (THICKEST_PEN - THICK_PEN) * rng.nextDouble();
+            out = padDrawn(digit, ratio, rng);
+        } else if (kind < 0.6) {
+            out = lowResScan(digit, 8 + 8 * rng.nextDouble(), rng);
         } else {
             out = distorted(digit, rng);
         }
@@ -32,6 +54,46 @@ public final class Augmenter {
             out = Presentation.shift(out, dx, dy);
         }
         return out;
+    }
+
+    /**
+     * The digit's skeleton drawn on the pad as the app's pad draws it (round black pen, 280x280
+     * white canvas) with a pen {@code penRatio} times the drawing's longer side: a small digit in a
+     * corner with the default pen comes out as thick as a third of its height, a large one with the
+     * thinnest pen as a hairline. The drawing's size follows from the pad's pen range (4-60 px), its
+     * place on the canvas is random, and it is slanted (up to about 29 degrees either way), turned
+     * and stretched like handwriting. Normalised; null if blank.
+     */
+    public static float[] padDrawn(float[] digit, double penRatio, SplittableRandom rng) {
+        List<double[]> segs = Skeleton.segments(FloatGrid.of28(digit).upscale(2), 0.45f);
+        if (segs.isEmpty()) {
+            return null;
+        }
+        double smallest = Math.max(40, PadSketch.MIN_PEN / penRatio);
+        double largest = Math.max(smallest, Math.min(250, PadSketch.MAX_PEN / penRatio));
+        double size = smallest + (largest - smallest) * rng.nextDouble();
+        double pen = Math.max(PadSketch.MIN_PEN, Math.min(PadSketch.MAX_PEN, penRatio * size));
+        return Presentation.normalise(
+                PadSketch.draw(PadSketch.Figure.ofSegments(segs), PadSketch.hand(12, 0.55, 1.25, rng), size, pen, rng));
+    }
+
+    /**
+     * A low-resolution scan of the digit: shrunk so that it is {@code height} px tall (8-16 make
+     * the blurry scans people photograph or paste), printed on noisy paper, often blurred, enlarged
+     * 2-8 times and normalised; null if blank.
+     */
+    public static float[] lowResScan(float[] digit, double height, SplittableRandom rng) {
+        FloatGrid ink = FloatGrid.of28(digit).upscale(2);
+        if (rng.nextDouble() < 0.5) {
+            ink = affine(ink, rng, 72);
+        }
+        return Presentation.normalise(Presentation.lowResScan(
+                ink,
+                height,
+                2 + rng.nextInt(7),
+                rng.nextDouble() < 0.6 ? 0.3 + 0.6 * rng.nextDouble() : 0,
+                0.01 + 0.04 * rng.nextDouble(),
+                rng));
     }
 
     /**

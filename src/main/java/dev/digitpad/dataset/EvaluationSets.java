@@ -23,7 +23,7 @@ import java.util.SplittableRandom;
  *       digits given (MNIST's official test digits: never training ones);
  *   <li><b>typeset</b>: every installed font face x every digit x several sizes, slants and
  *       polarities;
- *   <li><b>scan</b>: the MNIST digits given and typeset digits shrunk to 10-14 px tall, printed on
+ *   <li><b>scan</b>: the MNIST digits given and typeset digits shrunk to 8-16 px tall, printed on
  *       noisy paper, sometimes blurred, and enlarged 4-8x.
  * </ul>
  */
@@ -223,7 +223,7 @@ public final class EvaluationSets {
                 ink = FontDigits.inkOf(face, label, new FontDigits.Style(120f, 0, 0, 1.0, 0f, true, 1f, 0f), 6);
             }
             i++;
-            double height = 10 + 4 * rng.nextDouble();
+            double height = 8 + 8 * rng.nextDouble();
             int upscale = 4 + rng.nextInt(5);
             double blur = rng.nextDouble() < 0.5 ? 0.3 + 0.4 * rng.nextDouble() : 0;
             double noise = 0.01 + 0.03 * rng.nextDouble();

@@ -66,8 +66,13 @@ public final class FontDigits {
 
     /** The outline of {@code digit} in {@code face} at {@code style}, origin at its box's top-left. */
     static Shape glyph(Font face, int digit, Style style) {
+        return glyph(face, String.valueOf((char) ('0' + digit)), style);
+    }
+
+    /** The outline of {@code text} in {@code face} at {@code style}, origin at its box's top-left. */
+    static Shape glyph(Font face, String text, Style style) {
         Font f = face.deriveFont(style.pixelSize());
-        GlyphVector gv = f.createGlyphVector(FRC, String.valueOf((char) ('0' + digit)));
+        GlyphVector gv = f.createGlyphVector(FRC, text);
         Shape outline = gv.getOutline();
         AffineTransform t = new AffineTransform();
         t.rotate(Math.toRadians(style.rotationDegrees()));
@@ -80,7 +85,12 @@ public final class FontDigits {
 
     /** A picture of the digit with a margin, as a screenshot or clean document scan would be. */
     public static BufferedImage render(Font face, int digit, Style style, int margin) {
-        Shape s = glyph(face, digit, style);
+        return render(face, String.valueOf((char) ('0' + digit)), style, margin);
+    }
+
+    /** A picture of {@code text} (a letter or symbol, say) with a margin, rendered like a digit. */
+    public static BufferedImage render(Font face, String text, Style style, int margin) {
+        Shape s = glyph(face, text, style);
         Rectangle2D b = s.getBounds2D();
         int pad = margin + (int) Math.ceil(Math.abs(style.outline()));
         int w = (int) Math.ceil(b.getWidth()) + 2 * pad;
@@ -113,6 +123,11 @@ public final class FontDigits {
 
     /** The digit as an ink map (1 = ink) on a grid with a margin. */
     public static FloatGrid inkOf(Font face, int digit, Style style, int margin) {
+        return inkOf(face, String.valueOf((char) ('0' + digit)), style, margin);
+    }
+
+    /** {@code text} as an ink map (1 = ink) on a grid with a margin. */
+    public static FloatGrid inkOf(Font face, String text, Style style, int margin) {
         Style plain = new Style(
                 style.pixelSize(),
                 style.slant(),
@@ -122,7 +137,7 @@ public final class FontDigits {
                 true,
                 1f,
                 0f);
-        BufferedImage img = render(face, digit, plain, margin);
+        BufferedImage img = render(face, text, plain, margin);
         FloatGrid g = new FloatGrid(img.getWidth(), img.getHeight());
         for (int y = 0; y < img.getHeight(); y++) {
             for (int x = 0; x < img.getWidth(); x++) {

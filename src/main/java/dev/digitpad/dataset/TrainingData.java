@@ -10,23 +10,54 @@ import java.util.stream.IntStream;
  * Builds each training epoch afresh: every training MNIST digit twice, once mildly varied the
  * MNIST way ({@link Augmenter#light}) and once varied the way users give digits
  * ({@link Augmenter#augment}), plus {@code typesetPerEpoch} digits typeset in the installed fonts
- * ({@link FontDigits}), shuffled. Every sample's randomness comes from (seed, epoch, index) only,
- * so an epoch is the same whatever the thread scheduling.
+ * ({@link FontDigits}), shuffled; and, apart from the digits, {@code outliersPerEpoch} pictures
+ * that are not digits ({@link NotDigits#training}, partial digits and pairs made from the training
+ * digits), new ones every epoch, for outlier exposure. Every sample's randomness comes from (seed,
+ * epoch, index) only, so an epoch is the same whatever the thread scheduling.
  */
 public final class TrainingData {
     private final LabelledDigits train;
     private final List<Font> faces;
     private final long seed;
     private final int typesetPerEpoch;
+    private final int outliersPerEpoch;
 
-    /** One epoch: n x 784 floats and n labels. */
-    public record Batch(float[] images, int[] labels) {}
+    /**
+     * One epoch: n x 784 floats of digits and their n labels, and m x 784 floats of pictures that
+     * are not digits (no label: the model should be unsure of them), m possibly 0.
+     */
+    public record Batch(float[] images, int[] labels, float[] outliers) {
+        /** An epoch of digits only. */
+        public Batch(float[] images, int[] labels) {
+            this(images, labels, new float[0]);
+        }
 
+        /** The number of pictures that are not digits. */
+        public int outlierCount() {
+            return outliers.length / ModelContract.PIXELS;
+        }
+    }
+
+    /** Epochs of digits only. */
     public TrainingData(LabelledDigits train, List<Font> faces, long seed, int typesetPerEpoch) {
+        this(train, faces, seed, typesetPerEpoch, 0);
+    }
+
+    /** Epochs of digits and {@code outliersPerEpoch} pictures that are not digits. */
+    public TrainingData(LabelledDigits train, List<Font> faces, long seed, int typesetPerEpoch, int outliersPerEpoch) {
+        if (outliersPerEpoch < 0) {
+            throw new IllegalArgumentException("outliersPerEpoch " + outliersPerEpoch);
+        }
         this.train = train;
         this.faces = List.copyOf(faces);
         this.seed = seed;
         this.typesetPerEpoch = faces.isEmpty() ? 0 : typesetPerEpoch;
+        this.outliersPerEpoch = outliersPerEpoch;
+    }
+
+    /** The number of pictures that are not digits in each epoch. */
+    public int outliersPerEpoch() {
+        return outliersPerEpoch;
     }
 
     public int epochSize() {
@@ -76,7 +107,19 @@ public final class TrainingData {
             System.arraycopy(samples[order[k]], 0, flat, k * ModelContract.PIXELS, ModelContract.PIXELS);
             shuffledLabels[k] = labels[order[k]];
         }
-        return new Batch(flat, shuffledLabels);
+        return new Batch(flat, shuffledLabels, outliers(epoch));
+    }
+
+    private float[] outliers(int epoch) {
+        if (outliersPerEpoch == 0) {
+            return new float[0];
+        }
+        List<float[]> pictures = NotDigits.pixels(NotDigits.training(train, mix(seed, epoch, -2), outliersPerEpoch));
+        float[] flat = new float[outliersPerEpoch * ModelContract.PIXELS];
+        for (int k = 0; k < outliersPerEpoch; k++) {
+            System.arraycopy(pictures.get(k), 0, flat, k * ModelContract.PIXELS, ModelContract.PIXELS);
+        }
+        return flat;
     }
 
     static long mix(long seed, long epoch, long index) {

@@ -40,6 +40,22 @@ class TrainingDataTest {
     }
 
     @Test
+    void outliersComeWithEachEpochReproduciblyAndAnewEachEpoch() {
+        TrainingData plain = new TrainingData(sample, FontDigits.installedFaces(), 7, 20);
+        assertThat(plain.epoch(0).outlierCount()).isZero();
+        TrainingData a = new TrainingData(sample, FontDigits.installedFaces(), 7, 20, 30);
+        TrainingData b = new TrainingData(sample, FontDigits.installedFaces(), 7, 20, 30);
+        TrainingData.Batch a0 = a.epoch(0);
+        assertThat(a0.outlierCount()).isEqualTo(30);
+        assertThat(a0.outliers()).hasSize(30 * 784);
+        assertThat(b.epoch(0).outliers()).containsExactly(a0.outliers());
+        assertThat(a.epoch(1).outliers()).isNotEqualTo(a0.outliers());
+        // the digits are the same as without outliers
+        assertThat(a0.images()).containsExactly(plain.epoch(0).images());
+        assertThat(a0.labels()).containsExactly(plain.epoch(0).labels());
+    }
+
+    @Test
     void everySyntheticDigitIsMnistNormalised() {
         TrainingData.Batch batch = new TrainingData(sample, FontDigits.installedFaces(), 3, 20).epoch(0);
         int n = batch.labels().length;
