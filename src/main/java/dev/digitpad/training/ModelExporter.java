@@ -27,6 +27,10 @@ import org.tensorflow.types.TFloat32;
  * {@code serving_default} ({@code tensorflow/serving/predict}), input {@code flatten_input} float
  * [-1, 28, 28, 1], output {@code dense} float [-1, 10] softmax probabilities.
  *
+ * <p>A calibration temperature T is folded into the graph as a constant: {@code dense} is softmax(logits / T), so
+ * the probabilities served are the calibrated ones and the contract does not change. With T = 1 the graph is the
+ * plain softmax.
+ *
  * <p>The exported graph is built afresh for inference only (no dropout, no optimiser): the
  * variables are uninitialised in the graph and loaded from {@code variables/} on restore.
  */
@@ -38,8 +42,38 @@ public final class ModelExporter {
 
     private ModelExporter() {}
 
-    /** Exports to {@code versionDir} (for example {@code assets/models/mnist/1}), replacing it. */
+    /** Exports without a temperature (T = 1) to {@code versionDir} (for example {@code assets/models/mnist/1}). */
     public static void export(Architecture arch, Map<String, float[]> weights, Path versionDir) throws IOException {
+        export(arch, weights, 1.0, versionDir);
+    }
+
+    /**
+     * Exports as version {@code version} of the model in {@code modelDir} (TensorFlow Serving's layout: one numbered
+     * directory per version), replacing that version if it exists.
+     *
+     * @return the version directory written
+     */
+    public static Path export(
+            Architecture arch, Map<String, float[]> weights, double temperature, Path modelDir, long version)
+            throws IOException {
+        if (version < 1) {
+            throw new IllegalArgumentException("version must be positive: " + version);
+        }
+        Path versionDir = modelDir.resolve(Long.toString(version));
+        export(arch, weights, temperature, versionDir);
+        return versionDir;
+    }
+
+    /**
+     * Exports to {@code versionDir}, replacing it, with output {@code dense} = softmax(logits / temperature).
+     *
+     * @param temperature the calibration temperature T, positive and finite
+     */
+    public static void export(Architecture arch, Map<String, float[]> weights, double temperature, Path versionDir)
+            throws IOException {
+        if (!(temperature > 0) || Double.isInfinite(temperature)) {
+            throw new IllegalArgumentException("temperature must be positive and finite: " + temperature);
+        }
         Path parent = versionDir.toAbsolutePath().getParent();
         Files.createDirectories(parent);
         Path staging = Files.createTempDirectory(parent, ".export-");
@@ -62,6 +96,11 @@ public final class ModelExporter {
                         e.getKey(), DigitGraph.named(tf, e.getKey() + "_load").assign(v, feed));
             }
             Operand<TFloat32> logits = DigitGraph.logits(tf, arch, input, vars, null);
+            if (temperature != 1.0) {
+                logits = tf.withName("temperature_scaled")
+                        .math
+                        .div(logits, tf.withName("temperature").constant((float) temperature));
+            }
             Operand<TFloat32> probabilities = tf.withName(OUTPUT_KEY).nn.softmax(logits);
 
             try (Session session = new Session(g)) {
