@@ -81,6 +81,25 @@ class ModelExporterTest {
     }
 
     @Test
+    void theWideOptionKeepsTheContractAndTheDefaultStaysAsItWas(@TempDir Path dir) throws IOException {
+        assertThat(Architecture.DEFAULT).isEqualTo(new Architecture(5, 16, 5, 32, 128));
+        assertThat(Architecture.named("wide")).isSameAs(Architecture.WIDE);
+        assertThatThrownBy(() -> Architecture.named("huge")).isInstanceOf(IllegalArgumentException.class);
+        Architecture wide = Architecture.WIDE;
+        assertThat(wide.variableShapes().keySet())
+                .containsExactlyElementsOf(Architecture.DEFAULT.variableShapes().keySet());
+        Path version = ModelExporter.export(wide, wide.initialValues(3), 1.7, dir.resolve("mnist"), 2);
+        try (SavedModelClassifier model = SavedModelClassifier.load(version)) {
+            SignatureDef sig =
+                    model.bundle().metaGraphDef().getSignatureDefMap().get("serving_default");
+            assertThat(sig.getInputsMap()).containsOnlyKeys("flatten_input");
+            assertThat(sig.getOutputsMap()).containsOnlyKeys("dense");
+            float[][] p = model.predict(new float[2 * 784], 2);
+            assertThat(p).hasDimensions(2, 10);
+        }
+    }
+
+    @Test
     void rejectsATemperatureThatIsNotPositive(@TempDir Path dir) {
         Map<String, float[]> weights = TINY.initialValues(1);
         assertThatThrownBy(() -> ModelExporter.export(TINY, weights, 0.0, dir.resolve("m"), 1))
