@@ -40,6 +40,20 @@ public final class LabelledDigits {
         return images.get(i);
     }
 
+    /** The images, in order, as one list. */
+    public List<float[]> images() {
+        return images;
+    }
+
+    /** The images one after another, row-major: n x {@value #PIXELS} floats, as a batch tensor takes them. */
+    public float[] flatImages() {
+        float[] out = new float[images.size() * PIXELS];
+        for (int i = 0; i < images.size(); i++) {
+            System.arraycopy(images.get(i), 0, out, i * PIXELS, PIXELS);
+        }
+        return out;
+    }
+
     public int label(int i) {
         return labels[i];
     }

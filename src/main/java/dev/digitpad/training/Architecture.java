@@ -25,6 +25,9 @@ public record Architecture(int kernel1, int conv1, int kernel2, int conv2, int d
      */
     public static final Architecture WIDE = new Architecture(5, 24, 5, 40, 128);
 
+    /** The name of the architecture of the model that ships with DigitPad, and that {@code digitpad train} builds. */
+    public static final String SHIPPED = "wide";
+
     /** The architectures {@code digitpad train} can build, by name. */
     public static final Map<String, Architecture> OPTIONS = Map.of("default", DEFAULT, "wide", WIDE);
 

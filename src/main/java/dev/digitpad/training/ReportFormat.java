@@ -8,7 +8,13 @@ import java.util.Locale;
 final class ReportFormat {
     private ReportFormat() {}
 
-    static String markdown(TrainingRun.Report r, TrainingRun.Options o, int faces, int epochSize, double trainSeconds) {
+    static String markdown(
+            TrainingRun.Report r,
+            TrainingRun.Options o,
+            TrainingRun.Training t,
+            int faces,
+            int epochSize,
+            double trainSeconds) {
         StringBuilder sb = new StringBuilder();
         sb.append("# MNIST model report\n\n");
         sb.append("Generated ")
@@ -32,9 +38,39 @@ final class ReportFormat {
         row(
                 sb,
                 "epochs",
-                o.epochs() + " x " + epochSize + " digits (each training MNIST digit twice, mildly varied "
-                        + "and varied like user input, + " + o.typesetPerEpoch() + " typeset digits from " + faces
-                        + " installed font faces)");
+                String.format(
+                        Locale.ROOT,
+                        "%d of at most %d (the weights of epoch %d, the lowest validation NLL, are kept%s); each epoch %,d"
+                                + " digits (each training MNIST digit twice, mildly varied and varied like user input,"
+                                + " + %,d typeset digits from %d installed font faces) and %,d pictures that are not"
+                                + " digits",
+                        t.history().size(),
+                        o.epochs(),
+                        t.bestEpoch(),
+                        t.stoppedEarly() ? "; stopped early, " + o.patience() + " epochs without improvement" : "",
+                        epochSize,
+                        o.typesetPerEpoch(),
+                        faces,
+                        o.outliersPerEpoch()));
+        row(
+                sb,
+                "loss",
+                String.format(
+                        Locale.ROOT,
+                        "softmax cross-entropy on digits + %.2f x cross-entropy to the uniform distribution on pictures"
+                                + " that are not digits (outlier exposure, Hendrycks et al., ICLR 2019)",
+                        o.outlierWeight()));
+        row(
+                sb,
+                "calibration",
+                String.format(
+                        Locale.ROOT,
+                        "temperature T = %.3f fitted on the %,d validation digits (NLL) and folded into the graph:"
+                                + " `dense` = softmax(logits / T); validation ECE %.2f %% before, %.2f %% after",
+                        t.temperature(),
+                        t.validationDigits(),
+                        100 * t.validationEceBefore(),
+                        100 * t.validationEceAfter()));
         row(
                 sb,
                 "batch size / learning rate / dropout",
@@ -51,6 +87,18 @@ final class ReportFormat {
                         trainSeconds,
                         o.threads()));
         evaluation(sb, r);
+        sb.append("\n## Epochs\n\n| epoch | digit loss | outlier loss | validation accuracy | validation NLL |\n"
+                + "|---:|---:|---:|---:|---:|\n");
+        for (Trainer.EpochStats e : t.history()) {
+            sb.append(String.format(
+                    Locale.ROOT,
+                    "| %d | %.4f | %.4f | %.2f %% | %.4f |%n",
+                    e.epoch(),
+                    e.digitLoss(),
+                    e.outlierLoss(),
+                    100 * e.validationAccuracy(),
+                    e.validationNll()));
+        }
         return sb.toString();
     }
 
@@ -83,6 +131,38 @@ final class ReportFormat {
                         r.latency().p99Micros(),
                         r.latency().threads(),
                         r.latency().calls()));
+        Honesty h = r.honesty();
+        sb.append(String.format(
+                Locale.ROOT,
+                "\n## Confidence\n\n"
+                        + "| measure | value |\n|---|---:|\n"
+                        + "| expected calibration error, %s (%d bins) | %.2f %% |\n"
+                        + "| %s with a top probability >= %.1f (answered, not \"not sure\") | %.2f %% |\n"
+                        + "| held-out pictures that are not digits with a top probability >= %.1f | %.2f %% of %,d |\n",
+                r.heldOut().name(),
+                Calibration.BINS,
+                100 * h.digitsEce(),
+                r.heldOut().name(),
+                Honesty.THRESHOLD,
+                100 * h.digitsSure(),
+                Honesty.THRESHOLD,
+                100 * h.notDigitsSure(),
+                h.notDigits()));
+        sb.append("\nBy kind of held-out picture (`dev.digitpad.dataset.NotDigits`, seed ")
+                .append(dev.digitpad.dataset.NotDigits.HELD_OUT_SEED)
+                .append(", kinds and seeds never trained on):\n\n| kind | top probability >= ")
+                .append(Honesty.THRESHOLD)
+                .append(" |\n|---|---:|\n");
+        h.notDigitsSureByKind()
+                .forEach((kind, share) -> sb.append(String.format(
+                        Locale.ROOT, "| %s | %.1f %% |%n", kind.name().toLowerCase(Locale.ROOT), 100 * share)));
+        sb.append("\n![Reliability diagram](")
+                .append(Honesty.RELIABILITY_PNG)
+                .append(")\n![Threshold curves](")
+                .append(Honesty.THRESHOLDS_PNG)
+                .append(")\n![Confusion matrix](")
+                .append(Honesty.CONFUSION_PNG)
+                .append(")\n");
         sb.append("\n## Accuracy\n\n| set | digits | accuracy | most frequent confusions (truth->predicted) |\n"
                 + "|---|---:|---:|---|\n");
         score(sb, r.heldOut());
@@ -96,7 +176,7 @@ final class ReportFormat {
                         + "drawn = round-pen strokes on a 280x280 canvas at random size/place, four looks "
                         + "(half hand-made stroke templates, half skeletons of MNIST test digits); "
                         + "typeset = every installed face x digit x 6 sizes/slants/polarities; "
-                        + "scan = MNIST test digits and typeset digits 10-14 px tall on noisy paper, enlarged 4-8x.\n");
+                        + "scan = MNIST test digits and typeset digits 8-16 px tall on noisy paper, enlarged 4-8x.\n");
         sb.append("\n## Confusion matrix, ")
                 .append(r.heldOut().name())
                 .append("; rows = truth, columns = predicted\n\n");

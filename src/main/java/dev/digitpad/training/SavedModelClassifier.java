@@ -75,9 +75,9 @@ public final class SavedModelClassifier implements AutoCloseable {
         return predict(image, 1)[0];
     }
 
-    /** Predicted labels for many digits, in batches. */
-    public int[] classify(java.util.List<float[]> images) {
-        int[] labels = new int[images.size()];
+    /** Probabilities [n][10] for many digits, run in batches. */
+    public float[][] probabilities(java.util.List<float[]> images) {
+        float[][] out = new float[images.size()][];
         int batch = 256;
         for (int start = 0; start < images.size(); start += batch) {
             int b = Math.min(batch, images.size() - start);
@@ -85,10 +85,17 @@ public final class SavedModelClassifier implements AutoCloseable {
             for (int i = 0; i < b; i++) {
                 System.arraycopy(images.get(start + i), 0, flat, i * ModelContract.PIXELS, ModelContract.PIXELS);
             }
-            float[][] p = predict(flat, b);
-            for (int i = 0; i < b; i++) {
-                labels[start + i] = argmax(p[i]);
-            }
+            System.arraycopy(predict(flat, b), 0, out, start, b);
+        }
+        return out;
+    }
+
+    /** Predicted labels for many digits, in batches. */
+    public int[] classify(java.util.List<float[]> images) {
+        float[][] p = probabilities(images);
+        int[] labels = new int[p.length];
+        for (int i = 0; i < p.length; i++) {
+            labels[i] = argmax(p[i]);
         }
         return labels;
     }

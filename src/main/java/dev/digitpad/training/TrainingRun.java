@@ -30,18 +30,26 @@ public final class TrainingRun {
     public record Options(
             Path data,
             Path out,
+            Architecture architecture,
             long seed,
             int epochs,
             int batchSize,
             float learningRate,
             float dropout,
             int typesetPerEpoch,
+            int outliersPerEpoch,
+            float outlierWeight,
+            int patience,
             int threads,
+            long modelVersion,
             String trainFonts,
             String commandLine) {}
 
     /** Font faces typeset for training by default: the DejaVu family (Debian's default fonts). */
     public static final String DEFAULT_TRAIN_FONTS = "^DejaVu";
+
+    /** Held-out pictures that are not digits, scored for "not sure" (other kinds and seeds than training's). */
+    public static final int HELD_OUT_NOT_DIGITS = 6_000;
 
     /** How reports name MNIST's official test set. */
     public static final String TEST_SET_NAME = "MNIST test (official 10,000)";
@@ -74,16 +82,19 @@ public final class TrainingRun {
                 allFaces.size(),
                 faces.size(),
                 faces.stream().map(Font::getFontName).toList());
-        TrainingData data = new TrainingData(split.train(), faces, o.seed(), o.typesetPerEpoch());
-        Architecture arch = Architecture.DEFAULT;
+        TrainingData data = new TrainingData(split.train(), faces, o.seed(), o.typesetPerEpoch(), o.outliersPerEpoch());
+        Architecture arch = o.architecture();
         Trainer.Config config = new Trainer.Config(
-                o.epochs(),
-                o.batchSize(),
-                o.learningRate(),
-                o.learningRate() / 40f,
-                o.dropout(),
-                o.seed(),
-                o.threads());
+                        o.epochs(),
+                        o.batchSize(),
+                        o.learningRate(),
+                        o.learningRate() / 40f,
+                        o.dropout(),
+                        o.seed(),
+                        o.threads())
+                .withOutlierWeight(o.outlierWeight())
+                .withPatience(o.patience());
+        LabelledDigits validation = split.validation();
 
         // Build the next epoch's augmented data while the current one trains.
         List<CompletableFuture<TrainingData.Batch>> pending = new ArrayList<>();
@@ -91,25 +102,62 @@ public final class TrainingRun {
             pending.add(null);
         }
         pending.set(0, CompletableFuture.supplyAsync(() -> data.epoch(0)));
-        Map<String, float[]> weights = Trainer.train(arch, config, e -> {
-            TrainingData.Batch b = pending.get(e).join();
-            pending.set(e, null);
-            if (e + 1 < o.epochs()) {
-                int next = e + 1;
-                pending.set(next, CompletableFuture.supplyAsync(() -> data.epoch(next)));
-            }
-            return new Trainer.Epoch(b.images(), b.labels());
-        });
+        Trainer.Trained trained = Trainer.train(
+                arch,
+                config,
+                e -> {
+                    TrainingData.Batch b = pending.get(e).join();
+                    pending.set(e, null);
+                    if (e + 1 < o.epochs()) {
+                        int next = e + 1;
+                        pending.set(next, CompletableFuture.supplyAsync(() -> data.epoch(next)));
+                    }
+                    return new Trainer.Epoch(b.images(), b.labels(), b.outliers());
+                },
+                new Trainer.Validation(validation.flatImages(), validation.labels()));
+        // Calibration: the temperature that makes the validation digits' probabilities honest, folded into the graph.
+        double temperature = Calibration.fitTemperature(trained.validationLogits(), validation.labels());
+        double validationEceBefore = Calibration.expectedCalibrationError(
+                Calibration.probabilities(trained.validationLogits(), 1.0), validation.labels(), Calibration.BINS);
+        double validationEceAfter = Calibration.expectedCalibrationError(
+                Calibration.probabilities(trained.validationLogits(), temperature),
+                validation.labels(),
+                Calibration.BINS);
+        LOG.info(
+                "best epoch {} of {}; temperature {}: validation ECE {} -> {}",
+                trained.bestEpoch(),
+                trained.history().size(),
+                String.format(java.util.Locale.ROOT, "%.3f", temperature),
+                String.format(java.util.Locale.ROOT, "%.4f", validationEceBefore),
+                String.format(java.util.Locale.ROOT, "%.4f", validationEceAfter));
         double trainSeconds = (System.nanoTime() - started) / 1e9;
-        Path versionDir = o.out().resolve("1");
-        ModelExporter.export(arch, weights, versionDir);
+        Path versionDir = o.out().resolve(Long.toString(o.modelVersion()));
+        ModelExporter.export(arch, trained.weights(), temperature, o.out(), o.modelVersion());
         LOG.info("exported SavedModel to {}", versionDir);
 
-        Report report = evaluate(versionDir, testDigits, arch, trainFonts);
-        String text = report.toMarkdown(o, faces.size(), data.epochSize(), trainSeconds);
+        Report report = evaluate(versionDir, testDigits, arch, trainFonts, o.out());
+        Training training = new Training(
+                trained.bestEpoch(),
+                trained.history(),
+                trained.stoppedEarly(),
+                temperature,
+                validationEceBefore,
+                validationEceAfter,
+                validation.size());
+        String text = report.toMarkdown(o, training, faces.size(), data.epochSize(), trainSeconds);
         Files.writeString(o.out().resolve("report.md"), text);
         return text;
     }
+
+    /** What the training itself found: the epoch kept, and the calibration fitted on the validation digits. */
+    public record Training(
+            int bestEpoch,
+            List<Trainer.EpochStats> history,
+            boolean stoppedEarly,
+            double temperature,
+            double validationEceBefore,
+            double validationEceAfter,
+            int validationDigits) {}
 
     /**
      * Scores of a model on MNIST's official test digits ({@code heldOut}: never trained on; {@code
@@ -122,11 +170,12 @@ public final class TrainingRun {
             ModelEvaluation.Score heldOut,
             ModelEvaluation.Score heldOutNormalised,
             List<ModelEvaluation.Score> synthetic,
+            Honesty honesty,
             ModelEvaluation.Latency latency,
             long modelBytes) {
 
-        public String toMarkdown(Options o, int faces, int epochSize, double trainSeconds) {
-            return ReportFormat.markdown(this, o, faces, epochSize, trainSeconds);
+        public String toMarkdown(Options o, Training training, int faces, int epochSize, double trainSeconds) {
+            return ReportFormat.markdown(this, o, training, faces, epochSize, trainSeconds);
         }
 
         /** The evaluation alone, for a model that was not just trained. */
@@ -143,7 +192,11 @@ public final class TrainingRun {
      * training).
      */
     public static Report evaluate(
-            Path versionDir, LabelledDigits testDigits, Architecture arch, java.util.regex.Pattern trainFonts)
+            Path versionDir,
+            LabelledDigits testDigits,
+            Architecture arch,
+            java.util.regex.Pattern trainFonts,
+            Path charts)
             throws IOException {
         // Timing first, while this process runs nothing else in TensorFlow.
         ModelEvaluation.Latency latency = ModelEvaluation.latency(versionDir, testDigits.image(0), 10_000, 10_000, 1);
@@ -182,12 +235,14 @@ public final class TrainingRun {
         List<ModelEvaluation.Score> synthetic = new ArrayList<>();
         ModelEvaluation.Score held;
         ModelEvaluation.Score heldNorm;
+        Honesty honesty;
         try (SavedModelClassifier model = SavedModelClassifier.load(versionDir)) {
             held = ModelEvaluation.score(model, TEST_SET_NAME, testDigits);
             heldNorm = ModelEvaluation.score(model, TEST_SET_NAME + ", re-normalised", normalised.build());
             for (Map.Entry<String, LabelledDigits> e : sets.entrySet()) {
                 synthetic.add(ModelEvaluation.score(model, e.getKey(), e.getValue()));
             }
+            honesty = Honesty.measure(model, testDigits, HELD_OUT_NOT_DIGITS, charts);
         }
         long bytes;
         try (var files = Files.walk(versionDir)) {
@@ -201,6 +256,6 @@ public final class TrainingRun {
                     })
                     .sum();
         }
-        return new Report(arch, versionDir, held, heldNorm, synthetic, latency, bytes);
+        return new Report(arch, versionDir, held, heldNorm, synthetic, honesty, latency, bytes);
     }
 }

@@ -4,10 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
-import dev.digitpad.dataset.IdxFiles;
 import dev.digitpad.dataset.LabelledDigits;
+import dev.digitpad.testing.MnistTestSet;
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.file.Path;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -22,11 +21,9 @@ class ModelExporterTest {
     void exportedGraphServesSoftmaxOfLogitsOverTemperature(@TempDir Path dir) throws IOException {
         int n = 50;
         float[] images = new float[n * 784];
-        try (InputStream in = getClass().getResourceAsStream("/mnist/held-out.idx.gz")) {
-            LabelledDigits set = IdxFiles.read(in);
-            for (int i = 0; i < n; i++) {
-                System.arraycopy(set.image(i), 0, images, i * 784, 784);
-            }
+        LabelledDigits set = MnistTestSet.digits();
+        for (int i = 0; i < n; i++) {
+            System.arraycopy(set.image(i), 0, images, i * 784, 784);
         }
         // a quick epoch, so that the logits are spread enough for the temperature to show
         float[] x = images.clone();

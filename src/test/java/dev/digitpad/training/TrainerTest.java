@@ -2,10 +2,9 @@ package dev.digitpad.training;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.digitpad.dataset.IdxFiles;
 import dev.digitpad.dataset.LabelledDigits;
+import dev.digitpad.testing.MnistTestSet;
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.SplittableRandom;
@@ -26,10 +25,9 @@ class TrainerTest {
     @BeforeAll
     static void load() throws IOException {
         LabelledDigits set;
-        try (InputStream in = TrainerTest.class.getResourceAsStream("/mnist/held-out.idx.gz")) {
-            set = IdxFiles.read(in);
-        }
-        // The file is sorted by label: train on every third digit, in a seeded random order, so that batches mix
+        set = MnistTestSet.digits();
+        // Train on every third of the committed test digits (this unit test only checks mechanics), in a seeded random
+        // order, so that batches mix
         // the classes; validate on others.
         int[] order = new int[N];
         for (int i = 0; i < N; i++) {

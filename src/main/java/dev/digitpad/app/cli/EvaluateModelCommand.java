@@ -45,6 +45,14 @@ public final class EvaluateModelCommand implements Callable<Integer> {
     Path testDigits;
 
     @Option(
+            names = "--architecture",
+            paramLabel = "NAME",
+            defaultValue = Architecture.SHIPPED,
+            description = "The network: \"default\" (conv 16 and 32 channels) or \"wide\" (24 and 40), as the"
+                    + " shipped model (default: ${DEFAULT-VALUE}).")
+    String architecture;
+
+    @Option(
             names = "--train-fonts",
             paramLabel = "REGEX",
             defaultValue = TrainingRun.DEFAULT_TRAIN_FONTS,
@@ -55,9 +63,23 @@ public final class EvaluateModelCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
+    @Option(
+            names = "--charts",
+            paramLabel = "DIR",
+            description = "Also draw the reliability diagram, the threshold curves and the confusion matrix as PNGs"
+                    + " in DIR (default: none).")
+    Path charts;
+
     @Override
     public Integer call() throws Exception {
         System.setProperty("java.awt.headless", "true"); // fonts and images only; no window
+        Architecture arch;
+        try {
+            arch = Architecture.named(architecture);
+        } catch (IllegalArgumentException e) {
+            spec.commandLine().getErr().println("--architecture: " + e.getMessage());
+            return 2;
+        }
         if (model == null) {
             Path shipped = AppPaths.shippedModel();
             model = AppPaths.newestVersion(shipped).orElse(null);
@@ -84,8 +106,7 @@ public final class EvaluateModelCommand implements Callable<Integer> {
         }
         spec.commandLine()
                 .getOut()
-                .println(TrainingRun.evaluate(
-                                model, digits, Architecture.DEFAULT, java.util.regex.Pattern.compile(trainFonts))
+                .println(TrainingRun.evaluate(model, digits, arch, java.util.regex.Pattern.compile(trainFonts), charts)
                         .toMarkdown());
         return 0;
     }

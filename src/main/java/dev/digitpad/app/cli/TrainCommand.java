@@ -1,6 +1,7 @@
 package dev.digitpad.app.cli;
 
 import dev.digitpad.dataset.MnistFiles;
+import dev.digitpad.training.Architecture;
 import dev.digitpad.training.TrainingRun;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -23,7 +24,7 @@ import picocli.CommandLine.Spec;
             "Trains the digit model on MNIST's training digits (fetched by",
             "scripts/fetch-mnist.sh; the last 5,000 kept for validation) with",
             "augmentation and typeset digits, exports a TensorFlow Serving SavedModel to",
-            "OUT/1 and writes OUT/report.md (accuracy on MNIST's official 10,000 test",
+            "OUT/N and writes OUT/report.md (accuracy on MNIST's official 10,000 test",
             "digits, confusion matrix, synthetic drawn/typeset/scan accuracy, latency)."
         })
 public final class TrainCommand implements Callable<Integer> {
@@ -41,13 +42,14 @@ public final class TrainCommand implements Callable<Integer> {
             names = "--out",
             paramLabel = "DIR",
             defaultValue = "assets/models/mnist",
-            description = "Model base directory; the SavedModel goes to DIR/1 (default: ${DEFAULT-VALUE}).")
+            description = "Model base directory; the SavedModel goes to DIR/N (see --model-version), the report and its"
+                    + " pictures beside it (default: ${DEFAULT-VALUE}).")
     Path out;
 
     @Option(names = "--seed", defaultValue = "7", description = "Random seed (default: ${DEFAULT-VALUE}).")
     long seed;
 
-    @Option(names = "--epochs", defaultValue = "30", description = "Training epochs (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--epochs", defaultValue = "14", description = "Training epochs (default: ${DEFAULT-VALUE}).")
     int epochs;
 
     @Option(names = "--batch-size", defaultValue = "64", description = "Minibatch size (default: ${DEFAULT-VALUE}).")
@@ -72,10 +74,45 @@ public final class TrainCommand implements Callable<Integer> {
     int typesetPerEpoch;
 
     @Option(
+            names = "--outliers-per-epoch",
+            defaultValue = "20000",
+            description = "Pictures that are not digits (letters, scribbles, shapes, ...) added to each epoch, whose"
+                    + " softmax the training pulls toward uniform (default: ${DEFAULT-VALUE}).")
+    int outliersPerEpoch;
+
+    @Option(
+            names = "--outlier-weight",
+            defaultValue = "0.5",
+            description = "Weight of the outlier-exposure term against the digits' cross-entropy"
+                    + " (default: ${DEFAULT-VALUE}).")
+    float outlierWeight;
+
+    @Option(
+            names = "--patience",
+            defaultValue = "4",
+            description = "Stop after this many epochs without a lower validation NLL, keeping the best epoch's"
+                    + " weights; 0 never stops early (default: ${DEFAULT-VALUE}).")
+    int patience;
+
+    @Option(
+            names = "--model-version",
+            defaultValue = "2",
+            description = "Version number of the exported SavedModel: it goes to OUT/N (default: ${DEFAULT-VALUE}).")
+    long modelVersion;
+
+    @Option(
             names = "--threads",
             defaultValue = "2",
             description = "TensorFlow intra-op threads while training (default: ${DEFAULT-VALUE}).")
     int threads;
+
+    @Option(
+            names = "--architecture",
+            paramLabel = "NAME",
+            defaultValue = Architecture.SHIPPED,
+            description = "The network: \"default\" (conv 16 and 32 channels) or \"wide\" (24 and 40), as the"
+                    + " shipped model (default: ${DEFAULT-VALUE}).")
+    String architecture;
 
     @Option(
             names = "--train-fonts",
@@ -99,6 +136,13 @@ public final class TrainCommand implements Callable<Integer> {
                             + " or point --data at a folder of MNIST's four IDX files.");
             return 2;
         }
+        Architecture arch;
+        try {
+            arch = Architecture.named(architecture);
+        } catch (IllegalArgumentException e) {
+            spec.commandLine().getErr().println("digitpad train: --architecture: " + e.getMessage());
+            return 2;
+        }
         System.setProperty("java.awt.headless", "true"); // fonts and images only; no window
         StringBuilder cmd = new StringBuilder("digitpad train --data ")
                 .append(data)
@@ -114,6 +158,9 @@ public final class TrainCommand implements Callable<Integer> {
         if (typesetPerEpoch != 3000) {
             cmd.append(" --typeset-per-epoch ").append(typesetPerEpoch);
         }
+        if (outliersPerEpoch != 20000) {
+            cmd.append(" --outliers-per-epoch ").append(outliersPerEpoch);
+        }
         if (!trainFonts.equals(TrainingRun.DEFAULT_TRAIN_FONTS)) {
             cmd.append(" --train-fonts '").append(trainFonts).append('\'');
         }
@@ -122,13 +169,18 @@ public final class TrainCommand implements Callable<Integer> {
             report = TrainingRun.run(new TrainingRun.Options(
                     data,
                     out,
+                    arch,
                     seed,
                     epochs,
                     batchSize,
                     learningRate,
                     dropout,
                     typesetPerEpoch,
+                    outliersPerEpoch,
+                    outlierWeight,
+                    patience,
                     threads,
+                    modelVersion,
                     trainFonts,
                     cmd.toString()));
         } catch (IOException e) {
