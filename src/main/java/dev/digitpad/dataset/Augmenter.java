@@ -14,7 +14,8 @@ import java.util.SplittableRandom;
  * mouse pen in a random picture style (15%, {@link #penRedraw}); its skeleton drawn on the pad the
  * way the app's pad draws, with a pen from a hairline to a third of the digit's height, slanted
  * and anywhere on the canvas (18%, {@link #padDrawn}); a low-resolution scan 8 to 16 px tall,
- * enlarged and blurred (15%, {@link #lowResScan}); and geometric and photometric distortion (40%).
+ * enlarged and blurred (22%, {@link #lowResScan}: outlier exposure otherwise flattens such blurry digits);
+ * and geometric and photometric distortion (33%).
  */
 public final class Augmenter {
     /** Pen widths of {@link #padDrawn}, as fractions of the digit's height (its longer side). */
@@ -43,7 +44,7 @@ public final class Augmenter {
                             ? THIN_PEN + (THICK_PEN - THIN_PEN) * rng.nextDouble()
                             : THICK_PEN + (THICKEST_PEN - THICK_PEN) * rng.nextDouble();
             out = padDrawn(digit, ratio, rng);
-        } else if (kind < 0.6) {
+        } else if (kind < 0.67) {
             out = lowResScan(digit, 8 + 8 * rng.nextDouble(), rng);
         } else {
             out = distorted(digit, rng);

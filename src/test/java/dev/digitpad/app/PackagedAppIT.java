@@ -121,7 +121,7 @@ class PackagedAppIT {
         assertThat(filesIn(home)).containsExactly(LOG);
         assertThat(home.resolve(".javacpp")).doesNotExist();
         assertThat(Files.readString(home.resolve(LOG)))
-                .contains("Model \"mnist\": now serving version 1")
+                .contains("Model \"mnist\": now serving version 2")
                 .contains(IMAGE.toAbsolutePath().resolve("lib/app/models/mnist").toString());
         assertThat(run.err()).doesNotContain("Unsupported JavaFX configuration").doesNotContain("Exception");
     }
@@ -226,7 +226,7 @@ class PackagedAppIT {
                         "./opt/digitpad/lib/app/icons/digitpad-256.png",
                         "./opt/digitpad/lib/app/native/libtensorflow_cc.so.2",
                         "./opt/digitpad/lib/runtime/lib/libglass.so",
-                        "./opt/digitpad/lib/app/models/mnist/1/saved_model.pb")
+                        "./opt/digitpad/lib/app/models/mnist/2/saved_model.pb")
                 .doesNotContain("tensorflow-core-native-" + System.getProperty("tensorflow.version") + "-linux");
 
         Path root = Files.createDirectories(work.resolve("deb"));

@@ -22,9 +22,9 @@ import org.tensorflow.proto.SignatureDef;
 import org.tensorflow.proto.TensorInfo;
 import org.tensorflow.proto.TensorShapeProto;
 
-/** The model committed under assets/models/mnist/1, loaded exactly as it ships. */
+/** The model committed under assets/models/mnist/2, loaded exactly as it ships. */
 class ShippedModelTest {
-    static final Path MODEL = Path.of("assets/models/mnist/1");
+    static final Path MODEL = Path.of("assets/models/mnist/2");
 
     static SavedModelClassifier model;
     static LabelledDigits mnistTest;

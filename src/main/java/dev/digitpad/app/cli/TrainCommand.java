@@ -49,7 +49,7 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--seed", defaultValue = "7", description = "Random seed (default: ${DEFAULT-VALUE}).")
     long seed;
 
-    @Option(names = "--epochs", defaultValue = "14", description = "Training epochs (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--epochs", defaultValue = "16", description = "Training epochs (default: ${DEFAULT-VALUE}).")
     int epochs;
 
     @Option(names = "--batch-size", defaultValue = "64", description = "Minibatch size (default: ${DEFAULT-VALUE}).")
@@ -75,7 +75,7 @@ public final class TrainCommand implements Callable<Integer> {
 
     @Option(
             names = "--outliers-per-epoch",
-            defaultValue = "20000",
+            defaultValue = "30000",
             description = "Pictures that are not digits (letters, scribbles, shapes, ...) added to each epoch, whose"
                     + " softmax the training pulls toward uniform (default: ${DEFAULT-VALUE}).")
     int outliersPerEpoch;
@@ -89,9 +89,10 @@ public final class TrainCommand implements Callable<Integer> {
 
     @Option(
             names = "--patience",
-            defaultValue = "4",
-            description = "Stop after this many epochs without a lower validation NLL, keeping the best epoch's"
-                    + " weights; 0 never stops early (default: ${DEFAULT-VALUE}).")
+            defaultValue = "0",
+            description = "The weights of the epoch with the lowest validation NLL are kept in any case; with N > 0"
+                    + " training also stops after N epochs without a lower one. 0 runs every epoch"
+                    + " (default: ${DEFAULT-VALUE}).")
     int patience;
 
     @Option(
@@ -158,7 +159,7 @@ public final class TrainCommand implements Callable<Integer> {
         if (typesetPerEpoch != 3000) {
             cmd.append(" --typeset-per-epoch ").append(typesetPerEpoch);
         }
-        if (outliersPerEpoch != 20000) {
+        if (outliersPerEpoch != 30000) {
             cmd.append(" --outliers-per-epoch ").append(outliersPerEpoch);
         }
         if (!trainFonts.equals(TrainingRun.DEFAULT_TRAIN_FONTS)) {
