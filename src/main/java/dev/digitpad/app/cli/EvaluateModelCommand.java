@@ -9,6 +9,7 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -44,13 +45,8 @@ public final class EvaluateModelCommand implements Callable<Integer> {
                     + " with DigitPad, data/mnist).")
     Path testDigits;
 
-    @Option(
-            names = "--architecture",
-            paramLabel = "NAME",
-            defaultValue = Architecture.SHIPPED,
-            description = "The network: \"default\" (conv 16 and 32 channels) or \"wide\" (24 and 40), as the"
-                    + " shipped model (default: ${DEFAULT-VALUE}).")
-    String architecture;
+    @Mixin
+    ArchitectureOption architecture = new ArchitectureOption();
 
     @Option(
             names = "--train-fonts",
@@ -73,13 +69,7 @@ public final class EvaluateModelCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         System.setProperty("java.awt.headless", "true"); // fonts and images only; no window
-        Architecture arch;
-        try {
-            arch = Architecture.named(architecture);
-        } catch (IllegalArgumentException e) {
-            spec.commandLine().getErr().println("--architecture: " + e.getMessage());
-            return 2;
-        }
+        Architecture arch = architecture.value;
         if (model == null) {
             Path shipped = AppPaths.shippedModel();
             model = AppPaths.newestVersion(shipped).orElse(null);

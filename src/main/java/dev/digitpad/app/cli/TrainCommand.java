@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -107,13 +108,8 @@ public final class TrainCommand implements Callable<Integer> {
             description = "TensorFlow intra-op threads while training (default: ${DEFAULT-VALUE}).")
     int threads;
 
-    @Option(
-            names = "--architecture",
-            paramLabel = "NAME",
-            defaultValue = Architecture.SHIPPED,
-            description = "The network: \"default\" (conv 16 and 32 channels) or \"wide\" (24 and 40), as the"
-                    + " shipped model (default: ${DEFAULT-VALUE}).")
-    String architecture;
+    @Mixin
+    ArchitectureOption architecture = new ArchitectureOption();
 
     @Option(
             names = "--train-fonts",
@@ -137,13 +133,7 @@ public final class TrainCommand implements Callable<Integer> {
                             + " or point --data at a folder of MNIST's four IDX files.");
             return 2;
         }
-        Architecture arch;
-        try {
-            arch = Architecture.named(architecture);
-        } catch (IllegalArgumentException e) {
-            spec.commandLine().getErr().println("digitpad train: --architecture: " + e.getMessage());
-            return 2;
-        }
+        Architecture arch = architecture.value;
         System.setProperty("java.awt.headless", "true"); // fonts and images only; no window
         StringBuilder cmd = new StringBuilder("digitpad train --data ")
                 .append(data)

@@ -59,4 +59,12 @@ class TrainCommandTest {
                 .contains("scripts/fetch-mnist.sh");
         assertThat(Files.exists(out)).isFalse();
     }
+
+    @Test
+    void anUnknownArchitectureIsAUsageErrorNamingTheChoices() {
+        CommandRun run = CommandRun.run("train", "--architecture", "huge", "--out", dir.resolve("out").toString());
+        assertThat(run.exitCode()).isEqualTo(2);
+        assertThat(run.err()).contains("--architecture").contains("huge").contains("default").contains("wide");
+        assertThat(dir.resolve("out")).doesNotExist();
+    }
 }
