@@ -25,11 +25,19 @@ public record Architecture(int kernel1, int conv1, int kernel2, int conv2, int d
      */
     public static final Architecture WIDE = new Architecture(5, 24, 5, 40, 128);
 
+    /**
+     * Between the two: the first convolution as wide as {@link #WIDE}'s, the second as {@link #DEFAULT}'s, so the dense
+     * layer stays {@link #DEFAULT}'s size. 1.47x {@link #DEFAULT}'s FLOPs. Measured with trained weights in
+     * {@code digitpad benchmark} (the tensorflow-java row, alternated in one run): {@link #DEFAULT} 124-127 us,
+     * {@link #WIDE} 194-195 us (1.55x).
+     */
+    public static final Architecture MEDIUM = new Architecture(5, 24, 5, 32, 128);
+
     /** The name of the architecture of the model that ships with DigitPad, and that {@code digitpad train} builds. */
     public static final String SHIPPED = "wide";
 
     /** The architectures {@code digitpad train} can build, by name. */
-    public static final Map<String, Architecture> OPTIONS = Map.of("default", DEFAULT, "wide", WIDE);
+    public static final Map<String, Architecture> OPTIONS = Map.of("default", DEFAULT, "medium", MEDIUM, "wide", WIDE);
 
     /** The architecture named {@code name} in {@link #OPTIONS}. */
     public static Architecture named(String name) {
