@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * How honest a model's confidence is: on MNIST's test digits, the expected calibration error and the share answered
@@ -19,13 +20,15 @@ import java.util.Map;
  * @param notDigits how many held-out pictures that are not digits were scored
  * @param notDigitsSure share of those whose top probability is at least {@link #THRESHOLD}
  * @param notDigitsSureByKind the same share for each kind of picture
+ * @param charts the folder the three pictures were drawn in, if they were
  */
 public record Honesty(
         double digitsEce,
         double digitsSure,
         int notDigits,
         double notDigitsSure,
-        Map<NotDigits.Kind, Double> notDigitsSureByKind) {
+        Map<NotDigits.Kind, Double> notDigitsSureByKind,
+        Optional<Path> charts) {
 
     /** The app's default "Not sure" threshold. */
     public static final double THRESHOLD = ReportCharts.DEFAULT_THRESHOLD;
@@ -67,7 +70,8 @@ public record Honesty(
                 shareSure(digits),
                 others.length,
                 others.length == 0 ? 0 : (double) sureOthers / others.length,
-                shares);
+                shares,
+                Optional.ofNullable(charts));
         if (charts != null) {
             String digitsName = String.format(java.util.Locale.ROOT, "MNIST test, %,d digits", digits.length);
             ReportCharts.write(

@@ -1,8 +1,10 @@
 package dev.digitpad.training;
 
+import java.nio.file.Path;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.Locale;
+import java.util.function.Function;
 
 /** Renders a {@link TrainingRun.Report} as Markdown. */
 final class ReportFormat {
@@ -86,7 +88,8 @@ final class ReportFormat {
                         "%.0f s (%d TensorFlow intra-op threads, data built in " + "parallel)",
                         trainSeconds,
                         o.threads()));
-        evaluation(sb, r);
+        // The report is written beside its pictures.
+        evaluation(sb, r, Path::of);
         sb.append("\n## Epochs\n\n| epoch | digit loss | outlier loss | validation accuracy | validation NLL |\n"
                 + "|---:|---:|---:|---:|---:|\n");
         for (Trainer.EpochStats e : t.history()) {
@@ -109,11 +112,12 @@ final class ReportFormat {
                 .append(Instant.now().truncatedTo(ChronoUnit.SECONDS))
                 .append(".\n\n| item | value |\n|---|---|\n");
         row(sb, "model", "`" + r.versionDir() + "`");
-        evaluation(sb, r);
+        evaluation(sb, r, name -> r.honesty().charts().orElseThrow().resolve(name));
         return sb.toString();
     }
 
-    private static void evaluation(StringBuilder sb, TrainingRun.Report r) {
+    /** @param chart where the report links to a picture, by file name; used only when the pictures were drawn */
+    private static void evaluation(StringBuilder sb, TrainingRun.Report r, Function<String, Path> chart) {
         row(sb, "parameters", String.format(Locale.ROOT, "%,d", r.arch().parameterCount()));
         row(
                 sb,
@@ -156,13 +160,15 @@ final class ReportFormat {
         h.notDigitsSureByKind()
                 .forEach((kind, share) -> sb.append(String.format(
                         Locale.ROOT, "| %s | %.1f %% |%n", kind.name().toLowerCase(Locale.ROOT), 100 * share)));
-        sb.append("\n![Reliability diagram](")
-                .append(Honesty.RELIABILITY_PNG)
-                .append(")\n![Threshold curves](")
-                .append(Honesty.THRESHOLDS_PNG)
-                .append(")\n![Confusion matrix](")
-                .append(Honesty.CONFUSION_PNG)
-                .append(")\n");
+        if (h.charts().isPresent()) {
+            sb.append("\n![Reliability diagram](")
+                    .append(chart.apply(Honesty.RELIABILITY_PNG))
+                    .append(")\n![Threshold curves](")
+                    .append(chart.apply(Honesty.THRESHOLDS_PNG))
+                    .append(")\n![Confusion matrix](")
+                    .append(chart.apply(Honesty.CONFUSION_PNG))
+                    .append(")\n");
+        }
         sb.append("\n## Accuracy\n\n| set | digits | accuracy | most frequent confusions (truth->predicted) |\n"
                 + "|---|---:|---:|---|\n");
         score(sb, r.heldOut());
