@@ -62,9 +62,14 @@ class TrainCommandTest {
 
     @Test
     void anUnknownArchitectureIsAUsageErrorNamingTheChoices() {
-        CommandRun run = CommandRun.run("train", "--architecture", "huge", "--out", dir.resolve("out").toString());
+        CommandRun run = CommandRun.run(
+                "train", "--architecture", "huge", "--out", dir.resolve("out").toString());
         assertThat(run.exitCode()).isEqualTo(2);
-        assertThat(run.err()).contains("--architecture").contains("huge").contains("default").contains("wide");
+        assertThat(run.err())
+                .contains("--architecture")
+                .contains("huge")
+                .contains("default")
+                .contains("wide");
         assertThat(dir.resolve("out")).doesNotExist();
     }
 }
