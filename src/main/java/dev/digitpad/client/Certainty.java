@@ -1,5 +1,6 @@
 package dev.digitpad.client;
 
+import dev.digitpad.contract.ModelContract;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -33,7 +34,7 @@ import java.util.stream.IntStream;
  */
 public record Certainty(boolean sure, boolean nearlyFlat, List<Guess> guesses) {
     /** The threshold the window and {@code digitpad predict} start with. */
-    public static final double DEFAULT_THRESHOLD = 0.6;
+    public static final double DEFAULT_THRESHOLD = ModelContract.NOT_SURE_BELOW;
 
     /** The normalised entropy at and above which an answer is nearly flat. */
     public static final double FLAT_ENTROPY = 0.85;

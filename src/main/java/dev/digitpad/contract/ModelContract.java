@@ -14,6 +14,13 @@ public final class ModelContract {
     /** The signature a request without a signature name calls, as in TensorFlow Serving. */
     public static final String DEFAULT_SIGNATURE = "serving_default";
 
+    /**
+     * The top probability below which DigitPad calls an answer "not sure", unless the user moves it: the window's
+     * slider, {@code digitpad predict --threshold}, and the threshold the model's reports measure the "not sure"
+     * figures at.
+     */
+    public static final double NOT_SURE_BELOW = 0.6;
+
     /** The side of the square input image, in pixels. */
     public static final int SIDE = 28;
 

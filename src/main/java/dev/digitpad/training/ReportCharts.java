@@ -1,5 +1,6 @@
 package dev.digitpad.training;
 
+import dev.digitpad.contract.ModelContract;
 import java.awt.BasicStroke;
 import java.awt.Color;
 import java.awt.Font;
@@ -46,7 +47,7 @@ public final class ReportCharts {
     public static final int HEIGHT = 760;
 
     /** The app's default "Not sure" threshold, marked on the threshold curves. */
-    public static final double DEFAULT_THRESHOLD = 0.6;
+    public static final double DEFAULT_THRESHOLD = ModelContract.NOT_SURE_BELOW;
 
     private static final Color ACCURACY = new Color(0x4292c6);
     private static final Color DIAGONAL = new Color(0x636363);
