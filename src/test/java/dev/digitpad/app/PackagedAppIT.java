@@ -36,6 +36,9 @@ import org.junit.jupiter.api.io.TempDir;
  * JAVA_HOME, an empty home folder. Skipped, saying so, when the image was not built (a build without -Ppackage).
  */
 class PackagedAppIT {
+    /** The version of the model shipped in assets/models/mnist. */
+    static final long SHIPPED_VERSION = 2;
+
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Path IMAGE = Path.of(System.getProperty("digitpad.image", "target/jpackage/DigitPad"));
     /** The only file DigitPad's command line may leave in a home folder: its log. */
@@ -121,7 +124,7 @@ class PackagedAppIT {
         assertThat(filesIn(home)).containsExactly(LOG);
         assertThat(home.resolve(".javacpp")).doesNotExist();
         assertThat(Files.readString(home.resolve(LOG)))
-                .contains("Model \"mnist\": now serving version 2")
+                .contains("Model \"mnist\": now serving version " + SHIPPED_VERSION)
                 .contains(IMAGE.toAbsolutePath().resolve("lib/app/models/mnist").toString());
         assertThat(run.err()).doesNotContain("Unsupported JavaFX configuration").doesNotContain("Exception");
     }
@@ -169,7 +172,7 @@ class PackagedAppIT {
             assertThat(best)
                     .as("probabilities %s", java.util.Arrays.toString(probabilities))
                     .isEqualTo(digit);
-            assertThat(answer.getModelSpec().getVersion().getValue()).isEqualTo(1);
+            assertThat(answer.getModelSpec().getVersion().getValue()).isEqualTo(SHIPPED_VERSION);
             assertThat(server.terminate(Duration.ofSeconds(30)))
                     .as(server.log())
                     .isZero();
@@ -226,7 +229,7 @@ class PackagedAppIT {
                         "./opt/digitpad/lib/app/icons/digitpad-256.png",
                         "./opt/digitpad/lib/app/native/libtensorflow_cc.so.2",
                         "./opt/digitpad/lib/runtime/lib/libglass.so",
-                        "./opt/digitpad/lib/app/models/mnist/2/saved_model.pb")
+                        "./opt/digitpad/lib/app/models/mnist/" + SHIPPED_VERSION + "/saved_model.pb")
                 .doesNotContain("tensorflow-core-native-" + System.getProperty("tensorflow.version") + "-linux");
 
         Path root = Files.createDirectories(work.resolve("deb"));
