@@ -14,23 +14,19 @@ import dev.digitpad.protocol.serving.PredictResponse;
 import dev.digitpad.protocol.serving.PredictionServiceGrpc;
 import dev.digitpad.protocol.serving.SignatureDefMap;
 import dev.digitpad.testing.RawBytes;
+import dev.digitpad.testing.Reflection;
 import dev.digitpad.testing.ServingFixture;
 import dev.digitpad.testing.TestModels;
 import dev.digitpad.testing.TestModels.Kind;
 import io.grpc.CallOptions;
 import io.grpc.MethodDescriptor;
-import io.grpc.reflection.v1.ServerReflectionGrpc;
-import io.grpc.reflection.v1.ServerReflectionRequest;
-import io.grpc.reflection.v1.ServerReflectionResponse;
-import io.grpc.reflection.v1.ServiceResponse;
 import io.grpc.stub.ClientCalls;
-import io.grpc.stub.StreamObserver;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -184,30 +180,7 @@ class WireCompatibilityTest {
 
     @Test
     void serverReflectionListsTheServingServices() throws Exception {
-        CompletableFuture<ServerReflectionResponse> answer = new CompletableFuture<>();
-        StreamObserver<ServerReflectionRequest> requests = ServerReflectionGrpc.newStub(serving.channel())
-                .withDeadlineAfter(30, TimeUnit.SECONDS)
-                .serverReflectionInfo(new StreamObserver<>() {
-                    @Override
-                    public void onNext(ServerReflectionResponse value) {
-                        answer.complete(value);
-                    }
-
-                    @Override
-                    public void onError(Throwable t) {
-                        answer.completeExceptionally(t);
-                    }
-
-                    @Override
-                    public void onCompleted() {}
-                });
-        requests.onNext(ServerReflectionRequest.newBuilder().setListServices("").build());
-
-        ServerReflectionResponse response = answer.get(30, TimeUnit.SECONDS);
-        requests.onCompleted();
-
-        assertThat(response.getListServicesResponse().getServiceList())
-                .extracting(ServiceResponse::getName)
+        assertThat(Reflection.services(serving.channel(), Duration.ofSeconds(30)))
                 .contains(
                         "tensorflow.serving.PredictionService",
                         "tensorflow.serving.ModelService",

@@ -12,16 +12,12 @@ import dev.digitpad.protocol.serving.ModelSpec;
 import dev.digitpad.protocol.serving.PredictResponse;
 import dev.digitpad.protocol.serving.PredictionServiceGrpc;
 import dev.digitpad.testing.GrpcAssertions;
+import dev.digitpad.testing.Reflection;
 import dev.digitpad.testing.ServedProcess;
 import dev.digitpad.testing.Tensors;
 import dev.digitpad.testing.TestModels;
 import io.grpc.ManagedChannel;
 import io.grpc.Status;
-import io.grpc.reflection.v1.ServerReflectionGrpc;
-import io.grpc.reflection.v1.ServerReflectionRequest;
-import io.grpc.reflection.v1.ServerReflectionResponse;
-import io.grpc.reflection.v1.ServiceResponse;
-import io.grpc.stub.StreamObserver;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -34,7 +30,6 @@ import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.BeforeAll;
@@ -211,27 +206,7 @@ class ServeProcessIT {
 
     @Test
     void serverReflectionListsTheServingServices() throws Exception {
-        CompletableFuture<ServerReflectionResponse> answer = new CompletableFuture<>();
-        StreamObserver<ServerReflectionRequest> requests = ServerReflectionGrpc.newStub(channel)
-                .withDeadlineAfter(10, TimeUnit.SECONDS)
-                .serverReflectionInfo(new StreamObserver<>() {
-                    @Override
-                    public void onNext(ServerReflectionResponse value) {
-                        answer.complete(value);
-                    }
-
-                    @Override
-                    public void onError(Throwable t) {
-                        answer.completeExceptionally(t);
-                    }
-
-                    @Override
-                    public void onCompleted() {}
-                });
-        requests.onNext(ServerReflectionRequest.newBuilder().setListServices("").build());
-        requests.onCompleted();
-        assertThat(answer.get(10, TimeUnit.SECONDS).getListServicesResponse().getServiceList())
-                .extracting(ServiceResponse::getName)
+        assertThat(Reflection.services(channel, Duration.ofSeconds(10)))
                 .contains(
                         "tensorflow.serving.PredictionService",
                         "tensorflow.serving.ModelService",
