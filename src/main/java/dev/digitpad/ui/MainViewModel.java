@@ -11,6 +11,8 @@ import javafx.beans.property.ObjectProperty;
 import javafx.beans.property.ReadOnlyObjectProperty;
 import javafx.beans.property.ReadOnlyObjectWrapper;
 import javafx.beans.property.SimpleObjectProperty;
+import javafx.beans.property.SimpleStringProperty;
+import javafx.beans.property.StringProperty;
 import javax.imageio.ImageIO;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -31,6 +33,8 @@ public final class MainViewModel {
     private final ObjectProperty<Settings.Theme> theme =
             new SimpleObjectProperty<>(this, "theme", Settings.Theme.SYSTEM);
     private final ReadOnlyObjectWrapper<Problem> problem = new ReadOnlyObjectWrapper<>(this, "problem");
+    private final StringProperty lastFolder = new SimpleStringProperty(this, "lastFolder", "");
+    private final ObjectProperty<Settings.WindowBounds> window = new SimpleObjectProperty<>(this, "window");
 
     /**
      * @param predictions the scheduler behind {@code pad} and {@code prediction}, whose predictor is the server's
@@ -65,6 +69,8 @@ public final class MainViewModel {
         prediction.thresholdProperty().set(s.threshold());
         theme.set(s.theme());
         prediction.colorbarProperty().set(s.colorbar());
+        lastFolder.set(s.lastFolder());
+        window.set(s.window());
     }
 
     /** The settings to keep: the server in use (not a half-typed form), and the rest as shown. */
@@ -75,7 +81,9 @@ public final class MainViewModel {
                 pad.liveProperty().get(),
                 theme.get(),
                 prediction.thresholdProperty().get(),
-                prediction.colorbarProperty().get());
+                prediction.colorbarProperty().get(),
+                lastFolder.get(),
+                window.get());
     }
 
     /** Reads an image file in the background and shows it on the pad. */
@@ -139,6 +147,16 @@ public final class MainViewModel {
 
     public ObjectProperty<Settings.Theme> themeProperty() {
         return theme;
+    }
+
+    /** The folder the file choosers last used (empty for none yet), kept between runs. */
+    public StringProperty lastFolderProperty() {
+        return lastFolder;
+    }
+
+    /** Where the window is and how big (null until known), kept between runs. */
+    public ObjectProperty<Settings.WindowBounds> windowProperty() {
+        return window;
     }
 
     public ReadOnlyObjectProperty<Problem> problemProperty() {

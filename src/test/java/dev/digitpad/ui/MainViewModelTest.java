@@ -83,12 +83,22 @@ class MainViewModelTest {
                 false,
                 Settings.Theme.DARK,
                 0.4,
-                true);
+                true,
+                "/home/someone/digits",
+                new Settings.WindowBounds(40, 30, 900, 640, false));
         vm.apply(s);
         assertThat(server.form()).isEqualTo(s.server());
         assertThat(vm.settings())
                 .as("the server in use is kept, not the form")
-                .isEqualTo(new Settings(ServerSettings.EMBEDDED, 30, false, Settings.Theme.DARK, 0.4, true));
+                .isEqualTo(new Settings(
+                        ServerSettings.EMBEDDED,
+                        30,
+                        false,
+                        Settings.Theme.DARK,
+                        0.4,
+                        true,
+                        s.lastFolder(),
+                        s.window()));
     }
 
     @Test

@@ -63,7 +63,7 @@ class DesktopConnectorTest {
         Path file = dir.resolve("config/digitpad/settings.json");
         JsonSettingsStore store = new JsonSettingsStore(file);
         assertThat(store.load()).isEqualTo(Settings.DEFAULTS);
-        Settings s = new Settings(remote(true, "", "", ""), 31, false, Settings.Theme.DARK, 0.25, true);
+        Settings s = new Settings(remote(true, "", "", ""), 31, false, Settings.Theme.DARK, 0.25, true, "", null);
         store.save(s);
         assertThat(store.load()).isEqualTo(s);
         Files.writeString(file, "{ not json");
