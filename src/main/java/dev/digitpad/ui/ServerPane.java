@@ -33,17 +33,20 @@ import org.controlsfx.validation.Validator;
 public final class ServerPane extends VBox {
     private final ValidationSupport validation = new ValidationSupport();
     private final Label dockerHint = new Label();
+    private final Label dockerLine = new Label();
     private final Button copyDocker = new Button("Copy command");
-    private String dockerCommand = "";
 
     /** @param files the choosers of the Browse buttons */
     public ServerPane(ServerViewModel server, FileChoosers files) {
         super(10);
+        setId("server-pane");
         ToggleGroup mode = new ToggleGroup();
-        RadioButton embedded = new RadioButton("Embedded (the model shipped with DigitPad)");
+        RadioButton embedded = new RadioButton("Embedded: the model DigitPad ships");
         embedded.setId("embedded");
-        RadioButton remote = new RadioButton("Remote TensorFlow Serving compatible server");
+        RadioButton remote = new RadioButton("Remote: a TensorFlow Serving compatible server");
         remote.setId("remote");
+        embedded.setWrapText(true);
+        remote.setWrapText(true);
         embedded.setToggleGroup(mode);
         remote.setToggleGroup(mode);
         embedded.setSelected(server.embeddedProperty().get());
@@ -59,10 +62,12 @@ public final class ServerPane extends VBox {
         CheckBox tls = new CheckBox("Use TLS");
         tls.setId("tls");
         tls.selectedProperty().bindBidirectional(server.tlsProperty());
-        TextField ca = field("ca-file", server.caFileProperty(), "CA file (PEM); empty for the system's CAs");
-        TextField certificate =
-                field("certificate", server.certificateProperty(), "client certificate (PEM), for mutual TLS");
-        TextField key = field("private-key", server.privateKeyProperty(), "its private key (PEM)");
+        TextField ca = field("ca-file", server.caFileProperty(), "empty: the system's CAs");
+        ca.setTooltip(new Tooltip("The CA certificate (PEM) that signed the server's; empty for the system's CAs"));
+        TextField certificate = field("certificate", server.certificateProperty(), "for mutual TLS");
+        certificate.setTooltip(new Tooltip("DigitPad's client certificate (PEM), for mutual TLS; empty for none"));
+        TextField key = field("private-key", server.privateKeyProperty(), "the certificate's key");
+        key.setTooltip(new Tooltip("The client certificate's private key (PEM, PKCS#8)"));
         for (TextField f : List.of(ca, certificate, key)) {
             f.disableProperty().bind(server.tlsProperty().not().or(server.embeddedProperty()));
         }
@@ -79,6 +84,7 @@ public final class ServerPane extends VBox {
         addressError.setId("address-error");
         addressError.getStyleClass().add("error-text");
         addressError.setWrapText(true);
+        addressError.managedProperty().bind(addressError.textProperty().isNotEmpty());
         addressError
                 .textProperty()
                 .bind(Bindings.when(server.embeddedProperty())
@@ -150,15 +156,20 @@ public final class ServerPane extends VBox {
         dockerHint.getStyleClass().add("hint");
         dockerHint.setWrapText(true);
         dockerHint.setMinHeight(Region.USE_PREF_SIZE);
+        dockerLine.setId("docker-command");
+        dockerLine.getStyleClass().add("hint");
+        dockerLine.setStyle("-fx-font-family: monospace;");
+        dockerLine.setWrapText(true);
+        dockerLine.setMinHeight(Region.USE_PREF_SIZE);
         copyDocker.setId("copy-docker-command");
         copyDocker.setTooltip(new Tooltip("Copy the docker command"));
         copyDocker.setOnAction(e -> {
             ClipboardContent content = new ClipboardContent();
-            content.putString(dockerCommand);
+            content.putString(dockerLine.getText());
             Clipboard.getSystemClipboard().setContent(content);
         });
         showShippedModel(null);
-        getChildren().addAll(embedded, remote, form, actions, state, result, dockerHint, copyDocker);
+        getChildren().addAll(embedded, remote, form, actions, state, result, dockerHint, dockerLine, copyDocker);
         setPadding(new Insets(10));
     }
 
@@ -167,12 +178,14 @@ public final class ServerPane extends VBox {
      * null before it is known.
      */
     void showShippedModel(Path model) {
-        dockerCommand = model == null ? "" : dockerCommand(model);
         dockerHint.setText(
                 model == null
                         ? "To try real TensorFlow Serving, serve DigitPad's models/mnist folder with its Docker image."
-                        : "To try real TensorFlow Serving with the model DigitPad ships, run\n" + dockerCommand
-                                + "\nthen choose Remote and connect to localhost:8500.");
+                        : "To try real TensorFlow Serving with the model DigitPad ships, run this command, then choose"
+                                + " Remote and connect to localhost:8500:");
+        dockerLine.setText(model == null ? "" : dockerCommand(model));
+        dockerLine.setVisible(model != null);
+        dockerLine.setManaged(model != null);
         copyDocker.setVisible(model != null);
         copyDocker.setManaged(model != null);
     }

@@ -21,6 +21,7 @@ import javafx.geometry.Bounds;
 import javafx.scene.Node;
 import javafx.scene.control.Button;
 import javafx.scene.control.Label;
+import javafx.scene.control.Labeled;
 import javafx.scene.control.TextField;
 import javafx.scene.text.Text;
 import javafx.stage.Stage;
@@ -87,7 +88,7 @@ class ServerFormTest {
     }
 
     /** What a label shows on screen: its text, or "..." and a clipped part of it when it has too little room. */
-    private static String shown(Label label) {
+    private static String shown(Labeled label) {
         Node text = label.lookup(".text");
         return text instanceof Text t ? t.getText() : null;
     }
@@ -123,6 +124,16 @@ class ServerFormTest {
                 assertThat(shown(error))
                         .as("the address error, wrapped, shows whole")
                         .isEqualTo(error.getText());
+                Node pane = robot.lookup("#server-pane").query();
+                for (Labeled labeled : robot.from(pane)
+                        .lookup((Labeled l) -> l.isVisible()
+                                && l.getText() != null
+                                && !l.getText().isEmpty())
+                        .queryAllAs(Labeled.class)) {
+                    assertThat(shown(labeled))
+                            .as("%s in a %sx%s window", labeled, size[0], size[1])
+                            .isEqualTo(labeled.getText());
+                }
                 assertThat(error.localToScene(error.getBoundsInLocal()).getMaxX())
                         .as("the address error lies inside the window")
                         .isLessThanOrEqualTo(stage.getScene().getWidth());
