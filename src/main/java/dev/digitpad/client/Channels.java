@@ -7,9 +7,13 @@ import io.grpc.ManagedChannel;
 import io.grpc.TlsChannelCredentials;
 import java.io.IOException;
 import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /** Builds channels to a server: round-robin over every address the name resolves to, TLS as asked. */
 public final class Channels {
+    private static final Logger LOG = LoggerFactory.getLogger(Channels.class);
+
     /** Large enough for any batch of digits; gRPC's own default of 4 MiB is a known trap. */
     static final int MAX_INBOUND_BYTES = 64 * 1024 * 1024;
 
@@ -19,11 +23,26 @@ public final class Channels {
      * @throws IllegalArgumentException if a certificate or key file cannot be read
      */
     public static ManagedChannel open(ServerAddress address, TlsOptions tls) {
-        return open(address.target(), tls);
+        ChannelCredentials credentials = credentials(tls);
+        try {
+            return open(address.target(), credentials);
+        } catch (IllegalArgumentException e) {
+            // ServerAddress lets through only what gRPC takes (ServerAddressTest ties the two); should gRPC still
+            // refuse the target, the person gets words, not its parser's message.
+            LOG.warn("gRPC refused the target {}: {}", address.target(), e.getMessage());
+            throw new IllegalArgumentException(
+                    "DigitPad cannot connect to \"" + address.display()
+                            + "\" as written; type the address as host:port, for example localhost:8500.",
+                    e);
+        }
     }
 
     static ManagedChannel open(String target, TlsOptions tls) {
-        return Grpc.newChannelBuilder(target, credentials(tls))
+        return open(target, credentials(tls));
+    }
+
+    private static ManagedChannel open(String target, ChannelCredentials credentials) {
+        return Grpc.newChannelBuilder(target, credentials)
                 .defaultLoadBalancingPolicy("round_robin")
                 .maxInboundMessageSize(MAX_INBOUND_BYTES)
                 .userAgent("DigitPad")

@@ -1,5 +1,6 @@
 package dev.digitpad.ui;
 
+import java.nio.file.Path;
 import javafx.application.ColorScheme;
 import javafx.application.Platform;
 import javafx.scene.Scene;
@@ -23,13 +24,17 @@ public final class MainView extends BorderPane {
     private final MainViewModel vm;
     private final PredictionPane prediction;
     private final Menus menus;
+    private final FileChoosers files;
+    private final ServerPane server;
 
     public MainView(MainViewModel vm) {
         this.vm = vm;
         getStyleClass().add("main");
         prediction = new PredictionPane(vm.prediction());
         ImageTransfer transfer = new ImageTransfer(vm);
-        menus = new Menus(vm, prediction.imshow(), transfer);
+        files = new FileChoosers(vm.lastFolderProperty(), new FxFileDialog());
+        server = new ServerPane(vm.server(), files);
+        menus = new Menus(vm, prediction.imshow(), transfer, files);
         setTop(new VBox(menus, new PadToolBar(vm.pad(), menus::openFile)));
         setCenter(center());
         setBottom(new StatusView(vm.server(), vm.prediction()));
@@ -55,6 +60,16 @@ public final class MainView extends BorderPane {
         menus.setAbout(about);
     }
 
+    /** The model the embedded server serves, which the Server tab's docker command mounts. */
+    public void setShippedModel(Path folder) {
+        server.showShippedModel(folder);
+    }
+
+    /** Replaces the native file dialog of every file chooser (tests answer in its place). */
+    public void setFileDialog(FileDialog dialog) {
+        files.setDialog(dialog);
+    }
+
     public ImshowView imshow() {
         return prediction.imshow();
     }
@@ -63,7 +78,7 @@ public final class MainView extends BorderPane {
         PadPane pad = new PadPane(vm.pad());
         HBox.setHgrow(pad, Priority.ALWAYS);
         Tab predictionTab = new Tab("Prediction", prediction);
-        ScrollPane serverScroll = new ScrollPane(new ServerPane(vm.server()));
+        ScrollPane serverScroll = new ScrollPane(server);
         serverScroll.setFitToWidth(true);
         Tab serverTab = new Tab("Server", serverScroll);
         serverTab.setId("server-tab");

@@ -9,7 +9,6 @@ import static dev.digitpad.ui.Shortcuts.REDO;
 import static dev.digitpad.ui.Shortcuts.SAVE;
 import static dev.digitpad.ui.Shortcuts.UNDO;
 
-import java.io.File;
 import java.io.IOException;
 import javafx.application.Platform;
 import javafx.scene.control.Alert;
@@ -21,7 +20,6 @@ import javafx.scene.control.RadioMenuItem;
 import javafx.scene.control.SeparatorMenuItem;
 import javafx.scene.control.ToggleGroup;
 import javafx.scene.input.KeyCombination;
-import javafx.stage.FileChooser;
 import javafx.stage.Window;
 
 /**
@@ -30,13 +28,18 @@ import javafx.stage.Window;
 final class Menus extends MenuBar {
     private final MainViewModel vm;
     private final ImshowView imshow;
+    private final FileChoosers files;
     private Runnable onExit = Platform::exit;
     private About about = About.UNKNOWN;
 
-    /** @param imshow the model's-eye view that File &gt; Export saves */
-    Menus(MainViewModel vm, ImshowView imshow, ImageTransfer transfer) {
+    /**
+     * @param imshow the model's-eye view that File &gt; Export saves
+     * @param files the file choosers of Open, Save and Export
+     */
+    Menus(MainViewModel vm, ImshowView imshow, ImageTransfer transfer, FileChoosers files) {
         this.vm = vm;
         this.imshow = imshow;
+        this.files = files;
         PadViewModel pad = vm.pad();
         MenuItem open = item("Open image…", OPEN, this::openFile);
         MenuItem paste = item("Paste image", PASTE, transfer::paste);
@@ -121,43 +124,25 @@ final class Menus extends MenuBar {
 
     /** File &gt; Open image… (and the tool bar's Open…): asks for an image file and shows it on the pad. */
     void openFile() {
-        FileChooser chooser = new FileChooser();
-        chooser.setTitle("Open an image of a digit");
-        chooser.getExtensionFilters()
-                .addAll(
-                        new FileChooser.ExtensionFilter("Images", "*.png", "*.jpg", "*.jpeg", "*.gif", "*.bmp"),
-                        new FileChooser.ExtensionFilter("All files", "*.*"));
-        File file = chooser.showOpenDialog(window());
-        if (file != null) {
-            vm.open(file.toPath());
-        }
+        files.open("Open an image of a digit", window(), FileDialog.Filter.IMAGES, FileDialog.Filter.ALL)
+                .ifPresent(vm::open);
     }
 
     private void saveDrawing() {
-        FileChooser chooser = new FileChooser();
-        chooser.setTitle("Save the drawing");
-        chooser.setInitialFileName("digit.png");
-        chooser.getExtensionFilters().add(new FileChooser.ExtensionFilter("PNG image", "*.png"));
-        File file = chooser.showSaveDialog(window());
-        if (file != null) {
-            vm.save(file.toPath());
-        }
+        files.save("Save the drawing", "digit.png", window(), FileDialog.Filter.PNG)
+                .ifPresent(vm::save);
     }
 
     private void exportView() {
-        FileChooser chooser = new FileChooser();
-        chooser.setTitle("Export the model's view");
-        chooser.setInitialFileName("model-input.png");
-        chooser.getExtensionFilters().add(new FileChooser.ExtensionFilter("PNG image", "*.png"));
-        File file = chooser.showSaveDialog(window());
-        if (file != null) {
-            try {
-                imshow.exportPng(file.toPath());
-            } catch (IOException e) {
-                vm.report(new Problem(
-                        "Cannot export the view",
-                        "Writing " + file + " failed (" + e.getMessage() + "). Choose another folder."));
-            }
-        }
+        files.save("Export the model's view", "model-input.png", window(), FileDialog.Filter.PNG)
+                .ifPresent(file -> {
+                    try {
+                        imshow.exportPng(file);
+                    } catch (IOException e) {
+                        vm.report(new Problem(
+                                "Cannot export the view",
+                                "Writing " + file + " failed (" + e.getMessage() + "). Choose another folder."));
+                    }
+                });
     }
 }

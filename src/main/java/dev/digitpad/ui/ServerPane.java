@@ -1,6 +1,7 @@
 package dev.digitpad.ui;
 
 import dev.digitpad.contract.ModelContract;
+import java.nio.file.Path;
 import java.util.List;
 import javafx.beans.binding.Bindings;
 import javafx.beans.property.StringProperty;
@@ -13,9 +14,13 @@ import javafx.scene.control.RadioButton;
 import javafx.scene.control.TextField;
 import javafx.scene.control.ToggleGroup;
 import javafx.scene.control.Tooltip;
+import javafx.scene.input.Clipboard;
+import javafx.scene.input.ClipboardContent;
+import javafx.scene.layout.ColumnConstraints;
 import javafx.scene.layout.GridPane;
 import javafx.scene.layout.HBox;
 import javafx.scene.layout.Priority;
+import javafx.scene.layout.Region;
 import javafx.scene.layout.VBox;
 import org.controlsfx.validation.ValidationResult;
 import org.controlsfx.validation.ValidationSupport;
@@ -27,14 +32,21 @@ import org.controlsfx.validation.Validator;
  */
 public final class ServerPane extends VBox {
     private final ValidationSupport validation = new ValidationSupport();
+    private final Label dockerHint = new Label();
+    private final Label dockerLine = new Label();
+    private final Button copyDocker = new Button("Copy command");
 
-    public ServerPane(ServerViewModel server) {
+    /** @param files the choosers of the Browse buttons */
+    public ServerPane(ServerViewModel server, FileChoosers files) {
         super(10);
+        setId("server-pane");
         ToggleGroup mode = new ToggleGroup();
-        RadioButton embedded = new RadioButton("Embedded (the model shipped with DigitPad)");
+        RadioButton embedded = new RadioButton("Embedded: the model DigitPad ships");
         embedded.setId("embedded");
-        RadioButton remote = new RadioButton("Remote TensorFlow Serving compatible server");
+        RadioButton remote = new RadioButton("Remote: a TensorFlow Serving compatible server");
         remote.setId("remote");
+        embedded.setWrapText(true);
+        remote.setWrapText(true);
         embedded.setToggleGroup(mode);
         remote.setToggleGroup(mode);
         embedded.setSelected(server.embeddedProperty().get());
@@ -50,10 +62,12 @@ public final class ServerPane extends VBox {
         CheckBox tls = new CheckBox("Use TLS");
         tls.setId("tls");
         tls.selectedProperty().bindBidirectional(server.tlsProperty());
-        TextField ca = field("ca-file", server.caFileProperty(), "CA file (PEM); empty for the system's CAs");
-        TextField certificate =
-                field("certificate", server.certificateProperty(), "client certificate (PEM), for mutual TLS");
-        TextField key = field("private-key", server.privateKeyProperty(), "its private key (PEM)");
+        TextField ca = field("ca-file", server.caFileProperty(), "empty: the system's CAs");
+        ca.setTooltip(new Tooltip("The CA certificate (PEM) that signed the server's; empty for the system's CAs"));
+        TextField certificate = field("certificate", server.certificateProperty(), "for mutual TLS");
+        certificate.setTooltip(new Tooltip("DigitPad's client certificate (PEM), for mutual TLS; empty for none"));
+        TextField key = field("private-key", server.privateKeyProperty(), "the certificate's key");
+        key.setTooltip(new Tooltip("The client certificate's private key (PEM, PKCS#8)"));
         for (TextField f : List.of(ca, certificate, key)) {
             f.disableProperty().bind(server.tlsProperty().not().or(server.embeddedProperty()));
         }
@@ -70,6 +84,7 @@ public final class ServerPane extends VBox {
         addressError.setId("address-error");
         addressError.getStyleClass().add("error-text");
         addressError.setWrapText(true);
+        addressError.managedProperty().bind(addressError.textProperty().isNotEmpty());
         addressError
                 .textProperty()
                 .bind(Bindings.when(server.embeddedProperty())
@@ -80,16 +95,44 @@ public final class ServerPane extends VBox {
                                         : server.addressErrorProperty().get(),
                                 server.addressErrorProperty())));
 
+        Button browseCa = browse("browse-ca-file", ca, "Choose the CA certificate (PEM)", files);
+        Button browseCertificate =
+                browse("browse-certificate", certificate, "Choose the client certificate (PEM)", files);
+        Button browseKey =
+                browse("browse-private-key", key, "Choose the client certificate's private key (PEM)", files);
+
         GridPane form = new GridPane(8, 6);
-        form.addRow(0, new Label("Address"), address);
-        form.add(addressError, 1, 1);
-        form.addRow(2, new Label("Model"), model);
-        form.addRow(3, new Label("Signature"), signature);
-        form.addRow(4, new Label(""), tls);
-        form.addRow(5, new Label("CA file"), ca);
-        form.addRow(6, new Label("Client cert"), certificate);
-        form.addRow(7, new Label("Client key"), key);
-        GridPane.setHgrow(address, Priority.ALWAYS);
+        form.setId("server-form");
+        // The labels keep their whole text: their column never shrinks below its preferred width, and whatever is
+        // long (the address error) wraps within the fields' column instead of widening it.
+        ColumnConstraints labels = new ColumnConstraints();
+        labels.setMinWidth(Region.USE_PREF_SIZE);
+        labels.setHgrow(Priority.NEVER);
+        ColumnConstraints fields = new ColumnConstraints();
+        fields.setMinWidth(0);
+        fields.setHgrow(Priority.ALWAYS);
+        ColumnConstraints buttons = new ColumnConstraints();
+        buttons.setMinWidth(Region.USE_PREF_SIZE);
+        buttons.setHgrow(Priority.NEVER);
+        form.getColumnConstraints().setAll(labels, fields, buttons);
+        form.add(new Label("Address"), 0, 0);
+        form.add(address, 1, 0, 2, 1);
+        addressError.setMinWidth(0);
+        addressError.setMaxWidth(Double.MAX_VALUE);
+        form.add(addressError, 1, 1, 2, 1);
+        form.add(new Label("Model"), 0, 2);
+        form.add(model, 1, 2, 2, 1);
+        form.add(new Label("Signature"), 0, 3);
+        form.add(signature, 1, 3, 2, 1);
+        form.add(tls, 1, 4, 2, 1);
+        form.addRow(5, new Label("CA file"), ca, browseCa);
+        form.addRow(6, new Label("Client cert"), certificate, browseCertificate);
+        form.addRow(7, new Label("Client key"), key, browseKey);
+        for (Node n : form.getChildren()) {
+            if (n instanceof Label l && l != addressError) {
+                l.setMinWidth(Region.USE_PREF_SIZE);
+            }
+        }
 
         Button connect = new Button("Connect");
         connect.setId("connect");
@@ -100,7 +143,7 @@ public final class ServerPane extends VBox {
         test.setId("test-connection");
         test.setOnAction(e -> server.testConnection());
         test.setTooltip(new Tooltip("Show the model's status, version and input signature"));
-        HBox buttons = new HBox(8, connect, test);
+        HBox actions = new HBox(8, connect, test);
         Label state = new Label();
         state.setId("server-state");
         state.setWrapText(true);
@@ -109,13 +152,76 @@ public final class ServerPane extends VBox {
         result.setId("test-result");
         result.setWrapText(true);
         result.textProperty().bind(server.testResultProperty());
-        Label dockerHint = new Label(
-                "To try a real TensorFlow Serving:\ndocker run -p 8500:8500 -v $PWD/models/mnist:/models/mnist"
-                        + " -e MODEL_NAME=mnist tensorflow/serving");
+        dockerHint.setId("docker-hint");
         dockerHint.getStyleClass().add("hint");
         dockerHint.setWrapText(true);
-        getChildren().addAll(embedded, remote, form, buttons, state, result, dockerHint);
+        dockerHint.setMinHeight(Region.USE_PREF_SIZE);
+        dockerLine.setId("docker-command");
+        dockerLine.getStyleClass().add("hint");
+        dockerLine.setStyle("-fx-font-family: monospace;");
+        dockerLine.setWrapText(true);
+        dockerLine.setMinHeight(Region.USE_PREF_SIZE);
+        copyDocker.setId("copy-docker-command");
+        copyDocker.setTooltip(new Tooltip("Copy the docker command"));
+        copyDocker.setOnAction(e -> {
+            ClipboardContent content = new ClipboardContent();
+            content.putString(dockerLine.getText());
+            Clipboard.getSystemClipboard().setContent(content);
+        });
+        showShippedModel(null);
+        getChildren().addAll(embedded, remote, form, actions, state, result, dockerHint, dockerLine, copyDocker);
         setPadding(new Insets(10));
+    }
+
+    /**
+     * Shows how to serve {@code model} (the embedded server's, for this installation) with real TensorFlow Serving;
+     * null before it is known.
+     */
+    void showShippedModel(Path model) {
+        dockerHint.setText(
+                model == null
+                        ? "To try real TensorFlow Serving, serve DigitPad's models/mnist folder with its Docker image."
+                        : "To try real TensorFlow Serving with the model DigitPad ships, run this command, then choose"
+                                + " Remote and connect to localhost:8500:");
+        dockerLine.setText(model == null ? "" : dockerCommand(model));
+        dockerLine.setVisible(model != null);
+        dockerLine.setManaged(model != null);
+        copyDocker.setVisible(model != null);
+        copyDocker.setManaged(model != null);
+    }
+
+    /**
+     * The command that serves the model in {@code folder} with TensorFlow Serving's Docker image on ports 8500 (gRPC)
+     * and 8501 (REST), the model named mnist; the README gives it for a source checkout.
+     */
+    public static String dockerCommand(Path folder) {
+        String source = "source=" + folder.toAbsolutePath();
+        if (source.contains(",") || source.contains("\"")) {
+            source = "\"" + source.replace("\"", "\"\"") + "\""; // docker reads --mount's value as CSV
+        }
+        return "docker run -p 8500:8500 -p 8501:8501 --mount "
+                + shellWord("type=bind," + source + ",target=/models/mnist")
+                + " -e MODEL_NAME=mnist -t tensorflow/serving";
+    }
+
+    /** {@code word} as one shell word: as it is when it is plain, else in single quotes. */
+    private static String shellWord(String word) {
+        return word.matches("[A-Za-z0-9_./=,:@%+-]+") ? word : "'" + word.replace("'", "'\\''") + "'";
+    }
+
+    private Button browse(String id, TextField field, String title, FileChoosers files) {
+        Button button = new Button("Browse…");
+        button.setId(id);
+        button.setMinWidth(Region.USE_PREF_SIZE);
+        button.setTooltip(new Tooltip(title));
+        button.disableProperty().bind(field.disableProperty());
+        button.setOnAction(e -> files.open(
+                        title,
+                        getScene() == null ? null : getScene().getWindow(),
+                        FileDialog.Filter.PEM,
+                        FileDialog.Filter.ALL)
+                .ifPresent(file -> field.setText(file.toString())));
+        return button;
     }
 
     private static TextField field(String id, StringProperty property, String prompt) {

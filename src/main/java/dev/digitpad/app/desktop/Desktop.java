@@ -87,6 +87,7 @@ final class Desktop implements AutoCloseable {
     static Desktop open(Stage stage, Config config, Measurements measurements) {
         Desktop desktop = new Desktop(config, Platform::runLater);
         desktop.view.setAbout(new About(AppVersion.current(), config.settingsFile(), LogFile.current()));
+        desktop.view.setShippedModel(config.modelBasePath());
         stage.setTitle(MainView.TITLE);
         stage.getIcons().setAll(icons());
         stage.setScene(new Scene(desktop.view, 1024, 700));
