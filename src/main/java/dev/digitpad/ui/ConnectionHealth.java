@@ -147,8 +147,7 @@ public final class ConnectionHealth {
             LOG.info("{} unreachable: {} [{}]", session.name(), error.getMessage(), error.technical());
             problem.set(new Problem(
                     session.name() + " unreachable",
-                    error.getMessage() + " DigitPad tries again with each stroke; Retry now, in the status bar, tries"
-                            + " at once."));
+                    error.getMessage() + " Each stroke tries again; Retry now tries at once."));
             watch();
         }
         update();
