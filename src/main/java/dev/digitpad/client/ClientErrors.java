@@ -2,93 +2,247 @@ package dev.digitpad.client;
 
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
+import java.net.ConnectException;
+import java.net.NoRouteToHostException;
+import java.net.UnknownHostException;
+import java.security.cert.CertificateExpiredException;
 import java.time.Duration;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.stream.Collectors;
 import javax.net.ssl.SSLException;
 
-/** Turns gRPC failures into messages that say what happened and what to do next. */
+/**
+ * Turns gRPC failures into messages that say what happened and what to do next, in the words of someone who typed an
+ * address and a model name: never gRPC's own descriptions ("io exception", "Network closed for unknown reason"), which
+ * stay in the exception's cause for logs ({@link PredictionException#technical()}). What the server itself said about
+ * a request it refused (a wrong shape, a missing signature) is kept: it is the server's explanation.
+ */
 final class ClientErrors {
     private ClientErrors() {}
 
-    static PredictionException translate(StatusRuntimeException e, String server, String model, Duration deadline) {
+    /**
+     * @param connected whether the channel had a connection when the call failed; a deadline that passed without one
+     *     means the server could not be reached
+     */
+    static PredictionException translate(
+            StatusRuntimeException e, String server, String model, Duration deadline, boolean connected) {
         Status status = e.getStatus();
-        String detail = status.getDescription() == null ? "" : status.getDescription();
-        return switch (status.getCode()) {
-            case UNAVAILABLE ->
-                tls(e).map(t -> new PredictionException(
-                                status.getCode(),
-                                "The secure connection to " + server + " failed: " + t.getMessage() + ". "
-                                        + tlsAdvice(String.valueOf(t.getMessage())),
-                                e))
-                        .orElseGet(() -> new PredictionException(
-                                status.getCode(),
-                                "No server answers at " + server + " — is it running?"
-                                        + (detail.isEmpty() ? "" : " (" + detail + ")"),
-                                e));
+        Status.Code code = status.getCode();
+        Optional<String> http = nonGrpcAnswer(status);
+        if (http.isPresent()) {
+            return new PredictionException(
+                    code,
+                    server + " answered, but not as a gRPC server (" + http.get() + "). Check the port: TensorFlow"
+                            + " Serving takes gRPC on 8500 and REST on 8501.",
+                    e,
+                    false);
+        }
+        return switch (code) {
+            case UNAVAILABLE -> new PredictionException(code, unavailable(e, server), e, true);
             case DEADLINE_EXCEEDED ->
-                new PredictionException(
-                        status.getCode(),
-                        "The server at " + server + " did not answer within the deadline of " + human(deadline)
-                                + "; try a longer deadline or a less busy server.",
-                        e);
-            case NOT_FOUND ->
-                new PredictionException(
-                        status.getCode(),
-                        "The server at " + server + " has no model \"" + model + "\" (or not that version): " + detail
-                                + ". Check the model name and version.",
-                        e);
+                connected
+                        ? new PredictionException(
+                                code,
+                                server + " did not answer within the deadline of " + human(deadline)
+                                        + ". The server may be busy or the network slow; try again, or allow a longer"
+                                        + " deadline.",
+                                e,
+                                false)
+                        : new PredictionException(
+                                code,
+                                "No connection to " + server + " could be made within the deadline of "
+                                        + human(deadline) + ". Check that the server is running and that the address"
+                                        + " is right.",
+                                e,
+                                true);
+            case NOT_FOUND -> notFound(e, server, model, Optional.empty(), List.of());
             case INVALID_ARGUMENT ->
-                new PredictionException(
-                        status.getCode(), "The server at " + server + " refused the request: " + detail, e);
+                new PredictionException(code, server + " refused the request: " + said(status, "no reason given"), e);
             case FAILED_PRECONDITION ->
                 new PredictionException(
-                        status.getCode(),
-                        "The server at " + server + " cannot run the request: " + detail
+                        code,
+                        server + " cannot run the request: " + said(status, "no reason given")
                                 + ". Check the signature name.",
                         e);
             case UNAUTHENTICATED, PERMISSION_DENIED ->
                 new PredictionException(
-                        status.getCode(),
-                        "The server at " + server + " refused this client: " + detail
-                                + ". It may need a client certificate (mutual TLS).",
+                        code,
+                        server + " refused this client (" + said(status, "no reason given")
+                                + "). It may need a client certificate (mutual TLS).",
                         e);
             case RESOURCE_EXHAUSTED ->
                 new PredictionException(
-                        status.getCode(),
-                        "The server at " + server + " is overloaded or the message is too large: " + detail,
+                        code,
+                        server + " is overloaded or the message is too large (" + said(status, "no details") + ")."
+                                + " Try again in a moment.",
                         e);
             case UNIMPLEMENTED ->
                 new PredictionException(
-                        status.getCode(),
-                        "The server at " + server + " does not offer this call: " + detail
-                                + ". Is it a TensorFlow Serving compatible server?",
+                        code,
+                        server + " does not offer this call. Is it a TensorFlow Serving compatible server, and is"
+                                + " this its gRPC port?",
                         e);
+            case CANCELLED -> new PredictionException(code, "The call to " + server + " was cancelled.", e);
             default ->
                 new PredictionException(
-                        status.getCode(),
-                        "The server at " + server + " failed (" + status.getCode()
-                                + (detail.isEmpty() ? "" : ": " + detail) + ").",
+                        code,
+                        server + " failed to answer (" + said(status, "an internal error")
+                                + "). Try again; if it keeps failing, check the server's log.",
                         e);
         };
     }
 
-    /** What to check, from the TLS alert the server sent, if it sent one. */
-    private static String tlsAdvice(String message) {
-        // A server that requires client certificates sends this alert when the client has none it accepts; a
-        // client only offers a certificate from a CA the server asked for, so a stranger's ends here too.
-        if (message.contains("CERTIFICATE_REQUIRED")) {
-            return "The server requires a client certificate signed by a CA it trusts (mutual TLS): give such a"
-                    + " certificate and its key.";
+    /**
+     * The model, or the version, is not on the server.
+     *
+     * @param version the version asked for, if any
+     * @param versions what the server said it has of the model (from {@code GetModelStatus}), empty if it said
+     *     nothing
+     */
+    static PredictionException notFound(
+            StatusRuntimeException e,
+            String server,
+            String model,
+            Optional<Long> version,
+            List<PredictionClient.VersionState> versions) {
+        if (versions.isEmpty()) {
+            return new PredictionException(
+                    Status.Code.NOT_FOUND,
+                    server + " has no model named \"" + model + "\". Check the model name: it is the name the server"
+                            + " serves the model under (TensorFlow Serving's --model_name, or MODEL_NAME with"
+                            + " docker).",
+                    e);
         }
-        return "Check that the server uses TLS, that the CA file trusts its certificate, and that the name matches.";
+        if (version.isEmpty() && versions.stream().anyMatch(v -> v.state().equals("AVAILABLE"))) {
+            return new PredictionException(
+                    Status.Code.NOT_FOUND,
+                    server + " has model \"" + model + "\", but not what was asked of it ("
+                            + said(e.getStatus(), "no details") + "). Check the signature name.",
+                    e);
+        }
+        String has = versions.stream()
+                .map(v -> v.version() + " (" + v.state().toLowerCase(Locale.ROOT) + ")")
+                .collect(Collectors.joining(", "));
+        String what = version.map(v -> "has no version " + v + " of model \"" + model + "\"")
+                .orElse("has model \"" + model + "\", but no version of it is ready");
+        return new PredictionException(
+                Status.Code.NOT_FOUND,
+                server + " " + what + "; it has version" + (versions.size() > 1 ? "s " : " ") + has + "."
+                        + (version.isPresent() ? " Choose one of those, or the latest." : " Try again in a moment."),
+                e);
     }
 
-    private static java.util.Optional<SSLException> tls(Throwable e) {
+    /** Why no server answered, from the causes gRPC keeps: the person's words, with what to check. */
+    private static String unavailable(StatusRuntimeException e, String server) {
+        Optional<SSLException> ssl = find(e, SSLException.class);
+        if (ssl.isPresent()) {
+            return "The secure connection to " + server + " failed: " + tls(e, ssl.get());
+        }
+        String description = String.valueOf(e.getStatus().getDescription());
+        if (find(e, UnknownHostException.class).isPresent() || description.startsWith("Unable to resolve host")) {
+            return "The host name of " + server + " is not known: it does not resolve to any machine. Check the"
+                    + " address for a typo.";
+        }
+        if (find(e, NoRouteToHostException.class).isPresent()
+                || anyMessage(e, "no route to host")
+                || anyMessage(e, "network is unreachable")) {
+            return server + " cannot be reached: the network has no route to it. Check the address and the network"
+                    + " connection.";
+        }
+        if (anyMessage(e, "connection refused")) {
+            return "Nothing is answering at " + server + ". Start the server, or check the address.";
+        }
+        if (anyMessage(e, "timed out") || anyMessage(e, "connecttimeout")) {
+            return server + " did not accept a connection in time. The machine may be down, or a firewall may block"
+                    + " the port.";
+        }
+        if (find(e, ConnectException.class).isPresent()) {
+            return "No connection to " + server + " could be made. Check that the server is running and that the"
+                    + " address is right.";
+        }
+        return server + " closed the connection without answering. The server may be stopping or restarting; if it"
+                + " expects TLS, connect with TLS.";
+    }
+
+    /** What went wrong in a TLS handshake, and what to do about it. */
+    private static String tls(Throwable e, SSLException ssl) {
+        if (anyMessage(e, "not an ssl/tls record")) {
+            return "the server does not use TLS on that port. Turn TLS off, or check the port.";
+        }
+        if (anyMessage(e, "certificate_required")) {
+            // A server that requires client certificates sends this alert when the client has none it accepts; a
+            // client only offers a certificate from a CA the server asked for, so a stranger's ends here too.
+            return "this client has no certificate the server accepts. The server requires a client certificate"
+                    + " signed by a CA it trusts (mutual TLS): give such a certificate and its key.";
+        }
+        if (find(e, CertificateExpiredException.class).isPresent() || anyMessage(e, "certificate expired")) {
+            return "its certificate has expired. Renew the server's certificate, or check this machine's clock.";
+        }
+        if (anyMessage(e, "no subject alternative") || anyMessage(e, "no name matching")) {
+            return "its certificate is for another name. Connect with the name the certificate was issued for.";
+        }
+        if (anyMessage(e, "pkix") || anyMessage(e, "certification path") || anyMessage(e, "unknown_ca")) {
+            return "its certificate is not signed by a CA that DigitPad trusts. Check that the CA file trusts its"
+                    + " certificate: give the CA file that signed it.";
+        }
+        if (anyMessage(e, "bad_certificate") || anyMessage(e, "certificate_unknown")) {
+            return "the server did not accept the client certificate. Give a client certificate signed by a CA the"
+                    + " server trusts, and its key.";
+        }
+        return "the TLS handshake did not complete (" + ssl.getClass().getSimpleName() + "). Check that the server"
+                + " uses TLS, that the CA file trusts its certificate, and that the name matches.";
+    }
+
+    /** The HTTP status of a server that answered HTTP but not gRPC, e.g. "HTTP 404", if that is what happened. */
+    private static Optional<String> nonGrpcAnswer(Status status) {
+        String d = status.getDescription();
+        if (d == null || !d.startsWith("HTTP status code ")) {
+            return Optional.empty();
+        }
+        String number = d.substring("HTTP status code ".length()).split("\\s", 2)[0];
+        return Optional.of("HTTP " + number);
+    }
+
+    /**
+     * What the server said, when it said something of its own; gRPC's transport wording, which comes with a cause,
+     * is left out.
+     */
+    private static String said(Status status, String otherwise) {
+        String d = status.getDescription();
+        if (d == null || d.isBlank() || status.getCause() != null) {
+            return otherwise;
+        }
+        return d.lines().findFirst().orElse(otherwise);
+    }
+
+    private static <T extends Throwable> Optional<T> find(Throwable e, Class<T> type) {
         for (Throwable t = e; t != null; t = t.getCause()) {
-            if (t instanceof SSLException ssl) {
-                return java.util.Optional.of(ssl);
+            if (type.isInstance(t)) {
+                return Optional.of(type.cast(t));
+            }
+            if (t.getCause() == t) {
+                break;
             }
         }
-        return java.util.Optional.empty();
+        return Optional.empty();
+    }
+
+    private static boolean anyMessage(Throwable e, String lowerCaseText) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t.getMessage() != null
+                    && t.getMessage().toLowerCase(Locale.ROOT).contains(lowerCaseText)) {
+                return true;
+            }
+            if (t.getClass().getSimpleName().toLowerCase(Locale.ROOT).contains(lowerCaseText)) {
+                return true;
+            }
+            if (t.getCause() == t) {
+                break;
+            }
+        }
+        return false;
     }
 
     static String human(Duration d) {

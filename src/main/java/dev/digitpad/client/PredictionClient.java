@@ -7,6 +7,7 @@ import dev.digitpad.contract.ModelContract;
 import dev.digitpad.protocol.serving.GetModelMetadataRequest;
 import dev.digitpad.protocol.serving.GetModelMetadataResponse;
 import dev.digitpad.protocol.serving.GetModelStatusRequest;
+import dev.digitpad.protocol.serving.GetModelStatusResponse;
 import dev.digitpad.protocol.serving.ModelServiceGrpc;
 import dev.digitpad.protocol.serving.ModelSpec;
 import dev.digitpad.protocol.serving.ModelVersionStatus;
@@ -15,6 +16,9 @@ import dev.digitpad.protocol.serving.PredictResponse;
 import dev.digitpad.protocol.serving.PredictionServiceGrpc;
 import dev.digitpad.protocol.serving.SignatureDefMap;
 import io.grpc.Channel;
+import io.grpc.ConnectivityState;
+import io.grpc.Deadline;
+import io.grpc.ManagedChannel;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import java.nio.ByteBuffer;
@@ -23,9 +27,12 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.OptionalLong;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Supplier;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Function;
 import org.tensorflow.proto.DataType;
 import org.tensorflow.proto.TensorProto;
 
@@ -35,11 +42,20 @@ import org.tensorflow.proto.TensorProto;
  * DigitPad's own. Every call has a deadline, and every failure becomes a {@link PredictionException}
  * whose message says what to do.
  *
- * <p>The channel is injected and not owned: whoever made it shuts it down.
+ * <p>The channel is injected and not owned: whoever made it shuts it down. When it is a {@link ManagedChannel} that
+ * has lost its server ({@code TRANSIENT_FAILURE}), a call first resets gRPC's reconnect back-off and gives the new
+ * connection up to {@link #RECONNECT_WAIT} (within the call's deadline) to come up, so that the first call after a
+ * server comes back is answered, instead of failing until gRPC's back-off (which grows to minutes) next tries.
  */
 public final class PredictionClient {
     /** TensorFlow Serving's tutorials give each call 10 seconds. */
     public static final Duration DEFAULT_DEADLINE = Duration.ofSeconds(10);
+    /**
+     * How long a call waits for a new connection after a reset back-off, at most: a connection on a LAN, or a TLS
+     * handshake across a continent, comes up well within it. While the server is still down, each call waits this
+     * long once before it fails, since gRPC reports a failed attempt by staying in {@code TRANSIENT_FAILURE}.
+     */
+    static final Duration RECONNECT_WAIT = Duration.ofSeconds(1);
 
     /**
      * What to ask for.
@@ -67,16 +83,20 @@ public final class PredictionClient {
     /** One version of the model as the server reports it. */
     public record VersionState(long version, String state, String error) {}
 
+    private final Channel channel;
     private final PredictionServiceGrpc.PredictionServiceBlockingStub prediction;
     private final ModelServiceGrpc.ModelServiceBlockingStub models;
     private final String server;
     private final Options options;
     private final MetadataCache cache;
+    /** Counted down when the channel leaves its current {@code TRANSIENT_FAILURE}; one watch per failure. */
+    private CountDownLatch leftFailure;
 
     /**
      * @param server how to name the server in messages, usually the address typed by the user
      */
     public PredictionClient(Channel channel, String server, Options options, MetadataCache cache) {
+        this.channel = channel;
         this.prediction = PredictionServiceGrpc.newBlockingStub(channel);
         this.models = ModelServiceGrpc.newBlockingStub(channel);
         this.server = Objects.requireNonNull(server);
@@ -97,9 +117,16 @@ public final class PredictionClient {
 
     /** The versions of the model and their states, as {@code GetModelStatus} reports them. */
     public List<VersionState> status() {
-        var response = call(() -> models.withDeadlineAfter(options.deadline().toNanos(), TimeUnit.NANOSECONDS)
+        return status(spec());
+    }
+
+    private List<VersionState> status(ModelSpec spec) {
+        return states(call(deadline -> models.withDeadline(deadline)
                 .getModelStatus(
-                        GetModelStatusRequest.newBuilder().setModelSpec(spec()).build()));
+                        GetModelStatusRequest.newBuilder().setModelSpec(spec).build())));
+    }
+
+    private static List<VersionState> states(GetModelStatusResponse response) {
         List<VersionState> states = new ArrayList<>();
         for (ModelVersionStatus s : response.getModelVersionStatusList()) {
             states.add(new VersionState(
@@ -143,9 +170,7 @@ public final class PredictionClient {
         long started = System.nanoTime();
         PredictResponse response;
         try {
-            response = call(() -> prediction
-                    .withDeadlineAfter(options.deadline().toNanos(), TimeUnit.NANOSECONDS)
-                    .predict(request));
+            response = call(deadline -> prediction.withDeadline(deadline).predict(request));
         } catch (PredictionException e) {
             if (e.code() == Status.Code.INVALID_ARGUMENT
                     || e.code() == Status.Code.NOT_FOUND
@@ -184,8 +209,8 @@ public final class PredictionClient {
     }
 
     private ModelInterface discover() {
-        GetModelMetadataResponse response = call(() -> prediction
-                .withDeadlineAfter(options.deadline().toNanos(), TimeUnit.NANOSECONDS)
+        GetModelMetadataResponse response = call(deadline -> prediction
+                .withDeadline(deadline)
                 .getModelMetadata(GetModelMetadataRequest.newBuilder()
                         .setModelSpec(spec())
                         .addMetadataField("signature_def")
@@ -218,11 +243,111 @@ public final class PredictionClient {
         return spec.build();
     }
 
-    private <T> T call(Supplier<T> rpc) {
+    /** Runs one call with the options' deadline; a lost connection is tried again first, within that deadline. */
+    private <T> T call(Function<Deadline, T> rpc) {
+        Deadline deadline = Deadline.after(options.deadline().toNanos(), TimeUnit.NANOSECONDS);
+        reconnectIfFailed(deadline);
         try {
-            return rpc.get();
+            return rpc.apply(deadline);
         } catch (StatusRuntimeException e) {
-            throw ClientErrors.translate(e, server, options.model(), options.deadline());
+            if (e.getStatus().getCode() == Status.Code.NOT_FOUND) {
+                throw notFound(e);
+            }
+            throw ClientErrors.translate(e, server, options.model(), options.deadline(), connected());
         }
+    }
+
+    /** The model or version is missing: says so, with the versions the server has of the model, if it has it. */
+    private PredictionException notFound(StatusRuntimeException e) {
+        Optional<Long> version =
+                options.version().isPresent() ? Optional.of(options.version().getAsLong()) : Optional.empty();
+        List<VersionState> versions = List.of();
+        try {
+            versions = states(models.withDeadlineAfter(options.deadline().toNanos(), TimeUnit.NANOSECONDS)
+                    .getModelStatus(GetModelStatusRequest.newBuilder()
+                            .setModelSpec(ModelSpec.newBuilder().setName(options.model()))
+                            .build()));
+        } catch (StatusRuntimeException notEvenTheModel) {
+            // the server has no such model at all, or will not say
+        }
+        return ClientErrors.notFound(e, server, options.model(), version, versions);
+    }
+
+    /**
+     * If the channel has lost its server, resets gRPC's reconnect back-off and waits, up to {@link #RECONNECT_WAIT} and
+     * never past {@code deadline}, for the new connection: had the call gone at once, it would fail with the old
+     * error even when the server is back, since gRPC keeps a channel in {@code TRANSIENT_FAILURE} until a connection
+     * is ready.
+     */
+    private void reconnectIfFailed(Deadline deadline) {
+        if (!(channel instanceof ManagedChannel managed)
+                || managed.getState(false) != ConnectivityState.TRANSIENT_FAILURE) {
+            return;
+        }
+        CountDownLatch left;
+        synchronized (this) {
+            if (leftFailure == null || leftFailure.getCount() == 0) {
+                CountDownLatch latch = new CountDownLatch(1);
+                leftFailure = latch;
+                managed.notifyWhenStateChanged(ConnectivityState.TRANSIENT_FAILURE, latch::countDown);
+            }
+            left = leftFailure;
+        }
+        // Starts an attempt unless one is under way (gRPC ignores the reset then). Each call waits for its attempt, so
+        // attempts come no faster than calls do, and a call is at most RECONNECT_WAIT slower for it.
+        managed.resetConnectBackoff();
+        long wait = Math.min(RECONNECT_WAIT.toNanos(), deadline.timeRemaining(TimeUnit.NANOSECONDS));
+        try {
+            left.await(Math.max(0, wait), TimeUnit.NANOSECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** Whether the channel has a connection now (a channel that is not a {@link ManagedChannel} is taken to have). */
+    private boolean connected() {
+        return !(channel instanceof ManagedChannel managed) || managed.getState(false) == ConnectivityState.READY;
+    }
+
+    /**
+     * Tries to reach the server again at once ("Retry now"): resets gRPC's reconnect back-off and asks for a
+     * connection. Returns at once; the next call, or {@link #whenConnectedAgain}, tells whether it worked.
+     */
+    public void reconnectNow() {
+        if (channel instanceof ManagedChannel managed) {
+            managed.resetConnectBackoff();
+            managed.getState(true);
+        }
+    }
+
+    /**
+     * Runs {@code callback} once, on a gRPC thread, the next time the channel gets a connection to the server after
+     * being without one (gRPC's own reconnects, with its back-off, or {@link #reconnectNow()}). This only watches the
+     * channel: it sends nothing to the server. A channel that is not a {@link ManagedChannel} is never watched.
+     *
+     * @return stops the watch
+     */
+    public Runnable whenConnectedAgain(Runnable callback) {
+        if (!(channel instanceof ManagedChannel managed)) {
+            return () -> {};
+        }
+        AtomicBoolean stopped = new AtomicBoolean();
+        watch(managed, managed.getState(false), callback, stopped);
+        return () -> stopped.set(true);
+    }
+
+    private static void watch(
+            ManagedChannel channel, ConnectivityState from, Runnable callback, AtomicBoolean stopped) {
+        channel.notifyWhenStateChanged(from, () -> {
+            ConnectivityState now = channel.getState(false);
+            if (stopped.get() || now == ConnectivityState.SHUTDOWN) {
+                return;
+            }
+            if (now == ConnectivityState.READY && from != ConnectivityState.READY) {
+                callback.run();
+            } else {
+                watch(channel, now, callback, stopped);
+            }
+        });
     }
 }

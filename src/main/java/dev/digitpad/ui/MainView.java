@@ -12,6 +12,8 @@ import javafx.scene.layout.HBox;
 import javafx.scene.layout.Priority;
 import javafx.scene.layout.VBox;
 import org.controlsfx.control.Notifications;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * DigitPad's window content, composed of its panes: the menus and the pad's tool bar on top, the pad on the left,
@@ -20,6 +22,7 @@ import org.controlsfx.control.Notifications;
  */
 public final class MainView extends BorderPane {
     public static final String TITLE = "DigitPad";
+    private static final Logger LOG = LoggerFactory.getLogger(MainView.class);
 
     private final MainViewModel vm;
     private final PredictionPane prediction;
@@ -95,6 +98,7 @@ public final class MainView extends BorderPane {
             return;
         }
         var window = getScene() == null ? null : getScene().getWindow();
+        LOG.info("Notification: {}", p.title());
         Notifications.create()
                 .title(p.title())
                 .text(p.message())

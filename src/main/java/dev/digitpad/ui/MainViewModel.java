@@ -53,6 +53,22 @@ public final class MainViewModel {
         this.uiThread = uiThread;
         predictions.problemProperty().addListener((o, a, p) -> problem.set(p));
         server.problemProperty().addListener((o, a, p) -> problem.set(p));
+        // A call's failure is the server's health's to tell: once per outage, not once per call.
+        ConnectionHealth health = server.health();
+        health.problemProperty().addListener((o, a, p) -> problem.set(p));
+        predictions.setOnCallEnded(health::callEnded);
+        predictions.busyProperty().addListener((o, a, busy) -> health.predicting(busy));
+        server.setAfterRetry(predictions::predictNow);
+        health.stateProperty().addListener((o, was, now) -> {
+            // Back after an outage: the drawing whose prediction failed is predicted now, without a new stroke.
+            PredictionResult shown = predictions.resultProperty().get();
+            if (now == ConnectionHealth.State.ANSWERING
+                    && was != ConnectionHealth.State.ANSWERING
+                    && shown.tensor().isPresent()
+                    && shown.prediction().isEmpty()) {
+                predictions.predictNow();
+            }
+        });
         server.sessionProperty().addListener((o, a, s) -> {
             predictions.setPredictor(s == null ? null : s.client()::predict, "Not connected to a server.");
             if (s != null && s.inProcess()) {
@@ -119,6 +135,11 @@ public final class MainViewModel {
                                 + "). Choose another folder or free some disk space."));
             }
         });
+    }
+
+    /** "Retry now": tries the server in use again at once, and predicts the drawing again. */
+    public void retryNow() {
+        server.retryNow();
     }
 
     public void report(Problem p) {

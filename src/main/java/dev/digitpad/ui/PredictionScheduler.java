@@ -1,5 +1,6 @@
 package dev.digitpad.ui;
 
+import dev.digitpad.client.PredictionException;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -54,6 +55,11 @@ public final class PredictionScheduler {
     private final ReadOnlyObjectWrapper<Problem> problem = new ReadOnlyObjectWrapper<>(this, "problem");
     private final ReadOnlyStringWrapper waitingFor =
             new ReadOnlyStringWrapper(this, "waitingFor", "Loading the model…");
+
+    /** Told how each shown call to the current predictor ended: null when answered, else its failure. */
+    private Consumer<PredictionException> onCallEnded = e -> {};
+    /** The message of the last failure that was not the predictor's, reported once until a prediction succeeds. */
+    private String lastFailure;
 
     /** The drawing as the pad last told it. */
     private Drawing drawing = Drawing.EMPTY;
@@ -253,7 +259,10 @@ public final class PredictionScheduler {
         busy.set(inFlight > 0);
         if (job.seq > shown) {
             shown = job.seq;
-            publish(done.result(), done.failure());
+            publish(done.result(), done.error() == null ? done.failure() : null);
+            if (done.called() && job.predictor == predictor) {
+                onCallEnded.accept(done.error());
+            }
         }
         if (pending && inFlight < MAX_IN_FLIGHT) {
             pending = false;
@@ -261,11 +270,25 @@ public final class PredictionScheduler {
         }
     }
 
+    /** Shows {@code r}; reports {@code failure} unless it is the one reported last, with no success since. */
     private void publish(PredictionResult r, Problem failure) {
         result.set(r);
-        if (failure != null) {
+        if (failure != null && !failure.message().equals(lastFailure)) {
+            lastFailure = failure.message();
             problem.set(failure);
+        } else if (failure == null && r.prediction().isPresent()) {
+            lastFailure = null;
         }
+    }
+
+    /**
+     * Tells {@code listener}, on the UI thread, how each call to the current predictor whose result is shown ended:
+     * with null when it was answered, else with the predictor's failure. Those failures are not {@link
+     * #problemProperty() problems} of the scheduler: the server's health (see {@link ConnectionHealth}) decides what
+     * the person is told, so that a server that is down is one notification, not one per call.
+     */
+    public void setOnCallEnded(Consumer<PredictionException> listener) {
+        onCallEnded = listener == null ? e -> {} : listener;
     }
 
     // ----- properties -----
@@ -282,7 +305,10 @@ public final class PredictionScheduler {
     public ReadOnlyBooleanProperty busyProperty() {
         return busy.getReadOnlyProperty();
     }
-    /** The last prediction's failure, for the person to see; a warm-up's failures are not reported. */
+    /**
+     * A failure to predict that is not the predictor's (those go to {@link #setOnCallEnded}), for the person to see,
+     * each once until a prediction succeeds; a warm-up's failures are not reported.
+     */
     public ReadOnlyObjectProperty<Problem> problemProperty() {
         return problem.getReadOnlyProperty();
     }

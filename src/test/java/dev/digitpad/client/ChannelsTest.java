@@ -109,8 +109,9 @@ class ChannelsTest {
                         TlsOptions.tls(Optional.of(other.caFile())))));
         assertThat(e.code()).isEqualTo(Status.Code.UNAVAILABLE);
         assertThat(e)
-                .hasMessageStartingWith("The secure connection to localhost failed")
-                .hasMessageContaining("CA file trusts its certificate");
+                .hasMessage("The secure connection to localhost failed: its certificate is not signed by a CA that"
+                        + " DigitPad trusts. Check that the CA file trusts its certificate: give the CA file that"
+                        + " signed it.");
     }
 
     @Test
@@ -139,6 +140,41 @@ class ChannelsTest {
                 () -> predictThrough(Channels.open(address, TlsOptions.tls(Optional.of(ca.caFile())))));
         assertThat(refused.code()).isIn(Status.Code.UNAVAILABLE, Status.Code.UNAUTHENTICATED);
         assertThat(refused.getMessage()).doesNotContain("\tat ");
+    }
+
+    @Test
+    void aPlaintextClientOfATlsServerIsToldTheConnectionClosedAndToTryTls() throws Exception {
+        TestCertificates.Pem cert =
+                TestCertificates.authority(dir, "digitpad-test").server("server");
+        Server server = start(
+                TlsServerCredentials.create(
+                        cert.certificate().toFile(), cert.privateKey().toFile()),
+                null);
+
+        PredictionException e = catchThrowableOfType(
+                PredictionException.class,
+                () -> predictThrough(
+                        Channels.open(ServerAddress.parse("localhost:" + server.getPort()), TlsOptions.PLAINTEXT)));
+        assertThat(e.code()).isEqualTo(Status.Code.UNAVAILABLE);
+        assertThat(e)
+                .hasMessage("localhost closed the connection without answering. The server may be stopping or"
+                        + " restarting; if it expects TLS, connect with TLS.");
+    }
+
+    @Test
+    void aTlsClientOfAPlaintextServerIsToldTheServerDoesNotUseTls() throws Exception {
+        TestCertificates ca = TestCertificates.authority(dir, "digitpad-test");
+        Server server = start(InsecureServerCredentials.create(), null);
+
+        PredictionException e = catchThrowableOfType(
+                PredictionException.class,
+                () -> predictThrough(Channels.open(
+                        ServerAddress.parse("localhost:" + server.getPort()),
+                        TlsOptions.tls(Optional.of(ca.caFile())))));
+        assertThat(e.code()).isEqualTo(Status.Code.UNAVAILABLE);
+        assertThat(e)
+                .hasMessage("The secure connection to localhost failed: the server does not use TLS on that port. Turn"
+                        + " TLS off, or check the port.");
     }
 
     @Test

@@ -9,7 +9,9 @@ import dev.digitpad.inference.ModelManager;
 import dev.digitpad.protocol.serving.PredictRequest;
 import dev.digitpad.protocol.serving.PredictResponse;
 import dev.digitpad.protocol.serving.PredictionServiceGrpc;
+import dev.digitpad.server.ModelServer;
 import dev.digitpad.server.ServingCore;
+import dev.digitpad.testing.ConnectAttempts;
 import dev.digitpad.testing.InProcessServing;
 import dev.digitpad.testing.Interceptors;
 import dev.digitpad.testing.TestModels;
@@ -148,9 +150,22 @@ class PredictionClientTest {
                         .predict(new float[784]));
         assertThat(e.code()).isEqualTo(Status.Code.NOT_FOUND);
         assertThat(e)
-                .hasMessage(
-                        "The server at test-server has no model \"digits\" (or not that version): Servable not found"
-                                + " for request: Latest(digits). Check the model name and version.");
+                .hasMessage("test-server has no model named \"digits\". Check the model name: it is the name the"
+                        + " server serves the model under (TensorFlow Serving's --model_name, or MODEL_NAME with"
+                        + " docker).");
+    }
+
+    @Test
+    void anUnknownVersionListsTheVersionsThereAre() throws Exception {
+        InProcessServing serving = serve("mnist", TestModels.Kind.MNIST, 3);
+        PredictionException e = catchThrowableOfType(
+                PredictionException.class,
+                () -> client(serving.channel(), new PredictionClient.Options("mnist", OptionalLong.of(7), null, null))
+                        .predict(new float[784]));
+        assertThat(e.code()).isEqualTo(Status.Code.NOT_FOUND);
+        assertThat(e)
+                .hasMessage("test-server has no version 7 of model \"mnist\"; it has version 3 (available). Choose one"
+                        + " of those, or the latest.");
     }
 
     @Test
@@ -171,7 +186,9 @@ class PredictionClientTest {
                 new PredictionClient.Options("mnist", OptionalLong.empty(), null, Duration.ofMillis(200)));
         PredictionException e = catchThrowableOfType(PredictionException.class, () -> client.predict(new float[784]));
         assertThat(e.code()).isEqualTo(Status.Code.DEADLINE_EXCEEDED);
-        assertThat(e).hasMessageContaining("did not answer within the deadline of 200 ms");
+        assertThat(e)
+                .hasMessage("test-server did not answer within the deadline of 200 ms. The server may be busy or the"
+                        + " network slow; try again, or allow a longer deadline.");
     }
 
     @Test
@@ -192,10 +209,79 @@ class PredictionClientTest {
                                     new MetadataCache())
                             .predict(new float[784]));
             assertThat(e.code()).isEqualTo(Status.Code.UNAVAILABLE);
-            assertThat(e).hasMessageStartingWith("No server answers at 127.0.0.1:" + port + " — is it running?");
+            assertThat(e)
+                    .hasMessage(
+                            "Nothing is answering at 127.0.0.1:" + port + ". Start the server, or check the address.");
         } finally {
             Channels.close(channel, 5);
         }
+    }
+
+    @Test
+    void aHostNameThatDoesNotResolveIsSaidToBeUnknown() {
+        ServerAddress address = ServerAddress.parse("no-such-host.invalid:8500");
+        ManagedChannel channel = Channels.open(address, TlsOptions.PLAINTEXT);
+        try {
+            PredictionException e = catchThrowableOfType(
+                    PredictionException.class,
+                    () -> new PredictionClient(
+                                    channel,
+                                    address.display(),
+                                    PredictionClient.Options.model("mnist"),
+                                    new MetadataCache())
+                            .predict(new float[784]));
+            assertThat(e.code()).isEqualTo(Status.Code.UNAVAILABLE);
+            assertThat(e)
+                    .hasMessage("The host name of no-such-host.invalid:8500 is not known: it does not resolve to any"
+                            + " machine. Check the address for a typo.");
+        } finally {
+            Channels.close(channel, 5);
+        }
+    }
+
+    /**
+     * A server on a port is stopped for long enough that gRPC's reconnect back-off has grown past 2 s, then started
+     * again on the same port: the very next call is answered, not failed until gRPC's next attempt.
+     */
+    @Test
+    void theFirstCallAfterTheServerIsBackIsAnswered() throws Exception {
+        Path base = dir.resolve("mnist");
+        TestModels.writeVersion(base, 1, TestModels.Kind.MNIST);
+        ModelManager manager = TestModels.loaded(new ModelManager.ModelConfig("mnist", base));
+        open.add(manager);
+        ServingCore core = new ServingCore(manager);
+        ModelServer server = ModelServer.start(core, loopback(0));
+        int port = server.grpcPort();
+        ServerAddress address = ServerAddress.parse("127.0.0.1:" + port);
+        ManagedChannel channel = Channels.open(address, TlsOptions.PLAINTEXT);
+        open.add(() -> Channels.close(channel, 5));
+        PredictionClient client = new PredictionClient(
+                channel, address.display(), PredictionClient.Options.model("mnist"), new MetadataCache());
+        float[] image = TestModels.imageWithRow(4, 2f);
+        assertThat(client.predict(image).digit()).isEqualTo(4);
+
+        server.close();
+        PredictionException down = catchThrowableOfType(PredictionException.class, () -> client.predict(image));
+        assertThat(down.code()).isEqualTo(Status.Code.UNAVAILABLE);
+        try (ConnectAttempts attempts = ConnectAttempts.hold(port)) {
+            // gRPC's own attempts, further and further apart: once two came 2.5 s apart, the next is over 2.5 s away.
+            attempts.awaitGap(Duration.ofMillis(2500), Duration.ofSeconds(90));
+        }
+        ModelServer again = ModelServer.start(core, loopback(port));
+        open.add(again);
+
+        assertThat(client.predict(image).digit())
+                .as("the first call after the server is back")
+                .isEqualTo(4);
+    }
+
+    private static ModelServer.Options loopback(int port) {
+        return new ModelServer.Options(
+                ModelServer.Options.LOOPBACK,
+                port,
+                0,
+                ModelServer.Options.DEFAULT_MAX_REQUEST_BYTES,
+                Duration.ofSeconds(10));
     }
 
     @Test
@@ -223,7 +309,7 @@ class PredictionClientTest {
         try {
             assertThatThrownBy(() ->
                             client(channel, PredictionClient.Options.model("m")).predict(new float[784]))
-                    .hasMessage("The server at test-server refused the request: input \"x\": wrong shape");
+                    .hasMessage("test-server refused the request: input \"x\": wrong shape");
         } finally {
             channel.shutdownNow();
             server.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);

@@ -304,16 +304,21 @@ class PredictionSchedulerTest {
     // ----- errors -----
 
     @Test
-    void aFailedPredictionReportsTheClientsMessageAndKeepsTheDrawing() {
+    void aFailedCallIsToldToTheCallListenerNotAsAProblemAndKeepsTheDrawing() {
+        List<PredictionException> calls = new ArrayList<>();
+        scheduler.setOnCallEnded(calls::add);
+        PredictionException down = new PredictionException(
+                Status.Code.UNAVAILABLE, "No server is listening at localhost:1. Start it, or check the address.");
         scheduler.setPredictor(
                 pixels -> {
-                    throw new PredictionException(
-                            Status.Code.UNAVAILABLE,
-                            "No server is listening at localhost:1. Start it, or check the address.");
+                    throw down;
                 },
                 "");
         Drawing seven = drawSeven(scheduler);
-        assertThat(scheduler.problemProperty().get().message()).contains("No server is listening at localhost:1");
+        assertThat(calls).isNotEmpty().containsOnly(down);
+        assertThat(scheduler.problemProperty().get())
+                .as("the server's health tells the person, once per outage")
+                .isNull();
         assertThat(shown.headlineProperty().get()).isEqualTo("–");
         assertThat(scheduler.resultProperty().get().drawing())
                 .as("the drawing is still shown")
@@ -321,6 +326,7 @@ class PredictionSchedulerTest {
         assertThat(scheduler.resultProperty().get().drawing().strokes()).hasSize(1);
         scheduler.setPredictor(this::predict, "");
         assertThat(shown.headlineProperty().get()).as("a working server again").isEqualTo("7");
+        assertThat(calls.getLast()).as("an answer is told as null").isNull();
     }
 
     @Test
@@ -336,6 +342,28 @@ class PredictionSchedulerTest {
                 .contains("broken")
                 .contains("Server tab");
         assertThat(scheduler.busyProperty().get()).isFalse();
+    }
+
+    @Test
+    void theSameUnexpectedFailureIsReportedOnceUntilAPredictionSucceeds() {
+        List<Problem> problems = new ArrayList<>();
+        scheduler.problemProperty().addListener((o, a, p) -> problems.add(p));
+        scheduler.setPredictor(
+                pixels -> {
+                    throw new IllegalStateException("broken");
+                },
+                "");
+        drawSeven(scheduler);
+        drawSeven(scheduler);
+        assertThat(problems).hasSize(1);
+        scheduler.setPredictor(this::predict, "");
+        scheduler.setPredictor(
+                pixels -> {
+                    throw new IllegalStateException("broken");
+                },
+                "");
+        drawSeven(scheduler);
+        assertThat(problems).as("after a success, the failure is news again").hasSize(2);
     }
 
     // ----- warm-up -----

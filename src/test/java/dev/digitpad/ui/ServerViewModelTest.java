@@ -98,11 +98,43 @@ class ServerViewModelTest {
         assertThat(vm.sessionProperty().get()).isSameAs(first);
         assertThat(vm.stateProperty().get()).isEqualTo(ServerViewModel.State.CONNECTED);
         assertThat(vm.stateTextProperty().get())
-                .contains("Could not connect to nowhere:1")
-                .contains("still using embedded server");
+                .as("the status bar tells the connection in use")
+                .isEqualTo("Connected to embedded server");
+        assertThat(vm.summaryProperty().get())
+                .isEqualTo("Using embedded server (model mnist).\nConnecting to nowhere:1 (model mnist) failed: No"
+                        + " server is listening at nowhere:1. Start it, or check the address.");
+        assertThat(vm.problemProperty().get().title()).isEqualTo("Could not connect to nowhere:1 (model mnist)");
         assertThat(vm.problemProperty().get().message())
-                .isEqualTo("No server is listening at nowhere:1. Start it, or check the address.");
+                .isEqualTo("No server is listening at nowhere:1. Start it, or check the address. Still using"
+                        + " embedded server (model mnist).");
+        assertThat(vm.addressProperty().get())
+                .as("the form keeps what was typed")
+                .isEqualTo("nowhere:1");
         assertThat(vm.appliedProperty().get().embedded()).isTrue();
+
+        vm.addressProperty().set("127.0.0.1:8500");
+        vm.connect();
+        assertThat(vm.summaryProperty().get())
+                .as("a successful connect clears the failure")
+                .isEqualTo("Using 127.0.0.1:8500 (model mnist).");
+    }
+
+    @Test
+    void aSuccessfulConnectClearsAFailedTestButNotASuccessfulOne() {
+        vm.embeddedProperty().set(false);
+        vm.addressProperty().set("127.0.0.1:8500");
+        vm.modelProperty().set("letters");
+        vm.testConnection();
+        assertThat(vm.testResultProperty().get()).startsWith("Failed: ").contains("\"letters\"");
+        vm.modelProperty().set("mnist");
+        vm.connect();
+        assertThat(vm.testResultProperty().get()).isEmpty();
+
+        vm.testConnection();
+        String passed = vm.testResultProperty().get();
+        assertThat(passed).contains("AVAILABLE");
+        vm.connect();
+        assertThat(vm.testResultProperty().get()).isEqualTo(passed);
     }
 
     @Test
@@ -137,7 +169,13 @@ class ServerViewModelTest {
         vm.modelProperty().set("letters");
         vm.connect();
         assertThat(vm.stateProperty().get()).isEqualTo(ServerViewModel.State.FAILED);
-        assertThat(vm.problemProperty().get().message()).contains("letters");
+        assertThat(vm.problemProperty().get().title()).isEqualTo("Cannot use 127.0.0.1:8500 (model letters)");
+        assertThat(vm.problemProperty().get().message())
+                .startsWith("127.0.0.1:8500 has no model named \"letters\". Check the model name");
+        assertThat(vm.stateTextProperty().get()).isEqualTo("Could not connect to 127.0.0.1:8500");
+        assertThat(vm.summaryProperty().get())
+                .startsWith("Connecting to 127.0.0.1:8500 (model letters) failed: 127.0.0.1:8500 has no model named"
+                        + " \"letters\".");
         assertThat(closed).as("the half-open session is closed").hasSize(1);
     }
 }

@@ -348,7 +348,9 @@ class PredictCommandTest {
                 "3s",
                 drawn.get(0).toString());
         assertThat(run.exitCode()).isEqualTo(1);
-        assertThat(run.out()).contains("No server answers at 127.0.0.1:" + port + " — is it running?");
+        assertThat(run.out())
+                .contains("Nothing is answering at 127.0.0.1:" + port + ". Start the server, or check the address.")
+                .doesNotContain("io exception");
     }
 
     @Test

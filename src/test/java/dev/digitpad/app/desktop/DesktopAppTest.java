@@ -456,8 +456,11 @@ class DesktopAppTest {
         assertThat(robot.lookup("#status")
                         .queryAs(org.controlsfx.control.StatusBar.class)
                         .getText())
-                .contains("Could not connect")
-                .contains("still using embedded server");
+                .isEqualTo("Connected to embedded server");
+        assertThat(robot.lookup("#server-state").queryAs(Label.class).getText())
+                .isEqualTo("Using embedded server (model mnist).\nConnecting to 127.0.0.1:" + closedPort
+                        + " (model mnist) failed: Nothing is answering at 127.0.0.1:" + closedPort
+                        + ". Start the server, or check the address.");
         robot.clickOn("Prediction");
         stroke(robot, 0.25, 0.2, 0.75, 0.2, 0.45, 0.85);
         waitFor(() -> headline(robot).equals("7"));
