@@ -19,6 +19,8 @@ import org.controlsfx.control.Notifications;
  */
 public final class MainView extends BorderPane {
     public static final String TITLE = "DigitPad";
+    /** The root's style class for the dark theme (digitpad.css). */
+    private static final String DARK = "dark";
 
     private final MainViewModel vm;
     private final PredictionPane prediction;
@@ -80,12 +82,16 @@ public final class MainView extends BorderPane {
             return;
         }
         var window = getScene() == null ? null : getScene().getWindow();
-        Notifications.create()
+        // The text wraps (digitpad.css) at a width that fits the smallest window, so a long message is not cut off.
+        Notifications n = Notifications.create()
                 .title(p.title())
                 .text(p.message())
                 .owner(window == null ? this : window)
-                .hideAfter(javafx.util.Duration.seconds(10))
-                .showError();
+                .hideAfter(javafx.util.Duration.seconds(10));
+        if (getStyleClass().contains(DARK)) {
+            n.darkStyle();
+        }
+        n.showError();
     }
 
     private void applyTheme() {
@@ -102,9 +108,14 @@ public final class MainView extends BorderPane {
             case LIGHT -> false;
             case SYSTEM -> Platform.getPreferences().getColorScheme() == ColorScheme.DARK;
         };
-        scene.getRoot().getStyleClass().remove("dark");
-        if (dark) {
-            scene.getRoot().getStyleClass().add("dark");
+        var classes = scene.getRoot().getStyleClass();
+        if (dark != classes.contains(DARK)) {
+            classes.removeAll(DARK);
+            if (dark) {
+                classes.add(DARK);
+            }
+            // Restyle the whole window now, the tab that is not showing included, rather than at the next pulse.
+            scene.getRoot().applyCss();
         }
     }
 }

@@ -29,6 +29,7 @@ public final class PredictionPane extends VBox {
         threshold.setId("threshold");
         threshold.valueProperty().bindBidirectional(prediction.thresholdProperty());
         Label thresholdText = new Label();
+        thresholdText.setId("threshold-text");
         thresholdText
                 .textProperty()
                 .bind(Bindings.format(
