@@ -1,6 +1,7 @@
 package dev.digitpad.ui;
 
 import static dev.digitpad.ui.Shortcuts.CLEAR;
+import static dev.digitpad.ui.Shortcuts.COPY_DISTRIBUTION;
 import static dev.digitpad.ui.Shortcuts.ERASER;
 import static dev.digitpad.ui.Shortcuts.OPEN;
 import static dev.digitpad.ui.Shortcuts.PASTE;
@@ -13,7 +14,9 @@ import java.io.File;
 import java.io.IOException;
 import javafx.application.Platform;
 import javafx.scene.control.Alert;
+import javafx.scene.control.ButtonType;
 import javafx.scene.control.CheckMenuItem;
+import javafx.scene.control.Label;
 import javafx.scene.control.Menu;
 import javafx.scene.control.MenuBar;
 import javafx.scene.control.MenuItem;
@@ -21,6 +24,7 @@ import javafx.scene.control.RadioMenuItem;
 import javafx.scene.control.SeparatorMenuItem;
 import javafx.scene.control.ToggleGroup;
 import javafx.scene.input.KeyCombination;
+import javafx.scene.layout.GridPane;
 import javafx.stage.FileChooser;
 import javafx.stage.Window;
 
@@ -47,13 +51,17 @@ final class Menus extends MenuBar {
 
         MenuItem undo = item("Undo", UNDO, pad::undo);
         undo.disableProperty().bind(pad.canUndoProperty().not());
-        MenuItem redo = item("Redo (also Ctrl+Y)", REDO, pad::redo);
+        MenuItem redo = item("Redo (also " + Shortcuts.others(REDO) + ")", REDO, pad::redo);
         redo.disableProperty().bind(pad.canRedoProperty().not());
-        MenuItem clear = item("Clear (also Backspace)", CLEAR, pad::clear);
+        MenuItem clear = item("Clear (also " + Shortcuts.others(CLEAR) + ")", CLEAR, pad::clear);
         CheckMenuItem eraser = new CheckMenuItem("Eraser");
         eraser.setAccelerator(ERASER);
         eraser.selectedProperty().bindBidirectional(pad.eraserProperty());
-        Menu edit = new Menu("_Edit", null, undo, redo, clear, new SeparatorMenuItem(), eraser);
+        MenuItem copy = item("Copy distribution", COPY_DISTRIBUTION, () -> DistributionView.copy(vm.prediction()));
+        copy.setId("copy-distribution-menu");
+        copy.disableProperty().bind(vm.prediction().hasDistributionProperty().not());
+        Menu edit = new Menu(
+                "_Edit", null, undo, redo, clear, new SeparatorMenuItem(), eraser, new SeparatorMenuItem(), copy);
 
         MenuItem predict = item("Predict now", PREDICT, pad::predictNow);
         CheckMenuItem live = new CheckMenuItem("Live prediction");
@@ -81,7 +89,9 @@ final class Menus extends MenuBar {
         Menu view = new Menu("_View", null, colorbar, theme);
         MenuItem aboutItem = item("About DigitPad", null, this::showAbout);
         aboutItem.setId("about-menu");
-        Menu help = new Menu("_Help", null, aboutItem);
+        MenuItem keys = item("Keyboard shortcuts", null, this::showShortcuts);
+        keys.setId("shortcuts-menu");
+        Menu help = new Menu("_Help", null, keys, aboutItem);
         getMenus().addAll(file, edit, model, view, help);
     }
 
@@ -116,6 +126,24 @@ final class Menus extends MenuBar {
         dialog.setContentText(about.text(vm.server().modelTextProperty().get()));
         dialog.getDialogPane().setId("about");
         dialog.getDialogPane().setMinWidth(480);
+        dialog.show();
+    }
+
+    private void showShortcuts() {
+        GridPane table = new GridPane(18, 6);
+        int row = 0;
+        for (Shortcuts.Shortcut s : Shortcuts.TABLE) {
+            Label keys = new Label(s.keysText(", "));
+            keys.getStyleClass().add("shortcut-keys");
+            Label does = new Label(s.does());
+            table.addRow(row++, keys, does);
+        }
+        Alert dialog = new Alert(Alert.AlertType.NONE, "", ButtonType.CLOSE);
+        dialog.initOwner(window());
+        dialog.setTitle("Keyboard shortcuts");
+        dialog.setHeaderText("DigitPad's keys");
+        dialog.getDialogPane().setContent(table);
+        dialog.getDialogPane().setId("shortcuts");
         dialog.show();
     }
 
