@@ -3,6 +3,7 @@ package dev.digitpad.ui;
 import dev.digitpad.client.Prediction;
 import java.util.ArrayList;
 import java.util.List;
+import javafx.beans.binding.Bindings;
 import javafx.beans.property.DoubleProperty;
 import javafx.beans.property.SimpleDoubleProperty;
 import javafx.geometry.Pos;
@@ -66,7 +67,10 @@ public final class DistributionView extends VBox {
             slot.setPrefHeight(BAR_HEIGHT);
             slot.getStyleClass().add("bar-slot");
             DoubleProperty height = new SimpleDoubleProperty(0); // the probability: the bar's share of its slot
-            bar.prefHeightProperty().bind(slot.heightProperty().multiply(height));
+            // Whole pixels, rounded: a probability of 1e-6 draws no bar (layout would round its height up to 1 px).
+            bar.prefHeightProperty()
+                    .bind(Bindings.createDoubleBinding(
+                            () -> (double) Math.round(slot.getHeight() * height.get()), slot.heightProperty(), height));
             Label digit = new Label(Integer.toString(d));
             digit.getStyleClass().add("digit");
             VBox column = new VBox(2, percent, slot, digit);
