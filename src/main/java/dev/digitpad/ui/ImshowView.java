@@ -27,7 +27,6 @@ import javafx.scene.canvas.GraphicsContext;
 import javafx.scene.image.WritableImage;
 import javafx.scene.layout.Region;
 import javafx.scene.paint.Color;
-import javafx.scene.shape.Rectangle;
 import javafx.scene.text.Font;
 import javafx.scene.text.Text;
 import javafx.scene.text.TextAlignment;
@@ -102,12 +101,6 @@ public final class ImshowView extends Region {
         colorbar.addListener((o, a, b) -> draw());
         figureColor.addListener((o, a, b) -> draw());
         axesColor.addListener((o, a, b) -> draw());
-        // The canvas is sized to this control at each layout; the clip keeps it from ever painting over its
-        // neighbours in between.
-        Rectangle clip = new Rectangle();
-        clip.widthProperty().bind(widthProperty());
-        clip.heightProperty().bind(heightProperty());
-        setClip(clip);
         setMinSize(140, 120);
         setPrefSize(360, 320);
     }

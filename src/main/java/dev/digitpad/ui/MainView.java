@@ -19,7 +19,7 @@ import org.controlsfx.control.Notifications;
  */
 public final class MainView extends BorderPane {
     public static final String TITLE = "DigitPad";
-    /** The root's style class for the dark theme (digitpad.css). */
+    /** This view's style class for the dark theme (digitpad.css). */
     private static final String DARK = "dark";
 
     private final MainViewModel vm;
@@ -108,14 +108,10 @@ public final class MainView extends BorderPane {
             case LIGHT -> false;
             case SYSTEM -> Platform.getPreferences().getColorScheme() == ColorScheme.DARK;
         };
-        var classes = scene.getRoot().getStyleClass();
-        if (dark != classes.contains(DARK)) {
-            classes.removeAll(DARK);
-            if (dark) {
-                classes.add(DARK);
-            }
-            // Restyle the whole window now, the tab that is not showing included, rather than at the next pulse.
-            scene.getRoot().applyCss();
+        // On this view, not on the scene's root, which ControlsFX's validation decorations replace (digitpad.css).
+        getStyleClass().removeAll(DARK);
+        if (dark) {
+            getStyleClass().add(DARK);
         }
     }
 }
