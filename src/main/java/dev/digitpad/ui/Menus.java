@@ -13,9 +13,11 @@ import static dev.digitpad.ui.Shortcuts.UNDO;
 import java.io.File;
 import java.io.IOException;
 import javafx.application.Platform;
+import javafx.scene.Node;
 import javafx.scene.control.Alert;
 import javafx.scene.control.ButtonType;
 import javafx.scene.control.CheckMenuItem;
+import javafx.scene.control.DialogPane;
 import javafx.scene.control.Label;
 import javafx.scene.control.Menu;
 import javafx.scene.control.MenuBar;
@@ -126,6 +128,7 @@ final class Menus extends MenuBar {
         dialog.setContentText(about.text(vm.server().modelTextProperty().get()));
         dialog.getDialogPane().setId("about");
         dialog.getDialogPane().setMinWidth(480);
+        themed(dialog);
         dialog.show();
     }
 
@@ -144,7 +147,22 @@ final class Menus extends MenuBar {
         dialog.setHeaderText("DigitPad's keys");
         dialog.getDialogPane().setContent(table);
         dialog.getDialogPane().setId("shortcuts");
+        themed(dialog);
         dialog.show();
+    }
+
+    /** Gives a dialog (a window of its own) the window's stylesheets and theme. */
+    private void themed(Alert dialog) {
+        if (getScene() == null) {
+            return;
+        }
+        DialogPane pane = dialog.getDialogPane();
+        pane.getStylesheets().addAll(getScene().getStylesheets());
+        for (Node n = this; n != null; n = n.getParent()) {
+            if (n.getStyleClass().contains("dark")) {
+                pane.getStyleClass().add("dark");
+            }
+        }
     }
 
     /** File &gt; Open image… (and the tool bar's Open…): asks for an image file and shows it on the pad. */

@@ -9,6 +9,7 @@ import dev.digitpad.app.shared.AppPaths;
 import dev.digitpad.client.Prediction;
 import dev.digitpad.ui.Percent;
 import dev.digitpad.ui.ServerViewModel;
+import dev.digitpad.ui.Settings;
 import dev.digitpad.ui.Shortcuts;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -193,9 +194,11 @@ class ProbabilitiesAndShortcutsWindowTest {
 
     @Test
     void helpKeyboardShortcutsListsEveryKeyAsTheMenusAndTheToolBarHaveThem(FxRobot robot) throws TimeoutException {
+        robot.interact(() -> desktop.viewModel().themeProperty().set(Settings.Theme.DARK));
         robot.clickOn("Help").clickOn("Keyboard shortcuts");
         waitFor(() -> robot.lookup("#shortcuts").tryQuery().isPresent());
         DialogPane dialog = robot.lookup("#shortcuts").queryAs(DialogPane.class);
+        assertThat(dialog.getStyleClass()).as("the dialog follows the theme").contains("dark");
         GridPane grid = (GridPane) dialog.getContent();
         List<String> rows = new ArrayList<>();
         for (int i = 0; i + 1 < grid.getChildren().size(); i += 2) {
