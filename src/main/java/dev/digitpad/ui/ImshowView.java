@@ -5,11 +5,21 @@ import dev.digitpad.imaging.GrayScale;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import javafx.beans.property.BooleanProperty;
 import javafx.beans.property.ObjectProperty;
 import javafx.beans.property.SimpleBooleanProperty;
 import javafx.beans.property.SimpleObjectProperty;
+import javafx.css.CssMetaData;
+import javafx.css.SimpleStyleableObjectProperty;
+import javafx.css.StyleConverter;
+import javafx.css.Styleable;
+import javafx.css.StyleableObjectProperty;
+import javafx.css.StyleableProperty;
 import javafx.embed.swing.SwingFXUtils;
+import javafx.geometry.BoundingBox;
+import javafx.geometry.Bounds;
 import javafx.geometry.VPos;
 import javafx.scene.SnapshotParameters;
 import javafx.scene.canvas.Canvas;
@@ -18,14 +28,17 @@ import javafx.scene.image.WritableImage;
 import javafx.scene.layout.Region;
 import javafx.scene.paint.Color;
 import javafx.scene.text.Font;
+import javafx.scene.text.Text;
 import javafx.scene.text.TextAlignment;
 import javax.imageio.ImageIO;
 
 /**
  * Shows a square image tensor (28x28, row-major) the way {@code plt.imshow(img, cmap="gray")} does: grey levels
  * scaled linearly from the data's minimum (black) to its maximum (white), nearest-neighbour cells, axes with
- * outward ticks and labels every 5 pixels, y growing downward, on a white figure; optionally a colorbar.
- * With no data it shows empty axes.
+ * outward ticks and labels every 5 pixels (10 or 20 when the view is too small for their labels), y growing downward;
+ * optionally a colorbar. With no data it shows empty axes. The figure and the axes take their colours from CSS
+ * ({@code -digitpad-figure-color}, {@code -digitpad-axes-color}: white and black unless the theme says otherwise), and
+ * it redraws when they change.
  */
 public final class ImshowView extends Region {
     public static final int SIDE = ModelContract.SIDE;
@@ -35,18 +48,70 @@ public final class ImshowView extends Region {
     static final double RIGHT = 10;
     static final double COLORBAR = 56;
     static final double TICK = 3.5;
+    private static final Font TICK_FONT = Font.font("SansSerif", 11);
+    /** Screen pixels kept free between neighbouring tick labels. */
+    private static final double TICK_GAP = 4;
 
     private final ObjectProperty<float[]> data = new SimpleObjectProperty<>(this, "data");
     private final BooleanProperty colorbar = new SimpleBooleanProperty(this, "colorbar");
     private final Canvas canvas = new Canvas();
+
+    private static final CssMetaData<ImshowView, Color> FIGURE_COLOR =
+            new CssMetaData<>("-digitpad-figure-color", StyleConverter.getColorConverter(), Color.WHITE) {
+                @Override
+                public boolean isSettable(ImshowView view) {
+                    return !view.figureColor.isBound();
+                }
+
+                @Override
+                public StyleableProperty<Color> getStyleableProperty(ImshowView view) {
+                    return view.figureColor;
+                }
+            };
+    private static final CssMetaData<ImshowView, Color> AXES_COLOR =
+            new CssMetaData<>("-digitpad-axes-color", StyleConverter.getColorConverter(), Color.BLACK) {
+                @Override
+                public boolean isSettable(ImshowView view) {
+                    return !view.axesColor.isBound();
+                }
+
+                @Override
+                public StyleableProperty<Color> getStyleableProperty(ImshowView view) {
+                    return view.axesColor;
+                }
+            };
+    private static final List<CssMetaData<? extends Styleable, ?>> CSS_META_DATA;
+
+    static {
+        List<CssMetaData<? extends Styleable, ?>> all = new ArrayList<>(Region.getClassCssMetaData());
+        all.add(FIGURE_COLOR);
+        all.add(AXES_COLOR);
+        CSS_META_DATA = List.copyOf(all);
+    }
+
+    private final StyleableObjectProperty<Color> figureColor =
+            new SimpleStyleableObjectProperty<>(FIGURE_COLOR, this, "figureColor", Color.WHITE);
+    private final StyleableObjectProperty<Color> axesColor =
+            new SimpleStyleableObjectProperty<>(AXES_COLOR, this, "axesColor", Color.BLACK);
 
     public ImshowView() {
         getStyleClass().add("imshow");
         getChildren().add(canvas);
         data.addListener((o, a, b) -> draw());
         colorbar.addListener((o, a, b) -> draw());
+        figureColor.addListener((o, a, b) -> draw());
+        axesColor.addListener((o, a, b) -> draw());
         setMinSize(140, 120);
         setPrefSize(360, 320);
+    }
+
+    public static List<CssMetaData<? extends Styleable, ?>> getClassCssMetaData() {
+        return CSS_META_DATA;
+    }
+
+    @Override
+    public List<CssMetaData<? extends Styleable, ?>> getCssMetaData() {
+        return CSS_META_DATA;
     }
 
     @Override
@@ -82,7 +147,8 @@ public final class ImshowView extends Region {
         GraphicsContext g = canvas.getGraphicsContext2D();
         double w = canvas.getWidth();
         double h = canvas.getHeight();
-        g.setFill(Color.WHITE);
+        Color axes = axesColor.get();
+        g.setFill(figureColor.get());
         g.fillRect(0, 0, w, h);
         double[] a = axes();
         double x0 = a[0];
@@ -106,12 +172,13 @@ public final class ImshowView extends Region {
                 }
             }
         }
-        g.setStroke(Color.BLACK);
+        g.setStroke(axes);
         g.setLineWidth(1);
         g.strokeRect(x0 - 0.5, y0 - 0.5, side + 1, side + 1);
-        g.setFill(Color.BLACK);
-        g.setFont(Font.font("SansSerif", 11));
-        for (int t = 0; t < SIDE; t += 5) {
+        g.setFill(axes);
+        g.setFont(TICK_FONT);
+        int step = tickStep(side);
+        for (int t = 0; t < SIDE; t += step) {
             double x = Math.round(tick(x0, side, t)) + 0.5;
             g.strokeLine(x, y0 + side + 0.5, x, y0 + side + 0.5 + TICK);
             g.setTextAlign(TextAlignment.CENTER);
@@ -124,11 +191,12 @@ public final class ImshowView extends Region {
             g.fillText(Integer.toString(t), x0 - TICK - 3, y);
         }
         if (colorbar.get()) {
-            drawColorbar(g, x0 + side + 14, y0, side, scale.min(), scale.max());
+            drawColorbar(g, axes, x0 + side + 14, y0, side, scale.min(), scale.max());
         }
     }
 
-    private static void drawColorbar(GraphicsContext g, double x, double y, double height, float min, float max) {
+    private static void drawColorbar(
+            GraphicsContext g, Color axes, double x, double y, double height, float min, float max) {
         double width = 12;
         int steps = (int) height;
         for (int i = 0; i < steps; i++) {
@@ -136,17 +204,67 @@ public final class ImshowView extends Region {
             g.setFill(Color.gray(f));
             g.fillRect(x, y + i, width, 1);
         }
-        g.setStroke(Color.BLACK);
+        g.setStroke(axes);
         g.strokeRect(x - 0.5, y - 0.5, width + 1, height + 1);
         g.setTextAlign(TextAlignment.LEFT);
         g.setTextBaseline(VPos.CENTER);
-        g.setFill(Color.BLACK);
+        g.setFill(axes);
         for (int i = 0; i <= 4; i++) {
             double f = i / 4.0;
             double ty = Math.round(y + height * (1 - f)) + 0.5;
             g.strokeLine(x + width + 0.5, ty, x + width + 0.5 + TICK, ty);
             g.fillText(String.format("%.2f", min + f * (max - min)), x + width + TICK + 2, ty);
         }
+    }
+
+    /**
+     * Pixels between labelled ticks: 5 as matplotlib has them, or 10 or 20 when the axes are so small that labels 5
+     * pixels apart would touch (a gap of at least {@value #TICK_GAP} screen pixels between neighbours on both axes).
+     */
+    static int tickStep(double side) {
+        Bounds widest = textBounds(Integer.toString(SIDE - 1));
+        for (int step : new int[] {5, 10}) {
+            double apart = side * step / SIDE;
+            if (apart >= widest.getWidth() + TICK_GAP && apart >= widest.getHeight() + TICK_GAP) {
+                return step;
+            }
+        }
+        return 20;
+    }
+
+    /**
+     * Where the tick labels are drawn, in this control's coordinates: the x axis's, then the y axis's. Empty while the
+     * axes are too small to draw.
+     */
+    public List<Bounds> tickLabels() {
+        double[] a = axes();
+        double x0 = a[0];
+        double y0 = a[1];
+        double side = a[2];
+        List<Bounds> labels = new ArrayList<>();
+        if (side < SIDE) {
+            return labels;
+        }
+        int step = tickStep(side);
+        for (int t = 0; t < SIDE; t += step) {
+            Bounds text = textBounds(Integer.toString(t));
+            double x = Math.round(tick(x0, side, t)) + 0.5;
+            labels.add(
+                    new BoundingBox(x - text.getWidth() / 2, y0 + side + TICK + 2, text.getWidth(), text.getHeight()));
+        }
+        for (int t = 0; t < SIDE; t += step) {
+            Bounds text = textBounds(Integer.toString(t));
+            double y = Math.round(tick(y0, side, t)) + 0.5;
+            labels.add(new BoundingBox(
+                    x0 - TICK - 3 - text.getWidth(), y - text.getHeight() / 2, text.getWidth(), text.getHeight()));
+        }
+        return labels;
+    }
+
+    private static Bounds textBounds(String s) {
+        Text text = new Text(s);
+        text.setFont(TICK_FONT);
+        return text.getLayoutBounds();
     }
 
     /** Writes what the control shows to a PNG file. */

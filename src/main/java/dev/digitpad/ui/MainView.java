@@ -23,6 +23,8 @@ import org.slf4j.LoggerFactory;
 public final class MainView extends BorderPane {
     public static final String TITLE = "DigitPad";
     private static final Logger LOG = LoggerFactory.getLogger(MainView.class);
+    /** This view's style class for the dark theme (digitpad.css). */
+    private static final String DARK = "dark";
 
     private final MainViewModel vm;
     private final PredictionPane prediction;
@@ -99,12 +101,16 @@ public final class MainView extends BorderPane {
         }
         var window = getScene() == null ? null : getScene().getWindow();
         LOG.info("Notification: {}", p.title());
-        Notifications.create()
+        // The text wraps (digitpad.css) at a width that fits the smallest window, so a long message is not cut off.
+        Notifications n = Notifications.create()
                 .title(p.title())
                 .text(p.message())
                 .owner(window == null ? this : window)
-                .hideAfter(javafx.util.Duration.seconds(10))
-                .showError();
+                .hideAfter(javafx.util.Duration.seconds(10));
+        if (getStyleClass().contains(DARK)) {
+            n.darkStyle();
+        }
+        n.showError();
     }
 
     private void applyTheme() {
@@ -121,9 +127,10 @@ public final class MainView extends BorderPane {
             case LIGHT -> false;
             case SYSTEM -> Platform.getPreferences().getColorScheme() == ColorScheme.DARK;
         };
-        scene.getRoot().getStyleClass().remove("dark");
+        // On this view, not on the scene's root, which ControlsFX's validation decorations replace (digitpad.css).
+        getStyleClass().removeAll(DARK);
         if (dark) {
-            scene.getRoot().getStyleClass().add("dark");
+            getStyleClass().add(DARK);
         }
     }
 }

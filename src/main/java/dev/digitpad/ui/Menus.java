@@ -1,6 +1,7 @@
 package dev.digitpad.ui;
 
 import static dev.digitpad.ui.Shortcuts.CLEAR;
+import static dev.digitpad.ui.Shortcuts.COPY_DISTRIBUTION;
 import static dev.digitpad.ui.Shortcuts.ERASER;
 import static dev.digitpad.ui.Shortcuts.OPEN;
 import static dev.digitpad.ui.Shortcuts.PASTE;
@@ -11,8 +12,12 @@ import static dev.digitpad.ui.Shortcuts.UNDO;
 
 import java.io.IOException;
 import javafx.application.Platform;
+import javafx.scene.Node;
 import javafx.scene.control.Alert;
+import javafx.scene.control.ButtonType;
 import javafx.scene.control.CheckMenuItem;
+import javafx.scene.control.DialogPane;
+import javafx.scene.control.Label;
 import javafx.scene.control.Menu;
 import javafx.scene.control.MenuBar;
 import javafx.scene.control.MenuItem;
@@ -20,6 +25,7 @@ import javafx.scene.control.RadioMenuItem;
 import javafx.scene.control.SeparatorMenuItem;
 import javafx.scene.control.ToggleGroup;
 import javafx.scene.input.KeyCombination;
+import javafx.scene.layout.GridPane;
 import javafx.stage.Window;
 
 /**
@@ -50,13 +56,17 @@ final class Menus extends MenuBar {
 
         MenuItem undo = item("Undo", UNDO, pad::undo);
         undo.disableProperty().bind(pad.canUndoProperty().not());
-        MenuItem redo = item("Redo (also Ctrl+Y)", REDO, pad::redo);
+        MenuItem redo = item("Redo (also " + Shortcuts.others(REDO) + ")", REDO, pad::redo);
         redo.disableProperty().bind(pad.canRedoProperty().not());
-        MenuItem clear = item("Clear (also Backspace)", CLEAR, pad::clear);
+        MenuItem clear = item("Clear (also " + Shortcuts.others(CLEAR) + ")", CLEAR, pad::clear);
         CheckMenuItem eraser = new CheckMenuItem("Eraser");
         eraser.setAccelerator(ERASER);
         eraser.selectedProperty().bindBidirectional(pad.eraserProperty());
-        Menu edit = new Menu("_Edit", null, undo, redo, clear, new SeparatorMenuItem(), eraser);
+        MenuItem copy = item("Copy distribution", COPY_DISTRIBUTION, () -> DistributionView.copy(vm.prediction()));
+        copy.setId("copy-distribution-menu");
+        copy.disableProperty().bind(vm.prediction().hasDistributionProperty().not());
+        Menu edit = new Menu(
+                "_Edit", null, undo, redo, clear, new SeparatorMenuItem(), eraser, new SeparatorMenuItem(), copy);
 
         MenuItem predict = item("Predict now", PREDICT, pad::predictNow);
         CheckMenuItem live = new CheckMenuItem("Live prediction");
@@ -84,7 +94,9 @@ final class Menus extends MenuBar {
         Menu view = new Menu("_View", null, colorbar, theme);
         MenuItem aboutItem = item("About DigitPad", null, this::showAbout);
         aboutItem.setId("about-menu");
-        Menu help = new Menu("_Help", null, aboutItem);
+        MenuItem keys = item("Keyboard shortcuts", null, this::showShortcuts);
+        keys.setId("shortcuts-menu");
+        Menu help = new Menu("_Help", null, keys, aboutItem);
         getMenus().addAll(file, edit, model, view, help);
     }
 
@@ -119,7 +131,41 @@ final class Menus extends MenuBar {
         dialog.setContentText(about.text(vm.server().modelTextProperty().get()));
         dialog.getDialogPane().setId("about");
         dialog.getDialogPane().setMinWidth(480);
+        themed(dialog);
         dialog.show();
+    }
+
+    private void showShortcuts() {
+        GridPane table = new GridPane(18, 6);
+        int row = 0;
+        for (Shortcuts.Shortcut s : Shortcuts.TABLE) {
+            Label keys = new Label(s.keysText(", "));
+            keys.getStyleClass().add("shortcut-keys");
+            Label does = new Label(s.does());
+            table.addRow(row++, keys, does);
+        }
+        Alert dialog = new Alert(Alert.AlertType.NONE, "", ButtonType.CLOSE);
+        dialog.initOwner(window());
+        dialog.setTitle("Keyboard shortcuts");
+        dialog.setHeaderText("DigitPad's keys");
+        dialog.getDialogPane().setContent(table);
+        dialog.getDialogPane().setId("shortcuts");
+        themed(dialog);
+        dialog.show();
+    }
+
+    /** Gives a dialog (a window of its own) the window's stylesheets and theme. */
+    private void themed(Alert dialog) {
+        if (getScene() == null) {
+            return;
+        }
+        DialogPane pane = dialog.getDialogPane();
+        pane.getStylesheets().addAll(getScene().getStylesheets());
+        for (Node n = this; n != null; n = n.getParent()) {
+            if (n.getStyleClass().contains("dark")) {
+                pane.getStyleClass().add("dark");
+            }
+        }
     }
 
     /** File &gt; Open image… (and the tool bar's Open…): asks for an image file and shows it on the pad. */

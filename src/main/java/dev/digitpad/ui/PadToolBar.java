@@ -1,10 +1,13 @@
 package dev.digitpad.ui;
 
+import static dev.digitpad.ui.Shortcuts.CLEAR;
+import static dev.digitpad.ui.Shortcuts.ERASER;
 import static dev.digitpad.ui.Shortcuts.OPEN;
 import static dev.digitpad.ui.Shortcuts.PASTE;
+import static dev.digitpad.ui.Shortcuts.PREDICT;
 import static dev.digitpad.ui.Shortcuts.REDO;
-import static dev.digitpad.ui.Shortcuts.REDO_Y;
 import static dev.digitpad.ui.Shortcuts.UNDO;
+import static dev.digitpad.ui.Shortcuts.tip;
 
 import javafx.scene.control.Button;
 import javafx.scene.control.CheckBox;
@@ -28,24 +31,24 @@ public final class PadToolBar extends ToolBar {
         ToggleButton eraser = new ToggleButton("Eraser");
         eraser.setId("eraser");
         eraser.selectedProperty().bindBidirectional(pad.eraserProperty());
-        eraser.setTooltip(new Tooltip("Erase with the pen (E)"));
-        Button undo = button("Undo", "undo", "Undo the last stroke (" + UNDO.getDisplayText() + ")", pad::undo);
+        eraser.setTooltip(new Tooltip(tip("Erase with the pen", ERASER)));
+        Button undo = button("Undo", "undo", tip("Undo the last stroke", UNDO), pad::undo);
         undo.disableProperty().bind(pad.canUndoProperty().not());
-        Button redo = button(
-                "Redo", "redo", "Redo (" + REDO.getDisplayText() + " or " + REDO_Y.getDisplayText() + ")", pad::redo);
+        Button redo = button("Redo", "redo", tip("Redo", REDO), pad::redo);
         redo.disableProperty().bind(pad.canRedoProperty().not());
-        Button clear = button("Clear", "clear", "Clear the pad (Delete or Backspace)", pad::clear);
+        Button clear = button("Clear", "clear", tip("Clear the pad", CLEAR), pad::clear);
         Button open = button(
                 "Open…",
                 "open",
-                "Open an image file (" + OPEN.getDisplayText() + "); you can also drop or paste ("
-                        + PASTE.getDisplayText() + ") one",
+                tip("Open an image file", OPEN) + "; you can also drop or paste ("
+                        + Shortcuts.of(PASTE).keysText(" or ") + ") one",
                 openFile);
         CheckBox live = new CheckBox("Live");
         live.setId("live");
         live.selectedProperty().bindBidirectional(pad.liveProperty());
-        live.setTooltip(new Tooltip("Predict while drawing; when off, press Enter or Predict"));
-        Button predict = button("Predict", "predict", "Predict the drawing (Enter)", pad::predictNow);
+        live.setTooltip(new Tooltip("Predict while drawing; when off, press "
+                + Shortcuts.of(PREDICT).keysText(" or ") + " or Predict"));
+        Button predict = button("Predict", "predict", tip("Predict the drawing", PREDICT), pad::predictNow);
         getItems()
                 .addAll(
                         penLabel,

@@ -29,6 +29,7 @@ public final class PredictionPane extends VBox {
         threshold.setId("threshold");
         threshold.valueProperty().bindBidirectional(prediction.thresholdProperty());
         Label thresholdText = new Label();
+        thresholdText.setId("threshold-text");
         thresholdText
                 .textProperty()
                 .bind(Bindings.format(
@@ -38,6 +39,9 @@ public final class PredictionPane extends VBox {
         thresholdRow.setAlignment(Pos.CENTER_LEFT);
         getChildren().addAll(eyeTitle, imshow, distribution, thresholdRow);
         setPadding(new Insets(8));
+        // The model's-eye view takes the height the rest leaves: it asks for no more than its minimum and grows into
+        // any room, so in a small window the bars shrink (down to their own minimum) before the view does.
+        imshow.setPrefHeight(imshow.getMinHeight());
         VBox.setVgrow(imshow, Priority.ALWAYS);
     }
 

@@ -90,6 +90,19 @@ public final class PredictionScheduler {
         this.worker = worker;
         this.uiThread = uiThread;
         this.answerWaitNanos = answerWait.toNanos();
+        live.addListener((o, was, on) -> {
+            if (on) {
+                predictUnpredicted();
+            }
+        });
+    }
+
+    /** Live prediction was switched on: predicts the drawing on the pad unless it has been already. */
+    private void predictUnpredicted() {
+        Job last = latest;
+        if (last == null || last.snapshot != drawing || last.predictor != predictor) {
+            requestPrediction();
+        }
     }
 
     // ----- what the pad tells -----
@@ -293,7 +306,10 @@ public final class PredictionScheduler {
 
     // ----- properties -----
 
-    /** Whether strokes are predicted while drawn and when they end; when off, only Enter (and undo, redo...) do. */
+    /**
+     * Whether strokes are predicted while drawn and when they end; when off, only Enter (and undo, redo...) do.
+     * Switching it on predicts the drawing on the pad, if it was drawn while it was off.
+     */
     public BooleanProperty liveProperty() {
         return live;
     }

@@ -3,9 +3,11 @@ package dev.digitpad.ui;
 import dev.digitpad.client.Certainty;
 import dev.digitpad.client.Prediction;
 import java.time.Duration;
+import java.util.Optional;
 import javafx.beans.property.BooleanProperty;
 import javafx.beans.property.DoubleProperty;
 import javafx.beans.property.ReadOnlyBooleanProperty;
+import javafx.beans.property.ReadOnlyBooleanWrapper;
 import javafx.beans.property.ReadOnlyObjectProperty;
 import javafx.beans.property.ReadOnlyStringProperty;
 import javafx.beans.property.ReadOnlyStringWrapper;
@@ -24,12 +26,14 @@ public final class PredictionViewModel {
     private final ReadOnlyStringWrapper headline = new ReadOnlyStringWrapper(this, "headline");
     private final ReadOnlyStringWrapper detail = new ReadOnlyStringWrapper(this, "detail");
     private final ReadOnlyStringWrapper roundTrip = new ReadOnlyStringWrapper(this, "roundTrip", "");
+    private final ReadOnlyBooleanWrapper hasDistribution = new ReadOnlyBooleanWrapper(this, "hasDistribution");
 
     public PredictionViewModel(PredictionScheduler predictions) {
         this.predictions = predictions;
         updateHeadline();
         predictions.resultProperty().addListener((o, a, r) -> {
             updateHeadline();
+            hasDistribution.set(r.prediction().isPresent());
             r.prediction().map(Prediction::roundTrip).ifPresent(t -> roundTrip.set("last prediction " + millis(t)));
         });
         threshold.addListener((o, a, b) -> updateHeadline());
@@ -42,6 +46,28 @@ public final class PredictionViewModel {
                 predictions.waitingForProperty().get());
         headline.set(h.text());
         detail.set(h.detail());
+    }
+
+    /**
+     * The ten probabilities shown, as tab-separated text for the clipboard: a "digit, probability" header, one line
+     * per digit with the probability at full precision, then the model and its version when known. Empty while
+     * there is no answer.
+     */
+    public Optional<String> distributionText() {
+        return predictions.resultProperty().get().prediction().map(p -> {
+            StringBuilder out = new StringBuilder("digit\tprobability\n");
+            float[] probabilities = p.probabilities();
+            for (int d = 0; d < probabilities.length; d++) {
+                out.append(d).append('\t').append(probabilities[d]).append('\n');
+            }
+            if (p.model() != null && !p.model().isEmpty()) {
+                out.append("model\t").append(p.model()).append('\n');
+            }
+            if (p.version() >= 0) {
+                out.append("version\t").append(p.version()).append('\n');
+            }
+            return out.toString();
+        });
     }
 
     private static String millis(Duration d) {
@@ -71,6 +97,11 @@ public final class PredictionViewModel {
     public ReadOnlyStringProperty detailProperty() {
         return detail.getReadOnlyProperty();
     }
+    /** Whether an answer is shown, so that there is a distribution to copy. */
+    public ReadOnlyBooleanProperty hasDistributionProperty() {
+        return hasDistribution.getReadOnlyProperty();
+    }
+
     /** "last prediction 3.2 ms": the round trip of the last answer; empty before the first. */
     public ReadOnlyStringProperty roundTripProperty() {
         return roundTrip.getReadOnlyProperty();

@@ -105,6 +105,22 @@ class PredictionSchedulerTest {
         assertThat(scheduler.resultProperty().get().drawing()).isSameAs(seven);
     }
 
+    @Test
+    void switchingLivePredictionOnPredictsTheDrawingMadeWhileItWasOff() {
+        scheduler.setPredictor(this::predict, "");
+        scheduler.liveProperty().set(false);
+        Drawing seven = drawSeven(scheduler);
+        assertThat(sent).isEmpty();
+        scheduler.liveProperty().set(true);
+        assertThat(sent).as("the drawing already on the pad").hasSize(1);
+        assertThat(scheduler.resultProperty().get().drawing()).isSameAs(seven);
+        assertThat(shown.headlineProperty().get()).isEqualTo("7");
+
+        scheduler.liveProperty().set(false);
+        scheduler.liveProperty().set(true);
+        assertThat(sent).as("a drawing already predicted is not sent again").hasSize(1);
+    }
+
     // ----- superseding and coalescing -----
 
     @Test

@@ -488,9 +488,9 @@ class DesktopAppTest {
                         .queryAs(javafx.scene.control.CheckBox.class)
                         .isSelected())
                 .isFalse();
-        assertThat(stage.getScene().getRoot().getStyleClass()).contains("dark");
+        assertThat(desktop.view().getStyleClass()).contains("dark");
         robot.interact(() -> desktop.viewModel().themeProperty().set(Settings.Theme.LIGHT));
-        assertThat(stage.getScene().getRoot().getStyleClass()).doesNotContain("dark");
+        assertThat(desktop.view().getStyleClass()).doesNotContain("dark");
         robot.interact(() -> {
             pad().penWidthProperty().set(22);
             pad().liveProperty().set(true);
