@@ -7,6 +7,7 @@ import javafx.scene.control.Label;
 import javafx.scene.layout.HBox;
 import javafx.scene.layout.Priority;
 import javafx.scene.layout.VBox;
+import javafx.scene.text.TextAlignment;
 
 /**
  * The window's left side: the drawing pad, as large as fits, with a hint under it, which warns when the strokes are
@@ -26,7 +27,13 @@ public final class PadPane extends VBox {
         Label hint = new Label();
         hint.setId("pad-hint");
         hint.getStyleClass().add("hint");
+        // As wide as the pane, wrapped, and never wider: the longer warning must not push the pane wider.
         hint.setWrapText(true);
+        hint.setMinWidth(0);
+        hint.setPrefWidth(0);
+        hint.setMaxWidth(Double.MAX_VALUE);
+        hint.setAlignment(Pos.CENTER);
+        hint.setTextAlignment(TextAlignment.CENTER);
         // A quiet warning in the same place when the strokes are too thick for the drawing's size.
         hint.textProperty()
                 .bind(Bindings.when(pad.thickPenProperty()).then(THICK).otherwise(USUAL));
