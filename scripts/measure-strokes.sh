@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Stroke end to distribution on screen, as `digitpad --measure` logs it: starts the desktop app on a virtual
 # display, draws N strokes of a 7 with xdotool (one xdotool process per stroke, a point every 8 ms), clears the
-# pad after each, and prints the app's figures.
+# pad after each, and prints the app's figures: start-up, stroke to screen, and its memory after start and after
+# every 20 strokes. The last line is the process's memory as this script reads it from /proc (resident, anonymous,
+# file-mapped), after start and after the strokes, so that builds whose --measure does not report memory compare too.
 #
 # Usage: scripts/measure-strokes.sh [strokes (default 40)] [launcher (default target/digitpad/bin/digitpad)]
 # The app reports after every 20 strokes, so the count is rounded up to a multiple of 20.
@@ -37,6 +39,13 @@ for _ in $(seq 1 120); do
     sleep 0.25
 done
 sleep 2
+# Resident, anonymous and file-mapped memory of the app's process, in MB, from /proc/PID/status.
+memory() {
+    awk '/^VmRSS:/ {r = $2} /^RssAnon:/ {a = $2} /^RssFile:/ {f = $2}
+         END {if (r) printf "resident %d MB (anonymous %d MB, file-mapped %d MB)", r / 1024, a / 1024, f / 1024;
+              else printf "not available"}' "/proc/$1/status" 2>/dev/null || printf "not available"
+}
+memory_after_start=$(memory "$app")
 eval "$(xdotool getwindowgeometry --shell "$window")"
 cx=$((X + 230))
 cy=$((Y + 330))
@@ -48,7 +57,9 @@ for _ in $(seq 1 "$strokes"); do
     xdotool $moves mouseup 1 sleep 0.35 key Delete sleep 0.25
 done
 sleep 1
+memory_after_strokes=$(memory "$app")
 kill "$app"
 wait "$app" 2>/dev/null || true
 app=
 grep "measure:" "$log" | sed 's/.*measure: //'
+echo "process memory read by this script: after start: $memory_after_start; after $strokes strokes: $memory_after_strokes"

@@ -9,6 +9,7 @@ import static dev.digitpad.ui.Shortcuts.REDO;
 import static dev.digitpad.ui.Shortcuts.UNDO;
 import static dev.digitpad.ui.Shortcuts.tip;
 
+import javafx.beans.binding.Bindings;
 import javafx.scene.control.Button;
 import javafx.scene.control.CheckBox;
 import javafx.scene.control.Label;
@@ -17,9 +18,15 @@ import javafx.scene.control.Slider;
 import javafx.scene.control.ToggleButton;
 import javafx.scene.control.ToolBar;
 import javafx.scene.control.Tooltip;
+import javafx.scene.layout.Region;
+import javafx.scene.layout.StackPane;
+import javafx.scene.shape.Circle;
 
-/** The pad's tool bar: pen width, eraser, undo, redo, clear, open, live prediction and Predict. */
+/** The pad's tool bar: pen width (a slider, the number and a dot that size), eraser, undo, redo, clear, open, live prediction and Predict. */
 public final class PadToolBar extends ToolBar {
+    /** Room for the preview dot of the widest pen the slider gives (48 units, drawn at half: 24 px). */
+    private static final double PREVIEW_SIDE = 26;
+
     /** @param openFile what Open… does (the file chooser is the menus') */
     public PadToolBar(PadViewModel pad, Runnable openFile) {
         Label penLabel = new Label("Pen");
@@ -28,6 +35,23 @@ public final class PadToolBar extends ToolBar {
         pen.valueProperty().bindBidirectional(pad.penWidthProperty());
         pen.setPrefWidth(120);
         pen.setTooltip(new Tooltip("Pen width"));
+        // The width as a number, and a dot half as many pixels across (the widest pen, 48, fits the tool bar).
+        Label penValue = new Label();
+        penValue.setId("pen-width-value");
+        penValue.textProperty()
+                .bind(Bindings.createStringBinding(
+                        () -> Long.toString(Math.round(pad.penWidthProperty().get())), pad.penWidthProperty()));
+        penValue.setMinWidth(Region.USE_PREF_SIZE);
+        penValue.setPrefWidth(22);
+        Circle dot = new Circle();
+        dot.setId("pen-preview");
+        dot.getStyleClass().add("pen-preview");
+        dot.radiusProperty().bind(pad.penWidthProperty().divide(4));
+        StackPane preview = new StackPane(dot);
+        preview.setMinSize(PREVIEW_SIDE, PREVIEW_SIDE);
+        preview.setPrefSize(PREVIEW_SIDE, PREVIEW_SIDE);
+        preview.setMaxSize(PREVIEW_SIDE, PREVIEW_SIDE);
+        Tooltip.install(preview, new Tooltip("The pen's width"));
         ToggleButton eraser = new ToggleButton("Eraser");
         eraser.setId("eraser");
         eraser.selectedProperty().bindBidirectional(pad.eraserProperty());
@@ -53,6 +77,8 @@ public final class PadToolBar extends ToolBar {
                 .addAll(
                         penLabel,
                         pen,
+                        penValue,
+                        preview,
                         eraser,
                         new Separator(),
                         undo,

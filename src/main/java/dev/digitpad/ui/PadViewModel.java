@@ -27,6 +27,7 @@ public final class PadViewModel {
     private final ReadOnlyBooleanWrapper canRedo = new ReadOnlyBooleanWrapper(this, "canRedo");
     private final DoubleProperty penWidth = new SimpleDoubleProperty(this, "penWidth", 22);
     private final BooleanProperty eraser = new SimpleBooleanProperty(this, "eraser");
+    private final ReadOnlyBooleanWrapper thickPen = new ReadOnlyBooleanWrapper(this, "thickPen");
 
     private Stroke current;
     private Drawing beforeStroke;
@@ -60,6 +61,7 @@ public final class PadViewModel {
         record(beforeStroke);
         current = null;
         beforeStroke = null;
+        thickPen.set(drawing.get().thickForItsSize());
         predictions.strokeEnded(drawing.get());
     }
 
@@ -96,6 +98,7 @@ public final class PadViewModel {
         Drawing before = drawing.get();
         drawing.set(Drawing.of(image));
         record(before);
+        thickPen.set(false);
         predictions.replaced(drawing.get());
     }
 
@@ -114,6 +117,7 @@ public final class PadViewModel {
     private void changed() {
         canUndo.set(!undo.isEmpty());
         canRedo.set(!redo.isEmpty());
+        thickPen.set(drawing.get().thickForItsSize());
         predictions.replaced(drawing.get());
     }
 
@@ -137,6 +141,14 @@ public final class PadViewModel {
 
     public BooleanProperty eraserProperty() {
         return eraser;
+    }
+
+    /**
+     * Whether the strokes are thick for the drawing's size, so that the model would see a blob (see
+     * {@link Drawing#THICK_PEN_RATIO}). Updated when a stroke ends, not while it is drawn: every stroke starts small.
+     */
+    public ReadOnlyBooleanProperty thickPenProperty() {
+        return thickPen.getReadOnlyProperty();
     }
     /** The scheduler's live prediction, as the tool bar and the menu switch it. */
     public BooleanProperty liveProperty() {

@@ -94,8 +94,7 @@ final class Desktop implements AutoCloseable {
         if (measurements != null) {
             measurements.attach(stage, desktop.vm);
         }
-        stage.setMinWidth(760);
-        stage.setMinHeight(540);
+        WindowPlacement.apply(stage, desktop.vm.windowProperty());
         desktop.view.setOnExit(() -> {
             stage.close();
             Platform.exit();

@@ -1,5 +1,6 @@
 package dev.digitpad.app.desktop;
 
+import dev.digitpad.app.shared.ProcessMemory;
 import dev.digitpad.ui.MainViewModel;
 import dev.digitpad.ui.PadViewModel;
 import dev.digitpad.ui.PredictionResult;
@@ -20,7 +21,8 @@ import org.slf4j.LoggerFactory;
 /**
  * {@code digitpad --measure}: logs the time from launch (the JVM's start) to the window being shown and to the first
  * prediction being possible, and for each stroke the time from the mouse release to the pulse that lays out its
- * distribution (the frame that shows it).
+ * distribution (the frame that shows it). It also logs the process's memory (resident, anonymous, file-mapped) once
+ * the first prediction is possible and with the figures after every 20 strokes.
  */
 final class Measurements {
     private static final Logger LOG = LoggerFactory.getLogger(Measurements.class);
@@ -51,6 +53,7 @@ final class Measurements {
                 LOG.info(
                         "measure: first prediction possible {} ms after launch (model loaded, server answering)",
                         sinceLaunch());
+                LOG.info("measure: memory after start: {}", ProcessMemory.describe(ProcessMemory.current()));
             }
         });
         scene.addEventFilter(MouseEvent.MOUSE_RELEASED, e -> {
@@ -113,6 +116,10 @@ final class Measurements {
                 summary(strokeToScreen),
                 inFirstFrame,
                 strokeToScreen.size());
+        LOG.info(
+                "measure: memory after {} strokes: {}",
+                strokeToScreen.size(),
+                ProcessMemory.describe(ProcessMemory.current()));
     }
 
     private static String summary(List<Long> nanos) {
