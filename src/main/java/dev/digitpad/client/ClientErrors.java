@@ -162,8 +162,35 @@ final class ClientErrors {
             return "No connection to " + server + " could be made. Check that the server is running and that the"
                     + " address is right.";
         }
+        if (e.getCause() == null && sentByServer(description)) {
+            // The server itself said it cannot serve yet, e.g. while its model loads after a restart.
+            return server + " answers, but cannot predict yet: " + description;
+        }
         return server + " closed the connection without answering. The server may be stopping or restarting; if it"
                 + " expects TLS, connect with TLS.";
+    }
+
+    /**
+     * Whether an UNAVAILABLE status without a cause carries the server's own words, rather than one of grpc-java's
+     * descriptions of a lost connection.
+     */
+    static boolean sentByServer(String description) {
+        if (description == null || description.isBlank() || description.equals("null")) {
+            return false;
+        }
+        String d = description.toLowerCase(Locale.ROOT);
+        return !(d.startsWith("io exception")
+                || d.startsWith("network closed")
+                || d.startsWith("connection closed")
+                || d.startsWith("abrupt goaway")
+                || d.startsWith("keepalive")
+                || d.startsWith("channel shutdown")
+                || d.startsWith("subchannel shutdown")
+                || d.startsWith("http/2 error")
+                || d.startsWith("received rst_stream")
+                || d.startsWith("stream closed")
+                || d.startsWith("failed to connect")
+                || d.startsWith("could not find server"));
     }
 
     /** What went wrong in a TLS handshake, and what to do about it. */

@@ -33,6 +33,11 @@ public final class PredictionException extends RuntimeException {
         this(code, message, null);
     }
 
+    /** A server that answers but cannot predict yet (its model is still loading): part of an outage, not its end. */
+    public static PredictionException notReady(String message) {
+        return new PredictionException(Status.Code.UNAVAILABLE, message, null, true);
+    }
+
     public Status.Code code() {
         return code;
     }

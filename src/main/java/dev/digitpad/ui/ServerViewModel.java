@@ -182,6 +182,7 @@ public final class ServerViewModel {
     }
 
     private void connected(ServerSettings settings, ServerSession ready, ModelInterface model) {
+        LOG.info("Connected to {} ({})", ready.name(), describe(model));
         finished();
         ServerSession old = session.get();
         applied.set(settings);
@@ -222,8 +223,14 @@ public final class ServerViewModel {
     private void probe(ServerSession s) {
         submit(() -> {
             try {
-                s.client().status();
-                uiThread.accept(() -> health.probed(s, null));
+                List<PredictionClient.VersionState> versions = s.client().status();
+                // A server that is back but still loading its model does not end the outage yet.
+                PredictionException notReady =
+                        versions.stream().anyMatch(v -> v.state().equals("AVAILABLE"))
+                                ? null
+                                : PredictionException.notReady(
+                                        s.name() + " answers, but no version of its model is ready yet.");
+                uiThread.accept(() -> health.probed(s, notReady));
             } catch (PredictionException e) {
                 uiThread.accept(() -> health.probed(s, e));
             } catch (RuntimeException e) {

@@ -317,6 +317,49 @@ class PredictionClientTest {
     }
 
     @Test
+    void aServerStillLoadingItsModelIsSaidToAnswerButNotBeReady() throws Exception {
+        String name = InProcessServerBuilder.generateName();
+        Server server = InProcessServerBuilder.forName(name)
+                .addService(new PredictionServiceGrpc.PredictionServiceImplBase() {
+                    @Override
+                    public void getModelMetadata(
+                            dev.digitpad.protocol.serving.GetModelMetadataRequest request,
+                            StreamObserver<dev.digitpad.protocol.serving.GetModelMetadataResponse> observer) {
+                        observer.onError(Status.UNAVAILABLE
+                                .withDescription("Model \"m\" is still loading (version 2); try again shortly.")
+                                .asRuntimeException());
+                    }
+                })
+                .build()
+                .start();
+        ManagedChannel channel = InProcessChannelBuilder.forName(name).build();
+        try {
+            PredictionException e = catchThrowableOfType(
+                    PredictionException.class,
+                    () -> client(channel, PredictionClient.Options.model("m")).predict(new float[784]));
+            assertThat(e.getMessage())
+                    .isEqualTo("test-server answers, but cannot predict yet: Model \"m\" is still loading (version 2);"
+                            + " try again shortly.");
+            assertThat(e.unreachable()).as("not ready is part of an outage").isTrue();
+        } finally {
+            channel.shutdownNow();
+            server.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+        }
+    }
+
+    @Test
+    void grpcsOwnWordsForALostConnectionAreNotTakenForTheServers() {
+        assertThat(ClientErrors.sentByServer("io exception")).isFalse();
+        assertThat(ClientErrors.sentByServer("Network closed for unknown reason"))
+                .isFalse();
+        assertThat(ClientErrors.sentByServer("Connection closed after GOAWAY. HTTP/2 error code: NO_ERROR"))
+                .isFalse();
+        assertThat(ClientErrors.sentByServer(null)).isFalse();
+        assertThat(ClientErrors.sentByServer("Model \"mnist\" is still loading"))
+                .isTrue();
+    }
+
+    @Test
     void statusReportsVersionsAndStates() throws Exception {
         InProcessServing serving = serve("mnist", TestModels.Kind.MNIST, 4);
         assertThat(client(serving.channel(), PredictionClient.Options.model("mnist"))

@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.digitpad.client.MetadataCache;
 import dev.digitpad.client.PredictionClient;
 import dev.digitpad.inference.ModelManager;
+import dev.digitpad.protocol.serving.GetModelStatusResponse;
+import dev.digitpad.protocol.serving.ModelVersionStatus;
 import dev.digitpad.server.GrpcServices;
 import dev.digitpad.server.ServingCore;
 import dev.digitpad.testing.TestModels;
@@ -54,6 +56,9 @@ class ConnectionHealthTest {
 
     private final String name = InProcessServerBuilder.generateName();
     private final AtomicBoolean refusePredict = new AtomicBoolean();
+    /** While set, the server acts as one restarted but still loading its model: status LOADING, no predictions. */
+    private final AtomicBoolean loading = new AtomicBoolean();
+
     private final ConcurrentLinkedQueue<Runnable> ui = new ConcurrentLinkedQueue<>();
     private final List<ManagedChannel> channels = new ArrayList<>();
     private Server server;
@@ -97,8 +102,26 @@ class ConnectionHealthTest {
             @Override
             public <Q, R> ServerCall.Listener<Q> interceptCall(
                     ServerCall<Q, R> call, Metadata headers, ServerCallHandler<Q, R> next) {
-                if (refusePredict.get()
-                        && call.getMethodDescriptor().getBareMethodName().equals("Predict")) {
+                String method = call.getMethodDescriptor().getBareMethodName();
+                if (loading.get() && method.equals("GetModelStatus")) {
+                    @SuppressWarnings("unchecked")
+                    ServerCall<Q, GetModelStatusResponse> status = (ServerCall<Q, GetModelStatusResponse>) call;
+                    status.sendHeaders(new Metadata());
+                    status.sendMessage(GetModelStatusResponse.newBuilder()
+                            .addModelVersionStatus(ModelVersionStatus.newBuilder()
+                                    .setVersion(2)
+                                    .setState(ModelVersionStatus.State.LOADING))
+                            .build());
+                    status.close(Status.OK, new Metadata());
+                    return new ServerCall.Listener<>() {};
+                }
+                if (loading.get() && !method.equals("GetModelStatus")) {
+                    call.close(
+                            Status.UNAVAILABLE.withDescription("Model \"mnist\" is still loading (version 2)"),
+                            new Metadata());
+                    return new ServerCall.Listener<>() {};
+                }
+                if (refusePredict.get() && method.equals("Predict")) {
                     call.close(Status.RESOURCE_EXHAUSTED.withDescription("too many requests"), new Metadata());
                     return new ServerCall.Listener<>() {};
                 }
@@ -202,6 +225,30 @@ class ConnectionHealthTest {
 
     private ConnectionHealth health() {
         return serverVm.health();
+    }
+
+    @Test
+    void aServerBackButStillLoadingItsModelIsTheSameOutageUntilItAnswers() throws Exception {
+        kill();
+        drawSeven();
+        assertThat(problems).hasSize(1);
+
+        loading.set(true);
+        start();
+        serverVm.retryNow(); // the check finds the server, but no version of the model ready
+        settle();
+        assertThat(health().stateProperty().get())
+                .as("a model still loading does not end the outage")
+                .isNotEqualTo(ConnectionHealth.State.ANSWERING);
+        drawSeven(); // refused while loading: still the same outage, no second notification
+        assertThat(problems).hasSize(1);
+        assertThat(prediction.headlineProperty().get()).isNotEqualTo("7");
+
+        loading.set(false);
+        drawSeven();
+        assertThat(health().stateProperty().get()).isEqualTo(ConnectionHealth.State.ANSWERING);
+        assertThat(prediction.headlineProperty().get()).isEqualTo("7");
+        assertThat(problems).hasSize(1);
     }
 
     @Test

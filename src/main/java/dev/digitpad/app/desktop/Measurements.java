@@ -70,6 +70,12 @@ final class Measurements {
             }
         });
         prediction.resultProperty().addListener((o, a, r) -> {
+            // Each answer shown, so that a scripted session (scripts/window-session.sh) can tell which strokes
+            // were answered; an empty drawing's blank result is not an answer.
+            r.prediction()
+                    .ifPresent(p -> LOG.info(
+                            "measure: shown {} ({} %) from {} v{}",
+                            p.digit(), String.format("%.1f", 100.0 * p.confidence()), p.model(), p.version()));
             if (r.prediction().isPresent() && !firstPrediction) {
                 firstPrediction = true;
                 LOG.info("measure: first prediction shown {} ms after launch", sinceLaunch());
