@@ -199,11 +199,13 @@ for _ in $(seq 1 20); do
 done
 click "$FILE_MENU_X" "$FILE_MENU_Y"
 click "$EXIT_ITEM_X" "$EXIT_ITEM_Y"
-for _ in $(seq 1 40); do
+exit_start=$(date +%s%N)
+for _ in $(seq 1 240); do
     kill -0 "$app" 2>/dev/null || break
     sleep 0.25
 done
-kill -0 "$app" 2>/dev/null && fail "File > Exit did not close DigitPad"
+kill -0 "$app" 2>/dev/null && fail "File > Exit did not close DigitPad within 60 s"
+echo "   DigitPad exited $(( ($(date +%s%N) - exit_start) / 1000000 )) ms after File > Exit"
 app=
 
 step "checks"
