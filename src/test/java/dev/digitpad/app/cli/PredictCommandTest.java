@@ -233,7 +233,7 @@ class PredictCommandTest {
                         "127.0.0.1:" + server.grpcPort(),
                         drawn.get(0).toString());
                 assertThat(wrongModel.exitCode()).isEqualTo(1);
-                assertThat(wrongModel.lines().get(0).get("error").asText()).contains("has no model \"mnist\"");
+                assertThat(wrongModel.lines().get(0).get("error").asText()).contains("has no model named \"mnist\"");
             }
         }
     }

@@ -306,10 +306,29 @@ class ServerFormTest {
     @Test
     void theDockerCommandIsOneClickAway(FxRobot robot) throws Exception {
         robot.clickOn("Server");
+        // The tab scrolls when the window is small: scroll to the button, as a person would.
+        javafx.scene.Node copy = robot.lookup("#copy-docker-command").query();
+        robot.interact(() -> scrollIntoView(copy));
         robot.clickOn("#copy-docker-command");
         String copied = WaitForAsyncUtils.asyncFx(
                         () -> javafx.scene.input.Clipboard.getSystemClipboard().getString())
                 .get(10, java.util.concurrent.TimeUnit.SECONDS);
         assertThat(copied).isEqualTo(ServerPane.dockerCommand(AppPaths.shippedModel()));
+    }
+
+    /** Scrolls the scroll pane holding {@code node} so that its bottom edge is in view. */
+    private static void scrollIntoView(javafx.scene.Node node) {
+        for (javafx.scene.Node n = node.getParent(); n != null; n = n.getParent()) {
+            if (n instanceof javafx.scene.control.ScrollPane scroll) {
+                double content = scroll.getContent().getLayoutBounds().getHeight();
+                double view = scroll.getViewportBounds().getHeight();
+                double bottom = scroll.getContent()
+                        .sceneToLocal(node.localToScene(node.getLayoutBounds()))
+                        .getMaxY();
+                scroll.setVvalue(content <= view ? 0 : Math.clamp((bottom - view) / (content - view), 0, 1));
+                scroll.layout();
+                return;
+            }
+        }
     }
 }
