@@ -113,7 +113,7 @@ public final class ServingCore {
     public boolean answersBrieflyNow(PredictRequest request) {
         Lease lease;
         try {
-            lease = models.acquire(modelName(request.getModelSpec()), version(request.getModelSpec()));
+            lease = lease(request.getModelSpec());
         } catch (RuntimeException e) {
             return true;
         }
@@ -153,8 +153,8 @@ public final class ServingCore {
         CompletableFuture<Map<String, TensorProto>> outputs;
         try {
             name = modelName(spec);
-            signatureKey = spec.getSignatureName().isEmpty() ? Servable.DEFAULT_SIGNATURE : spec.getSignatureName();
-            lease = models.acquire(name, version(spec));
+            signatureKey = signatureKey(spec);
+            lease = lease(spec);
         } catch (RuntimeException e) {
             return CompletableFuture.failedFuture(e);
         }
@@ -184,7 +184,7 @@ public final class ServingCore {
                         "Metadata field " + field + " is not supported; \"signature_def\" is the only one");
             }
         }
-        try (Lease lease = models.acquire(name, version(request.getModelSpec()))) {
+        try (Lease lease = lease(request.getModelSpec())) {
             SignatureDefMap map = SignatureDefMap.newBuilder()
                     .putAllSignatureDef(lease.servable().signatures())
                     .build();
@@ -209,7 +209,23 @@ public final class ServingCore {
         return response.build();
     }
 
-    private static String modelName(ModelSpec spec) {
+    /**
+     * A lease on the version {@code spec} asks for: the one place where a model spec (name, and a version, a label or
+     * neither) is resolved. Close it when the call is done.
+     *
+     * @throws ServingException INVALID_ARGUMENT without a name, NOT_FOUND for an unknown model or version,
+     *     UNAVAILABLE while nothing is loaded
+     */
+    Lease lease(ModelSpec spec) {
+        return models.acquire(modelName(spec), version(spec));
+    }
+
+    /** The signature {@code spec} names, or the default one. */
+    static String signatureKey(ModelSpec spec) {
+        return spec.getSignatureName().isEmpty() ? Servable.DEFAULT_SIGNATURE : spec.getSignatureName();
+    }
+
+    static String modelName(ModelSpec spec) {
         if (spec.getName().isEmpty()) {
             throw ServingException.invalidArgument("ModelSpec has no name specified.");
         }
@@ -230,7 +246,7 @@ public final class ServingCore {
         };
     }
 
-    private static ModelSpec resolved(String name, long version, String signature) {
+    static ModelSpec resolved(String name, long version, String signature) {
         return ModelSpec.newBuilder()
                 .setName(name)
                 .setVersion(Int64Value.of(version))
