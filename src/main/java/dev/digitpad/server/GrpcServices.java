@@ -16,6 +16,8 @@ import dev.digitpad.protocol.serving.PredictResponse;
 import dev.digitpad.protocol.serving.PredictionServiceGrpc;
 import dev.digitpad.protocol.serving.RegressionRequest;
 import dev.digitpad.protocol.serving.RegressionResponse;
+import dev.digitpad.protocol.serving.ReloadConfigRequest;
+import dev.digitpad.protocol.serving.ReloadConfigResponse;
 import io.grpc.Context;
 import io.grpc.Deadline;
 import io.grpc.ServerBuilder;
@@ -206,6 +208,12 @@ public final class GrpcServices {
         @Override
         public void getModelStatus(GetModelStatusRequest request, StreamObserver<GetModelStatusResponse> observer) {
             unary(observer, limits -> core.status(request));
+        }
+
+        @Override
+        public void handleReloadConfigRequest(
+                ReloadConfigRequest request, StreamObserver<ReloadConfigResponse> observer) {
+            unary(observer, limits -> core.reloadConfig(request));
         }
     }
 }

@@ -17,6 +17,8 @@ import dev.digitpad.protocol.serving.ModelSpec;
 import dev.digitpad.protocol.serving.ModelVersionStatus;
 import dev.digitpad.protocol.serving.PredictRequest;
 import dev.digitpad.protocol.serving.PredictResponse;
+import dev.digitpad.protocol.serving.ReloadConfigRequest;
+import dev.digitpad.protocol.serving.ReloadConfigResponse;
 import dev.digitpad.protocol.serving.SignatureDefMap;
 import dev.digitpad.protocol.serving.StatusProto;
 import java.util.List;
@@ -195,10 +197,29 @@ public final class ServingCore {
         }
     }
 
+    /**
+     * Replaces the served model list with {@code request}'s, as TensorFlow Serving's HandleReloadConfigRequest does:
+     * returns once the new models are loaded, with every model that stays answering throughout.
+     *
+     * @throws ServingException INVALID_ARGUMENT for a config that is not a valid model list, FAILED_PRECONDITION for a
+     *     label naming a version that is not available, UNKNOWN if a new model did not load
+     */
+    public ReloadConfigResponse reloadConfig(ReloadConfigRequest request) {
+        ModelServerConfigs.Served served = ModelServerConfigs.fromRequest(request.getConfig());
+        models.reload(served.models(), served.labels());
+        return ReloadConfigResponse.newBuilder()
+                .setStatus(StatusProto.newBuilder().setErrorCode(Code.OK))
+                .build();
+    }
+
     public GetModelStatusResponse status(GetModelStatusRequest request) {
         String name = modelName(request.getModelSpec());
         GetModelStatusResponse.Builder response = GetModelStatusResponse.newBuilder();
-        for (VersionStatus s : models.status(name, version(request.getModelSpec()))) {
+        // As in TensorFlow Serving, a label is ignored here: the status of every version is answered.
+        ModelSpec spec = request.getModelSpec();
+        OptionalLong version =
+                spec.hasVersion() ? OptionalLong.of(spec.getVersion().getValue()) : OptionalLong.empty();
+        for (VersionStatus s : models.status(name, version)) {
             StatusProto.Builder status = StatusProto.newBuilder().setErrorCode(Code.OK);
             s.error().ifPresent(e -> status.setErrorCode(e.code()).setErrorMessage(e.getMessage()));
             response.addModelVersionStatus(ModelVersionStatus.newBuilder()
@@ -217,7 +238,8 @@ public final class ServingCore {
      *     UNAVAILABLE while nothing is loaded
      */
     Lease lease(ModelSpec spec) {
-        return models.acquire(modelName(spec), version(spec));
+        String name = modelName(spec);
+        return models.acquire(name, version(name, spec));
     }
 
     /** The signature {@code spec} names, or the default one. */
@@ -232,16 +254,11 @@ public final class ServingCore {
         return spec.getName();
     }
 
-    private static OptionalLong version(ModelSpec spec) {
+    /** The version {@code spec} asks for: a number, the one its label names, or none (the highest available). */
+    private OptionalLong version(String name, ModelSpec spec) {
         return switch (spec.getVersionChoiceCase()) {
             case VERSION -> OptionalLong.of(spec.getVersion().getValue());
-            case VERSION_LABEL ->
-                throw new ServingException(
-                        Code.INVALID_ARGUMENT,
-                        "Version labels are not supported"
-                                + " by this server (got label \"" + spec.getVersionLabel()
-                                + "\"); ask for a numeric version, or for"
-                                + " none to get the latest.");
+            case VERSION_LABEL -> OptionalLong.of(models.versionForLabel(name, spec.getVersionLabel()));
             case VERSIONCHOICE_NOT_SET -> OptionalLong.empty();
         };
     }

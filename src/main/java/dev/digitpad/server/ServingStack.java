@@ -58,6 +58,10 @@ public final class ServingStack implements AutoCloseable {
      * @param loadFirst if present, the models are loaded while building, before any front end starts, and a model that
      *     does not load fails the build with an {@link UnservableModel} whose message ends with this advice; if
      *     empty, nothing loads until {@link #startPolling()}
+     * @param labels the version labels of each model, assigned once the models are loaded first (or at once, unchecked,
+     *     if they are not)
+     * @param labelsForUnavailable whether a new label may name a version that is not available
+     * @param configFile the file the models and labels were read from, re-read while serving if it asks to be
      */
     public record Options(
             List<ModelManager.ModelConfig> models,
@@ -68,11 +72,18 @@ public final class ServingStack implements AutoCloseable {
             Optional<BatchingOptions> batching,
             Optional<ModelServer.Options> network,
             boolean inProcess,
-            Optional<String> loadFirst) {
+            Optional<String> loadFirst,
+            Map<String, Map<String, Long>> labels,
+            boolean labelsForUnavailable,
+            Optional<ConfigFile> configFile) {
 
         public Options {
             models = List.copyOf(models);
+            labels = Map.copyOf(labels);
         }
+
+        /** A {@code --model_config_file}, re-read every {@code pollInterval} (never, if zero). */
+        public record ConfigFile(Path file, Duration pollInterval) {}
 
         /**
          * One model of SavedModels run with {@code threads}, looked for once; no timing, no run bound, no batching, no
@@ -93,15 +104,42 @@ public final class ServingStack implements AutoCloseable {
                     Optional.empty(),
                     Optional.empty(),
                     false,
+                    Optional.empty(),
+                    Map.of(),
+                    false,
                     Optional.empty());
         }
 
         public Options pollingEvery(Duration interval) {
-            return new Options(models, loader, interval, timeLoads, runBound, batching, network, inProcess, loadFirst);
+            return new Options(
+                    models,
+                    loader,
+                    interval,
+                    timeLoads,
+                    runBound,
+                    batching,
+                    network,
+                    inProcess,
+                    loadFirst,
+                    labels,
+                    labelsForUnavailable,
+                    configFile);
         }
 
         public Options timingLoads() {
-            return new Options(models, loader, pollInterval, true, runBound, batching, network, inProcess, loadFirst);
+            return new Options(
+                    models,
+                    loader,
+                    pollInterval,
+                    true,
+                    runBound,
+                    batching,
+                    network,
+                    inProcess,
+                    loadFirst,
+                    labels,
+                    labelsForUnavailable,
+                    configFile);
         }
 
         public Options withRunBound(RunAdmission.Options bound) {
@@ -114,12 +152,26 @@ public final class ServingStack implements AutoCloseable {
                     batching,
                     network,
                     inProcess,
-                    loadFirst);
+                    loadFirst,
+                    labels,
+                    labelsForUnavailable,
+                    configFile);
         }
 
         public Options withBatching(Optional<BatchingOptions> options) {
             return new Options(
-                    models, loader, pollInterval, timeLoads, runBound, options, network, inProcess, loadFirst);
+                    models,
+                    loader,
+                    pollInterval,
+                    timeLoads,
+                    runBound,
+                    options,
+                    network,
+                    inProcess,
+                    loadFirst,
+                    labels,
+                    labelsForUnavailable,
+                    configFile);
         }
 
         public Options withBatching(BatchingOptions options) {
@@ -136,11 +188,26 @@ public final class ServingStack implements AutoCloseable {
                     batching,
                     Optional.of(options),
                     inProcess,
-                    loadFirst);
+                    loadFirst,
+                    labels,
+                    labelsForUnavailable,
+                    configFile);
         }
 
         public Options withInProcess() {
-            return new Options(models, loader, pollInterval, timeLoads, runBound, batching, network, true, loadFirst);
+            return new Options(
+                    models,
+                    loader,
+                    pollInterval,
+                    timeLoads,
+                    runBound,
+                    batching,
+                    network,
+                    true,
+                    loadFirst,
+                    labels,
+                    labelsForUnavailable,
+                    configFile);
         }
 
         /** See {@code loadFirst} above; {@code whatToDo} ends the message of a model that does not load. */
@@ -154,7 +221,66 @@ public final class ServingStack implements AutoCloseable {
                     batching,
                     network,
                     inProcess,
-                    Optional.of(whatToDo));
+                    Optional.of(whatToDo),
+                    labels,
+                    labelsForUnavailable,
+                    configFile);
+        }
+
+        /**
+         * The models and labels a {@code --model_config_file} asks for, each version loaded by {@code loader}; the
+         * file is re-read every {@code pollInterval} (never, if zero).
+         */
+        public static Options fromConfigFile(
+                ModelServerConfigs.Served served, Path file, Duration pollInterval, ServableLoader loader) {
+            Options models = of(served.models(), loader);
+            return new Options(
+                    models.models,
+                    loader,
+                    models.pollInterval,
+                    false,
+                    Optional.empty(),
+                    Optional.empty(),
+                    Optional.empty(),
+                    false,
+                    Optional.empty(),
+                    served.labels(),
+                    false,
+                    Optional.of(new ConfigFile(file, pollInterval)));
+        }
+
+        /** With the given labels (see {@code labels} above). */
+        public Options withLabels(Map<String, Map<String, Long>> labels) {
+            return new Options(
+                    models,
+                    loader,
+                    pollInterval,
+                    timeLoads,
+                    runBound,
+                    batching,
+                    network,
+                    inProcess,
+                    loadFirst,
+                    labels,
+                    labelsForUnavailable,
+                    configFile);
+        }
+
+        /** Letting a new label name a version that is not available, as TensorFlow Serving's flag of that name. */
+        public Options allowingLabelsForUnavailableModels(boolean allow) {
+            return new Options(
+                    models,
+                    loader,
+                    pollInterval,
+                    timeLoads,
+                    runBound,
+                    batching,
+                    network,
+                    inProcess,
+                    loadFirst,
+                    labels,
+                    allow,
+                    configFile);
         }
     }
 
@@ -168,6 +294,7 @@ public final class ServingStack implements AutoCloseable {
     private ModelManager models;
     private ServingCore core;
     private ModelServer network;
+    private ConfigFilePoller configPoller;
     private Server inProcessServer;
     private ManagedChannel inProcessChannel;
     private boolean running;
@@ -208,13 +335,16 @@ public final class ServingStack implements AutoCloseable {
             scheduler = new BatchScheduler(options.batching().get());
             loader = scheduler.batching(loader);
         }
-        models = new ModelManager(options.models(), loader, options.pollInterval());
+        models = new ModelManager(options.models(), loader, options.pollInterval(), options.labelsForUnavailable());
         core = new ServingCore(models, metrics);
         if (options.loadFirst().isPresent()) {
             models.pollNow();
             for (ModelManager.ModelConfig model : options.models()) {
                 requireAvailable(model, options.loadFirst().get());
             }
+        }
+        if (!options.labels().isEmpty()) {
+            assignLabels();
         }
         if (options.network().isPresent()) {
             network = ModelServer.start(core, options.network().get());
@@ -231,6 +361,23 @@ public final class ServingStack implements AutoCloseable {
                     InProcessChannelBuilder.forName(name).directExecutor().build();
         }
         running = true;
+    }
+
+    /**
+     * The labels of the options, checked against what is available when the models were loaded first. TensorFlow
+     * Serving checks them before its first load, so that a config naming a version by label cannot start without
+     * {@code --allow_version_labels_for_unavailable_models}; here the models load first, and only a label naming a
+     * version that did not load is refused.
+     */
+    private void assignLabels() throws UnservableModel {
+        if (options.loadFirst().isEmpty()) {
+            throw new IllegalStateException("labels need the models loaded first");
+        }
+        try {
+            models.assignLabels(options.labels());
+        } catch (ServingException e) {
+            throw new UnservableModel(e.getMessage());
+        }
     }
 
     /**
@@ -264,6 +411,11 @@ public final class ServingStack implements AutoCloseable {
     /** Starts looking for versions in the background, at the options' poll interval; the first look is at once. */
     public void startPolling() {
         models.start();
+        options.configFile().filter(f -> f.pollInterval().isPositive()).ifPresent(f -> {
+            configPoller = new ConfigFilePoller(
+                    f.file(), models, new ModelServerConfigs.Served(options.models(), options.labels()));
+            configPoller.start(f.pollInterval());
+        });
     }
 
     public ServingCore core() {
@@ -341,6 +493,10 @@ public final class ServingStack implements AutoCloseable {
             return;
         }
         stopping = true;
+        if (configPoller != null) {
+            configPoller.close(); // no reload while the server stops
+            stopped.add("config file poller");
+        }
         if (network != null) {
             network.stop(drain);
             stopped.add("network front end");

@@ -263,14 +263,16 @@ class ModelMetadataStatusAndHealthTest {
     }
 
     @Test
-    void statusWithAVersionLabelIsInvalid() throws Exception {
+    void statusIgnoresAVersionLabelAndAnswersEveryVersionAsTensorFlowServingDoes() throws Exception {
         serve(1);
 
-        Status status = statusOf(
-                () -> status(spec("mnist").toBuilder().setVersionLabel("canary").build()));
+        GetModelStatusResponse labelled = status(
+                spec("mnist").toBuilder().setVersionLabel("no-such-label").build());
 
-        assertThat(status.getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
-        assertThat(status.getDescription()).contains("\"canary\"");
+        assertThat(labelled).isEqualTo(status(spec("mnist")));
+        assertThat(labelled.getModelVersionStatusList())
+                .extracting(ModelVersionStatus::getVersion)
+                .containsExactly(1L);
     }
 
     // ---- health ----

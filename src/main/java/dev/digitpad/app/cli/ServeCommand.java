@@ -4,11 +4,14 @@ import dev.digitpad.app.shared.AppPaths;
 import dev.digitpad.contract.ModelContract;
 import dev.digitpad.inference.BatchingOptions;
 import dev.digitpad.inference.RunAdmission;
+import dev.digitpad.inference.ServableLoader;
 import dev.digitpad.server.ConfigFileException;
 import dev.digitpad.server.ConfigFiles;
 import dev.digitpad.server.GrpcTls;
 import dev.digitpad.server.ModelServer;
+import dev.digitpad.server.ModelServerConfigs;
 import dev.digitpad.server.ServingStack;
+import dev.digitpad.server.UnservableModel;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -70,6 +73,31 @@ public final class ServeCommand implements Callable<Integer> {
             defaultValue = "1",
             description = "How often to look for new versions; 0 looks once at start (default: ${DEFAULT-VALUE}).")
     int pollSeconds;
+
+    @Option(
+            names = "--model_config_file",
+            paramLabel = "FILE",
+            description =
+                    "Serve several models: a text-format ModelServerConfig with model_config_list { config { name,"
+                            + " base_path, model_platform: \"tensorflow\", model_version_policy, version_labels } ... }, as"
+                            + " TensorFlow Serving reads it. Relative base paths are taken from the file's folder. Not with"
+                            + " --model_name or --model_base_path.")
+    Path modelConfigFile;
+
+    @Option(
+            names = "--model_config_file_poll_wait_seconds",
+            defaultValue = "0",
+            description = "How often to re-read --model_config_file and apply what changed; 0 reads it once at start"
+                    + " (default: ${DEFAULT-VALUE}).")
+    int configPollSeconds;
+
+    @Option(
+            names = "--allow_version_labels_for_unavailable_models",
+            arity = "0..1",
+            fallbackValue = "true",
+            defaultValue = "false",
+            description = "Let a new version label name a version that is not loaded yet (default: ${DEFAULT-VALUE}).")
+    boolean labelsForUnavailable;
 
     @Mixin
     TensorFlowThreadOptions tensorflowThreads = new TensorFlowThreadOptions();
@@ -142,6 +170,7 @@ public final class ServeCommand implements Callable<Integer> {
         Optional<String> metricsPath;
         Optional<BatchingOptions> batchingOptions;
         RunAdmission.Options admissionOptions;
+        ServingStack.Options models;
         try {
             tls = sslConfigFile == null ? Optional.empty() : Optional.of(GrpcTls.fromFile(sslConfigFile));
             metricsPath =
@@ -154,29 +183,31 @@ public final class ServeCommand implements Callable<Integer> {
             checkPorts();
             batchingOptions = batching.options();
             admissionOptions = admissionOptions();
+            models = models();
         } catch (ConfigFileException e) {
             spec.commandLine().getErr().println("digitpad serve: " + e.getMessage());
             spec.commandLine().getErr().flush();
             return CommandLine.ExitCode.USAGE;
         }
-        Path base = resolveBasePath();
         log.info("Model runs: {}", admissionOptions.describe());
         ServingStack stack;
         try {
-            stack = ServingStack.start(
-                    ServingStack.Options.savedModels(modelName, base, tensorflowThreads.sessionThreads())
-                            .pollingEvery(Duration.ofSeconds(pollSeconds))
-                            .timingLoads()
-                            .withRunBound(admissionOptions)
-                            .withBatching(batchingOptions)
-                            .withNetwork(new ModelServer.Options(
-                                    bindAddress,
-                                    port,
-                                    restApiPort,
-                                    maxRequestBytes,
-                                    Duration.ofMillis(restTimeoutMs),
-                                    tls,
-                                    metricsPath)));
+            stack = ServingStack.start(models.pollingEvery(Duration.ofSeconds(pollSeconds))
+                    .timingLoads()
+                    .withRunBound(admissionOptions)
+                    .withBatching(batchingOptions)
+                    .withNetwork(new ModelServer.Options(
+                            bindAddress,
+                            port,
+                            restApiPort,
+                            maxRequestBytes,
+                            Duration.ofMillis(restTimeoutMs),
+                            tls,
+                            metricsPath)));
+        } catch (UnservableModel e) {
+            spec.commandLine().getErr().println("digitpad serve: " + e.getMessage());
+            spec.commandLine().getErr().flush();
+            return 1;
         } catch (IOException e) {
             // A port in use or an address this machine does not have: the message says which; no stack trace.
             log.debug("The server could not start", e);
@@ -196,7 +227,17 @@ public final class ServeCommand implements Callable<Integer> {
                 stopRequested.countDown();
             });
         }
-        log.info("Serving model \"{}\" from {}", modelName, base);
+        if (modelConfigFile != null) {
+            log.info(
+                    "Serving models {} from --model_config_file={}",
+                    stack.models().modelNames(),
+                    modelConfigFile);
+        } else {
+            log.info(
+                    "Serving model \"{}\" from {}",
+                    modelName,
+                    models.models().getFirst().basePath());
+        }
         stack.startPolling();
         stopRequested.await();
         stack.stop(Duration.ofSeconds(drainSeconds));
@@ -234,6 +275,40 @@ public final class ServeCommand implements Callable<Integer> {
         }
         int runs = maxConcurrentRuns == 0 ? RunAdmission.Options.defaults().maxConcurrentRuns() : maxConcurrentRuns;
         return new RunAdmission.Options(runs, maxQueuedRuns);
+    }
+
+    /**
+     * The models to serve: those of {@code --model_config_file}, loaded before the ports open (as TensorFlow Serving
+     * does) so that its labels can be checked, or the one model of {@code --model_name} and {@code --model_base_path}.
+     */
+    private ServingStack.Options models() {
+        if (modelConfigFile == null) {
+            if (configPollSeconds != 0) {
+                throw new ConfigFileException("--model_config_file_poll_wait_seconds=" + configPollSeconds
+                        + " needs --model_config_file: give the file, or leave the flag out.");
+            }
+            return ServingStack.Options.savedModels(modelName, resolveBasePath(), tensorflowThreads.sessionThreads())
+                    .allowingLabelsForUnavailableModels(labelsForUnavailable);
+        }
+        for (String single : List.of("--model_name", "--model_base_path")) {
+            if (spec.commandLine().getParseResult().hasMatchedOption(single)) {
+                throw new ConfigFileException("--model_config_file names the models to serve, so " + single
+                        + " cannot be given with it (TensorFlow Serving would ignore it). Put the model in the"
+                        + " config file, or leave --model_config_file out.");
+            }
+        }
+        if (configPollSeconds < 0) {
+            throw new ConfigFileException("--model_config_file_poll_wait_seconds=" + configPollSeconds
+                    + " is negative: give the seconds between reads, or 0 to read the file once.");
+        }
+        Path file = modelConfigFile.toAbsolutePath().normalize();
+        return ServingStack.Options.fromConfigFile(
+                        ModelServerConfigs.readFile(file),
+                        file,
+                        Duration.ofSeconds(configPollSeconds),
+                        ServableLoader.savedModels(tensorflowThreads.sessionThreads()))
+                .allowingLabelsForUnavailableModels(labelsForUnavailable)
+                .loadingFirst("Fix or remove that model in " + file + ", or its version folder, and start again.");
     }
 
     private Path resolveBasePath() {
