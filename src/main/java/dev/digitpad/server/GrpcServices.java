@@ -21,6 +21,7 @@ import dev.digitpad.protocol.serving.ReloadConfigResponse;
 import io.grpc.Context;
 import io.grpc.Deadline;
 import io.grpc.ServerBuilder;
+import io.grpc.ServerInterceptors;
 import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
 import io.grpc.protobuf.services.HealthStatusManager;
 import io.grpc.protobuf.services.ProtoReflectionServiceV1;
@@ -71,7 +72,9 @@ public final class GrpcServices {
         // Each service answers a request message that does not parse with INVALID_ARGUMENT (see UnparsableRequests).
         return builder.intercept(inFlight)
                 .addService(UnparsableRequests.answeredProperly(new Prediction().bindService()))
-                .addService(UnparsableRequests.answeredProperly(new Models().bindService()))
+                .addService(ServerInterceptors.intercept(
+                        UnparsableRequests.answeredProperly(new Models().bindService()),
+                        new VersionLabelsHeader(core.models())))
                 .addService(UnparsableRequests.answeredProperly(
                         health.getHealthService().bindService()))
                 .addService(UnparsableRequests.answeredProperly(
