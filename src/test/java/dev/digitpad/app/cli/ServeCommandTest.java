@@ -156,4 +156,37 @@ class ServeCommandTest {
                     .doesNotContain("\tat ");
         }
     }
+
+    @Test
+    void aModelConfigFileCannotBeGivenWithASingleModel() throws Exception {
+        Path config = Files.writeString(
+                dir.resolve("models.config"), "model_config_list { config { name: \"m\" base_path: \"m\" } }");
+
+        CommandRun named = serve("--model_config_file=" + config, "--model_name=mnist");
+        CommandRun based = serve("--model_config_file", config.toString(), "--model_base_path=" + dir);
+        CommandRun pollAlone = serve("--model_config_file_poll_wait_seconds=5");
+
+        assertThat(named.exitCode()).isEqualTo(2);
+        assertThat(named.err())
+                .startsWith("digitpad serve: --model_config_file names the models to serve, so --model_name cannot be"
+                        + " given with it");
+        assertThat(based.exitCode()).isEqualTo(2);
+        assertThat(based.err()).contains("so --model_base_path cannot be given with it");
+        assertThat(pollAlone.exitCode()).isEqualTo(2);
+        assertThat(pollAlone.err()).contains("--model_config_file_poll_wait_seconds=5 needs --model_config_file");
+    }
+
+    @Test
+    void aModelInTheConfigFileThatDoesNotLoadStopsServeNamingIt() throws Exception {
+        Path config = Files.writeString(
+                dir.resolve("models.config"), "model_config_list { config { name: \"m\" base_path: \"nothing\" } }");
+
+        CommandRun run = serve("--rest_api_port=0", "--model_config_file=" + config);
+
+        assertThat(run.exitCode()).isEqualTo(1);
+        assertThat(run.err())
+                .startsWith("digitpad serve: The model in " + dir.resolve("nothing") + " could not be loaded: there is"
+                        + " no such folder. Fix or remove that model in " + config)
+                .doesNotContain("\tat ");
+    }
 }
