@@ -17,6 +17,44 @@ public final class Reflection {
 
     /** The names of the services the server at {@code channel} lists, waiting at most {@code deadline}. */
     public static List<String> services(Channel channel, Duration deadline) throws Exception {
+        return ask(
+                        channel,
+                        deadline,
+                        ServerReflectionRequest.newBuilder().setListServices("").build())
+                .getListServicesResponse()
+                .getServiceList()
+                .stream()
+                .map(ServiceResponse::getName)
+                .toList();
+    }
+
+    /**
+     * The methods of {@code service} (a full name), from the file descriptor the server gives for it, as grpcurl finds
+     * the method it is asked to call.
+     */
+    public static List<String> methods(Channel channel, String service, Duration deadline) throws Exception {
+        ServerReflectionResponse answer = ask(
+                channel,
+                deadline,
+                ServerReflectionRequest.newBuilder()
+                        .setFileContainingSymbol(service)
+                        .build());
+        List<String> methods = new java.util.ArrayList<>();
+        for (com.google.protobuf.ByteString file :
+                answer.getFileDescriptorResponse().getFileDescriptorProtoList()) {
+            com.google.protobuf.DescriptorProtos.FileDescriptorProto proto =
+                    com.google.protobuf.DescriptorProtos.FileDescriptorProto.parseFrom(file);
+            for (var s : proto.getServiceList()) {
+                if ((proto.getPackage() + "." + s.getName()).equals(service)) {
+                    s.getMethodList().forEach(m -> methods.add(m.getName()));
+                }
+            }
+        }
+        return methods;
+    }
+
+    private static ServerReflectionResponse ask(Channel channel, Duration deadline, ServerReflectionRequest request)
+            throws Exception {
         CompletableFuture<ServerReflectionResponse> answer = new CompletableFuture<>();
         StreamObserver<ServerReflectionRequest> requests = ServerReflectionGrpc.newStub(channel)
                 .withDeadlineAfter(deadline.toMillis(), TimeUnit.MILLISECONDS)
@@ -34,15 +72,9 @@ public final class Reflection {
                     @Override
                     public void onCompleted() {}
                 });
-        requests.onNext(ServerReflectionRequest.newBuilder().setListServices("").build());
+        requests.onNext(request);
         try {
-            return answer
-                    .get(deadline.toMillis(), TimeUnit.MILLISECONDS)
-                    .getListServicesResponse()
-                    .getServiceList()
-                    .stream()
-                    .map(ServiceResponse::getName)
-                    .toList();
+            return answer.get(deadline.toMillis(), TimeUnit.MILLISECONDS);
         } finally {
             requests.onCompleted();
         }
