@@ -110,68 +110,32 @@ public final class ServingStack implements AutoCloseable {
                     Optional.empty());
         }
 
+        /**
+         * The models and labels a {@code --model_config_file} asks for, each version loaded by {@code loader}; the
+         * file is re-read every {@code pollInterval} (never, if zero).
+         */
+        public static Options fromConfigFile(
+                ModelServerConfigs.Served served, Path file, Duration pollInterval, ServableLoader loader) {
+            return of(served.models(), loader).edit(o -> {
+                o.labels = served.labels();
+                o.configFile = Optional.of(new ConfigFile(file, pollInterval));
+            });
+        }
+
         public Options pollingEvery(Duration interval) {
-            return new Options(
-                    models,
-                    loader,
-                    interval,
-                    timeLoads,
-                    runBound,
-                    batching,
-                    network,
-                    inProcess,
-                    loadFirst,
-                    labels,
-                    labelsForUnavailable,
-                    configFile);
+            return edit(o -> o.pollInterval = interval);
         }
 
         public Options timingLoads() {
-            return new Options(
-                    models,
-                    loader,
-                    pollInterval,
-                    true,
-                    runBound,
-                    batching,
-                    network,
-                    inProcess,
-                    loadFirst,
-                    labels,
-                    labelsForUnavailable,
-                    configFile);
+            return edit(o -> o.timeLoads = true);
         }
 
         public Options withRunBound(RunAdmission.Options bound) {
-            return new Options(
-                    models,
-                    loader,
-                    pollInterval,
-                    timeLoads,
-                    Optional.of(bound),
-                    batching,
-                    network,
-                    inProcess,
-                    loadFirst,
-                    labels,
-                    labelsForUnavailable,
-                    configFile);
+            return edit(o -> o.runBound = Optional.of(bound));
         }
 
         public Options withBatching(Optional<BatchingOptions> options) {
-            return new Options(
-                    models,
-                    loader,
-                    pollInterval,
-                    timeLoads,
-                    runBound,
-                    options,
-                    network,
-                    inProcess,
-                    loadFirst,
-                    labels,
-                    labelsForUnavailable,
-                    configFile);
+            return edit(o -> o.batching = options);
         }
 
         public Options withBatching(BatchingOptions options) {
@@ -179,108 +143,80 @@ public final class ServingStack implements AutoCloseable {
         }
 
         public Options withNetwork(ModelServer.Options options) {
-            return new Options(
-                    models,
-                    loader,
-                    pollInterval,
-                    timeLoads,
-                    runBound,
-                    batching,
-                    Optional.of(options),
-                    inProcess,
-                    loadFirst,
-                    labels,
-                    labelsForUnavailable,
-                    configFile);
+            return edit(o -> o.network = Optional.of(options));
         }
 
         public Options withInProcess() {
-            return new Options(
-                    models,
-                    loader,
-                    pollInterval,
-                    timeLoads,
-                    runBound,
-                    batching,
-                    network,
-                    true,
-                    loadFirst,
-                    labels,
-                    labelsForUnavailable,
-                    configFile);
+            return edit(o -> o.inProcess = true);
         }
 
         /** See {@code loadFirst} above; {@code whatToDo} ends the message of a model that does not load. */
         public Options loadingFirst(String whatToDo) {
-            return new Options(
-                    models,
-                    loader,
-                    pollInterval,
-                    timeLoads,
-                    runBound,
-                    batching,
-                    network,
-                    inProcess,
-                    Optional.of(whatToDo),
-                    labels,
-                    labelsForUnavailable,
-                    configFile);
-        }
-
-        /**
-         * The models and labels a {@code --model_config_file} asks for, each version loaded by {@code loader}; the
-         * file is re-read every {@code pollInterval} (never, if zero).
-         */
-        public static Options fromConfigFile(
-                ModelServerConfigs.Served served, Path file, Duration pollInterval, ServableLoader loader) {
-            Options models = of(served.models(), loader);
-            return new Options(
-                    models.models,
-                    loader,
-                    models.pollInterval,
-                    false,
-                    Optional.empty(),
-                    Optional.empty(),
-                    Optional.empty(),
-                    false,
-                    Optional.empty(),
-                    served.labels(),
-                    false,
-                    Optional.of(new ConfigFile(file, pollInterval)));
+            return edit(o -> o.loadFirst = Optional.of(whatToDo));
         }
 
         /** With the given labels (see {@code labels} above). */
         public Options withLabels(Map<String, Map<String, Long>> labels) {
-            return new Options(
-                    models,
-                    loader,
-                    pollInterval,
-                    timeLoads,
-                    runBound,
-                    batching,
-                    network,
-                    inProcess,
-                    loadFirst,
-                    labels,
-                    labelsForUnavailable,
-                    configFile);
+            return edit(o -> o.labels = labels);
         }
 
         /** Letting a new label name a version that is not available, as TensorFlow Serving's flag of that name. */
         public Options allowingLabelsForUnavailableModels(boolean allow) {
-            return new Options(
-                    models,
-                    loader,
-                    pollInterval,
-                    timeLoads,
-                    runBound,
-                    batching,
-                    network,
-                    inProcess,
-                    loadFirst,
-                    labels,
-                    allow,
-                    configFile);
+            return edit(o -> o.labelsForUnavailable = allow);
+        }
+
+        /** A copy with what {@code change} sets changed. */
+        private Options edit(java.util.function.Consumer<Draft> change) {
+            Draft draft = new Draft(this);
+            change.accept(draft);
+            return draft.options();
+        }
+
+        /** Options being changed: every field settable, then made into options again. */
+        private static final class Draft {
+            List<ModelManager.ModelConfig> models;
+            ServableLoader loader;
+            Duration pollInterval;
+            boolean timeLoads;
+            Optional<RunAdmission.Options> runBound;
+            Optional<BatchingOptions> batching;
+            Optional<ModelServer.Options> network;
+            boolean inProcess;
+            Optional<String> loadFirst;
+            Map<String, Map<String, Long>> labels;
+            boolean labelsForUnavailable;
+            Optional<ConfigFile> configFile;
+
+            Draft(Options o) {
+                models = o.models;
+                loader = o.loader;
+                pollInterval = o.pollInterval;
+                timeLoads = o.timeLoads;
+                runBound = o.runBound;
+                batching = o.batching;
+                network = o.network;
+                inProcess = o.inProcess;
+                loadFirst = o.loadFirst;
+                labels = o.labels;
+                labelsForUnavailable = o.labelsForUnavailable;
+                configFile = o.configFile;
+            }
+
+            Options options() {
+                return new Options(
+                        models,
+                        loader,
+                        pollInterval,
+                        timeLoads,
+                        runBound,
+                        batching,
+                        network,
+                        inProcess,
+                        loadFirst,
+                        labels,
+                        labelsForUnavailable,
+                        configFile);
+            }
         }
     }
 
