@@ -233,6 +233,45 @@ class VersionPoliciesAndLabelsTest {
         assertThat(loader.events()).containsExactly("load m 1", "load m 7", "close m 1");
     }
 
+    @Test
+    void reloadTellsListenersOfModelsThatComeAndGo() throws Exception {
+        Path a = FakeVersions.write(dir.resolve("a"), 1);
+        Path b = FakeVersions.write(dir.resolve("b"), 1);
+        manager(new ModelConfig("a", a));
+        List<String> told = new java.util.concurrent.CopyOnWriteArrayList<>();
+        manager.addListener((model, available) -> told.add(model + (available ? " available" : " gone")));
+
+        manager.reload(List.of(new ModelConfig("b", b)), Map.of());
+
+        assertThat(told).containsExactlyInAnyOrder("b available", "a gone");
+        assertThat(manager.isConfigured("b")).isTrue();
+        assertThat(manager.isConfigured("a")).isFalse();
+        assertThat(manager.configs()).containsExactly(new ModelConfig("b", b));
+    }
+
+    @Test
+    void aModelWhoseOnlyVersionFailsToLoadSaysWhyWhenCalled() throws Exception {
+        Path base = dir.resolve("m");
+        FakeVersions.writeBroken(base, 1);
+        manager(new ModelConfig("m", base));
+
+        ServingException unavailable = failure(() -> manager.acquire("m", OptionalLong.empty()));
+
+        assertThat(unavailable.code()).isEqualTo(Code.UNAVAILABLE);
+        assertThat(unavailable.getMessage())
+                .isEqualTo("Model \"m\" has no version that loads: version 1 of m is broken");
+        assertThat(manager.isAvailable("m")).isFalse();
+    }
+
+    @Test
+    void policiesDescribeThemselvesInTheConfigFilesWords() {
+        assertThat(new VersionPolicy.Latest(2).describe()).isEqualTo("latest { num_versions: 2 }");
+        assertThat(new VersionPolicy.All().describe()).isEqualTo("all {}");
+        assertThat(new Specific2().of(3, 1).describe()).isEqualTo("specific { versions: [1, 3] }");
+        assertThat(catchThrowableOfType(IllegalArgumentException.class, () -> new VersionPolicy.Latest(0)))
+                .isNotNull();
+    }
+
     /** Specific policies, briefly. */
     private static final class Specific2 {
         VersionPolicy of(long... versions) {

@@ -71,6 +71,23 @@ class ModelServerConfigsTest {
     }
 
     @Test
+    void versionZeroIsAVersionLikeAnyOther() throws Exception {
+        ModelServerConfigs.Served served = ModelServerConfigs.readFile(file("model_config_list { config { name: \"m\""
+                + " base_path: \"/m\" model_version_policy { specific { versions: 0 } }"
+                + " version_labels { key: \"first\" value: 0 } } }"));
+
+        assertThat(served.models().getFirst().policy())
+                .isEqualTo(new VersionPolicy.Specific(new TreeSet<>(java.util.List.of(0L))));
+        assertThat(served.labels()).isEqualTo(Map.of("m", Map.of("first", 0L)));
+        assertThat(refusal("model_config_list { config { name: \"m\" base_path: \"/m\" model_version_policy {"
+                        + " specific { versions: -1 } } } }"))
+                .contains("lists a negative version");
+        assertThat(refusal("model_config_list { config { name: \"m\" base_path: \"/m\" version_labels { key:"
+                        + " \"x\" value: -1 } } }"))
+                .contains("versions are whole numbers from 0 up");
+    }
+
+    @Test
     void aWrongFileSaysWhatToChange() throws Exception {
         assertThat(refusal("")).startsWith("the file has no model_config_list. List the models to serve, for example:");
         assertThat(refusal("model_config_list {}")).startsWith("model_config_list lists no model. Add one");

@@ -41,7 +41,8 @@ import sun.misc.Signal;
             "Serve a TensorFlow SavedModel over TensorFlow Serving's gRPC and REST APIs.",
             "",
             "Versions are numbered folders under the base path (<base>/1/saved_model.pb, ...); the highest is"
-                    + " served, and new ones are picked up while running."
+                    + " served, and new ones are picked up while running. Several models, version policies and"
+                    + " labels: --model_config_file."
         },
         sortOptions = false)
 public final class ServeCommand implements Callable<Integer> {
