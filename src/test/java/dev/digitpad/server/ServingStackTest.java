@@ -7,12 +7,12 @@ import dev.digitpad.inference.BatchingOptions;
 import dev.digitpad.inference.ModelManager.ModelConfig;
 import dev.digitpad.inference.RunAdmission;
 import dev.digitpad.inference.RunLimits;
-import dev.digitpad.inference.Servable;
 import dev.digitpad.inference.ServableLoader;
 import dev.digitpad.inference.ServingException;
 import dev.digitpad.protocol.serving.PredictRequest;
 import dev.digitpad.protocol.serving.PredictionServiceGrpc;
 import dev.digitpad.testing.FakeServable;
+import dev.digitpad.testing.FakeVersions;
 import dev.digitpad.testing.Tensors;
 import dev.digitpad.testing.TestModels;
 import java.io.IOException;
@@ -29,8 +29,6 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.tensorflow.proto.SignatureDef;
-import org.tensorflow.proto.TensorProto;
 import org.tensorflow.proto.error.Code;
 
 /**
@@ -49,38 +47,12 @@ class ServingStackTest {
     /** What happened, in order: loads and closes of servables, and what a test notes on the way. */
     private final List<String> events = new CopyOnWriteArrayList<>();
 
-    private final List<FakeServable> loaded = new CopyOnWriteArrayList<>();
-
     /** Loads a {@link FakeServable} for every version, noting its load and its close in {@link #events}. */
-    private final ServableLoader fakes = (model, version, versionDir) -> {
-        FakeServable fake = new FakeServable();
-        loaded.add(fake);
-        events.add("loaded " + model + " " + version);
-        return new Servable() {
-            @Override
-            public Map<String, SignatureDef> signatures() {
-                return fake.signatures();
-            }
-
-            @Override
-            public Map<String, TensorProto> predict(
-                    String signatureKey, Map<String, TensorProto> inputs, List<String> outputFilter, RunLimits limits) {
-                return fake.predict(signatureKey, inputs, outputFilter, limits);
-            }
-
-            @Override
-            public void close() {
-                fake.close();
-                events.add("closed " + model + " " + version);
-            }
-        };
-    };
+    private final FakeVersions fakes = new FakeVersions(events);
 
     private Path modelWithOneVersion() throws IOException {
         Path base = dir.resolve(MODEL);
-        // The fake loader does not read it; the version source only needs it to be there.
-        Files.writeString(Files.createDirectories(base.resolve("1")).resolve("saved_model.pb"), "fake");
-        return base;
+        return FakeVersions.write(base, 1);
     }
 
     private ServingStack.Options options(Path base) {
@@ -124,9 +96,7 @@ class ServingStackTest {
                         "run admission");
         assertThat(events)
                 .containsExactly(
-                        "loaded fake 1",
-                        "unavailable; gRPC port closed, in-process channel shut down",
-                        "closed fake 1");
+                        "load fake 1", "unavailable; gRPC port closed, in-process channel shut down", "close fake 1");
         assertThat(stack.batchScheduler().orElseThrow().stats().requests()).isEqualTo(1);
         assertThatThrownBy(() -> stack.core().predict(request(1f), RunLimits.NONE))
                 .isInstanceOf(ServingException.class)
@@ -146,7 +116,7 @@ class ServingStackTest {
             stack.close();
             assertThat(stack.stopped()).containsExactly("model manager");
         }
-        assertThat(events).containsExactly("loaded fake 1", "closed fake 1");
+        assertThat(events).containsExactly("load fake 1", "close fake 1");
     }
 
     @Test
@@ -159,7 +129,7 @@ class ServingStackTest {
             stack.startPolling();
 
             assertThat(stack.models().awaitAvailable(Duration.ofSeconds(10))).isTrue();
-            assertThat(events).containsExactly("loaded fake 1");
+            assertThat(events).containsExactly("load fake 1");
         }
     }
 
@@ -186,7 +156,7 @@ class ServingStackTest {
         }
         assertThat(events)
                 .as("the model was loaded, then unloaded when the build failed")
-                .containsExactly("loaded fake 1", "closed fake 1");
+                .containsExactly("load fake 1", "close fake 1");
         assertThat(threadsNamed("batch-"))
                 .as("the batch scheduler's threads have ended")
                 .isEqualTo(batchThreads);
@@ -239,7 +209,7 @@ class ServingStackTest {
                 options(base).withRunBound(new RunAdmission.Options(1, 0)).loadingFirst("Do something."))) {
             CompletableFuture<?> held =
                     CompletableFuture.runAsync(() -> stack.core().predict(request(FakeServable.HOLD), RunLimits.NONE));
-            loaded.getFirst().awaitHolding();
+            fakes.loaded().getFirst().awaitHolding();
 
             assertThatThrownBy(() -> stack.core().predict(request(1f), RunLimits.NONE))
                     .as("one run at once, none waiting: the second is refused")
@@ -247,20 +217,20 @@ class ServingStackTest {
                     .extracting(e -> ((ServingException) e).code())
                     .isEqualTo(Code.UNAVAILABLE);
 
-            loaded.getFirst().release();
+            fakes.loaded().getFirst().release();
             held.get(10, TimeUnit.SECONDS);
         }
-        loaded.clear();
+        fakes.loaded().clear();
         try (ServingStack stack = ServingStack.start(options(base).loadingFirst("Do something."))) {
             CompletableFuture<?> held =
                     CompletableFuture.runAsync(() -> stack.core().predict(request(FakeServable.HOLD), RunLimits.NONE));
-            loaded.getFirst().awaitHolding();
+            fakes.loaded().getFirst().awaitHolding();
 
             assertThat(stack.core().predict(request(1f), RunLimits.NONE).getOutputsMap())
                     .as("no bound: a second call runs beside the held one")
                     .containsKey("y");
 
-            loaded.getFirst().release();
+            fakes.loaded().getFirst().release();
             held.get(10, TimeUnit.SECONDS);
         }
     }

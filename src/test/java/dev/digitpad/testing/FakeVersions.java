@@ -9,8 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-import java.util.Queue;
-import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CopyOnWriteArrayList;
 import org.tensorflow.proto.SignatureDef;
 import org.tensorflow.proto.TensorProto;
 import org.tensorflow.proto.error.Code;
@@ -24,7 +23,18 @@ public final class FakeVersions implements ServableLoader {
     /** What a broken version's marker file holds. */
     public static final String BROKEN = "broken";
 
-    private final Queue<String> events = new ConcurrentLinkedQueue<>();
+    private final List<String> events;
+    private final List<FakeServable> loaded = new CopyOnWriteArrayList<>();
+
+    /** A loader that keeps its events to itself. */
+    public FakeVersions() {
+        this(new CopyOnWriteArrayList<>());
+    }
+
+    /** A loader that adds its events to {@code events}, where a test may note its own between them. */
+    public FakeVersions(List<String> events) {
+        this.events = events;
+    }
 
     /** Writes version folders {@code versions} under {@code base}, each with the marker the version source needs. */
     public static Path write(Path base, long... versions) throws IOException {
@@ -52,6 +62,7 @@ public final class FakeVersions implements ServableLoader {
         }
         events.add("load " + model + " " + version);
         FakeServable fake = new FakeServable();
+        loaded.add(fake);
         return new Servable() {
             @Override
             public Map<String, SignatureDef> signatures() {
@@ -70,6 +81,11 @@ public final class FakeVersions implements ServableLoader {
                 events.add("close " + model + " " + version);
             }
         };
+    }
+
+    /** The servables loaded so far, in order: a test may hold and release their runs, or clear the list. */
+    public List<FakeServable> loaded() {
+        return loaded;
     }
 
     /** The loads and closes so far, in order. */
