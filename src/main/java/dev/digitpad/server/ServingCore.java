@@ -198,7 +198,10 @@ public final class ServingCore {
     public GetModelStatusResponse status(GetModelStatusRequest request) {
         String name = modelName(request.getModelSpec());
         GetModelStatusResponse.Builder response = GetModelStatusResponse.newBuilder();
-        for (VersionStatus s : models.status(name, version(request.getModelSpec()))) {
+        // A version label is ignored, as TensorFlow Serving ignores it here: every version is answered.
+        ModelSpec spec = request.getModelSpec();
+        for (VersionStatus s : models.status(
+                name, spec.hasVersion() ? OptionalLong.of(spec.getVersion().getValue()) : OptionalLong.empty())) {
             StatusProto.Builder status = StatusProto.newBuilder().setErrorCode(Code.OK);
             s.error().ifPresent(e -> status.setErrorCode(e.code()).setErrorMessage(e.getMessage()));
             response.addModelVersionStatus(ModelVersionStatus.newBuilder()

@@ -263,14 +263,16 @@ class ModelMetadataStatusAndHealthTest {
     }
 
     @Test
-    void statusWithAVersionLabelIsInvalid() throws Exception {
+    void statusWithAVersionLabelIgnoresTheLabelAsTensorFlowServingDoes() throws Exception {
         serve(1);
 
-        Status status = statusOf(
-                () -> status(spec("mnist").toBuilder().setVersionLabel("canary").build()));
+        GetModelStatusResponse response =
+                status(spec("mnist").toBuilder().setVersionLabel("canary").build());
 
-        assertThat(status.getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
-        assertThat(status.getDescription()).contains("\"canary\"");
+        assertThat(response.getModelVersionStatusList()).singleElement().satisfies(v -> {
+            assertThat(v.getVersion()).isEqualTo(1);
+            assertThat(v.getState()).isEqualTo(ModelVersionStatus.State.AVAILABLE);
+        });
     }
 
     // ---- health ----
