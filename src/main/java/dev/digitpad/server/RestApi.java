@@ -124,23 +124,37 @@ final class RestApi extends Handler.Abstract {
                     callback);
             return true;
         }
+        long started = System.nanoTime();
+        Routed routed = new Routed();
         int status;
+        Code code;
         String body;
         inFlight.enter();
         try {
-            body = route(request);
+            body = route(request, routed);
             status = 200;
+            code = Code.OK;
         } catch (HttpError e) {
             status = e.status;
+            code = e.code;
             body = RestJson.error(e.getMessage()).toString();
         } catch (Throwable t) {
             ServingException e = ErrorMapping.toServingException(t);
             status = ErrorMapping.httpStatus(e.code());
+            code = e.code();
             body = RestJson.error(ErrorMapping.truncate(e.getMessage())).toString();
         } finally {
             inFlight.exit();
         }
         drainBody(request);
+        // Every request under /v1/ is counted, as TensorFlow Serving's HTTP server counts them; only the names of
+        // served models become label values.
+        core.metrics()
+                .recordRest(
+                        core.models().isConfigured(routed.model) ? routed.model : "",
+                        routed.verb,
+                        code,
+                        System.nanoTime() - started);
         writeJson(response, status, body, callback);
         return true;
     }
@@ -164,7 +178,8 @@ final class RestApi extends Handler.Abstract {
         }
         response.setStatus(200);
         response.getHeaders().put(HttpHeader.CONTENT_TYPE, ServingMetrics.CONTENT_TYPE);
-        response.write(true, ByteBuffer.wrap(core.metrics().scrape().getBytes(StandardCharsets.UTF_8)), callback);
+        response.write(
+                true, ByteBuffer.wrap(core.metrics().scrape(core.models()).getBytes(StandardCharsets.UTF_8)), callback);
     }
 
     /**
@@ -206,7 +221,7 @@ final class RestApi extends Handler.Abstract {
      * encoded "/" in a model name stays part of the name (which is then not found), and never becomes a path
      * separator.
      */
-    private String route(Request request) throws IOException {
+    private String route(Request request, Routed routed) throws IOException {
         String method = request.getMethod();
         String path = request.getHttpURI().getPath();
         if ("OPTIONS".equals(method)) {
@@ -219,12 +234,14 @@ final class RestApi extends Handler.Abstract {
         }
         Matcher post = POST_ROUTE.matcher(path);
         Matcher get = GET_ROUTE.matcher(path);
-        boolean routed = "POST".equals(method) ? post.matches() : "GET".equals(method) && get.matches();
-        if (!routed) {
+        boolean matched = "POST".equals(method) ? post.matches() : "GET".equals(method) && get.matches();
+        if (!matched) {
             throw malformed(request, post.matches(), get.matches());
         }
         Matcher m = "POST".equals(method) ? post : get;
         String name = m.group(1) == null ? "" : decode(m.group(1));
+        routed.model = name;
+        routed.verb = "POST".equals(method) ? m.group(4) : "";
         ModelSpec.Builder spec = ModelSpec.newBuilder().setName(name);
         if (m.group(2) != null) {
             try {
@@ -376,14 +393,23 @@ final class RestApi extends Handler.Abstract {
         }
     }
 
+    /** What the metrics say of a request: the model its path names, and its verb ("" for status and metadata). */
+    private static final class Routed {
+        String model = "";
+        String verb = "";
+    }
+
     /** A failure of the HTTP request itself, before it reaches the serving core. */
     private static final class HttpError extends RuntimeException {
         private static final long serialVersionUID = 1L;
         private final int status;
+        /** The canonical code it is counted under: a request too large is RESOURCE_EXHAUSTED, as on gRPC. */
+        private final Code code;
 
         HttpError(int status, String message) {
             super(message, null, false, false);
             this.status = status;
+            this.code = status == 413 ? Code.RESOURCE_EXHAUSTED : Code.INVALID_ARGUMENT;
         }
     }
 }
