@@ -39,12 +39,24 @@ import org.tensorflow.proto.error.Code;
 
 /**
  * TensorFlow Serving's REST API ({@code /v1/models/...}) over a {@link ServingCore}: model status,
- * metadata, and {@code :predict} in the row and columnar forms. Every error is JSON {@code {"error": ...}}
- * with TensorFlow Serving's HTTP status for its code.
+ * metadata, and {@code :predict} in the row and columnar forms. Routed as TensorFlow Serving routes: every path
+ * under {@code /v1/} belongs to the API, and one that routes nowhere is 400 "Malformed request"; other paths are 404.
+ * Every error is JSON {@code {"error": ...}} with TensorFlow Serving's HTTP status for its code.
  */
 final class RestApi extends Handler.Abstract {
-    private static final Pattern ROUTE =
-            Pattern.compile("/v1/models/([^/:]+)(?:/versions/([^/:]+)|/labels/([^/:]+))?(/metadata|:[A-Za-z]+)?");
+    /** What TensorFlow Serving's HTTP server hands to its REST API: every path under /v1/, in any case. */
+    private static final Pattern API_PATH = Pattern.compile("(?is)/v1/.*");
+    /** A prediction's path: model, then version or label, then the verb (compared exactly afterwards). */
+    private static final Pattern POST_ROUTE = Pattern.compile(
+            "(?i)/v1/models/([^/:]+)(?:/versions/([0-9]+)|/labels/([^/:]+))?:(classify|regress|predict)");
+    /** A model's status, or its metadata: the model name may be missing, and is then asked for. */
+    private static final Pattern GET_ROUTE =
+            Pattern.compile("(?i)/v1/models(?:/([^/:]+))?(?:/versions/([0-9]+)|/labels/([^/:]+))?(?:/(metadata))?");
+    /** The origin a CORS preflight must name for TensorFlow Serving to answer it. */
+    private static final Pattern CORS_ORIGIN = Pattern.compile("https?://");
+
+    private static final String USAGE = "the API is GET /v1/models/<name>[/versions/<n> | /labels/<label>][/metadata],"
+            + " and POST /v1/models/<name>[/versions/<n> | /labels/<label>]:predict, :classify or :regress";
     private static final JsonFormat.Printer PROTO_JSON = JsonFormat.printer()
             .preservingProtoFieldNames()
             .includingDefaultValueFields()
@@ -94,41 +106,80 @@ final class RestApi extends Handler.Abstract {
 
     @Override
     public boolean handle(Request request, Response response, Callback callback) {
-        if (metricsPath.isPresent()
-                && metricsPath.get().equals(request.getHttpURI().getPath())) {
-            if (!"GET".equals(request.getMethod())) {
-                writeJson(
-                        response,
-                        405,
-                        RestJson.error("Use GET for " + metricsPath.get() + " (got " + request.getMethod() + ")")
-                                .toString(),
-                        callback);
-                return true;
-            }
-            response.setStatus(200);
-            response.getHeaders().put(HttpHeader.CONTENT_TYPE, ServingMetrics.CONTENT_TYPE);
-            response.write(true, ByteBuffer.wrap(core.metrics().scrape().getBytes(StandardCharsets.UTF_8)), callback);
+        String path = request.getHttpURI().getPath();
+        if (metricsPath.isPresent() && metricsPath.get().equals(path)) {
+            scrape(request, response, callback);
             return true;
         }
+        if (!API_PATH.matcher(path).matches()) {
+            // TensorFlow Serving's HTTP server hands only paths under /v1/ to its API; others are not found.
+            drainBody(request);
+            writeJson(
+                    response,
+                    404,
+                    RestJson.error("Not Found: " + request.getMethod() + " "
+                                    + request.getHttpURI().getPathQuery() + " is not a path of this server (" + USAGE
+                                    + ")")
+                            .toString(),
+                    callback);
+            return true;
+        }
+        long started = System.nanoTime();
+        Routed routed = new Routed();
         int status;
+        Code code;
         String body;
         inFlight.enter();
         try {
-            body = route(request);
+            body = route(request, routed);
             status = 200;
+            code = Code.OK;
         } catch (HttpError e) {
             status = e.status;
+            code = e.code;
             body = RestJson.error(e.getMessage()).toString();
         } catch (Throwable t) {
             ServingException e = ErrorMapping.toServingException(t);
             status = ErrorMapping.httpStatus(e.code());
+            code = e.code();
             body = RestJson.error(ErrorMapping.truncate(e.getMessage())).toString();
         } finally {
             inFlight.exit();
         }
         drainBody(request);
+        // Every request under /v1/ is counted, as TensorFlow Serving's HTTP server counts them; only the names of
+        // served models become label values.
+        core.metrics()
+                .recordRest(
+                        core.models().isConfigured(routed.model) ? routed.model : "",
+                        routed.verb,
+                        code,
+                        System.nanoTime() - started);
         writeJson(response, status, body, callback);
         return true;
+    }
+
+    /**
+     * A Prometheus scrape. TensorFlow Serving answers its metrics path whatever the method, and refuses the path
+     * with a query string after it.
+     */
+    private void scrape(Request request, Response response, Callback callback) {
+        drainBody(request);
+        String query = request.getHttpURI().getQuery();
+        if (query != null) {
+            writeJson(
+                    response,
+                    400,
+                    RestJson.error("Unexpected path: " + request.getHttpURI().getPathQuery() + ". Should be "
+                                    + metricsPath.orElseThrow())
+                            .toString(),
+                    callback);
+            return;
+        }
+        response.setStatus(200);
+        response.getHeaders().put(HttpHeader.CONTENT_TYPE, ServingMetrics.CONTENT_TYPE);
+        response.write(
+                true, ByteBuffer.wrap(core.metrics().scrape(core.models()).getBytes(StandardCharsets.UTF_8)), callback);
     }
 
     /**
@@ -163,49 +214,86 @@ final class RestApi extends Handler.Abstract {
         response.write(true, ByteBuffer.wrap(body.getBytes(StandardCharsets.UTF_8)), callback);
     }
 
-    private String route(Request request) throws IOException {
-        // Routed on the path as sent, still percent-encoded, and each part decoded on its own: an encoded "/" in
-        // a model name stays part of the name (which is then not found), and never becomes a path separator.
+    /**
+     * Routes a request under {@code /v1/} as TensorFlow Serving's handler does: POST to a model's {@code :predict},
+     * {@code :classify} or {@code :regress}; GET of a model's status or {@code /metadata}; anything else is 400
+     * "Malformed request". The path is matched as sent, still percent-encoded, and each part decoded on its own: an
+     * encoded "/" in a model name stays part of the name (which is then not found), and never becomes a path
+     * separator.
+     */
+    private String route(Request request, Routed routed) throws IOException {
+        String method = request.getMethod();
         String path = request.getHttpURI().getPath();
-        Matcher m = ROUTE.matcher(path);
-        if (!m.matches()) {
-            throw new HttpError(
-                    404,
-                    "Malformed request: " + request.getMethod() + " " + path
-                            + " (the API is /v1/models/<name>[/versions/<n>][/metadata|:predict])");
+        if ("OPTIONS".equals(method)) {
+            // A CORS preflight: TensorFlow Serving answers it without routing, given an origin.
+            String origin = request.getHeaders().get(HttpHeader.ORIGIN);
+            if (origin == null || !CORS_ORIGIN.matcher(origin).find()) {
+                throw new ServingException(Code.FAILED_PRECONDITION, "Origin header is missing in CORS preflight");
+            }
+            return "";
         }
-        ModelSpec.Builder spec = ModelSpec.newBuilder().setName(decode(m.group(1)));
+        Matcher post = POST_ROUTE.matcher(path);
+        Matcher get = GET_ROUTE.matcher(path);
+        boolean matched = "POST".equals(method) ? post.matches() : "GET".equals(method) && get.matches();
+        if (!matched) {
+            throw malformed(request, post.matches(), get.matches());
+        }
+        Matcher m = "POST".equals(method) ? post : get;
+        String name = m.group(1) == null ? "" : decode(m.group(1));
+        routed.model = name;
+        routed.verb = "POST".equals(method) ? m.group(4) : "";
+        ModelSpec.Builder spec = ModelSpec.newBuilder().setName(name);
         if (m.group(2) != null) {
-            String version = decode(m.group(2));
             try {
-                spec.setVersion(Int64Value.of(Long.parseLong(version)));
+                spec.setVersion(Int64Value.of(Long.parseLong(m.group(2))));
             } catch (NumberFormatException e) {
-                throw new HttpError(400, "Malformed request: version must be a whole number, got \"" + version + "\"");
+                throw new HttpError(400, "Failed to convert version: " + m.group(2) + " to numeric.");
             }
         } else if (m.group(3) != null) {
             spec.setVersionLabel(decode(m.group(3)));
         }
-        String action = m.group(4) == null ? "" : m.group(4);
-        switch (action) {
-            case "" -> {
-                expect(request, "GET");
-                return PROTO_JSON.print(core.status(
-                        GetModelStatusRequest.newBuilder().setModelSpec(spec).build()));
+        if ("GET".equals(method)) {
+            if (name.isEmpty()) {
+                throw new HttpError(
+                        400,
+                        "Missing model name in request. (Listing the models is not part of the API: ask for"
+                                + " /v1/models/<name>.)");
             }
-            case "/metadata" -> {
-                expect(request, "GET");
+            // Compared as TensorFlow Serving compares it: "/METADATA" matches the path, and asks for the status.
+            if ("metadata".equals(m.group(4))) {
                 return metadata(spec.build());
             }
-            case ":predict" -> {
-                expect(request, "POST");
+            return PROTO_JSON.print(core.status(
+                    GetModelStatusRequest.newBuilder().setModelSpec(spec).build()));
+        }
+        String verb = m.group(4);
+        switch (verb) {
+            case "predict" -> {
                 return predict(spec, readBody(request));
             }
-            case ":classify", ":regress" ->
+            case "classify", "regress" ->
                 throw new ServingException(
-                        Code.UNIMPLEMENTED,
-                        action.substring(1) + " is not implemented by DigitPad's server; use :predict instead.");
-            default -> throw new HttpError(404, "Malformed request: unknown verb " + action + " in " + path);
+                        Code.UNIMPLEMENTED, verb + " is not implemented by DigitPad's server; use :predict instead.");
+            default -> throw malformed(request, true, false);
         }
+    }
+
+    /**
+     * TensorFlow Serving's answer to a request under {@code /v1/} that routes nowhere, with what would route: for a
+     * path that is right for the other method, that method.
+     */
+    private static HttpError malformed(Request request, boolean postPath, boolean getPath) {
+        String method = request.getMethod();
+        String hint;
+        if (postPath && !"POST".equals(method)) {
+            hint = ":predict, :classify and :regress take POST";
+        } else if (getPath && !"GET".equals(method)) {
+            hint = "model status and metadata take GET";
+        } else {
+            hint = USAGE;
+        }
+        return new HttpError(
+                400, "Malformed request: " + method + " " + request.getHttpURI().getPathQuery() + " (" + hint + ")");
     }
 
     private String metadata(ModelSpec spec) throws InvalidProtocolBufferException {
@@ -295,14 +383,6 @@ final class RestApi extends Handler.Abstract {
         }
     }
 
-    private static void expect(Request request, String method) {
-        if (!method.equals(request.getMethod())) {
-            throw new HttpError(
-                    405,
-                    "Use " + method + " for " + request.getHttpURI().getPath() + " (got " + request.getMethod() + ")");
-        }
-    }
-
     /** One percent-encoded part of the path, decoded. */
     private static String decode(String part) {
         try {
@@ -313,14 +393,23 @@ final class RestApi extends Handler.Abstract {
         }
     }
 
+    /** What the metrics say of a request: the model its path names, and its verb ("" for status and metadata). */
+    private static final class Routed {
+        String model = "";
+        String verb = "";
+    }
+
     /** A failure of the HTTP request itself, before it reaches the serving core. */
     private static final class HttpError extends RuntimeException {
         private static final long serialVersionUID = 1L;
         private final int status;
+        /** The canonical code it is counted under: a request too large is RESOURCE_EXHAUSTED, as on gRPC. */
+        private final Code code;
 
         HttpError(int status, String message) {
             super(message, null, false, false);
             this.status = status;
+            this.code = status == 413 ? Code.RESOURCE_EXHAUSTED : Code.INVALID_ARGUMENT;
         }
     }
 }

@@ -4,8 +4,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.google.protobuf.ByteString;
 import dev.digitpad.inference.ServingException;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -18,10 +20,18 @@ import org.tensorflow.proto.TensorShapeProto;
 /**
  * TensorFlow Serving's JSON forms of tensors: the row form ({@code instances}, one entry per example)
  * and the columnar form ({@code inputs}, one value per input). Values are read with the dtype the
- * signature declares.
+ * signature declares. A string ({@code DT_STRING}) value is a JSON string, taken as its UTF-8 bytes, or
+ * {@code {"b64": "<base64>"}}, taken as the bytes it encodes; string outputs whose key ends in {@code _bytes} are
+ * written as {@code {"b64": ...}}, other string outputs as JSON strings of their bytes read as UTF-8.
  */
 final class RestJson {
     private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
+    /** The key of a string value in base64: {@code {"b64": "..."}}. */
+    private static final String BASE64_KEY = "b64";
+    /** The suffix of the output keys whose strings are written in base64. */
+    private static final String BYTES_SUFFIX = "_bytes";
+    /** How much of a value an error message quotes, as TensorFlow Serving's do. */
+    private static final int MAX_DEBUG_CHARS = 256;
 
     private RestJson() {}
 
@@ -31,7 +41,7 @@ final class RestJson {
             throw bad("'instances' must be a non-empty list with one entry per example");
         }
         Map<String, TensorInfo> inputs = signature.getInputsMap();
-        boolean named = instances.get(0).isObject();
+        boolean named = isNamedInputs(instances.get(0));
         if (!named && inputs.size() != 1) {
             throw bad("the signature has " + inputs.size() + " inputs " + inputs.keySet()
                     + ", so each instance must be an object naming them");
@@ -39,7 +49,7 @@ final class RestJson {
         Map<String, TensorProto> tensors = new LinkedHashMap<>();
         Map<String, List<JsonNode>> columns = new LinkedHashMap<>();
         for (JsonNode instance : instances) {
-            if (instance.isObject() != named) {
+            if (isNamedInputs(instance) != named) {
                 throw bad("all instances must have the same form: either all objects of named inputs, or none");
             }
             if (named) {
@@ -66,7 +76,7 @@ final class RestJson {
     static Map<String, TensorProto> fromColumns(SignatureDef signature, JsonNode inputs) {
         Map<String, TensorInfo> expected = signature.getInputsMap();
         Map<String, TensorProto> tensors = new LinkedHashMap<>();
-        if (inputs.isObject()) {
+        if (isNamedInputs(inputs)) {
             inputs.properties()
                     .forEach(e ->
                             tensors.put(e.getKey(), tensor(e.getKey(), dtypeOf(expected, e.getKey()), e.getValue())));
@@ -96,11 +106,13 @@ final class RestJson {
         }
         for (int i = 0; i < batch; i++) {
             if (outputs.size() == 1) {
-                rows.add(row(outputs.values().iterator().next(), i));
+                Map.Entry<String, TensorProto> only =
+                        outputs.entrySet().iterator().next();
+                rows.add(row(only.getKey(), only.getValue(), i));
             } else {
                 ObjectNode named = rows.addObject();
                 for (Map.Entry<String, TensorProto> e : outputs.entrySet()) {
-                    named.set(e.getKey(), row(e.getValue(), i));
+                    named.set(e.getKey(), row(e.getKey(), e.getValue(), i));
                 }
             }
         }
@@ -110,16 +122,34 @@ final class RestJson {
     /** The columnar form of outputs: the whole tensor (one output) or an object of them. */
     static JsonNode columns(Map<String, TensorProto> outputs) {
         if (outputs.size() == 1) {
-            TensorProto t = outputs.values().iterator().next();
-            return nested(t, 0, 0, dims(t));
+            Map.Entry<String, TensorProto> only = outputs.entrySet().iterator().next();
+            return nested(only.getValue(), isBytes(only.getKey()), 0, 0, dims(only.getValue()));
         }
         ObjectNode named = NODES.objectNode();
-        outputs.forEach((k, t) -> named.set(k, nested(t, 0, 0, dims(t))));
+        outputs.forEach((k, t) -> named.set(k, nested(t, isBytes(k), 0, 0, dims(t))));
         return named;
     }
 
     static ObjectNode error(String message) {
         return NODES.objectNode().put("error", message);
+    }
+
+    /**
+     * Whether a value names its inputs (an object of them) rather than being one: a {@code {"b64": "..."}} object is
+     * one string value, as TensorFlow Serving reads it.
+     */
+    private static boolean isNamedInputs(JsonNode value) {
+        return value.isObject() && !isBase64Object(value);
+    }
+
+    /** {@code {"b64": "<string>"}}, with no other key. */
+    private static boolean isBase64Object(JsonNode value) {
+        return value.isObject() && value.size() == 1 && value.path(BASE64_KEY).isTextual();
+    }
+
+    /** Whether a string output of this key is written as {@code {"b64": ...}}: TensorFlow Serving's naming rule. */
+    private static boolean isBytes(String outputKey) {
+        return outputKey.endsWith(BYTES_SUFFIX);
     }
 
     private static DataType dtypeOf(Map<String, TensorInfo> inputs, String key) {
@@ -162,10 +192,23 @@ final class RestJson {
             }
             return;
         }
+        if (node.isObject()) {
+            if (dtype != DataType.DT_STRING) {
+                throw typeError(node, dtype, key, where);
+            }
+            out.addStringVal(base64Object(node, key, where));
+            return;
+        }
         if (node.isContainerNode()) {
             throw bad("input \"" + key + "\" is ragged or malformed at " + where + ": expected a single value");
         }
         switch (dtype) {
+            case DT_STRING -> {
+                if (!node.isTextual()) {
+                    throw typeError(node, dtype, key, where);
+                }
+                out.addStringVal(ByteString.copyFromUtf8(node.textValue()));
+            }
             case DT_FLOAT -> out.addFloatVal((float) number(key, node, where));
             case DT_DOUBLE -> out.addDoubleVal(number(key, node, where));
             case DT_INT32 ->
@@ -182,6 +225,91 @@ final class RestJson {
                 throw bad("input \"" + key + "\" has dtype " + dtype
                         + ", which the JSON API of this server does not read");
         }
+    }
+
+    /** TensorFlow Serving's words for a value of the wrong JSON type, then where it is. */
+    private static ServingException typeError(JsonNode node, DataType dtype, String key, CharSequence where) {
+        return bad("JSON Value: " + debugString(node) + " Type: " + jsonType(node) + " is not of expected type: "
+                + dtypeName(dtype) + " (input \"" + key + "\" at " + where + ")");
+    }
+
+    /** The bytes of a {@code {"b64": "..."}} value, decoded as TensorFlow Serving decodes them. */
+    private static ByteString base64Object(JsonNode node, String key, CharSequence where) {
+        if (!isBase64Object(node)) {
+            throw bad("JSON Value: " + debugString(node) + " not formatted correctly for base64 data (input \"" + key
+                    + "\" at " + where + ": a string in base64 is {\"b64\": \"<base64>\"}, with no other key)");
+        }
+        String text = node.get(BASE64_KEY).textValue();
+        byte[] bytes = decodeBase64(text);
+        if (bytes == null) {
+            throw bad("Unable to base64 decode (input \"" + key + "\" at " + where + ": " + debugString(node)
+                    + " is not standard base64, of A-Z a-z 0-9 + and /, padded with = or not)");
+        }
+        return ByteString.copyFrom(bytes);
+    }
+
+    /**
+     * Base64 as TensorFlow Serving reads it (absl's Base64Unescape): the standard alphabet, whitespace anywhere
+     * ignored, and padding with '=' (or '.') either left out or exactly right. Null if {@code text} is not that.
+     */
+    static byte[] decodeBase64(String text) {
+        StringBuilder data = new StringBuilder(text.length());
+        int pads = 0;
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (c == ' ' || (c >= '\t' && c <= '\r')) {
+                continue;
+            }
+            if (c == '=' || c == '.') {
+                pads++;
+            } else if (pads > 0 || !isBase64Char(c)) {
+                return null; // data after padding, or not base64
+            } else {
+                data.append(c);
+            }
+        }
+        int partial = data.length() % 4;
+        int expectedPads = partial == 0 ? 0 : 4 - partial;
+        if (partial == 1 || (pads != 0 && pads != expectedPads)) {
+            return null;
+        }
+        return Base64.getDecoder().decode(data.toString());
+    }
+
+    private static boolean isBase64Char(char c) {
+        return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '+' || c == '/';
+    }
+
+    /** A value as TensorFlow Serving quotes it in an error: compact JSON, cut at 256 characters. */
+    private static String debugString(JsonNode node) {
+        String json = node.toString();
+        return json.length() <= MAX_DEBUG_CHARS ? json : json.substring(0, MAX_DEBUG_CHARS);
+    }
+
+    /** RapidJSON's name of a value's type, which TensorFlow Serving's errors give. */
+    private static String jsonType(JsonNode node) {
+        return switch (node.getNodeType()) {
+            case NULL, MISSING -> "Null";
+            case BOOLEAN -> node.booleanValue() ? "True" : "False";
+            case OBJECT, POJO -> "Object";
+            case ARRAY -> "Array";
+            case STRING, BINARY -> "String";
+            case NUMBER -> "Number";
+        };
+    }
+
+    /** TensorFlow's name of a dtype ({@code DataTypeString}), which TensorFlow Serving's errors give. */
+    private static String dtypeName(DataType dtype) {
+        return switch (dtype) {
+            case DT_FLOAT -> "float";
+            case DT_DOUBLE -> "double";
+            case DT_INT32 -> "int32";
+            case DT_UINT8 -> "uint8";
+            case DT_INT64 -> "int64";
+            case DT_BOOL -> "bool";
+            case DT_STRING -> "string";
+            default -> dtype.name();
+        };
     }
 
     private static double number(String key, JsonNode node, CharSequence where) {
@@ -217,19 +345,22 @@ final class RestJson {
                 .toArray();
     }
 
-    private static JsonNode row(TensorProto t, int index) {
+    private static JsonNode row(String key, TensorProto t, int index) {
         long[] dims = dims(t);
         long stride = 1;
         for (int d = 1; d < dims.length; d++) {
             stride *= dims[d];
         }
-        return nested(t, 1, index * stride, dims);
+        return nested(t, isBytes(key), 1, index * stride, dims);
     }
 
-    /** The values of {@code t} from element {@code offset} on, nested along {@code dims[depth..]}. */
-    private static JsonNode nested(TensorProto t, int depth, long offset, long[] dims) {
+    /**
+     * The values of {@code t} from element {@code offset} on, nested along {@code dims[depth..]}; strings in base64 if
+     * {@code bytes}.
+     */
+    private static JsonNode nested(TensorProto t, boolean bytes, int depth, long offset, long[] dims) {
         if (depth == dims.length) {
-            return scalar(t, (int) offset);
+            return scalar(t, bytes, (int) offset);
         }
         long stride = 1;
         for (int d = depth + 1; d < dims.length; d++) {
@@ -237,13 +368,23 @@ final class RestJson {
         }
         ArrayNode list = NODES.arrayNode();
         for (long i = 0; i < dims[depth]; i++) {
-            list.add(nested(t, depth + 1, offset + i * stride, dims));
+            list.add(nested(t, bytes, depth + 1, offset + i * stride, dims));
         }
         return list;
     }
 
-    private static JsonNode scalar(TensorProto t, int i) {
+    private static JsonNode scalar(TensorProto t, boolean bytes, int i) {
         return switch (t.getDtype()) {
+            case DT_STRING -> {
+                ByteString value = t.getStringVal(i);
+                if (bytes) {
+                    yield NODES.objectNode().put(BASE64_KEY, Base64.getEncoder().encodeToString(value.toByteArray()));
+                }
+                // TensorFlow Serving writes the bytes between the quotes as they are, which is not JSON when they are
+                // not UTF-8; its clients (Python's requests, Go, browsers) then read U+FFFD for each bad sequence.
+                // That is written here, so that the answer is JSON that any parser reads alike.
+                yield NODES.textNode(value.toStringUtf8());
+            }
             case DT_FLOAT -> floatNode(t.getFloatVal(i));
             case DT_DOUBLE ->
                 Double.isFinite(t.getDoubleVal(i))

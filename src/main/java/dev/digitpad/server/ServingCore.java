@@ -89,8 +89,8 @@ public final class ServingCore {
     /**
      * Runs a prediction, answering through a future: at once for a model run on the calling thread, or once its
      * batch has run when batching is on, without holding the calling thread meanwhile. The version stays
-     * loaded until the future completes. This is where every prediction, from either front end, is counted
-     * and timed, when its answer is known.
+     * loaded until the future completes. This is where every prediction is counted by the version that answered it,
+     * and a gRPC one also counted and timed as TensorFlow Serving does, when its answer is known.
      */
     public CompletableFuture<PredictResponse> predictAsync(
             ServingMetrics.Entrypoint entrypoint,
@@ -103,7 +103,17 @@ public final class ServingCore {
             Code outcome = error == null ? Code.OK : ErrorMapping.codeOf(error);
             // Only the names of served models become label values: a client cannot add series at will.
             String model = models.isConfigured(spec.getName()) ? spec.getName() : "";
-            metrics.recordPredict(model, entrypoint, outcome, System.nanoTime() - started);
+            if (entrypoint == ServingMetrics.Entrypoint.GRPC) {
+                // A REST request is counted by the REST front end, whole, as TensorFlow Serving counts it.
+                metrics.recordGrpc(model, ServingMetrics.Api.PREDICT, outcome, System.nanoTime() - started);
+            }
+            metrics.recordVersion(
+                    model,
+                    response == null
+                            ? OptionalLong.empty()
+                            : OptionalLong.of(
+                                    response.getModelSpec().getVersion().getValue()),
+                    outcome);
         });
     }
 

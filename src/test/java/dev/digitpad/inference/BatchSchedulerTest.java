@@ -3,8 +3,10 @@ package dev.digitpad.inference;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
+import com.google.protobuf.ByteString;
 import dev.digitpad.testing.FakeServable;
 import dev.digitpad.testing.Tensors;
+import dev.digitpad.testing.TestModels;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -17,6 +19,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.tensorflow.proto.SignatureDef;
 import org.tensorflow.proto.TensorProto;
 import org.tensorflow.proto.error.Code;
@@ -226,6 +229,41 @@ class BatchSchedulerTest {
         assertThat(answer).isCompleted(); // run on the calling thread, not held for the 5 s timeout
         assertThat(floats(answer)).containsExactly(5, 5);
         assertThat(scheduler.stats().batches()).isZero();
+    }
+
+    @Test
+    void stringTensorsAreJoinedAndSplitLikeAnyOther(@TempDir Path dir) throws Exception {
+        Path version = TestModels.writeVersion(dir, 1, TestModels.Kind.STRINGS);
+        scheduler = new BatchScheduler(new BatchingOptions(4, 5_000_000, 10, 1));
+        try (SavedModelServable model = SavedModelServable.load(version)) {
+            batched = scheduler.batching((m, v, d) -> model).load("strings", 1, version);
+
+            var first = batched.predictAsync(SIG, Map.of("text", strings(2, "a", "bb")), List.of(), RunLimits.NONE);
+            // One value standing for both rows, as TensorFlow allows.
+            var second = batched.predictAsync(SIG, Map.of("text", strings(2, "ccc")), List.of(), RunLimits.NONE);
+
+            Map<String, TensorProto> one = first.get(30, TimeUnit.SECONDS);
+            Map<String, TensorProto> two = second.get(30, TimeUnit.SECONDS);
+            assertThat(one.get("text_bytes").getStringValList())
+                    .containsExactly(ByteString.copyFromUtf8("a"), ByteString.copyFromUtf8("bb"));
+            assertThat(one.get("length").getIntValList()).containsExactly(1, 2);
+            assertThat(two.get("echo").getStringValList())
+                    .containsExactly(ByteString.copyFromUtf8("ccc"), ByteString.copyFromUtf8("ccc"));
+            assertThat(Tensors.dims(two.get("echo"))).containsExactly(2);
+            assertThat(two.get("length").getIntValList()).containsExactly(3, 3);
+            assertThat(model.runCount()).isEqualTo(1);
+            assertThat(scheduler.stats()).isEqualTo(new BatchScheduler.Stats(1, 2, 4, 0));
+        }
+    }
+
+    private static TensorProto strings(long rows, String... values) {
+        TensorProto.Builder t = TensorProto.newBuilder()
+                .setDtype(org.tensorflow.proto.DataType.DT_STRING)
+                .setTensorShape(Tensors.shape(rows));
+        for (String v : values) {
+            t.addStringVal(ByteString.copyFromUtf8(v));
+        }
+        return t.build();
     }
 
     @Test

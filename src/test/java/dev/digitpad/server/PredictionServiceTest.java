@@ -571,7 +571,7 @@ class PredictionServiceTest {
     }
 
     @Test
-    void anUnsupportedDtypeIsInvalid() {
+    void aStringTensorForAFloatInputIsInvalid() {
         TensorProto strings = TensorProto.newBuilder()
                 .setDtype(DataType.DT_STRING)
                 .setTensorShape(Tensors.shape(1, 28, 28, 1))

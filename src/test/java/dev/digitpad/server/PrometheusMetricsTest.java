@@ -246,7 +246,11 @@ class PrometheusMetricsTest {
         assertThat(get("/metrics").statusCode()).isEqualTo(200);
         assertThat(get("/metrics").body()).contains("# TYPE :tensorflow:serving:request_count counter");
         assertThat(get(ServingMetrics.DEFAULT_PATH).statusCode()).isEqualTo(404);
-        assertThat(post("/metrics", "").statusCode()).isEqualTo(405);
+        // TensorFlow Serving answers its metrics path whatever the method, but not with a query string after it.
+        assertThat(post("/metrics", "").statusCode()).isEqualTo(200);
+        HttpResponse<String> withQuery = get("/metrics?name=x");
+        assertThat(withQuery.statusCode()).isEqualTo(400);
+        assertThat(withQuery.body()).contains("Unexpected path: /metrics?name=x. Should be /metrics");
     }
 
     @Test

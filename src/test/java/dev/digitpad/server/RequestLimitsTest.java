@@ -29,6 +29,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -210,14 +211,18 @@ class RequestLimitsTest {
 
     @Test
     void dotSegmentsSentAsTheyAreDoNotLeaveTheApi() throws Exception {
-        // What curl --path-as-is sends: the path is not normalised by the client.
-        for (String path : List.of(
-                "/v1/models/../secret:predict",
-                "/v1/models/mnist/../secret:predict",
-                "/v1/models/mnist/../../models/secret/metadata",
-                "/v1/models/%2e%2e/secret:predict",
-                "/v1/models/..%2F..%2F..%2F..%2F..%2F..%2Fetc%2Fpasswd/metadata",
-                "/v1/models/..%5C..%5Csecret:predict")) {
+        // What curl --path-as-is sends: the path is not normalised by the client. A dot segment where a model name
+        // goes is a name that is not served (404); one that adds segments makes a path that routes nowhere, which is
+        // TensorFlow Serving's 400 "Malformed request".
+        Map<String, Integer> paths = new LinkedHashMap<>();
+        paths.put("/v1/models/../secret:predict", 400);
+        paths.put("/v1/models/mnist/../secret:predict", 400);
+        paths.put("/v1/models/mnist/../../models/secret/metadata", 400);
+        paths.put("/v1/models/%2e%2e/secret:predict", 400);
+        paths.put("/v1/models/..%2F..%2F..%2F..%2F..%2F..%2Fetc%2Fpasswd/metadata", 404);
+        paths.put("/v1/models/..%5C..%5Csecret:predict", 404);
+        for (Map.Entry<String, Integer> p : paths.entrySet()) {
+            String path = p.getKey();
             String body = "{\"instances\": [" + JSON.writeValueAsString(new float[TestModels.SIDE][TestModels.SIDE][1])
                     + "]}";
             String answer =
@@ -225,7 +230,7 @@ class RequestLimitsTest {
                             + "Content-Length: " + body.length() + "\r\nConnection: close\r\n\r\n" + body);
             assertThat(answer)
                     .as(path)
-                    .startsWith("HTTP/1.1 404 ")
+                    .startsWith("HTTP/1.1 " + p.getValue() + " ")
                     .contains("\"error\"")
                     .doesNotContain("\"predictions\"");
         }

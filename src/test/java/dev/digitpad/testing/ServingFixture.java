@@ -20,6 +20,7 @@ import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.extension.AfterAllCallback;
@@ -41,7 +42,7 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  * name), loads them all into one {@link ModelManager} ({@link TestModels#loaded}) and puts a {@link ServingCore}
  * over it. In a test, the first call of {@link #grpc()} or {@link #channel()} starts DigitPad's gRPC services on a
  * server of the test's own, in process or on a loopback socket, with a channel to it; after the test both are shut
- * down, and the test fails if they do not end within 10 s. After the class's tests the manager is closed and the
+ * down, and the test fails if they do not end within 10 s. {@link #rest()} likewise starts the REST API for one test. After the class's tests the manager is closed and the
  * directory deleted.
  */
 public final class ServingFixture implements BeforeAllCallback, AfterEachCallback, AfterAllCallback {
@@ -53,6 +54,7 @@ public final class ServingFixture implements BeforeAllCallback, AfterEachCallbac
     private ServingCore core;
     private InProcessServing inProcess;
     private LoopbackServing loopback;
+    private RestServing rest;
 
     private record Version(long version, TestModels.Kind kind) {}
 
@@ -105,6 +107,10 @@ public final class ServingFixture implements BeforeAllCallback, AfterEachCallbac
                 }
             } finally {
                 loopback = null;
+                if (rest != null) {
+                    rest.close();
+                }
+                rest = null;
             }
         }
     }
@@ -176,6 +182,21 @@ public final class ServingFixture implements BeforeAllCallback, AfterEachCallbac
             }
         }
         return loopback.channel;
+    }
+
+    /**
+     * This test's REST API (and gRPC beside it) over {@link #core()}, on free ports of 127.0.0.1, started if the test
+     * has none yet; stopped after the test.
+     */
+    public RestServing rest() {
+        if (rest == null) {
+            try {
+                rest = RestServing.start(core(), Optional.empty());
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+        return rest;
     }
 
     private static <T> T loaded(T value) {

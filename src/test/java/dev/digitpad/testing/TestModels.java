@@ -19,6 +19,7 @@ import org.tensorflow.ndarray.Shape;
 import org.tensorflow.op.Ops;
 import org.tensorflow.op.core.Placeholder;
 import org.tensorflow.types.TFloat32;
+import org.tensorflow.types.TString;
 
 /**
  * Small TensorFlow SavedModels whose answers can be computed by hand, written in TensorFlow Serving's
@@ -60,7 +61,13 @@ public final class TestModels {
          * {@code i32} int32, {@code i64} int64, {@code f64} double, {@code flag} bool, all [-1]; outputs
          * {@code <input>_out}.
          */
-        TYPES
+        TYPES,
+        /**
+         * {@code text} string [-1] -> {@code text_bytes} string [-1] (the input unchanged; by its name, answered in
+         * base64 over REST), {@code echo} string [-1] (the same, under a name REST answers as plain strings), and
+         * {@code length} int32 [-1], each string's length in bytes.
+         */
+        STRINGS
     }
 
     /**
@@ -189,6 +196,19 @@ public final class TestModels {
                     }
                     tf.variable(tf.constant(version)); // the exporter saves variables; give it one
                     yield builder.build();
+                }
+                case STRINGS -> {
+                    Placeholder<TString> text =
+                            tf.withName("text").placeholder(TString.class, Placeholder.shape(Shape.of(-1)));
+                    tf.variable(tf.constant(version));
+                    yield Signature.builder()
+                            .key(SIGNATURE)
+                            .methodName(PREDICT_METHOD)
+                            .input("text", text)
+                            .output("text_bytes", tf.withName("text_bytes").identity(text))
+                            .output("echo", tf.withName("echo").identity(text))
+                            .output("length", tf.withName("length").strings.stringLength(text))
+                            .build();
                 }
             };
             session.initialize();

@@ -187,9 +187,15 @@ class ServeProcessIT {
                 "Servable not found for request: Latest(nope)");
         assertError(get("/v1/models/mnist/versions/7"), 404, "Could not find version 7 of model mnist");
         assertError(get("/v1/models/..%2F..%2Fetc/metadata"), 404, "Servable not found for request: Latest(../../etc)");
-        assertError(get("/v1/models/mnist/versions/latest"), 400, "version must be a whole number");
-        assertError(get("/v1/models/mnist:predict"), 405, "Use POST");
-        assertError(get("/v2/health"), 404, "Malformed request");
+        assertError(
+                get("/v1/models/mnist/versions/latest"),
+                400,
+                "Malformed request: GET /v1/models/mnist/versions/latest");
+        assertError(get("/v1/models/mnist:predict"), 400, "Malformed request: GET /v1/models/mnist:predict");
+        assertError(get("/v1/models"), 400, "Missing model name in request.");
+        // The status of a model asked for with a label answers every version, as TensorFlow Serving's does.
+        assertThat(get("/v1/models/mnist/labels/stable").statusCode()).isEqualTo(200);
+        assertError(get("/v2/health"), 404, "Not Found: GET /v2/health");
         String huge = "{\"instances\": [" + "0,".repeat(MAX_REQUEST_BYTES / 2) + "0]}";
         assertError(post("/v1/models/mnist:predict", huge), 413, "larger than the server's limit");
     }
