@@ -182,8 +182,19 @@ final class BatchingServable implements QueueingServable {
     }
 
     private static TensorProto join(InputForm form, List<Map<String, TensorProto>> requests, int[] sizes, int rows) {
-        ElementType type = ElementType.of(form.dtype()).orElseThrow();
         long rowElements = form.innerDims().stream().mapToLong(Long::longValue).reduce(1, Math::multiplyExact);
+        if (StringTensors.isString(form.dtype())) {
+            TensorShapeProto.Builder shape = TensorShapeProto.newBuilder();
+            shape.addDimBuilder().setSize(rows);
+            form.innerDims().forEach(d -> shape.addDimBuilder().setSize(d));
+            long[] elements = new long[sizes.length];
+            for (int i = 0; i < sizes.length; i++) {
+                elements[i] = rowElements * sizes[i];
+            }
+            return StringTensors.join(
+                    requests.stream().map(r -> r.get(form.key())).toList(), elements, shape.build());
+        }
+        ElementType type = ElementType.of(form.dtype()).orElseThrow();
         long totalBytes = Math.multiplyExact(Math.multiplyExact(rowElements, rows), type.width());
         if (totalBytes > Integer.MAX_VALUE) {
             throw ServingException.invalidArgument(
@@ -214,15 +225,27 @@ final class BatchingServable implements QueueingServable {
                             + " examples as its leading"
                             + " dimension, so it cannot be split into answers; serve this model without --enable_batching");
         }
-        ElementType type = ElementType.of(output.getDtype())
-                .orElseThrow(() -> new ServingException(
-                        Code.UNIMPLEMENTED,
-                        "output \"" + name + "\" has dtype " + output.getDtype() + ", which batching cannot split"));
         List<Long> inner = shape.getDimList().stream()
                 .skip(1)
                 .map(TensorShapeProto.Dim::getSize)
                 .toList();
         long rowElements = inner.stream().mapToLong(Long::longValue).reduce(1, Math::multiplyExact);
+        if (StringTensors.isString(output.getDtype())) {
+            List<TensorProto> parts = new ArrayList<>(sizes.length);
+            long from = 0;
+            for (int size : sizes) {
+                TensorShapeProto.Builder part = TensorShapeProto.newBuilder();
+                part.addDimBuilder().setSize(size);
+                inner.forEach(d -> part.addDimBuilder().setSize(d));
+                parts.add(StringTensors.slice(output, from, rowElements * size, part.build()));
+                from += rowElements * size;
+            }
+            return parts;
+        }
+        ElementType type = ElementType.of(output.getDtype())
+                .orElseThrow(() -> new ServingException(
+                        Code.UNIMPLEMENTED,
+                        "output \"" + name + "\" has dtype " + output.getDtype() + ", which batching cannot split"));
         ByteBuffer values =
                 ByteBuffer.wrap(type.rawBytes(output, rowElements * rows)).order(ByteOrder.LITTLE_ENDIAN);
         boolean raw = !output.getTensorContent().isEmpty();

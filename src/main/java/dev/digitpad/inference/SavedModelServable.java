@@ -31,6 +31,7 @@ import org.tensorflow.proto.TensorInfo;
 import org.tensorflow.proto.TensorProto;
 import org.tensorflow.proto.TensorShapeProto;
 import org.tensorflow.proto.error.Code;
+import org.tensorflow.types.TString;
 
 /** A TensorFlow SavedModel (tag {@code serve}) loaded with tensorflow-java. */
 public final class SavedModelServable implements Servable {
@@ -220,11 +221,14 @@ public final class SavedModelServable implements Servable {
     }
 
     private static Tensor toTensor(TensorProto proto) {
-        ElementType type = ElementType.of(proto.getDtype()).orElseThrow();
         long[] dims = proto.getTensorShape().getDimList().stream()
                 .mapToLong(TensorShapeProto.Dim::getSize)
                 .toArray();
         long elements = TensorChecks.elementCount("", proto.getTensorShape());
+        if (StringTensors.isString(proto.getDtype())) {
+            return StringTensors.toTensor(proto, dims, elements);
+        }
+        ElementType type = ElementType.of(proto.getDtype()).orElseThrow();
         byte[] bytes = type.rawBytes(proto, elements);
         // One bulk copy into the tensor's native memory.
         return Tensor.of(
@@ -235,6 +239,9 @@ public final class SavedModelServable implements Servable {
     }
 
     private static TensorProto toProto(Tensor tensor) {
+        if (tensor instanceof TString strings) {
+            return StringTensors.toProto(strings);
+        }
         ElementType type = ElementType.of(tensor.dataType())
                 .orElseThrow(() -> new ServingException(
                         Code.UNIMPLEMENTED,

@@ -63,10 +63,13 @@ final class TensorChecks {
     static final long MAX_FILL_BYTES = 64L << 20;
 
     static long checkTensor(String key, TensorInfo expected, TensorProto got) {
-        ElementType type = ElementType.of(got.getDtype())
-                .orElseThrow(() -> ServingException.invalidArgument(String.format(
-                        "input \"%s\": dtype %s is not supported; the signature expects %s.",
-                        key, got.getDtype(), expected.getDtype())));
+        boolean string = StringTensors.isString(got.getDtype());
+        ElementType type = string
+                ? null
+                : ElementType.of(got.getDtype())
+                        .orElseThrow(() -> ServingException.invalidArgument(String.format(
+                                "input \"%s\": dtype %s is not supported; the signature expects %s.",
+                                key, got.getDtype(), expected.getDtype())));
         if (got.getDtype() != expected.getDtype()) {
             throw ServingException.invalidArgument(String.format(
                     "input \"%s\": the signature expects dtype %s, but %s was sent.",
@@ -84,6 +87,10 @@ final class TensorChecks {
                     key, describe(expected.getTensorShape()), describe(shape)));
         }
         long elements = elementCount(key, shape);
+        if (string) {
+            StringTensors.checkValues(key, got, elements);
+            return elements;
+        }
         if (elements * type.width() > Integer.MAX_VALUE) {
             throw ServingException.invalidArgument(String.format(
                     "input \"%s\": shape %s of %s is too large: %d bytes, more than the 2 GiB one tensor can hold.",
