@@ -100,6 +100,18 @@ public final class ServingMetrics {
         }
     }
 
+    /**
+     * Records one Classify or Regress call as {@link #recordPredict} records a Predict; {@code api} is TensorFlow
+     * Serving's label for it: {@code Classify} or {@code Regress} over gRPC, {@code classify} or {@code regress} over
+     * REST.
+     */
+    void recordRequest(String model, String api, Entrypoint entrypoint, Code status, long nanos) {
+        requestCount.add(1, model, status.name());
+        if (status == Code.OK) {
+            requestLatency.observe(TimeUnit.NANOSECONDS.toMicros(nanos), model, api, entrypoint.name());
+        }
+    }
+
     /** Records one attempt to load a version from {@code modelPath}. */
     void recordLoad(String modelPath, boolean success, long nanos) {
         loadAttempts.add(1, modelPath, success ? "success" : "fail");
