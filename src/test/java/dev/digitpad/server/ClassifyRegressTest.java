@@ -232,6 +232,35 @@ class ClassifyRegressTest {
         assertThat(status.getDescription()).contains("string_val has 2 values").contains("[3]");
     }
 
+    /** The value of one series in the core's metrics, 0 if it is not there yet. */
+    private static long series(String name) {
+        return serving.core()
+                .metrics()
+                .scrape()
+                .lines()
+                .filter(l -> l.startsWith(name + " "))
+                .mapToLong(l -> Long.parseLong(l.substring(name.length() + 1)))
+                .findFirst()
+                .orElse(0);
+    }
+
+    @Test
+    void classifyAndRegressAreCountedUnderTensorFlowServingsApiLabels() {
+        String classified =
+                ":tensorflow:serving:request_latency_count{model_name=\"examples\",API=\"Classify\",entrypoint=\"GRPC\"}";
+        String regressed =
+                ":tensorflow:serving:request_latency_count{model_name=\"examples\",API=\"Regress\",entrypoint=\"GRPC\"}";
+        String refused = ":tensorflow:serving:request_count{model_name=\"examples\",status=\"INVALID_ARGUMENT\"}";
+        long[] before = {series(classified), series(regressed), series(refused)};
+
+        serving.grpc().prediction().classify(classify(classifySpec(), list(x(1f))));
+        serving.grpc().prediction().regress(regress(regressSpec(), list(x(1f))));
+        classifyStatus(classify(classifySpec(), Input.getDefaultInstance()));
+
+        assertThat(new long[] {series(classified), series(regressed), series(refused)})
+                .containsExactly(before[0] + 1, before[1] + 1, before[2] + 1);
+    }
+
     // ---- errors of the request
 
     @Test
