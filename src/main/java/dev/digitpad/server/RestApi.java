@@ -35,7 +35,6 @@ import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.server.handler.ErrorHandler;
 import org.eclipse.jetty.util.Callback;
 import org.eclipse.jetty.util.URIUtil;
-import org.tensorflow.proto.error.Code;
 
 /**
  * TensorFlow Serving's REST API ({@code /v1/models/...}) over a {@link ServingCore}: model status,
@@ -200,10 +199,11 @@ final class RestApi extends Handler.Abstract {
                 expect(request, "POST");
                 return predict(spec, readBody(request));
             }
-            case ":classify", ":regress" ->
-                throw new ServingException(
-                        Code.UNIMPLEMENTED,
-                        action.substring(1) + " is not implemented by DigitPad's server; use :predict instead.");
+            case ":classify", ":regress" -> {
+                expect(request, "POST");
+                return RestExamples.answer(
+                        action, new ExampleCalls(core), spec, readBody(request), RunLimits.within(requestTimeout));
+            }
             default -> throw new HttpError(404, "Malformed request: unknown verb " + action + " in " + path);
         }
     }
