@@ -26,6 +26,9 @@ import org.tensorflow.proto.error.Code;
  *       {@code API="predict",entrypoint="REST"}), with TensorFlow Serving's buckets: 10 us times 1.8^i;
  *   <li>{@code :tensorflow:cc:saved_model:load_latency{model_path}}: microseconds spent loading the versions
  *       that loaded (a counter, as TensorFlow keeps it), and {@code load_attempt_count{model_path,status}};
+ *   <li>{@code :tensorflow:serving:model_warmup_latency{model_path,status}} and
+ *       {@code model_warmup_records_read{model_path,status}}: the replay of each version's warm-up file (see
+ *       {@link WarmupReplay});
  *   <li>{@code :digitpad:native_objects_open}, DigitPad's own: tensorflow-java's native objects (tensors, sessions,
  *       graphs) open at the time of the scrape (see {@link NativeObjects}). It stays flat while calls are answered
  *       if every tensor is closed; tests check exactly that after long runs.
@@ -49,6 +52,8 @@ public final class ServingMetrics {
     static final String LOAD_LATENCY = ":tensorflow:cc:saved_model:load_latency";
     static final String LOAD_ATTEMPT_COUNT = ":tensorflow:cc:saved_model:load_attempt_count";
     static final String NATIVE_OBJECTS = ":digitpad:native_objects_open";
+    static final String WARMUP_LATENCY = ":tensorflow:serving:model_warmup_latency";
+    static final String WARMUP_RECORDS = ":tensorflow:serving:model_warmup_records_read";
 
     /** TensorFlow Serving's request latency buckets: 33 upper bounds, 10 us times 1.8^i (about 25 minutes at the top). */
     static final double[] LATENCY_BOUNDS_MICROS = exponentialBounds(10, new BigDecimal("1.8"), 33);
@@ -81,6 +86,17 @@ public final class ServingMetrics {
     private final Counter loadAttempts = new Counter(
             LOAD_ATTEMPT_COUNT,
             "Attempts to load a SavedModel version, by folder and outcome (success or fail).",
+            "model_path",
+            "status");
+    private final Histogram warmupLatency = new Histogram(
+            WARMUP_LATENCY,
+            "Time to replay a version's warm-up file, in microseconds.",
+            LATENCY_BOUNDS_MICROS,
+            "model_path",
+            "status");
+    private final Counter warmupRecords = new Counter(
+            WARMUP_RECORDS,
+            "Warm-up records read and replayed, by version folder and outcome.",
             "model_path",
             "status");
     private final Gauge nativeObjects = new Gauge(
@@ -120,6 +136,15 @@ public final class ServingMetrics {
         }
     }
 
+    /**
+     * Records the replay of a warm-up file as TensorFlow Serving does: for the version folder {@code modelPath}, with
+     * {@code status} {@code OK} or the error that ended the reading.
+     */
+    void recordWarmup(String modelPath, String status, long nanos, long records) {
+        warmupLatency.observe(TimeUnit.NANOSECONDS.toMicros(nanos), modelPath, status);
+        warmupRecords.add(records, modelPath, status);
+    }
+
     /** {@code loader}, with each load timed and counted (load latency covers loading and the warm-up run). */
     public ServableLoader timing(ServableLoader loader) {
         return (model, version, dir) -> {
@@ -142,6 +167,8 @@ public final class ServingMetrics {
         loadLatency.writeTo(out);
         requestCount.writeTo(out);
         requestLatency.writeTo(out);
+        warmupLatency.writeTo(out);
+        warmupRecords.writeTo(out);
         nativeObjects.writeTo(out);
         return out.toString();
     }
