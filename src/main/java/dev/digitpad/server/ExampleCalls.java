@@ -10,7 +10,6 @@ import dev.digitpad.protocol.serving.MultiInferenceRequest;
 import dev.digitpad.protocol.serving.MultiInferenceResponse;
 import dev.digitpad.protocol.serving.RegressionRequest;
 import dev.digitpad.protocol.serving.RegressionResponse;
-import java.util.Locale;
 import java.util.OptionalLong;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Function;
@@ -19,26 +18,34 @@ import org.tensorflow.proto.error.Code;
 
 /**
  * Classify, Regress and MultiInference as both front ends call them: the version the request's model spec names is
- * leased from the {@link ServingCore} (and released once the answer is known), {@link ExampleInference} runs the call
- * on it, and Classify and Regress are counted in the core's metrics under TensorFlow Serving's API labels, as Predict
- * is (TensorFlow Serving does not count MultiInference).
+ * leased from the {@link ServingCore} (and released once the answer is known) and {@link ExampleInference} runs the
+ * call on it. Calls from the gRPC front end are counted in the core's metrics as TensorFlow Serving counts its gRPC
+ * Classify and Regress (it does not count MultiInference); REST requests are counted where the REST front end routes
+ * them, as TensorFlow Serving's HTTP server counts every request, not here.
  */
 final class ExampleCalls {
     private final ServingCore core;
     private final ExampleInference inference;
+    private final boolean countAsGrpc;
 
-    ExampleCalls(ServingCore core) {
-        this(core, new ExampleInference());
-    }
-
-    ExampleCalls(ServingCore core, ExampleInference inference) {
+    private ExampleCalls(ServingCore core, ExampleInference inference, boolean countAsGrpc) {
         this.core = core;
         this.inference = inference;
+        this.countAsGrpc = countAsGrpc;
     }
 
-    CompletableFuture<ClassificationResponse> classify(
-            ClassificationRequest request, ServingMetrics.Entrypoint entrypoint, RunLimits limits) {
-        return counted(request.getModelSpec(), api("Classify", entrypoint), entrypoint, () -> {
+    /** Calls of the gRPC front end, counted. */
+    static ExampleCalls grpc(ServingCore core) {
+        return new ExampleCalls(core, new ExampleInference(), true);
+    }
+
+    /** Calls of the REST front end. */
+    static ExampleCalls rest(ServingCore core) {
+        return new ExampleCalls(core, new ExampleInference(), false);
+    }
+
+    CompletableFuture<ClassificationResponse> classify(ClassificationRequest request, RunLimits limits) {
+        return counted(request.getModelSpec(), ServingMetrics.Api.CLASSIFY, () -> {
             requireModelSpec(request.hasModelSpec());
             return leased(
                     request.getModelSpec(),
@@ -46,9 +53,8 @@ final class ExampleCalls {
         });
     }
 
-    CompletableFuture<RegressionResponse> regress(
-            RegressionRequest request, ServingMetrics.Entrypoint entrypoint, RunLimits limits) {
-        return counted(request.getModelSpec(), api("Regress", entrypoint), entrypoint, () -> {
+    CompletableFuture<RegressionResponse> regress(RegressionRequest request, RunLimits limits) {
+        return counted(request.getModelSpec(), ServingMetrics.Api.REGRESS, () -> {
             requireModelSpec(request.hasModelSpec());
             return leased(
                     request.getModelSpec(),
@@ -77,11 +83,6 @@ final class ExampleCalls {
         }
     }
 
-    /** TensorFlow Serving's API label: capitalised over gRPC, the REST verb over REST. */
-    private static String api(String grpcName, ServingMetrics.Entrypoint entrypoint) {
-        return entrypoint == ServingMetrics.Entrypoint.GRPC ? grpcName : grpcName.toLowerCase(Locale.ROOT);
-    }
-
     /** {@code call} on a lease of the version {@code spec} names, the lease closed once the call's future is done. */
     private <T> CompletableFuture<T> leased(ModelSpec spec, Function<Lease, CompletableFuture<T>> call) {
         Lease lease = core.lease(spec);
@@ -96,7 +97,7 @@ final class ExampleCalls {
     }
 
     private <T> CompletableFuture<T> counted(
-            ModelSpec spec, String api, ServingMetrics.Entrypoint entrypoint, Supplier<CompletableFuture<T>> call) {
+            ModelSpec spec, ServingMetrics.Api api, Supplier<CompletableFuture<T>> call) {
         long started = System.nanoTime();
         CompletableFuture<T> answer;
         try {
@@ -104,11 +105,14 @@ final class ExampleCalls {
         } catch (RuntimeException e) {
             answer = CompletableFuture.failedFuture(e);
         }
+        if (!countAsGrpc) {
+            return answer;
+        }
         return answer.whenComplete((result, error) -> {
             Code outcome = error == null ? Code.OK : ErrorMapping.codeOf(error);
             // Only the names of served models become label values, as for Predict.
             String model = core.models().isConfigured(spec.getName()) ? spec.getName() : "";
-            core.metrics().recordRequest(model, api, entrypoint, outcome, System.nanoTime() - started);
+            core.metrics().recordGrpc(model, api, outcome, System.nanoTime() - started);
         });
     }
 }

@@ -60,7 +60,7 @@ public final class GrpcServices {
      */
     GrpcServices(ServingCore core, InFlightCalls inFlight, Executor workers) {
         this.core = core;
-        this.examples = new ExampleCalls(core);
+        this.examples = ExampleCalls.grpc(core);
         this.inFlight = inFlight;
         this.workers = workers;
         updateHealth();
@@ -185,12 +185,12 @@ public final class GrpcServices {
 
         @Override
         public void classify(ClassificationRequest request, StreamObserver<ClassificationResponse> observer) {
-            onWorker(observer, limits -> examples.classify(request, ServingMetrics.Entrypoint.GRPC, limits));
+            onWorker(observer, limits -> examples.classify(request, limits));
         }
 
         @Override
         public void regress(RegressionRequest request, StreamObserver<RegressionResponse> observer) {
-            onWorker(observer, limits -> examples.regress(request, ServingMetrics.Entrypoint.GRPC, limits));
+            onWorker(observer, limits -> examples.regress(request, limits));
         }
 
         @Override

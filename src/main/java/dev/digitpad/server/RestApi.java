@@ -202,7 +202,7 @@ final class RestApi extends Handler.Abstract {
             case ":classify", ":regress" -> {
                 expect(request, "POST");
                 return RestExamples.answer(
-                        action, new ExampleCalls(core), spec, readBody(request), RunLimits.within(requestTimeout));
+                        action, ExampleCalls.rest(core), spec, readBody(request), RunLimits.within(requestTimeout));
             }
             default -> throw new HttpError(404, "Malformed request: unknown verb " + action + " in " + path);
         }

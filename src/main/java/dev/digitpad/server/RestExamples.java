@@ -69,8 +69,8 @@ final class RestExamples {
                     .setModelSpec(spec)
                     .setInput(input)
                     .build();
-            ClassificationResult result = Futures.join(calls.classify(classify, ServingMetrics.Entrypoint.REST, limits))
-                    .getResult();
+            ClassificationResult result =
+                    Futures.join(calls.classify(classify, limits)).getResult();
             ArrayNode results = out.putArray("results");
             for (Classifications example : result.getClassificationsList()) {
                 ArrayNode classes = results.addArray();
@@ -82,8 +82,8 @@ final class RestExamples {
                     .setModelSpec(spec)
                     .setInput(input)
                     .build();
-            RegressionResult result = Futures.join(calls.regress(regress, ServingMetrics.Entrypoint.REST, limits))
-                    .getResult();
+            RegressionResult result =
+                    Futures.join(calls.regress(regress, limits)).getResult();
             ArrayNode results = out.putArray("results");
             for (Regression r : result.getRegressionsList()) {
                 results.add(decimal(r.getValue()));

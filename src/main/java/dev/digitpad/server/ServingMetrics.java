@@ -3,12 +3,14 @@ package dev.digitpad.server;
 import dev.digitpad.inference.NativeObjects;
 import dev.digitpad.inference.Servable;
 import dev.digitpad.inference.ServableLoader;
+import dev.digitpad.inference.ServingException;
 import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
@@ -116,15 +118,23 @@ public final class ServingMetrics {
         }
     }
 
-    /**
-     * Records one Classify or Regress call as {@link #recordPredict} records a Predict; {@code api} is TensorFlow
-     * Serving's label for it: {@code Classify} or {@code Regress} over gRPC, {@code classify} or {@code regress} over
-     * REST.
-     */
-    void recordRequest(String model, String api, Entrypoint entrypoint, Code status, long nanos) {
+    /** The gRPC methods besides Predict that TensorFlow Serving counts, each with its {@code API} label. */
+    public enum Api {
+        CLASSIFY("Classify"),
+        REGRESS("Regress");
+
+        final String label;
+
+        Api(String label) {
+            this.label = label;
+        }
+    }
+
+    /** Records one gRPC Classify or Regress call as {@link #recordPredict} records a Predict, under its API label. */
+    public void recordGrpc(String model, Api api, Code status, long nanos) {
         requestCount.add(1, model, status.name());
         if (status == Code.OK) {
-            requestLatency.observe(TimeUnit.NANOSECONDS.toMicros(nanos), model, api, entrypoint.name());
+            requestLatency.observe(TimeUnit.NANOSECONDS.toMicros(nanos), model, api.label, Entrypoint.GRPC.name());
         }
     }
 
@@ -138,9 +148,11 @@ public final class ServingMetrics {
 
     /**
      * Records the replay of a warm-up file as TensorFlow Serving does: for the version folder {@code modelPath}, with
-     * {@code status} {@code OK} or the error that ended the reading.
+     * the status {@code OK}, or the error that ended the reading.
      */
-    void recordWarmup(String modelPath, String status, long nanos, long records) {
+    public void recordWarmup(String modelPath, Optional<ServingException> failure, long records, long nanos) {
+        String status =
+                failure.map(e -> e.code().name() + ": " + e.getMessage()).orElse("OK");
         warmupLatency.observe(TimeUnit.NANOSECONDS.toMicros(nanos), modelPath, status);
         warmupRecords.add(records, modelPath, status);
     }

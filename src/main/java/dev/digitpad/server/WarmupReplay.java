@@ -78,7 +78,8 @@ final class WarmupReplay {
         }
         long started = System.nanoTime();
         int records = 0;
-        String outcome = null; // the file was read to its end ("OK"), or found broken
+        boolean readToEnd = false;
+        ServingException broken = null;
         try (TfRecordReader reader = new TfRecordReader(file)) {
             for (Optional<byte[]> record = reader.next(); record.isPresent(); record = reader.next()) {
                 if (records == MAX_RECORDS) {
@@ -88,10 +89,10 @@ final class WarmupReplay {
                 records++;
                 run(servable, parse(record.get(), records, file), records, file);
             }
-            outcome = "OK";
+            readToEnd = true;
         } catch (ServingException e) {
             if (e.code() == Code.DATA_LOSS) {
-                outcome = e.code().name() + ": " + e.getMessage();
+                broken = e;
             }
             throw e;
         } catch (IOException e) {
@@ -99,8 +100,8 @@ final class WarmupReplay {
                     Code.FAILED_PRECONDITION, "could not read the warm-up file " + file + ": " + e, e);
         } finally {
             // Counted only then, as TensorFlow Serving counts it, with its status as the label.
-            if (outcome != null) {
-                metrics.recordWarmup(dir.toString(), outcome, System.nanoTime() - started, records);
+            if (readToEnd || broken != null) {
+                metrics.recordWarmup(dir.toString(), Optional.ofNullable(broken), records, System.nanoTime() - started);
             }
         }
         log.info(
