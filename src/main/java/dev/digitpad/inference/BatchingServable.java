@@ -183,16 +183,15 @@ final class BatchingServable implements QueueingServable {
 
     private static TensorProto join(InputForm form, List<Map<String, TensorProto>> requests, int[] sizes, int rows) {
         long rowElements = form.innerDims().stream().mapToLong(Long::longValue).reduce(1, Math::multiplyExact);
-        if (StringTensors.isString(form.dtype())) {
-            TensorShapeProto.Builder shape = TensorShapeProto.newBuilder();
-            shape.addDimBuilder().setSize(rows);
-            form.innerDims().forEach(d -> shape.addDimBuilder().setSize(d));
-            long[] elements = new long[sizes.length];
-            for (int i = 0; i < sizes.length; i++) {
-                elements[i] = rowElements * sizes[i];
+        if (form.dtype() == DataType.DT_STRING) {
+            TensorProto.Builder out = TensorProto.newBuilder().setDtype(form.dtype());
+            out.getTensorShapeBuilder().addDimBuilder().setSize(rows);
+            form.innerDims()
+                    .forEach(d -> out.getTensorShapeBuilder().addDimBuilder().setSize(d));
+            for (int i = 0; i < requests.size(); i++) {
+                out.addAllStringVal(StringValues.values(requests.get(i).get(form.key()), rowElements * sizes[i]));
             }
-            return StringTensors.join(
-                    requests.stream().map(r -> r.get(form.key())).toList(), elements, shape.build());
+            return out.build();
         }
         ElementType type = ElementType.of(form.dtype()).orElseThrow();
         long totalBytes = Math.multiplyExact(Math.multiplyExact(rowElements, rows), type.width());
@@ -225,27 +224,18 @@ final class BatchingServable implements QueueingServable {
                             + " examples as its leading"
                             + " dimension, so it cannot be split into answers; serve this model without --enable_batching");
         }
-        List<Long> inner = shape.getDimList().stream()
-                .skip(1)
-                .map(TensorShapeProto.Dim::getSize)
-                .toList();
-        long rowElements = inner.stream().mapToLong(Long::longValue).reduce(1, Math::multiplyExact);
-        if (StringTensors.isString(output.getDtype())) {
-            List<TensorProto> parts = new ArrayList<>(sizes.length);
-            long from = 0;
-            for (int size : sizes) {
-                TensorShapeProto.Builder part = TensorShapeProto.newBuilder();
-                part.addDimBuilder().setSize(size);
-                inner.forEach(d -> part.addDimBuilder().setSize(d));
-                parts.add(StringTensors.slice(output, from, rowElements * size, part.build()));
-                from += rowElements * size;
-            }
-            return parts;
+        if (output.getDtype() == DataType.DT_STRING) {
+            return splitStrings(output, sizes, rows);
         }
         ElementType type = ElementType.of(output.getDtype())
                 .orElseThrow(() -> new ServingException(
                         Code.UNIMPLEMENTED,
                         "output \"" + name + "\" has dtype " + output.getDtype() + ", which batching cannot split"));
+        List<Long> inner = shape.getDimList().stream()
+                .skip(1)
+                .map(TensorShapeProto.Dim::getSize)
+                .toList();
+        long rowElements = inner.stream().mapToLong(Long::longValue).reduce(1, Math::multiplyExact);
         ByteBuffer values =
                 ByteBuffer.wrap(type.rawBytes(output, rowElements * rows)).order(ByteOrder.LITTLE_ENDIAN);
         boolean raw = !output.getTensorContent().isEmpty();
@@ -266,6 +256,27 @@ final class BatchingServable implements QueueingServable {
                 }
             }
             parts.add(part.build());
+        }
+        return parts;
+    }
+
+    /** A string output of a batch, split into each request's rows. */
+    private static List<TensorProto> splitStrings(TensorProto output, int[] sizes, int rows) {
+        List<TensorShapeProto.Dim> inner = output.getTensorShape()
+                .getDimList()
+                .subList(1, output.getTensorShape().getDimCount());
+        long rowElements =
+                inner.stream().mapToLong(TensorShapeProto.Dim::getSize).reduce(1, Math::multiplyExact);
+        List<com.google.protobuf.ByteString> values = StringValues.values(output, rowElements * rows);
+        List<TensorProto> parts = new ArrayList<>(sizes.length);
+        int from = 0;
+        for (int size : sizes) {
+            int to = from + Math.toIntExact(rowElements * size);
+            TensorProto.Builder part = TensorProto.newBuilder().setDtype(output.getDtype());
+            part.getTensorShapeBuilder().addDimBuilder().setSize(size);
+            inner.forEach(d -> part.getTensorShapeBuilder().addDim(d));
+            parts.add(part.addAllStringVal(values.subList(from, to)).build());
+            from = to;
         }
         return parts;
     }

@@ -25,6 +25,7 @@ import org.tensorflow.exceptions.TFResourceExhaustedException;
 import org.tensorflow.exceptions.TFUnimplementedException;
 import org.tensorflow.exceptions.TensorFlowException;
 import org.tensorflow.ndarray.Shape;
+import org.tensorflow.proto.DataType;
 import org.tensorflow.proto.RunOptions;
 import org.tensorflow.proto.SignatureDef;
 import org.tensorflow.proto.TensorInfo;
@@ -146,13 +147,25 @@ public final class SavedModelServable implements Servable {
             for (Map.Entry<String, TensorInfo> in :
                     sig.getValue().getInputsMap().entrySet()) {
                 TensorShapeProto shape = in.getValue().getTensorShape();
+                boolean strings = in.getValue().getDtype() == DataType.DT_STRING;
                 if (shape.getUnknownRank()
-                        || ElementType.of(in.getValue().getDtype()).isEmpty()) {
+                        || (!strings && ElementType.of(in.getValue().getDtype()).isEmpty())) {
                     zeros = null;
                     break;
                 }
                 TensorShapeProto.Builder concrete = TensorShapeProto.newBuilder();
                 shape.getDimList().forEach(d -> concrete.addDimBuilder().setSize(d.getSize() < 0 ? 1 : d.getSize()));
+                if (strings) {
+                    // Empty strings: one value stands for all of them.
+                    zeros.put(
+                            in.getKey(),
+                            TensorProto.newBuilder()
+                                    .setDtype(DataType.DT_STRING)
+                                    .setTensorShape(concrete)
+                                    .addStringVal(com.google.protobuf.ByteString.EMPTY)
+                                    .build());
+                    continue;
+                }
                 ElementType type = ElementType.of(in.getValue().getDtype()).orElseThrow();
                 long n = TensorChecks.elementCount(in.getKey(), concrete.build());
                 zeros.put(
@@ -225,8 +238,8 @@ public final class SavedModelServable implements Servable {
                 .mapToLong(TensorShapeProto.Dim::getSize)
                 .toArray();
         long elements = TensorChecks.elementCount("", proto.getTensorShape());
-        if (StringTensors.isString(proto.getDtype())) {
-            return StringTensors.toTensor(proto, dims, elements);
+        if (proto.getDtype() == DataType.DT_STRING) {
+            return StringValues.toTensor(proto, dims, elements);
         }
         ElementType type = ElementType.of(proto.getDtype()).orElseThrow();
         byte[] bytes = type.rawBytes(proto, elements);
@@ -240,7 +253,7 @@ public final class SavedModelServable implements Servable {
 
     private static TensorProto toProto(Tensor tensor) {
         if (tensor instanceof TString strings) {
-            return StringTensors.toProto(strings);
+            return StringValues.toProto(strings);
         }
         ElementType type = ElementType.of(tensor.dataType())
                 .orElseThrow(() -> new ServingException(

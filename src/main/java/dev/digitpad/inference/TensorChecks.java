@@ -5,6 +5,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.stream.Collectors;
+import org.tensorflow.proto.DataType;
 import org.tensorflow.proto.SignatureDef;
 import org.tensorflow.proto.TensorInfo;
 import org.tensorflow.proto.TensorProto;
@@ -63,8 +64,8 @@ final class TensorChecks {
     static final long MAX_FILL_BYTES = 64L << 20;
 
     static long checkTensor(String key, TensorInfo expected, TensorProto got) {
-        boolean string = StringTensors.isString(got.getDtype());
-        ElementType type = string
+        boolean strings = got.getDtype() == DataType.DT_STRING;
+        ElementType type = strings
                 ? null
                 : ElementType.of(got.getDtype())
                         .orElseThrow(() -> ServingException.invalidArgument(String.format(
@@ -87,9 +88,8 @@ final class TensorChecks {
                     key, describe(expected.getTensorShape()), describe(shape)));
         }
         long elements = elementCount(key, shape);
-        if (string) {
-            StringTensors.checkValues(key, got, elements);
-            return elements;
+        if (strings) {
+            return checkStrings(key, got, elements);
         }
         if (elements * type.width() > Integer.MAX_VALUE) {
             throw ServingException.invalidArgument(String.format(
@@ -121,6 +121,35 @@ final class TensorChecks {
             throw ServingException.invalidArgument(String.format(
                     "input \"%s\": %s has %d values, but shape %s needs %d (or a single value for all of them).",
                     key, type.valField(), values, describe(shape), elements));
+        }
+        return elements;
+    }
+
+    /** The value count of a string tensor of {@code elements} values, which travel in string_val. */
+    private static long checkStrings(String key, TensorProto got, long elements) {
+        if (!got.getTensorContent().isEmpty()) {
+            throw ServingException.invalidArgument(String.format(
+                    "input \"%s\": DT_STRING values travel in string_val, one entry per string, not in tensor_content.",
+                    key));
+        }
+        int values = got.getStringValCount();
+        if (values == 1 && elements > 1 && elements * got.getStringVal(0).size() > MAX_FILL_BYTES) {
+            throw new ServingException(
+                    Code.RESOURCE_EXHAUSTED,
+                    String.format(
+                            "input \"%s\": one string of %d bytes for all of shape %s would fill %d bytes, more than the"
+                                    + " %d MiB the server fills from a single value. Send the values themselves, or"
+                                    + " fewer examples per request.",
+                            key,
+                            got.getStringVal(0).size(),
+                            describe(got.getTensorShape()),
+                            elements * got.getStringVal(0).size(),
+                            MAX_FILL_BYTES >> 20));
+        }
+        if (values != elements && !(values == 1 && elements > 0)) {
+            throw ServingException.invalidArgument(String.format(
+                    "input \"%s\": string_val has %d values, but shape %s needs %d (or a single value for all of them).",
+                    key, values, describe(got.getTensorShape()), elements));
         }
         return elements;
     }

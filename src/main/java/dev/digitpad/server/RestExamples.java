@@ -48,7 +48,8 @@ final class RestExamples {
     private RestExamples() {}
 
     /**
-     * Answers {@code :classify} or {@code :regress} ({@code verb}) for the model {@code spec} names, with the request
+     * Answers {@code :classify} or {@code :regress} ({@code verb}, with its colon or without) for the model {@code spec}
+     * names, with the request
      * {@code body}; the call runs within {@code limits}.
      *
      * @return the answer's JSON
@@ -64,7 +65,7 @@ final class RestExamples {
         }
         Input input = input(request);
         ObjectNode out = NODES.objectNode();
-        if (verb.equals(":classify")) {
+        if (verb.endsWith("classify")) {
             ClassificationRequest classify = ClassificationRequest.newBuilder()
                     .setModelSpec(spec)
                     .setInput(input)
