@@ -116,7 +116,7 @@ class ArchitectureTest {
     @ArchTest
     static final ArchRule onlyTheServingStackBuildsAModelManager = noClasses()
             .that()
-            .doNotBelongToAnyOf(ServingStack.class)
+            .doNotBelongToAnyOf(ServingStack.class, ModelManager.class)
             .should()
             .callConstructorWhere(target(owner(equivalentTo(ModelManager.class))))
             .because("one place builds the loader chain, the manager, the core and the front ends, and closes them in"

@@ -39,13 +39,15 @@ import org.tensorflow.proto.error.Code;
  * reflection. Health reports SERVING only while every model has a version available.
  *
  * <p>The services are made to be called on the transport's network threads (a server built with
- * {@code directExecutor()}): every method but Predict only looks things up, and Predict hands its work to
- * {@code workers} unless it will be answered within about a millisecond anyway (see {@link Prediction#predict}).
+ * {@code directExecutor()}): the methods that run a model (Predict, Classify, Regress, MultiInference) hand their work
+ * to {@code workers}, Predict only unless it will be answered within about a millisecond anyway (see
+ * {@link Prediction#predict}); the others only look things up.
  * That spares a call on an idle server two thread hand-overs, about a quarter of its time for a small model, while a slow
  * or busy model never holds a network thread.
  */
 public final class GrpcServices {
     private final ServingCore core;
+    private final ExampleCalls examples;
     private final HealthStatusManager health = new HealthStatusManager();
     private final InFlightCalls inFlight;
     private final Executor workers;
@@ -61,6 +63,7 @@ public final class GrpcServices {
      */
     GrpcServices(ServingCore core, InFlightCalls inFlight, Executor workers) {
         this.core = core;
+        this.examples = ExampleCalls.grpc(core);
         this.inFlight = inFlight;
         this.workers = workers;
         updateHealth();
@@ -146,10 +149,20 @@ public final class GrpcServices {
                 deadlineNanos, context::isCancelled, action -> context.addListener(c -> action.run(), Runnable::run));
     }
 
-    private static ServingException unimplemented(String api) {
-        return new ServingException(
-                Code.UNIMPLEMENTED,
-                api + " is not implemented by DigitPad's server;" + " use Predict with the model's signature instead.");
+    /**
+     * Answers one call that runs a model (see {@link #unaryAsync}) on a worker, off the network thread; the worker sees
+     * the call's context, so its deadline and cancellation bound the run.
+     */
+    private <T> void onWorker(StreamObserver<T> observer, Function<RunLimits, CompletableFuture<T>> call) {
+        try {
+            workers.execute(Context.current().wrap(() -> unaryAsync(observer, call)));
+        } catch (RejectedExecutionException e) {
+            unaryAsync(
+                    observer,
+                    limits -> CompletableFuture.failedFuture(new ServingException(
+                            Code.UNAVAILABLE,
+                            "the server is shutting down and runs no more predictions; retry on another replica")));
+        }
     }
 
     private final class Prediction extends PredictionServiceGrpc.PredictionServiceImplBase {
@@ -161,21 +174,11 @@ public final class GrpcServices {
          */
         @Override
         public void predict(PredictRequest request, StreamObserver<PredictResponse> observer) {
-            Runnable answer = () -> unaryAsync(observer, limits -> core.predictAsync(request, limits));
             if (inFlight.count() <= 1 && core.answersBrieflyNow(request)) {
-                answer.run();
+                unaryAsync(observer, limits -> core.predictAsync(request, limits));
                 return;
             }
-            try {
-                // The worker sees this call's context: its deadline and cancellation bound the run.
-                workers.execute(Context.current().wrap(answer));
-            } catch (RejectedExecutionException e) {
-                unaryAsync(
-                        observer,
-                        limits -> CompletableFuture.failedFuture(new ServingException(
-                                Code.UNAVAILABLE,
-                                "the server is shutting down and runs no more predictions; retry on another replica")));
-            }
+            onWorker(observer, limits -> core.predictAsync(request, limits));
         }
 
         @Override
@@ -186,23 +189,17 @@ public final class GrpcServices {
 
         @Override
         public void classify(ClassificationRequest request, StreamObserver<ClassificationResponse> observer) {
-            unary(observer, limits -> {
-                throw unimplemented("Classify");
-            });
+            onWorker(observer, limits -> examples.classify(request, limits));
         }
 
         @Override
         public void regress(RegressionRequest request, StreamObserver<RegressionResponse> observer) {
-            unary(observer, limits -> {
-                throw unimplemented("Regress");
-            });
+            onWorker(observer, limits -> examples.regress(request, limits));
         }
 
         @Override
         public void multiInference(MultiInferenceRequest request, StreamObserver<MultiInferenceResponse> observer) {
-            unary(observer, limits -> {
-                throw unimplemented("MultiInference");
-            });
+            onWorker(observer, limits -> examples.multiInference(request, limits));
         }
     }
 

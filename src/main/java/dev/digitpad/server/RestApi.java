@@ -271,9 +271,10 @@ final class RestApi extends Handler.Abstract {
             case "predict" -> {
                 return predict(spec, readBody(request));
             }
-            case "classify", "regress" ->
-                throw new ServingException(
-                        Code.UNIMPLEMENTED, verb + " is not implemented by DigitPad's server; use :predict instead.");
+            case "classify", "regress" -> {
+                return RestExamples.answer(
+                        verb, ExampleCalls.rest(core), spec, readBody(request), RunLimits.within(requestTimeout));
+            }
             default -> throw malformed(request, true, false);
         }
     }

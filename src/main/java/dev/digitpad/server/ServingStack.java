@@ -48,7 +48,8 @@ public final class ServingStack implements AutoCloseable {
      * What to build.
      *
      * @param models the models to serve
-     * @param loader what loads one version; the stack puts its timing, run bound and batching around it
+     * @param loader what loads one version; the stack puts its timing, run bound, batching and warm-up file replay
+     *     around it
      * @param pollInterval how often to look for new versions once {@link #startPolling()} is called; zero for once
      * @param timeLoads whether each load is timed and counted in the core's metrics
      * @param runBound each version's runs bounded so, or not bounded at all
@@ -271,6 +272,8 @@ public final class ServingStack implements AutoCloseable {
             scheduler = new BatchScheduler(options.batching().get());
             loader = scheduler.batching(loader);
         }
+        // Outermost: a version's warm-up file is replayed through its run bound and batching, before it is served.
+        loader = new WarmupReplay(new ExampleInference(), metrics).around(loader);
         models = new ModelManager(options.models(), loader, options.pollInterval(), options.labelsForUnavailable());
         core = new ServingCore(models, metrics);
         if (options.loadFirst().isPresent()) {

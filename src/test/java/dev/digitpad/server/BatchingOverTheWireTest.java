@@ -12,6 +12,7 @@ import dev.digitpad.inference.ModelManager;
 import dev.digitpad.inference.ModelManager.ModelConfig;
 import dev.digitpad.inference.RunLimits;
 import dev.digitpad.inference.ServableLoader;
+import dev.digitpad.protocol.serving.ClassificationResponse;
 import dev.digitpad.protocol.serving.PredictRequest;
 import dev.digitpad.protocol.serving.PredictResponse;
 import dev.digitpad.protocol.serving.PredictionServiceGrpc;
@@ -19,6 +20,7 @@ import dev.digitpad.testing.FakeServable;
 import dev.digitpad.testing.Tensors;
 import dev.digitpad.testing.TestModels;
 import dev.digitpad.testing.TestModels.Kind;
+import dev.digitpad.testing.TfExamples;
 import io.grpc.ManagedChannel;
 import io.grpc.Status;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
@@ -41,6 +43,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.tensorflow.proto.Example;
 import org.tensorflow.proto.TensorProto;
 
 /**
@@ -66,8 +69,11 @@ class BatchingOverTheWireTest {
     static void start() throws Exception {
         TestModels.writeVersion(models.resolve("mnist"), 1, Kind.MNIST);
         TestModels.writeVersion(models.resolve("pair"), 3, Kind.TWO_INPUTS);
+        TestModels.writeVersion(models.resolve("examples"), EXAMPLES_VERSION, Kind.EXAMPLES);
         ModelConfig[] configs = {
-            new ModelConfig("mnist", models.resolve("mnist")), new ModelConfig("pair", models.resolve("pair"))
+            new ModelConfig("mnist", models.resolve("mnist")),
+            new ModelConfig("pair", models.resolve("pair")),
+            new ModelConfig("examples", models.resolve("examples"))
         };
         plain = TestModels.loaded(configs);
         unbatched = new ServingCore(plain);
@@ -176,6 +182,45 @@ class BatchingOverTheWireTest {
             PredictResponse alone = unbatched.predict(request, RunLimits.NONE);
             assertSameOutputs(batched.getOutputsMap(), alone.getOutputsMap(), "caller " + caller + ", call " + i);
             assertThat(batched.getModelSpec()).isEqualTo(alone.getModelSpec());
+        });
+
+        BatchScheduler.Stats stats = scheduler.stats().since(before);
+        assertThat(stats.requests()).isEqualTo((long) callers * calls);
+        assertThat(stats.batches()).as("requests shared batches").isLessThan(stats.requests());
+    }
+
+    private static final long EXAMPLES_VERSION = 2;
+
+    @Test
+    void classifyCallsShareBatchesOfSerializedExamplesAndEachGetsItsOwnClasses() throws Exception {
+        BatchScheduler.Stats before = scheduler.stats();
+        int callers = 8;
+        int calls = 12;
+        inParallel(callers, calls, (caller, random, i) -> {
+            int rows = 1 + random.nextInt(4);
+            float[] xs = randomValues(random, rows);
+            Example[] examples = new Example[rows];
+            for (int r = 0; r < rows; r++) {
+                examples[r] = TfExamples.x(xs[r]);
+            }
+            ClassificationResponse response = PredictionServiceGrpc.newBlockingStub(channel)
+                    .withDeadlineAfter(30, TimeUnit.SECONDS)
+                    .classify(TfExamples.classify(
+                            TfExamples.spec("examples", TestModels.Examples.CLASSIFY), TfExamples.list(examples)));
+            assertThat(response.getResult().getClassificationsList()).hasSize(rows);
+            for (int r = 0; r < rows; r++) {
+                float[] want = TestModels.Examples.scores(xs[r], 0, EXAMPLES_VERSION);
+                List<dev.digitpad.protocol.serving.Class> classes =
+                        response.getResult().getClassifications(r).getClassesList();
+                assertThat(classes)
+                        .extracting(dev.digitpad.protocol.serving.Class::getLabel)
+                        .isEqualTo(TestModels.Examples.LABELS);
+                for (int c = 0; c < want.length; c++) {
+                    assertThat(classes.get(c).getScore())
+                            .as("caller %d call %d example %d", caller, i, r)
+                            .isCloseTo(want[c], within(BATCHED_TOLERANCE));
+                }
+            }
         });
 
         BatchScheduler.Stats stats = scheduler.stats().since(before);

@@ -14,12 +14,9 @@ import static org.assertj.core.api.Assertions.within;
 import com.google.protobuf.ByteString;
 import com.google.protobuf.Int64Value;
 import com.google.protobuf.UnsafeByteOperations;
-import dev.digitpad.protocol.serving.ClassificationRequest;
 import dev.digitpad.protocol.serving.ModelSpec;
-import dev.digitpad.protocol.serving.MultiInferenceRequest;
 import dev.digitpad.protocol.serving.PredictRequest;
 import dev.digitpad.protocol.serving.PredictResponse;
-import dev.digitpad.protocol.serving.RegressionRequest;
 import dev.digitpad.testing.ServingFixture;
 import dev.digitpad.testing.Tensors;
 import dev.digitpad.testing.TestModels;
@@ -512,31 +509,6 @@ class PredictionServiceTest {
                 .contains("flatten_input")
                 .contains("float_val has 5 values")
                 .contains("784");
-    }
-
-    @Test
-    void classifyRegressAndMultiInferenceAreUnimplemented() {
-        Status classify = statusOf(() -> serving.grpc()
-                .prediction()
-                .classify(ClassificationRequest.newBuilder()
-                        .setModelSpec(spec("mnist"))
-                        .build()));
-        Status regress = statusOf(() -> serving.grpc()
-                .prediction()
-                .regress(RegressionRequest.newBuilder()
-                        .setModelSpec(spec("mnist"))
-                        .build()));
-        Status multi =
-                statusOf(() -> serving.grpc().prediction().multiInference(MultiInferenceRequest.getDefaultInstance()));
-
-        assertThat(List.of(classify, regress, multi))
-                .extracting(Status::getCode)
-                .containsOnly(Status.Code.UNIMPLEMENTED);
-        assertThat(classify.getDescription())
-                .contains("Classify is not implemented")
-                .contains("Predict");
-        assertThat(regress.getDescription()).contains("Regress is not implemented");
-        assertThat(multi.getDescription()).contains("MultiInference is not implemented");
     }
 
     @Test

@@ -16,9 +16,13 @@ import org.tensorflow.SavedModelBundle;
 import org.tensorflow.Session;
 import org.tensorflow.Signature;
 import org.tensorflow.ndarray.Shape;
+import org.tensorflow.ndarray.buffer.DataBuffers;
 import org.tensorflow.op.Ops;
 import org.tensorflow.op.core.Placeholder;
+import org.tensorflow.op.io.ParseExample;
 import org.tensorflow.types.TFloat32;
+import org.tensorflow.types.TFloat64;
+import org.tensorflow.types.TInt32;
 import org.tensorflow.types.TString;
 
 /**
@@ -67,7 +71,57 @@ public final class TestModels {
          * base64 over REST), {@code echo} string [-1] (the same, under a name REST answers as plain strings), and
          * {@code length} int32 [-1], each string's length in bytes.
          */
-        STRINGS
+        STRINGS,
+        /**
+         * Signatures over serialized {@code tf.Example}s with a required float feature {@code x} and an optional float
+         * feature {@code bias} (0 when absent), as TensorFlow Serving's Classify and Regress call them; see
+         * {@link Examples}.
+         */
+        EXAMPLES
+    }
+
+    /**
+     * The signatures of {@link Kind#EXAMPLES}. Each of the classify and regress ones takes {@code inputs}, a DT_STRING
+     * [-1] of serialized {@code tf.Example}s, which it parses with {@code tf.io.parse_example}.
+     */
+    public static final class Examples {
+        private Examples() {}
+
+        public static final String CLASSIFY_METHOD = "tensorflow/serving/classify";
+        public static final String REGRESS_METHOD = "tensorflow/serving/regress";
+
+        /** Classify: {@code classes} string [-1,2], always {@link #LABELS}, and {@code scores} float [-1,2]. */
+        public static final String CLASSIFY = "classify";
+        /** Classify with {@code scores} alone. */
+        public static final String SCORES_ONLY = "classify_scores";
+        /** Regress: {@code outputs} float [-1], {@link #regression}. */
+        public static final String REGRESS = "regress";
+        /** Regress with {@code outputs} float [-1,1]. */
+        public static final String REGRESS_COLUMN = "regress_column";
+        /** Classify whose {@code scores} are DT_DOUBLE, which TensorFlow Serving refuses. */
+        public static final String DOUBLE_SCORES = "classify_double_scores";
+        /** Classify whose {@code scores} are a vector [-1], not a matrix. */
+        public static final String VECTOR_SCORES = "classify_vector_scores";
+        /** Regress whose {@code outputs} are [-1,2], two values an example. */
+        public static final String WIDE_OUTPUTS = "regress_wide_outputs";
+        /** Classify whose {@code classes} are [-1,2] and {@code scores} [-1,3]: they disagree on the class count. */
+        public static final String MISMATCHED = "classify_mismatched";
+
+        /** The labels {@link #CLASSIFY} gives every example, in order. */
+        public static final List<String> LABELS = List.of("low", "high");
+
+        /** The default signature, a Predict one: {@code x} float [-1] -> {@code y} = 3x + version. */
+        public static final String PREDICT_INPUT = "x";
+
+        /** What {@link #REGRESS} answers for an example: 3x + bias + version. */
+        public static float regression(float x, float bias, long version) {
+            return 3 * x + bias + version;
+        }
+
+        /** What {@link #CLASSIFY} scores an example: {@code low} = -(x + bias), {@code high} = x + bias + version. */
+        public static float[] scores(float x, float bias, long version) {
+            return new float[] {-(x + bias), x + bias + version};
+        }
     }
 
     /**
@@ -210,13 +264,112 @@ public final class TestModels {
                             .output("length", tf.withName("length").strings.stringLength(text))
                             .build();
                 }
+                case EXAMPLES -> null; // several signatures: below
             };
+            List<Signature> signatures = kind == Kind.EXAMPLES ? exampleSignatures(tf, version) : List.of(signature);
             session.initialize();
-            SavedModelBundle.exporter(dir.toString())
-                    .withSession(session)
-                    .withSignature(signature)
-                    .export();
+            SavedModelBundle.Exporter exporter =
+                    SavedModelBundle.exporter(dir.toString()).withSession(session);
+            signatures.forEach(exporter::withSignature);
+            exporter.export();
         }
+    }
+
+    /** The signatures of {@link Kind#EXAMPLES}, the default Predict one first. */
+    private static List<Signature> exampleSignatures(Ops tf, long version) {
+        Operand<TFloat32> offset = tf.variable(tf.constant((float) version));
+        Placeholder<TFloat32> plain = tf.withName("x").placeholder(TFloat32.class, Placeholder.shape(Shape.of(-1)));
+        Operand<TFloat32> y = tf.withName("y").math.add(tf.math.mul(plain, tf.constant(3f)), offset);
+        Placeholder<TString> serialized =
+                tf.withName("serialized").placeholder(TString.class, Placeholder.shape(Shape.of(-1)));
+        // x is required (an empty default), bias defaults to 0: both scalars per example.
+        Operand<TString> noStrings = tf.constant(Shape.of(0), DataBuffers.ofObjects(String.class, 0));
+        ParseExample parsed = tf.io.parseExample(
+                serialized,
+                noStrings,
+                noStrings,
+                tf.array("x", "bias"),
+                noStrings,
+                List.of(tf.constant(new float[0]), tf.constant(0f)),
+                0L,
+                List.of(),
+                List.of(),
+                List.of(),
+                List.of(Shape.scalar(), Shape.scalar()));
+        @SuppressWarnings("unchecked")
+        Operand<TFloat32> x = (Operand<TFloat32>) parsed.denseValues().get(0);
+        @SuppressWarnings("unchecked")
+        Operand<TFloat32> bias = (Operand<TFloat32>) parsed.denseValues().get(1);
+        Operand<TFloat32> sum = tf.math.add(x, bias);
+        Operand<TFloat32> column = tf.expandDims(sum, tf.constant(1));
+        Operand<TFloat32> scores =
+                tf.withName("scores").concat(List.of(tf.math.neg(column), tf.math.add(column, offset)), tf.constant(1));
+        Operand<TInt32> batch = tf.size(sum);
+        Operand<TString> classes = tf.withName("classes")
+                .tile(
+                        tf.constant(
+                                Shape.of(1, Examples.LABELS.size()),
+                                DataBuffers.ofObjects(Examples.LABELS.toArray(String[]::new))),
+                        tf.stack(List.of(batch, tf.constant(1))));
+        Operand<TFloat32> regression =
+                tf.withName("outputs").math.add(tf.math.add(tf.math.mul(x, tf.constant(3f)), bias), offset);
+        return List.of(
+                Signature.builder()
+                        .key(SIGNATURE)
+                        .methodName(PREDICT_METHOD)
+                        .input(Examples.PREDICT_INPUT, plain)
+                        .output("y", y)
+                        .build(),
+                Signature.builder()
+                        .key(Examples.CLASSIFY)
+                        .methodName(Examples.CLASSIFY_METHOD)
+                        .input("inputs", serialized)
+                        .output("classes", classes)
+                        .output("scores", scores)
+                        .build(),
+                Signature.builder()
+                        .key(Examples.SCORES_ONLY)
+                        .methodName(Examples.CLASSIFY_METHOD)
+                        .input("inputs", serialized)
+                        .output("scores", scores)
+                        .build(),
+                Signature.builder()
+                        .key(Examples.REGRESS)
+                        .methodName(Examples.REGRESS_METHOD)
+                        .input("inputs", serialized)
+                        .output("outputs", regression)
+                        .build(),
+                Signature.builder()
+                        .key(Examples.REGRESS_COLUMN)
+                        .methodName(Examples.REGRESS_METHOD)
+                        .input("inputs", serialized)
+                        .output("outputs", tf.expandDims(regression, tf.constant(1)))
+                        .build(),
+                Signature.builder()
+                        .key(Examples.DOUBLE_SCORES)
+                        .methodName(Examples.CLASSIFY_METHOD)
+                        .input("inputs", serialized)
+                        .output("scores", tf.dtypes.cast(scores, TFloat64.class))
+                        .build(),
+                Signature.builder()
+                        .key(Examples.VECTOR_SCORES)
+                        .methodName(Examples.CLASSIFY_METHOD)
+                        .input("inputs", serialized)
+                        .output("scores", sum)
+                        .build(),
+                Signature.builder()
+                        .key(Examples.WIDE_OUTPUTS)
+                        .methodName(Examples.REGRESS_METHOD)
+                        .input("inputs", serialized)
+                        .output("outputs", scores)
+                        .build(),
+                Signature.builder()
+                        .key(Examples.MISMATCHED)
+                        .methodName(Examples.CLASSIFY_METHOD)
+                        .input("inputs", serialized)
+                        .output("classes", classes)
+                        .output("scores", tf.concat(List.of(scores, column), tf.constant(1)))
+                        .build());
     }
 
     /** Logits of {@link Kind#MNIST} and {@link Kind#LOGITS}: a fixed linear layer held in variables. */
