@@ -315,6 +315,17 @@ public final class ServingStack implements AutoCloseable {
         try {
             models.assignLabels(options.labels());
         } catch (ServingException e) {
+            for (Map.Entry<String, Map<String, Long>> model : options.labels().entrySet()) {
+                List<Long> served = models.availableVersions(model.getKey());
+                for (Map.Entry<String, Long> label : new java.util.TreeMap<>(model.getValue()).entrySet()) {
+                    if (!served.contains(label.getValue())) {
+                        throw new UnservableModel("Model " + model.getKey() + ": the label \"" + label.getKey()
+                                + "\" names version " + label.getValue() + ", which is not being served (its"
+                                + " version policy serves " + served + "). Name a version that is served, make the"
+                                + " policy serve that one, or give --allow_version_labels_for_unavailable_models.");
+                    }
+                }
+            }
             throw new UnservableModel(e.getMessage());
         }
     }

@@ -3,6 +3,7 @@ package dev.digitpad.app.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.digitpad.testing.CommandRun;
+import dev.digitpad.testing.TestModels;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
@@ -188,5 +189,21 @@ class ServeCommandTest {
                 .startsWith("digitpad serve: The model in " + dir.resolve("nothing") + " could not be loaded: there is"
                         + " no such folder. Fix or remove that model in " + config)
                 .doesNotContain("\tat ");
+    }
+
+    @Test
+    void aLabelNamingAVersionThatIsNotServedStopsServeSayingWhichAreServed() throws Exception {
+        TestModels.writeVersion(dir.resolve("m"), 3, TestModels.Kind.MNIST);
+        Path config = Files.writeString(
+                dir.resolve("models.config"),
+                "model_config_list { config { name: \"m\" base_path: \"m\" version_labels { key: \"x\" value: 9 } } }");
+
+        CommandRun run = serve("--rest_api_port=0", "--model_config_file=" + config);
+
+        assertThat(run.exitCode()).isEqualTo(1);
+        assertThat(run.err())
+                .isEqualTo("digitpad serve: Model m: the label \"x\" names version 9, which is not being served (its"
+                        + " version policy serves [3]). Name a version that is served, make the policy serve that one,"
+                        + " or give --allow_version_labels_for_unavailable_models.\n");
     }
 }
