@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.digitpad.client.TlsOptions;
+import dev.digitpad.client.VersionChoice;
 import dev.digitpad.ui.ServerSettings;
 import dev.digitpad.ui.Settings;
 import java.io.IOException;
@@ -18,7 +19,8 @@ class DesktopConnectorTest {
     Path dir;
 
     private static ServerSettings remote(boolean tls, String ca, String cert, String key) {
-        return new ServerSettings(false, "serving.example:8500", "mnist", "serving_default", tls, ca, cert, key);
+        return new ServerSettings(
+                false, "serving.example:8500", "mnist", "serving_default", tls, ca, cert, key, VersionChoice.LATEST);
     }
 
     @Test
