@@ -181,10 +181,13 @@ public final class ServerViewModel {
                         settings.describe(),
                         e.getMessage(),
                         e instanceof PredictionException p ? " [" + p.technical() + "]" : "");
+                // A server that answered, but refused the model's version or label, still lists what it has.
+                Listing listing =
+                        opened != null && e instanceof PredictionException p && !p.unreachable() ? list(opened) : null;
                 if (opened != null && opened != session.get()) {
                     opened.close();
                 }
-                uiThread.accept(() -> failed(settings, e));
+                uiThread.accept(() -> failed(settings, e, listing));
             }
         });
     }
@@ -194,9 +197,12 @@ public final class ServerViewModel {
      * or label that the server in use refused is said under the choice, where the person made it (a notification would
      * cover the choice), and the choice shown goes back to the one in use.
      */
-    private void failed(ServerSettings settings, Exception e) {
+    private void failed(ServerSettings settings, Exception e, Listing listing) {
         finished();
         boolean keep = session.get() != null;
+        if (!keep && listing != null && listing.versions() != null) {
+            show(listing, settings.embedded()); // nothing else to list, and its versions and labels are to choose from
+        }
         connecting = null;
         state.set(keep ? State.CONNECTED : State.FAILED);
         if (keep && settings.sameModel(applied.get())) {
@@ -235,7 +241,7 @@ public final class ServerViewModel {
         modelText.set(describe(model, settings.version()));
         version.set(settings.version());
         versionError.set("");
-        show(listing);
+        show(listing, settings.embedded());
         updateTexts();
         if (old != null && old != ready) {
             submit(old::close);
@@ -259,7 +265,7 @@ public final class ServerViewModel {
     public void refreshVersions() {
         ServerSession s = session.get();
         if (s == null) {
-            show(new Listing(null, null));
+            show(new Listing(null, null), false);
             return;
         }
         started();
@@ -269,13 +275,14 @@ public final class ServerViewModel {
             uiThread.accept(() -> {
                 finished();
                 if (session.get() == s) {
-                    show(listing);
+                    show(listing, applied.get().embedded());
                 }
             });
         });
     }
 
-    private void show(Listing listing) {
+    /** @param embedded whether the listing is the embedded server's, which has no labels */
+    private void show(Listing listing, boolean embedded) {
         versions.set(listing.versions());
         ModelVersions v = listing.versions();
         if (v == null) {
@@ -290,14 +297,14 @@ public final class ServerViewModel {
         versionNumbers.setAll(
                 v.versions().stream().map(s -> Long.toString(s.version())).toList());
         labels.setAll(v.labels().keySet());
-        versionsText.set(listed(v));
+        versionsText.set(listed(v, embedded));
     }
 
     /**
      * The versions one a line, e.g. "Version 2: available, label canary", then any label naming a version not
      * listed, or a line saying that no labels were listed.
      */
-    static String listed(ModelVersions v) {
+    static String listed(ModelVersions v, boolean embedded) {
         List<String> lines = new ArrayList<>();
         for (PredictionClient.VersionState s : v.versions()) {
             List<String> named = v.labelsOf(s.version());
@@ -314,29 +321,32 @@ public final class ServerViewModel {
             lines.add("The server lists no versions of model " + v.model() + ".");
         }
         if (v.labels().isEmpty()) {
-            lines.add("No labels listed. TensorFlow Serving does not list its labels: type one under Label to use it.");
+            lines.add(
+                    embedded
+                            ? "No labels."
+                            : "No labels listed. TensorFlow Serving does not list its labels: type one under Label to"
+                                    + " use it.");
         }
         return String.join("\n", lines);
     }
 
     /**
-     * Predicts with {@code choice} from now on: the latest version, a version or a label. While connected it applies
-     * at once to the server in use, and like any connection the choice is kept only if the server accepts it;
-     * otherwise it is the form's choice for the next Connect.
+     * Predicts with {@code choice} from now on: the latest version, a version or a label. It is part of the form, and
+     * applies at once: the form is connected with it (the server in use, with another version, unless the form names
+     * another server or model), and like any connection it is kept only if the server accepts it. Before the first
+     * connection it only fills the form.
      */
     public void choose(VersionChoice choice) {
         versionError.set("");
-        ServerSession s = session.get();
-        if (s != null && connecting == null && choice.equals(applied.get().version())) {
-            version.set(choice);
+        version.set(choice);
+        ServerSettings asked = form();
+        if (session.get() == null && state.get() != State.FAILED) {
             return;
         }
-        version.set(choice);
-        if (s != null) {
-            connect(applied.get().withVersion(choice));
-        } else if (state.get() == State.FAILED) {
-            connect(); // what failed may have been the version asked for
+        if (session.get() != null && connecting == null && asked.equals(applied.get())) {
+            return; // in use already
         }
+        connect(asked);
     }
 
     /** Chooses the version number a person typed or picked; a text that is no version number is told as a problem. */

@@ -231,7 +231,7 @@ class ServerViewModelTest {
     @Test
     void theEmbeddedServersOneVersionIsListed() {
         vm.connect();
-        assertThat(vm.versionsTextProperty().get()).matches("Version \\d+: available\nNo labels listed\\. .*");
+        assertThat(vm.versionsTextProperty().get()).matches("Version \\d+: available\nNo labels\\.");
         assertThat(vm.versionNumbers()).hasSize(1);
         assertThat(vm.labels()).isEmpty();
     }
@@ -335,8 +335,29 @@ class ServerViewModelTest {
         vm.connect();
         assertThat(vm.stateProperty().get()).isEqualTo(ServerViewModel.State.FAILED);
         assertThat(vm.problemProperty().get().message()).contains("has no label \"gone\"");
+        assertThat(vm.labels())
+                .as("the server was reached: its labels are there to choose from")
+                .containsExactly("canary", "stable");
+        assertThat(vm.versionsTextProperty().get()).startsWith("Version 1: available, label stable\n");
         vm.choose(VersionChoice.LATEST);
         assertThat(vm.stateProperty().get()).isEqualTo(ServerViewModel.State.CONNECTED);
         assertThat(vm.appliedProperty().get().version()).isEqualTo(VersionChoice.LATEST);
+    }
+
+    /** The choice belongs to the form: after a switch refused for its label, choosing again applies to the switch. */
+    @Test
+    void aChoiceAfterAnotherModelRefusedTheLabelAppliesToThatModel() {
+        connectToLabelled();
+        vm.chooseLabel("stable");
+        vm.modelProperty().set("mnist");
+        vm.connect();
+        assertThat(vm.problemProperty().get().message())
+                .startsWith("embedded server has no label \"stable\" for model \"mnist\"; it lists no labels");
+        assertThat(vm.appliedProperty().get().model()).isEqualTo("labelled");
+
+        vm.choose(VersionChoice.LATEST);
+        assertThat(vm.appliedProperty().get().model()).isEqualTo("mnist");
+        assertThat(vm.appliedProperty().get().version()).isEqualTo(VersionChoice.LATEST);
+        assertThat(vm.summaryProperty().get()).isEqualTo("Using embedded server (model mnist).");
     }
 }

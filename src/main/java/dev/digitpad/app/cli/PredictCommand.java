@@ -121,7 +121,8 @@ public final class PredictCommand implements Callable<Integer> {
 
     @Option(
             names = "--json",
-            description = "One JSON object per line: file, digit, confidence, sure, probabilities (or error).")
+            description =
+                    "One JSON object per line: file, digit, confidence, sure, version (label), probabilities (or error).")
     boolean json;
 
     @Option(names = "--preview", description = "Draw the 28x28 image the model sees, in the terminal.")
