@@ -187,7 +187,8 @@ final class ClientErrors {
         return new PredictionException(
                 Status.Code.INVALID_ARGUMENT,
                 no + "it lists no labels, and has version" + (has.versions().size() > 1 ? "s " : " ") + has.describe()
-                        + ". Check the label, or choose one of those versions or the latest.",
+                        + ". Check the label, or choose "
+                        + (has.versions().size() > 1 ? "one of those versions" : "that version") + " or the latest.",
                 e);
     }
 

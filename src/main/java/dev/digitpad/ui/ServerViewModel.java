@@ -112,6 +112,8 @@ public final class ServerViewModel {
         health.setProbe(this::probe);
         health.stateProperty().addListener((o, a, b) -> updateTexts());
         address.addListener((o, a, b) -> addressError.set(validate(b)));
+        // A label or version of one server means nothing to the other: switching between them asks for the latest.
+        embedded.addListener((o, a, b) -> version.set(VersionChoice.LATEST));
         addressError.set(validate(address.get()));
     }
 

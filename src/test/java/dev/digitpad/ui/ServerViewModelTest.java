@@ -360,4 +360,15 @@ class ServerViewModelTest {
         assertThat(vm.appliedProperty().get().version()).isEqualTo(VersionChoice.LATEST);
         assertThat(vm.summaryProperty().get()).isEqualTo("Using embedded server (model mnist).");
     }
+
+    @Test
+    void switchingBetweenEmbeddedAndRemoteAsksForTheLatest() {
+        vm.show(ServerSettings.EMBEDDED.withVersion(VersionChoice.label("stable")));
+        assertThat(vm.versionProperty().get()).isEqualTo(VersionChoice.label("stable"));
+        vm.embeddedProperty().set(false);
+        assertThat(vm.versionProperty().get()).isEqualTo(VersionChoice.LATEST);
+        vm.choose(VersionChoice.number(2));
+        vm.embeddedProperty().set(true);
+        assertThat(vm.form().version()).isEqualTo(VersionChoice.LATEST);
+    }
 }
