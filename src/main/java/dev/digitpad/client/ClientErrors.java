@@ -10,6 +10,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.TreeMap;
 import java.util.stream.Collectors;
 import javax.net.ssl.SSLException;
 
@@ -21,6 +22,9 @@ import javax.net.ssl.SSLException;
  */
 final class ClientErrors {
     private ClientErrors() {}
+
+    /** How TensorFlow Serving begins its refusal of a version label it does not know (INVALID_ARGUMENT). */
+    static final String UNKNOWN_LABEL = "Unrecognized servable version label:";
 
     /**
      * @param connected whether the channel had a connection when the call failed; a deadline that passed without one
@@ -57,7 +61,8 @@ final class ClientErrors {
                                         + " is right.",
                                 e,
                                 true);
-            case NOT_FOUND -> notFound(e, server, model, Optional.empty(), List.of());
+            case NOT_FOUND ->
+                notFound(e, server, model, VersionChoice.LATEST, new ModelVersions(model, List.of(), new TreeMap<>()));
             case INVALID_ARGUMENT ->
                 new PredictionException(code, server + " refused the request: " + said(status, "no reason given"), e);
             case FAILED_PRECONDITION ->
@@ -97,40 +102,93 @@ final class ClientErrors {
     /**
      * The model, or the version, is not on the server.
      *
-     * @param version the version asked for, if any
-     * @param versions what the server said it has of the model (from {@code GetModelStatus}), empty if it said
+     * @param asked the version asked for
+     * @param has what the server said it has of the model (from {@code GetModelStatus}), no versions if it said
      *     nothing
      */
     static PredictionException notFound(
-            StatusRuntimeException e,
-            String server,
-            String model,
-            Optional<Long> version,
-            List<PredictionClient.VersionState> versions) {
-        if (versions.isEmpty()) {
-            return new PredictionException(
-                    Status.Code.NOT_FOUND,
-                    server + " has no model named \"" + model + "\". Check the model name: it is the name the server"
-                            + " serves the model under (TensorFlow Serving's --model_name, or MODEL_NAME with"
-                            + " docker).",
-                    e);
+            StatusRuntimeException e, String server, String model, VersionChoice asked, ModelVersions has) {
+        if (has.versions().isEmpty()) {
+            return noSuchModel(e, server, model);
         }
-        if (version.isEmpty() && versions.stream().anyMatch(v -> v.state().equals("AVAILABLE"))) {
+        if (asked.kind() == VersionChoice.Kind.LATEST
+                && has.versions().stream().anyMatch(PredictionClient.VersionState::available)) {
             return new PredictionException(
                     Status.Code.NOT_FOUND,
                     server + " has model \"" + model + "\", but not what was asked of it ("
                             + said(e.getStatus(), "no details") + "). Check the signature name.",
                     e);
         }
-        String has = versions.stream()
-                .map(v -> v.version() + " (" + v.state().toLowerCase(Locale.ROOT) + ")")
-                .collect(Collectors.joining(", "));
-        String what = version.map(v -> "has no version " + v + " of model \"" + model + "\"")
-                .orElse("has model \"" + model + "\", but no version of it is ready");
+        String it = "it has version" + (has.versions().size() > 1 ? "s " : " ") + has.describe() + ".";
+        String what = switch (asked.kind()) {
+            case NUMBER -> "has no version " + asked.number() + " of model \"" + model + "\"; " + it;
+            case LABEL -> {
+                Long named = has.labels().get(asked.label());
+                yield named != null
+                        ? "has label \"" + asked.label() + "\" of model \"" + model + "\" for version " + named
+                                + ", which it does not serve; " + it
+                        : "has label \"" + asked.label() + "\" of model \"" + model
+                                + "\", but not the version it names (" + said(e.getStatus(), "no details")
+                                + "); " + it;
+            }
+            case LATEST -> "has model \"" + model + "\", but no version of it is ready; " + it;
+        };
         return new PredictionException(
                 Status.Code.NOT_FOUND,
-                server + " " + what + "; it has version" + (versions.size() > 1 ? "s " : " ") + has + "."
-                        + (version.isPresent() ? " Choose one of those, or the latest." : " Try again in a moment."),
+                server + " " + what
+                        + (asked.kind() == VersionChoice.Kind.LATEST
+                                ? " Try again in a moment."
+                                : " Choose one of those, or the latest."),
+                e);
+    }
+
+    private static PredictionException noSuchModel(StatusRuntimeException e, String server, String model) {
+        return new PredictionException(
+                Status.Code.NOT_FOUND,
+                server + " has no model named \"" + model + "\". Check the model name: it is the name the server"
+                        + " serves the model under (TensorFlow Serving's --model_name, or MODEL_NAME with docker).",
+                e);
+    }
+
+    /** Whether the server refused a version label it does not know, in TensorFlow Serving's words. */
+    static boolean unknownLabel(StatusRuntimeException e) {
+        String d = e.getStatus().getDescription();
+        return e.getStatus().getCode() == Status.Code.INVALID_ARGUMENT && d != null && d.startsWith(UNKNOWN_LABEL);
+    }
+
+    /**
+     * The server does not know the version label asked for: says so, with the labels it has, or, when it lists none
+     * (TensorFlow Serving never does), its versions.
+     *
+     * @param has what the server said it has of the model, no versions if it said nothing
+     */
+    static PredictionException unknownLabel(
+            StatusRuntimeException e, String server, String model, VersionChoice asked, ModelVersions has) {
+        if (has.versions().isEmpty()) {
+            return noSuchModel(e, server, model);
+        }
+        String label = asked.kind() == VersionChoice.Kind.LABEL
+                ? asked.label()
+                : e.getStatus()
+                        .getDescription()
+                        .substring(UNKNOWN_LABEL.length())
+                        .strip();
+        String no = server + " has no label \"" + label + "\" for model \"" + model + "\"; ";
+        if (!has.labels().isEmpty()) {
+            String labels = has.labels().entrySet().stream()
+                    .map(l -> l.getKey() + " (version " + l.getValue() + ")")
+                    .collect(Collectors.joining(", "));
+            return new PredictionException(
+                    Status.Code.INVALID_ARGUMENT,
+                    no + "its label" + (has.labels().size() > 1 ? "s are " : " is ") + labels
+                            + ". Choose one of those, a version, or the latest.",
+                    e);
+        }
+        return new PredictionException(
+                Status.Code.INVALID_ARGUMENT,
+                no + "it lists no labels, and has version" + (has.versions().size() > 1 ? "s " : " ") + has.describe()
+                        + ". Check the label, or choose "
+                        + (has.versions().size() > 1 ? "one of those versions" : "that version") + " or the latest.",
                 e);
     }
 

@@ -4,6 +4,7 @@ import com.google.protobuf.ByteString;
 import com.google.protobuf.Int64Value;
 import com.google.protobuf.InvalidProtocolBufferException;
 import dev.digitpad.contract.ModelContract;
+import dev.digitpad.contract.VersionLabels;
 import dev.digitpad.protocol.serving.GetModelMetadataRequest;
 import dev.digitpad.protocol.serving.GetModelMetadataResponse;
 import dev.digitpad.protocol.serving.GetModelStatusRequest;
@@ -19,20 +20,25 @@ import io.grpc.Channel;
 import io.grpc.ConnectivityState;
 import io.grpc.Deadline;
 import io.grpc.ManagedChannel;
+import io.grpc.Metadata;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
+import io.grpc.stub.MetadataUtils;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Objects;
-import java.util.Optional;
-import java.util.OptionalLong;
+import java.util.SortedMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.tensorflow.proto.DataType;
 import org.tensorflow.proto.TensorProto;
 
@@ -48,6 +54,10 @@ import org.tensorflow.proto.TensorProto;
  * server comes back is answered, instead of failing until gRPC's back-off (which grows to minutes) next tries.
  */
 public final class PredictionClient {
+    private static final Logger LOG = LoggerFactory.getLogger(PredictionClient.class);
+    /** The response header of DigitPad's server that lists a model's labels. */
+    private static final Metadata.Key<String> LABELS =
+            Metadata.Key.of(VersionLabels.HEADER, Metadata.ASCII_STRING_MARSHALLER);
     /** TensorFlow Serving's tutorials give each call 10 seconds. */
     public static final Duration DEFAULT_DEADLINE = Duration.ofSeconds(10);
     /**
@@ -60,14 +70,15 @@ public final class PredictionClient {
     /**
      * What to ask for.
      *
-     * @param version a specific version, or empty for the latest
+     * @param version the latest version (also for null), a version number or a label
      */
-    public record Options(String model, OptionalLong version, String signature, Duration deadline) {
+    public record Options(String model, VersionChoice version, String signature, Duration deadline) {
         public Options {
             if (model == null || model.isBlank()) {
                 throw new IllegalArgumentException("The model name is empty; the shipped model is called \""
                         + ModelContract.DEFAULT_MODEL_NAME + "\".");
             }
+            version = version == null ? VersionChoice.LATEST : version;
             signature = signature == null || signature.isBlank() ? ModelContract.DEFAULT_SIGNATURE : signature;
             deadline = deadline == null ? DEFAULT_DEADLINE : deadline;
             if (deadline.isNegative() || deadline.isZero()) {
@@ -76,12 +87,22 @@ public final class PredictionClient {
         }
 
         public static Options model(String model) {
-            return new Options(model, OptionalLong.empty(), ModelContract.DEFAULT_SIGNATURE, DEFAULT_DEADLINE);
+            return new Options(model, VersionChoice.LATEST, ModelContract.DEFAULT_SIGNATURE, DEFAULT_DEADLINE);
+        }
+
+        /** These options, asking for {@code choice} instead. */
+        public Options withVersion(VersionChoice choice) {
+            return new Options(model, choice, signature, deadline);
         }
     }
 
     /** One version of the model as the server reports it. */
-    public record VersionState(long version, String state, String error) {}
+    public record VersionState(long version, String state, String error) {
+        /** Whether the version answers calls. */
+        public boolean available() {
+            return state.equals("AVAILABLE");
+        }
+    }
 
     private final Channel channel;
     private final PredictionServiceGrpc.PredictionServiceBlockingStub prediction;
@@ -110,20 +131,56 @@ public final class PredictionClient {
 
     /** The model's input and output as this client will use them (asks the server once, then remembers). */
     public ModelInterface describe() {
-        String version =
-                options.version().isPresent() ? Long.toString(options.version().getAsLong()) : "latest";
-        return cache.get(server, options.model(), version, options.signature(), this::discover);
+        return cache.get(server, options.model(), options.version().key(), options.signature(), this::discover);
     }
 
-    /** The versions of the model and their states, as {@code GetModelStatus} reports them. */
+    /**
+     * The state of the version asked for, or of every version when the latest is asked for, as {@code
+     * GetModelStatus} reports them. A label is not sent: TensorFlow Serving ignores it here, and answers for every
+     * version.
+     */
     public List<VersionState> status() {
-        return status(spec());
-    }
-
-    private List<VersionState> status(ModelSpec spec) {
+        ModelSpec spec = spec();
+        if (spec.hasVersionLabel()) {
+            spec = spec.toBuilder().clearVersionLabel().build();
+        }
+        ModelSpec asked = spec;
         return states(call(deadline -> models.withDeadline(deadline)
                 .getModelStatus(
-                        GetModelStatusRequest.newBuilder().setModelSpec(spec).build())));
+                        GetModelStatusRequest.newBuilder().setModelSpec(asked).build())));
+    }
+
+    /**
+     * Every version of the model with its state ({@code GetModelStatus}), and its labels when the server lists them:
+     * DigitPad's server does, in a response header ({@link VersionLabels}); TensorFlow Serving does not, and then
+     * the labels are empty (a label still works when asked for by name).
+     */
+    public ModelVersions versions() {
+        return call(this::versions);
+    }
+
+    private ModelVersions versions(Deadline deadline) {
+        AtomicReference<Metadata> headers = new AtomicReference<>();
+        GetModelStatusResponse response = models.withDeadline(deadline)
+                .withInterceptors(MetadataUtils.newCaptureMetadataInterceptor(headers, new AtomicReference<>()))
+                .getModelStatus(GetModelStatusRequest.newBuilder()
+                        .setModelSpec(ModelSpec.newBuilder().setName(options.model()))
+                        .build());
+        return new ModelVersions(options.model(), states(response), labels(headers.get()));
+    }
+
+    /** The labels in the response headers, if the server sent them; none if it did not, or sent them garbled. */
+    private SortedMap<String, Long> labels(Metadata headers) {
+        String value = headers == null ? null : headers.get(LABELS);
+        if (value == null) {
+            return Collections.emptySortedMap();
+        }
+        try {
+            return VersionLabels.decode(value);
+        } catch (IllegalArgumentException e) {
+            LOG.warn("{} sent version labels that cannot be read ({}); showing none", server, e.getMessage());
+            return Collections.emptySortedMap();
+        }
     }
 
     private static List<VersionState> states(GetModelStatusResponse response) {
@@ -202,8 +259,13 @@ public final class PredictionClient {
             float[] row =
                     java.util.Arrays.copyOfRange(values, i * ModelInterface.CLASSES, (i + 1) * ModelInterface.CLASSES);
             boolean logits = !Outputs.isDistribution(row);
-            predictions.add(
-                    new Prediction(logits ? Outputs.softmax(row) : row, logits, options.model(), version, roundTrip));
+            predictions.add(new Prediction(
+                    logits ? Outputs.softmax(row) : row,
+                    logits,
+                    options.model(),
+                    version,
+                    roundTrip,
+                    options.version().label()));
         }
         return predictions;
     }
@@ -239,7 +301,12 @@ public final class PredictionClient {
 
     private ModelSpec spec() {
         ModelSpec.Builder spec = ModelSpec.newBuilder().setName(options.model());
-        options.version().ifPresent(v -> spec.setVersion(Int64Value.of(v)));
+        VersionChoice v = options.version();
+        switch (v.kind()) {
+            case NUMBER -> spec.setVersion(Int64Value.of(v.number()));
+            case LABEL -> spec.setVersionLabel(v.label());
+            case LATEST -> {}
+        }
         return spec.build();
     }
 
@@ -251,26 +318,25 @@ public final class PredictionClient {
             return rpc.apply(deadline);
         } catch (StatusRuntimeException e) {
             if (e.getStatus().getCode() == Status.Code.NOT_FOUND) {
-                throw notFound(e);
+                throw ClientErrors.notFound(e, server, options.model(), options.version(), whatTheServerHas());
+            }
+            if (ClientErrors.unknownLabel(e)) {
+                throw ClientErrors.unknownLabel(e, server, options.model(), options.version(), whatTheServerHas());
             }
             throw ClientErrors.translate(e, server, options.model(), options.deadline(), connected());
         }
     }
 
-    /** The model or version is missing: says so, with the versions the server has of the model, if it has it. */
-    private PredictionException notFound(StatusRuntimeException e) {
-        Optional<Long> version =
-                options.version().isPresent() ? Optional.of(options.version().getAsLong()) : Optional.empty();
-        List<VersionState> versions = List.of();
+    /**
+     * What the server has of the model, for a message about a version or label it does not have: its versions and
+     * labels, or none when it has no such model or will not say.
+     */
+    private ModelVersions whatTheServerHas() {
         try {
-            versions = states(models.withDeadlineAfter(options.deadline().toNanos(), TimeUnit.NANOSECONDS)
-                    .getModelStatus(GetModelStatusRequest.newBuilder()
-                            .setModelSpec(ModelSpec.newBuilder().setName(options.model()))
-                            .build()));
+            return versions(Deadline.after(options.deadline().toNanos(), TimeUnit.NANOSECONDS));
         } catch (StatusRuntimeException notEvenTheModel) {
-            // the server has no such model at all, or will not say
+            return new ModelVersions(options.model(), List.of(), Collections.emptySortedMap());
         }
-        return ClientErrors.notFound(e, server, options.model(), version, versions);
     }
 
     /**

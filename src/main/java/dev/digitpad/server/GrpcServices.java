@@ -75,6 +75,7 @@ public final class GrpcServices {
         // Each service answers a request message that does not parse with INVALID_ARGUMENT (see UnparsableRequests).
         return builder.intercept(inFlight)
                 .addService(UnparsableRequests.answeredProperly(new Prediction().bindService()))
+                // The labels header inside the parse wrapper, where the requests are GetModelStatusRequests.
                 .addService(UnparsableRequests.answeredProperly(ServerInterceptors.intercept(
                         new Models().bindService(), new VersionLabelsHeader(core.models()))))
                 .addService(UnparsableRequests.answeredProperly(

@@ -69,6 +69,8 @@ public final class MainViewModel {
                 predictions.predictNow();
             }
         });
+        // The status bar names the version that answered: the label's, or the latest, may change while connected.
+        predictions.resultProperty().addListener((o, a, r) -> r.prediction().ifPresent(server::answered));
         server.sessionProperty().addListener((o, a, s) -> {
             predictions.setPredictor(s == null ? null : s.client()::predict, "Not connected to a server.");
             if (s != null && s.inProcess()) {

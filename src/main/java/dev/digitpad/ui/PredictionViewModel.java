@@ -50,7 +50,7 @@ public final class PredictionViewModel {
 
     /**
      * The ten probabilities shown, as tab-separated text for the clipboard: a "digit, probability" header, one line
-     * per digit with the probability at full precision, then the model and its version when known. Empty while
+     * per digit with the probability at full precision, then the model, its version and the label asked for when known. Empty while
      * there is no answer.
      */
     public Optional<String> distributionText() {
@@ -65,6 +65,9 @@ public final class PredictionViewModel {
             }
             if (p.version() >= 0) {
                 out.append("version\t").append(p.version()).append('\n');
+            }
+            if (!p.label().isEmpty()) {
+                out.append("label\t").append(p.label()).append('\n');
             }
             return out.toString();
         });

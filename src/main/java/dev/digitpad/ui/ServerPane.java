@@ -1,14 +1,17 @@
 package dev.digitpad.ui;
 
+import dev.digitpad.client.VersionChoice;
 import dev.digitpad.contract.ModelContract;
 import java.nio.file.Path;
 import java.util.List;
 import javafx.beans.binding.Bindings;
 import javafx.beans.property.StringProperty;
 import javafx.geometry.Insets;
+import javafx.geometry.Pos;
 import javafx.scene.Node;
 import javafx.scene.control.Button;
 import javafx.scene.control.CheckBox;
+import javafx.scene.control.ComboBox;
 import javafx.scene.control.Label;
 import javafx.scene.control.RadioButton;
 import javafx.scene.control.TextField;
@@ -175,8 +178,160 @@ public final class ServerPane extends VBox {
             Clipboard.getSystemClipboard().setContent(content);
         });
         showShippedModel(null);
-        getChildren().addAll(embedded, remote, form, actions, state, result, dockerHint, dockerLine, copyDocker);
+        getChildren()
+                .addAll(
+                        embedded,
+                        remote,
+                        form,
+                        actions,
+                        state,
+                        versions(server),
+                        result,
+                        dockerHint,
+                        dockerLine,
+                        copyDocker);
         setPadding(new Insets(10));
+    }
+
+    /**
+     * The model's versions and labels on the server in use, with Refresh, and the choice of the version that predicts:
+     * the latest, a version, or a label (picked from those listed, or typed, since TensorFlow Serving does not list its
+     * labels). A choice applies at once while connected.
+     */
+    private static Node versions(ServerViewModel server) {
+        Label title = new Label("Model versions");
+        title.getStyleClass().add("section");
+        Button refresh = new Button("Refresh");
+        refresh.setId("refresh-versions");
+        refresh.setMinWidth(Region.USE_PREF_SIZE);
+        refresh.setTooltip(new Tooltip("Ask the server in use for its model's versions and labels again"));
+        refresh.setOnAction(e -> server.refreshVersions());
+        refresh.disableProperty().bind(server.sessionProperty().isNull());
+        Region gap = new Region();
+        HBox.setHgrow(gap, Priority.ALWAYS);
+        HBox header = new HBox(8, title, gap, refresh);
+        header.setAlignment(Pos.CENTER_LEFT);
+        Label list = new Label();
+        list.setId("versions");
+        list.setWrapText(true);
+        list.setMinHeight(Region.USE_PREF_SIZE);
+        list.textProperty().bind(server.versionsTextProperty());
+
+        ToggleGroup choice = new ToggleGroup();
+        RadioButton latest = new RadioButton("Latest");
+        latest.setId("version-latest");
+        latest.setTooltip(new Tooltip("The highest version the server has ready"));
+        RadioButton number = new RadioButton("Version");
+        number.setId("version-number");
+        RadioButton label = new RadioButton("Label");
+        label.setId("version-label");
+        for (RadioButton r : List.of(latest, number, label)) {
+            r.setToggleGroup(choice);
+            r.setMinWidth(Region.USE_PREF_SIZE);
+        }
+        ComboBox<String> numbers = chooser("version-number-choice", server.versionNumbers(), "e.g. 1");
+        numbers.setTooltip(new Tooltip("A version of the model: pick one of those listed, or type its number"));
+        ComboBox<String> labels = chooser("version-label-choice", server.labels(), "e.g. canary");
+        labels.setTooltip(new Tooltip(
+                "A version label: pick one of those listed, or type one (TensorFlow Serving does not list them)"));
+
+        // The radio buttons and the boxes show the choice in use; a person's pick or Enter chooses.
+        boolean[] showing = {false};
+        Runnable show = () -> {
+            showing[0] = true;
+            VersionChoice v = server.versionProperty().get();
+            switch (v.kind()) {
+                case LATEST -> latest.setSelected(true);
+                case NUMBER -> {
+                    number.setSelected(true);
+                    numbers.setValue(Long.toString(v.number()));
+                }
+                case LABEL -> {
+                    label.setSelected(true);
+                    labels.setValue(v.label());
+                }
+            }
+            showing[0] = false;
+        };
+        show.run();
+        server.versionProperty().addListener((o, a, b) -> show.run());
+        latest.setOnAction(e -> server.choose(VersionChoice.LATEST));
+        number.setOnAction(e -> pick(numbers, server::chooseVersion, show));
+        label.setOnAction(e -> pick(labels, server::chooseLabel, show));
+        // A box acts when its value changes: an item picked, or a typed text committed with Enter.
+        numbers.setOnAction(e -> {
+            if (!showing[0] && numbers.getValue() != null && !numbers.getValue().isBlank()) {
+                server.chooseVersion(numbers.getValue());
+            }
+        });
+        labels.setOnAction(e -> {
+            if (!showing[0] && labels.getValue() != null && !labels.getValue().isBlank()) {
+                server.chooseLabel(labels.getValue());
+            }
+        });
+
+        GridPane grid = new GridPane(8, 6);
+        grid.setId("version-choice");
+        ColumnConstraints buttons = new ColumnConstraints();
+        buttons.setMinWidth(Region.USE_PREF_SIZE);
+        ColumnConstraints boxes = new ColumnConstraints();
+        boxes.setMinWidth(0);
+        boxes.setHgrow(Priority.ALWAYS);
+        grid.getColumnConstraints().setAll(buttons, boxes);
+        Label use = new Label("Predict with:");
+        use.setMinWidth(Region.USE_PREF_SIZE);
+        grid.add(use, 0, 0, 2, 1);
+        grid.add(latest, 0, 1, 2, 1);
+        grid.addRow(2, number, numbers);
+        grid.addRow(3, label, labels);
+        Label error = new Label();
+        error.setId("version-error");
+        error.getStyleClass().add("error-text");
+        error.setWrapText(true);
+        error.setMinHeight(Region.USE_PREF_SIZE);
+        error.textProperty().bind(server.versionErrorProperty());
+        error.managedProperty().bind(error.textProperty().isNotEmpty());
+        error.visibleProperty().bind(error.managedProperty());
+        VBox box = new VBox(6, header, list, grid, error);
+        box.setId("versions-section");
+        return box;
+    }
+
+    private static ComboBox<String> chooser(String id, javafx.collections.ObservableList<String> items, String prompt) {
+        ComboBox<String> box = new ComboBox<>(items);
+        box.setId(id);
+        box.setEditable(true);
+        box.setPromptText(prompt);
+        box.setMinWidth(0);
+        box.setPrefWidth(160);
+        box.setMaxWidth(Double.MAX_VALUE);
+        return box;
+    }
+
+    /** What is typed in {@code box}, or else picked, or null if nothing is. */
+    private static String typed(ComboBox<String> box) {
+        String text = box.getEditor().getText();
+        if (text == null || text.isBlank()) {
+            text = box.getValue();
+        }
+        return text == null || text.isBlank() ? null : text;
+    }
+
+    /**
+     * The radio button of {@code box} was clicked: chooses what the box holds, or, when it is empty, puts the
+     * keyboard there to type or pick one (the choice in use stays shown until then).
+     */
+    private static void pick(ComboBox<String> box, java.util.function.Consumer<String> choose, Runnable show) {
+        String text = typed(box);
+        if (text != null) {
+            choose.accept(text);
+            return;
+        }
+        show.run();
+        box.requestFocus();
+        if (!box.getItems().isEmpty()) {
+            box.show();
+        }
     }
 
     /**

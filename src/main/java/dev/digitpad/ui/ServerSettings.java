@@ -1,5 +1,6 @@
 package dev.digitpad.ui;
 
+import dev.digitpad.client.VersionChoice;
 import dev.digitpad.contract.ModelContract;
 
 /**
@@ -8,6 +9,7 @@ import dev.digitpad.contract.ModelContract;
  * @param caFile a PEM file of CAs to trust with TLS, or blank for the system's
  * @param certificate a PEM client certificate for mutual TLS, or blank
  * @param privateKey the PEM private key of {@code certificate}, or blank
+ * @param version which version of the model predicts: the latest, a number or a label
  */
 public record ServerSettings(
         boolean embedded,
@@ -17,7 +19,8 @@ public record ServerSettings(
         boolean tls,
         String caFile,
         String certificate,
-        String privateKey) {
+        String privateKey,
+        VersionChoice version) {
     public static final ServerSettings EMBEDDED = new ServerSettings(
             true,
             "localhost:8500",
@@ -26,7 +29,8 @@ public record ServerSettings(
             false,
             "",
             "",
-            "");
+            "",
+            VersionChoice.LATEST);
 
     public ServerSettings {
         address = address == null ? "" : address.strip();
@@ -35,10 +39,22 @@ public record ServerSettings(
         caFile = caFile == null ? "" : caFile.strip();
         certificate = certificate == null ? "" : certificate.strip();
         privateKey = privateKey == null ? "" : privateKey.strip();
+        version = version == null ? VersionChoice.LATEST : version;
     }
 
     public ServerSettings withAddress(String newAddress) {
-        return new ServerSettings(embedded, newAddress, model, signature, tls, caFile, certificate, privateKey);
+        return new ServerSettings(
+                embedded, newAddress, model, signature, tls, caFile, certificate, privateKey, version);
+    }
+
+    public ServerSettings withVersion(VersionChoice newVersion) {
+        return new ServerSettings(
+                embedded, address, model, signature, tls, caFile, certificate, privateKey, newVersion);
+    }
+
+    /** Whether these settings and {@code other} ask the same server for the same model, whatever the version. */
+    public boolean sameModel(ServerSettings other) {
+        return withVersion(VersionChoice.LATEST).equals(other.withVersion(VersionChoice.LATEST));
     }
 
     /** How the server is named to people. */

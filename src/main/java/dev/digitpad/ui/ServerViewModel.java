@@ -1,17 +1,23 @@
 package dev.digitpad.ui;
 
 import dev.digitpad.client.ModelInterface;
+import dev.digitpad.client.ModelVersions;
+import dev.digitpad.client.Prediction;
 import dev.digitpad.client.PredictionClient;
 import dev.digitpad.client.PredictionException;
 import dev.digitpad.client.ServerAddress;
+import dev.digitpad.client.VersionChoice;
 import dev.digitpad.contract.ModelContract;
 import java.time.Clock;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.function.Consumer;
 import java.util.stream.Collectors;
 import javafx.beans.property.BooleanProperty;
+import javafx.beans.property.ObjectProperty;
 import javafx.beans.property.ReadOnlyBooleanProperty;
 import javafx.beans.property.ReadOnlyBooleanWrapper;
 import javafx.beans.property.ReadOnlyObjectProperty;
@@ -19,14 +25,19 @@ import javafx.beans.property.ReadOnlyObjectWrapper;
 import javafx.beans.property.ReadOnlyStringProperty;
 import javafx.beans.property.ReadOnlyStringWrapper;
 import javafx.beans.property.SimpleBooleanProperty;
+import javafx.beans.property.SimpleObjectProperty;
 import javafx.beans.property.SimpleStringProperty;
 import javafx.beans.property.StringProperty;
+import javafx.collections.FXCollections;
+import javafx.collections.ObservableList;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The server panel: the form (embedded or remote, address, model, signature, TLS), the connection in use and its
- * {@link ConnectionHealth health}, "Test connection" and "Retry now". Connecting runs on the injected {@code worker};
+ * The server panel: the form (embedded or remote, address, model, signature, TLS, and which version of the model), the
+ * connection in use and its {@link ConnectionHealth health}, the model's versions and labels, "Test connection" and
+ * "Retry now". Choosing a version or label while connected applies it at once: it is a connection to the same server
+ * with the new choice, and like any connection it replaces the one in use only once it works. Connecting runs on the injected {@code worker};
  * results come back through {@code uiThread}. A failed connection leaves the previous one in use, and the form keeps
  * what was typed: the {@link #summaryProperty() summary} tells which server is in use and that the form's failed.
  */
@@ -53,6 +64,8 @@ public final class ServerViewModel {
     private final StringProperty caFile = new SimpleStringProperty(this, "caFile", "");
     private final StringProperty certificate = new SimpleStringProperty(this, "certificate", "");
     private final StringProperty privateKey = new SimpleStringProperty(this, "privateKey", "");
+    private final ObjectProperty<VersionChoice> version =
+            new SimpleObjectProperty<>(this, "version", VersionChoice.LATEST);
 
     private final ReadOnlyObjectWrapper<ServerSession> session = new ReadOnlyObjectWrapper<>(this, "session");
     private final ReadOnlyObjectWrapper<ServerSettings> applied =
@@ -65,6 +78,14 @@ public final class ServerViewModel {
     private final ReadOnlyBooleanWrapper busy = new ReadOnlyBooleanWrapper(this, "busy");
     private final ReadOnlyObjectWrapper<Problem> problem = new ReadOnlyObjectWrapper<>(this, "problem");
     private final ReadOnlyStringWrapper addressError = new ReadOnlyStringWrapper(this, "addressError");
+    private final ReadOnlyObjectWrapper<ModelVersions> versions = new ReadOnlyObjectWrapper<>(this, "versions");
+    private final ReadOnlyStringWrapper versionError = new ReadOnlyStringWrapper(this, "versionError", "");
+    private final ReadOnlyStringWrapper versionsText =
+            new ReadOnlyStringWrapper(this, "versionsText", "Connect to a server to see its model's versions.");
+    private final ObservableList<String> versionNumbers = FXCollections.observableArrayList();
+    private final ObservableList<String> versionNumbersView = FXCollections.unmodifiableObservableList(versionNumbers);
+    private final ObservableList<String> labels = FXCollections.observableArrayList();
+    private final ObservableList<String> labelsView = FXCollections.unmodifiableObservableList(labels);
     private final ConnectionHealth health;
     private int running;
     /** What connecting with the form's settings last came to, when it failed; null otherwise. */
@@ -91,6 +112,8 @@ public final class ServerViewModel {
         health.setProbe(this::probe);
         health.stateProperty().addListener((o, a, b) -> updateTexts());
         address.addListener((o, a, b) -> addressError.set(validate(b)));
+        // A label or version of one server means nothing to the other: switching between them asks for the latest.
+        embedded.addListener((o, a, b) -> version.set(VersionChoice.LATEST));
         addressError.set(validate(address.get()));
     }
 
@@ -114,6 +137,7 @@ public final class ServerViewModel {
         caFile.set(s.caFile());
         certificate.set(s.certificate());
         privateKey.set(s.privateKey());
+        version.set(s.version());
     }
 
     /** The form as settings. */
@@ -126,7 +150,8 @@ public final class ServerViewModel {
                 tls.get(),
                 caFile.get(),
                 certificate.get(),
-                privateKey.get());
+                privateKey.get(),
+                version.get());
     }
 
     /** Connects with the form's settings; they replace the connection in use once they work. */
@@ -149,28 +174,48 @@ public final class ServerViewModel {
             try {
                 opened = connector.open(settings);
                 ModelInterface model = opened.client().describe();
+                Listing listing = list(opened);
                 ServerSession ready = opened;
-                uiThread.accept(() -> connected(settings, ready, model));
+                uiThread.accept(() -> connected(settings, ready, model, listing));
             } catch (Exception e) {
                 LOG.info(
                         "Could not connect to {}: {}{}",
                         settings.describe(),
                         e.getMessage(),
                         e instanceof PredictionException p ? " [" + p.technical() + "]" : "");
+                // A server that answered, but refused the model's version or label, still lists what it has.
+                Listing listing =
+                        opened != null && e instanceof PredictionException p && !p.unreachable() ? list(opened) : null;
                 if (opened != null && opened != session.get()) {
                     opened.close();
                 }
-                uiThread.accept(() -> failed(settings, e));
+                uiThread.accept(() -> failed(settings, e, listing));
             }
         });
     }
 
-    /** Connecting with {@code settings} failed: the connection in use, if any, stays, and the form as typed. */
-    private void failed(ServerSettings settings, Exception e) {
+    /**
+     * Connecting with {@code settings} failed: the connection in use, if any, stays, and the form as typed. A version
+     * or label that the server in use refused is said under the choice, where the person made it (a notification would
+     * cover the choice), and the choice shown goes back to the one in use.
+     */
+    private void failed(ServerSettings settings, Exception e, Listing listing) {
         finished();
         boolean keep = session.get() != null;
+        if (!keep && listing != null && listing.versions() != null) {
+            show(listing, settings.embedded()); // nothing else to list, and its versions and labels are to choose from
+        }
         connecting = null;
         state.set(keep ? State.CONNECTED : State.FAILED);
+        if (keep && settings.sameModel(applied.get())) {
+            versionError.set(message(e) + " Still predicting with "
+                    + applied.get().version().words() + ".");
+            if (version.get().equals(settings.version())) {
+                version.set(applied.get().version());
+            }
+            updateTexts();
+            return;
+        }
         formFailure = "Connecting to " + withModel(settings) + " failed: " + message(e);
         failedWith = settings;
         updateTexts();
@@ -181,8 +226,8 @@ public final class ServerViewModel {
                 message(e) + (keep ? " Still using " + withModel(applied.get()) + "." : "")));
     }
 
-    private void connected(ServerSettings settings, ServerSession ready, ModelInterface model) {
-        LOG.info("Connected to {} ({})", ready.name(), describe(model));
+    private void connected(ServerSettings settings, ServerSession ready, ModelInterface model, Listing listing) {
+        LOG.info("Connected to {} ({})", ready.name(), describe(model, settings.version()));
         finished();
         ServerSession old = session.get();
         applied.set(settings);
@@ -195,11 +240,136 @@ public final class ServerViewModel {
         health.use(ready);
         session.set(ready);
         state.set(State.CONNECTED);
-        modelText.set(describe(model));
+        modelText.set(describe(model, settings.version()));
+        version.set(settings.version());
+        versionError.set("");
+        show(listing, settings.embedded());
         updateTexts();
         if (old != null && old != ready) {
             submit(old::close);
         }
+    }
+
+    /** The model's versions and labels as a server listed them, or why it did not. */
+    private record Listing(ModelVersions versions, String failure) {}
+
+    /** Asks {@code s} for its model's versions and labels; a failure is told in the list, not as a problem. */
+    private static Listing list(ServerSession s) {
+        try {
+            return new Listing(s.client().versions(), null);
+        } catch (PredictionException e) {
+            LOG.info("Could not list the versions on {}: {} [{}]", s.name(), e.getMessage(), e.technical());
+            return new Listing(null, e.getMessage());
+        }
+    }
+
+    /** Lists the model's versions and labels again, from the server in use (the Server tab's Refresh). */
+    public void refreshVersions() {
+        ServerSession s = session.get();
+        if (s == null) {
+            show(new Listing(null, null), false);
+            return;
+        }
+        started();
+        versionsText.set("Asking " + s.name() + " for the model's versions…");
+        submit(() -> {
+            Listing listing = list(s);
+            uiThread.accept(() -> {
+                finished();
+                if (session.get() == s) {
+                    show(listing, applied.get().embedded());
+                }
+            });
+        });
+    }
+
+    /** @param embedded whether the listing is the embedded server's, which has no labels */
+    private void show(Listing listing, boolean embedded) {
+        versions.set(listing.versions());
+        ModelVersions v = listing.versions();
+        if (v == null) {
+            versionNumbers.clear();
+            labels.clear();
+            versionsText.set(
+                    listing.failure() == null
+                            ? "Connect to a server to see its model's versions."
+                            : "Could not list the versions: " + listing.failure());
+            return;
+        }
+        versionNumbers.setAll(
+                v.versions().stream().map(s -> Long.toString(s.version())).toList());
+        labels.setAll(v.labels().keySet());
+        versionsText.set(listed(v, embedded));
+    }
+
+    /**
+     * The versions one a line, e.g. "Version 2: available, label canary", then any label naming a version not
+     * listed, or a line saying that no labels were listed.
+     */
+    static String listed(ModelVersions v, boolean embedded) {
+        List<String> lines = new ArrayList<>();
+        for (PredictionClient.VersionState s : v.versions()) {
+            List<String> named = v.labelsOf(s.version());
+            lines.add("Version " + s.version() + ": " + s.state().toLowerCase(Locale.ROOT)
+                    + named.stream().map(l -> ", label " + l).collect(Collectors.joining())
+                    + (s.error().isBlank() ? "" : " (" + s.error() + ")"));
+        }
+        v.labels().forEach((label, n) -> {
+            if (v.versions().stream().noneMatch(s -> s.version() == n)) {
+                lines.add("Label " + label + ": version " + n + ", which the server does not list");
+            }
+        });
+        if (v.versions().isEmpty()) {
+            lines.add("The server lists no versions of model " + v.model() + ".");
+        }
+        if (v.labels().isEmpty()) {
+            lines.add(
+                    embedded
+                            ? "No labels."
+                            : "No labels listed. TensorFlow Serving does not list its labels: type one under Label to"
+                                    + " use it.");
+        }
+        return String.join("\n", lines);
+    }
+
+    /**
+     * Predicts with {@code choice} from now on: the latest version, a version or a label. It is part of the form, and
+     * applies at once: the form is connected with it (the server in use, with another version, unless the form names
+     * another server or model), and like any connection it is kept only if the server accepts it. Before the first
+     * connection it only fills the form.
+     */
+    public void choose(VersionChoice choice) {
+        versionError.set("");
+        version.set(choice);
+        ServerSettings asked = form();
+        if (session.get() == null && state.get() != State.FAILED) {
+            return;
+        }
+        if (session.get() != null && connecting == null && asked.equals(applied.get())) {
+            return; // in use already
+        }
+        connect(asked);
+    }
+
+    /** Chooses the version number a person typed or picked; a text that is no version number is told as a problem. */
+    public void chooseVersion(String typed) {
+        choose(typed, VersionChoice::parseNumber);
+    }
+
+    /** Chooses the version label a person typed or picked. */
+    public void chooseLabel(String typed) {
+        choose(typed, VersionChoice::label);
+    }
+
+    private void choose(String typed, java.util.function.Function<String, VersionChoice> parse) {
+        VersionChoice choice;
+        try {
+            choice = parse.apply(typed);
+        } catch (IllegalArgumentException e) {
+            versionError.set(e.getMessage());
+            return;
+        }
+        choose(choice);
     }
 
     /**
@@ -265,9 +435,15 @@ public final class ServerViewModel {
         summary.set(formFailure == null ? using : using + "\n" + formFailure);
     }
 
-    /** A server and the model asked of it, e.g. {@code 127.0.0.1:8500 (model mnist)}. */
+    /**
+     * A server and the model asked of it, e.g. {@code 127.0.0.1:8500 (model mnist)} or {@code 127.0.0.1:8500 (model
+     * mnist, label canary)}.
+     */
     private static String withModel(ServerSettings s) {
-        return s.describe() + " (model " + s.model() + ")";
+        return s.describe() + " (model " + s.model()
+                + (s.version().kind() == VersionChoice.Kind.LATEST
+                        ? ""
+                        : ", " + s.version().words()) + ")";
     }
 
     /** Asks the server of the form for the model's status and signature, without switching to it. */
@@ -346,8 +522,25 @@ public final class ServerViewModel {
         busy.set(running > 0);
     }
 
-    private static String describe(ModelInterface model) {
-        return "Model " + model.model() + (model.version() >= 0 ? " v" + model.version() : "");
+    /** "Model mnist, version 2 (label canary)": the model, and the version that answers the choice. */
+    private static String describe(ModelInterface model, VersionChoice choice) {
+        return describe(model.model(), model.version(), choice.label());
+    }
+
+    private static String describe(String model, long version, String label) {
+        String answeredBy = Prediction.answeredBy(version, label);
+        return "Model " + model + (answeredBy.isEmpty() ? "" : ", " + answeredBy);
+    }
+
+    /**
+     * The model's version and label that answered the prediction shown, which may differ from the one at connecting
+     * time (a newer latest version, a label moved to another version); ignored for another model than the one in use.
+     */
+    public void answered(Prediction p) {
+        ServerSession s = session.get();
+        if (s != null && p.model().equals(s.client().options().model())) {
+            modelText.set(describe(p.model(), p.version(), p.label()));
+        }
     }
 
     private static String message(Exception e) {
@@ -384,6 +577,42 @@ public final class ServerViewModel {
 
     public StringProperty privateKeyProperty() {
         return privateKey;
+    }
+
+    /**
+     * Which version the form asks for; while connected, the one in use. The view sets it through {@link
+     * #choose(VersionChoice)}, which applies it.
+     */
+    public ReadOnlyObjectProperty<VersionChoice> versionProperty() {
+        return version;
+    }
+
+    /**
+     * Why the version or label last chosen is not in use, in the person's words ("… has no version 7 of model …"),
+     * shown under the choice; empty when it is.
+     */
+    public ReadOnlyStringProperty versionErrorProperty() {
+        return versionError.getReadOnlyProperty();
+    }
+
+    /** The model's versions and labels as the server in use last listed them; null before, or if it would not. */
+    public ReadOnlyObjectProperty<ModelVersions> versionsProperty() {
+        return versions.getReadOnlyProperty();
+    }
+
+    /** The model's versions, one a line with its state and labels, or why they are not known. */
+    public ReadOnlyStringProperty versionsTextProperty() {
+        return versionsText.getReadOnlyProperty();
+    }
+
+    /** The version numbers listed, to pick from. */
+    public ObservableList<String> versionNumbers() {
+        return versionNumbersView;
+    }
+
+    /** The labels listed, to pick from (none from a server that does not list them; a typed label still works). */
+    public ObservableList<String> labels() {
+        return labelsView;
     }
 
     public ReadOnlyObjectProperty<ServerSession> sessionProperty() {

@@ -4,6 +4,7 @@ import java.util.List;
 import java.util.stream.Collectors;
 import javafx.scene.Node;
 import javafx.scene.Scene;
+import javafx.scene.control.ComboBoxBase;
 import javafx.scene.control.TextInputControl;
 import javafx.scene.input.KeyCode;
 import javafx.scene.input.KeyCodeCombination;
@@ -112,8 +113,9 @@ public final class Shortcuts {
         });
     }
 
+    /** Whether the focus is in a text field: also an editable combo box's, whose box, not its field, has the focus. */
     private static boolean typing(Scene scene) {
         Node focus = scene.getFocusOwner();
-        return focus instanceof TextInputControl;
+        return focus instanceof TextInputControl || focus instanceof ComboBoxBase<?> box && box.isEditable();
     }
 }

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 import static org.assertj.core.api.Assertions.within;
 
+import dev.digitpad.contract.VersionLabels;
 import dev.digitpad.inference.ModelManager;
 import dev.digitpad.protocol.serving.PredictRequest;
 import dev.digitpad.protocol.serving.PredictResponse;
@@ -26,7 +27,7 @@ import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.OptionalLong;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
@@ -121,7 +122,7 @@ class PredictionClientTest {
         new PredictionClient(
                         serving.channel(),
                         "s",
-                        new PredictionClient.Options("mnist", OptionalLong.of(1), null, null),
+                        new PredictionClient.Options("mnist", VersionChoice.number(1), null, null),
                         cache)
                 .predict(TestModels.imageWithRow(2, 1f));
         assertThat(metadataCalls).hasValue(2);
@@ -160,7 +161,9 @@ class PredictionClientTest {
         InProcessServing serving = serve("mnist", TestModels.Kind.MNIST, 3);
         PredictionException e = catchThrowableOfType(
                 PredictionException.class,
-                () -> client(serving.channel(), new PredictionClient.Options("mnist", OptionalLong.of(7), null, null))
+                () -> client(
+                                serving.channel(),
+                                new PredictionClient.Options("mnist", VersionChoice.number(7), null, null))
                         .predict(new float[784]));
         assertThat(e.code()).isEqualTo(Status.Code.NOT_FOUND);
         assertThat(e)
@@ -168,12 +171,149 @@ class PredictionClientTest {
                         + " of those, or the latest.");
     }
 
+    /**
+     * Versions 1 and 2 of an MNIST-like model, whose answers differ by version, with the labels stable (version 1) and
+     * canary (version 2), on an in-process server.
+     */
+    private InProcessServing serveTwoVersions(ServerInterceptor... interceptors) throws Exception {
+        Path base = dir.resolve("mnist");
+        TestModels.writeVersion(base, 1, TestModels.Kind.MNIST);
+        TestModels.writeVersion(base, 2, TestModels.Kind.MNIST);
+        ModelManager manager = TestModels.loadedWithLabels("mnist", base, Map.of("stable", 1L, "canary", 2L));
+        open.add(manager);
+        InProcessServing serving = InProcessServing.start(new ServingCore(manager), interceptors);
+        open.add(serving);
+        return serving;
+    }
+
+    private static PredictionClient client(ManagedChannel channel, VersionChoice version) {
+        return client(channel, PredictionClient.Options.model("mnist").withVersion(version));
+    }
+
+    @Test
+    void aLabelOrAVersionNumberChoosesTheVersionThatAnswers() throws Exception {
+        InProcessServing serving = serveTwoVersions();
+        float[] image = TestModels.imageWithRow(6, 2f);
+        MetadataCache cache = new MetadataCache();
+        for (var asked : List.of(
+                Map.entry(VersionChoice.label("canary"), 2L),
+                Map.entry(VersionChoice.label("stable"), 1L),
+                Map.entry(VersionChoice.number(1), 1L),
+                Map.entry(VersionChoice.LATEST, 2L))) {
+            Prediction p = new PredictionClient(
+                            serving.channel(),
+                            "test-server",
+                            PredictionClient.Options.model("mnist").withVersion(asked.getKey()),
+                            cache)
+                    .predict(image);
+            long version = asked.getValue();
+            assertThat(p.version()).as("%s", asked.getKey()).isEqualTo(version);
+            assertProbabilities(p.probabilities(), TestModels.expectedProbabilities(image, version));
+            assertThat(p.label()).isEqualTo(asked.getKey().label());
+        }
+        assertThat(client(serving.channel(), VersionChoice.label("canary"))
+                        .predict(image)
+                        .answeredBy())
+                .isEqualTo("version 2 (label canary)");
+        assertThat(client(serving.channel(), VersionChoice.number(1))
+                        .predict(image)
+                        .answeredBy())
+                .isEqualTo("version 1");
+    }
+
+    @Test
+    void theVersionsAndLabelsOfTheModelAreListed() throws Exception {
+        InProcessServing serving = serveTwoVersions();
+        for (VersionChoice asked : List.of(VersionChoice.LATEST, VersionChoice.number(1), VersionChoice.label("x"))) {
+            ModelVersions versions = client(serving.channel(), asked).versions();
+            assertThat(versions.versions())
+                    .as("asked for %s, every version is listed", asked)
+                    .containsExactly(
+                            new PredictionClient.VersionState(1, "AVAILABLE", ""),
+                            new PredictionClient.VersionState(2, "AVAILABLE", ""));
+            assertThat(versions.labels()).containsExactly(Map.entry("canary", 2L), Map.entry("stable", 1L));
+            assertThat(versions.labelsOf(2)).containsExactly("canary");
+            assertThat(versions.describe()).isEqualTo("1 (available, label stable), 2 (available, label canary)");
+        }
+    }
+
+    /** TensorFlow Serving sends no labels header: the labels are unknown, and a label typed by name still works. */
+    @Test
+    void withoutTheLabelsHeaderNoLabelsAreListedAndALabelStillWorks() throws Exception {
+        InProcessServing serving = serveTwoVersions(Interceptors.withoutHeader(VersionLabels.HEADER));
+        ModelVersions versions = client(serving.channel(), VersionChoice.LATEST).versions();
+        assertThat(versions.versions())
+                .extracting(PredictionClient.VersionState::version)
+                .containsExactly(1L, 2L);
+        assertThat(versions.labels()).isEmpty();
+        assertThat(client(serving.channel(), VersionChoice.label("stable"))
+                        .predict(TestModels.imageWithRow(3, 2f))
+                        .version())
+                .isEqualTo(1);
+
+        PredictionException e = catchThrowableOfType(
+                PredictionException.class,
+                () -> client(serving.channel(), VersionChoice.label("beta")).predict(new float[784]));
+        assertThat(e.code()).isEqualTo(Status.Code.INVALID_ARGUMENT);
+        assertThat(e)
+                .hasMessage("test-server has no label \"beta\" for model \"mnist\"; it lists no labels, and has"
+                        + " versions 1 (available), 2 (available). Check the label, or choose one of those versions or"
+                        + " the latest.");
+    }
+
+    @Test
+    void aLabelsHeaderThatCannotBeReadListsNoLabels() throws Exception {
+        InProcessServing serving =
+                serveTwoVersions(Interceptors.withHeader(VersionLabels.HEADER, "canary=two,=1,stable"));
+        ModelVersions versions = client(serving.channel(), VersionChoice.LATEST).versions();
+        assertThat(versions.versions()).hasSize(2);
+        assertThat(versions.labels()).isEmpty();
+    }
+
+    @Test
+    void anUnknownLabelNamesTheLabelsThereAre() throws Exception {
+        InProcessServing serving = serveTwoVersions();
+        for (Runnable call : List.<Runnable>of(
+                () -> client(serving.channel(), VersionChoice.label("beta")).predict(new float[784]),
+                () -> client(serving.channel(), VersionChoice.label("beta")).describe())) {
+            PredictionException e = catchThrowableOfType(PredictionException.class, call::run);
+            assertThat(e.code()).isEqualTo(Status.Code.INVALID_ARGUMENT);
+            assertThat(e)
+                    .hasMessage("test-server has no label \"beta\" for model \"mnist\"; its labels are canary (version"
+                            + " 2), stable (version 1). Choose one of those, a version, or the latest.");
+        }
+    }
+
+    @Test
+    void aVersionThatIsNotServedListsTheVersionsWithTheirLabels() throws Exception {
+        InProcessServing serving = serveTwoVersions();
+        PredictionException e = catchThrowableOfType(
+                PredictionException.class,
+                () -> client(serving.channel(), VersionChoice.number(7)).predict(new float[784]));
+        assertThat(e.code()).isEqualTo(Status.Code.NOT_FOUND);
+        assertThat(e)
+                .hasMessage("test-server has no version 7 of model \"mnist\"; it has versions 1 (available, label"
+                        + " stable), 2 (available, label canary). Choose one of those, or the latest.");
+    }
+
+    @Test
+    void aLabelOfAnotherModelIsNoModelOfThatName() throws Exception {
+        InProcessServing serving = serveTwoVersions();
+        PredictionException e = catchThrowableOfType(
+                PredictionException.class,
+                () -> client(
+                                serving.channel(),
+                                PredictionClient.Options.model("digits").withVersion(VersionChoice.label("canary")))
+                        .predict(new float[784]));
+        assertThat(e).hasMessageStartingWith("test-server has no model named \"digits\".");
+    }
+
     @Test
     void unknownSignatureListsTheOnesThereAre() throws Exception {
         InProcessServing serving = serve("mnist", TestModels.Kind.MNIST, 1);
         assertThatThrownBy(() -> client(
                                 serving.channel(),
-                                new PredictionClient.Options("mnist", OptionalLong.empty(), "predict_images", null))
+                                new PredictionClient.Options("mnist", VersionChoice.LATEST, "predict_images", null))
                         .predict(new float[784]))
                 .hasMessageContaining("has no signature \"predict_images\"; it has [serving_default]");
     }
@@ -183,7 +323,7 @@ class PredictionClientTest {
         InProcessServing serving = serve("mnist", TestModels.Kind.MNIST, 1, Interceptors.delaying("Predict", 2_000));
         PredictionClient client = client(
                 serving.channel(),
-                new PredictionClient.Options("mnist", OptionalLong.empty(), null, Duration.ofMillis(200)));
+                new PredictionClient.Options("mnist", VersionChoice.LATEST, null, Duration.ofMillis(200)));
         PredictionException e = catchThrowableOfType(PredictionException.class, () -> client.predict(new float[784]));
         assertThat(e.code()).isEqualTo(Status.Code.DEADLINE_EXCEEDED);
         assertThat(e)

@@ -1,5 +1,6 @@
 package dev.digitpad.testing;
 
+import io.grpc.ForwardingServerCall;
 import io.grpc.ForwardingServerCallListener;
 import io.grpc.Metadata;
 import io.grpc.ServerCall;
@@ -46,6 +47,50 @@ public final class Interceptors {
                         super.onHalfClose();
                     }
                 };
+            }
+        };
+    }
+
+    /**
+     * Sends every answer without the response header {@code name}, as a server that has never heard of it would (for
+     * DigitPad's own headers: TensorFlow Serving). Put in front of the services, it sees their headers last.
+     */
+    public static ServerInterceptor withoutHeader(String name) {
+        Metadata.Key<String> key = Metadata.Key.of(name, Metadata.ASCII_STRING_MARSHALLER);
+        return new ServerInterceptor() {
+            @Override
+            public <Q, R> ServerCall.Listener<Q> interceptCall(
+                    ServerCall<Q, R> call, Metadata h, ServerCallHandler<Q, R> next) {
+                return next.startCall(
+                        new ForwardingServerCall.SimpleForwardingServerCall<>(call) {
+                            @Override
+                            public void sendHeaders(Metadata headers) {
+                                headers.removeAll(key);
+                                super.sendHeaders(headers);
+                            }
+                        },
+                        h);
+            }
+        };
+    }
+
+    /** Sends every answer with the response header {@code name} set to {@code value}, whatever the services said. */
+    public static ServerInterceptor withHeader(String name, String value) {
+        Metadata.Key<String> key = Metadata.Key.of(name, Metadata.ASCII_STRING_MARSHALLER);
+        return new ServerInterceptor() {
+            @Override
+            public <Q, R> ServerCall.Listener<Q> interceptCall(
+                    ServerCall<Q, R> call, Metadata h, ServerCallHandler<Q, R> next) {
+                return next.startCall(
+                        new ForwardingServerCall.SimpleForwardingServerCall<>(call) {
+                            @Override
+                            public void sendHeaders(Metadata headers) {
+                                headers.removeAll(key);
+                                headers.put(key, value);
+                                super.sendHeaders(headers);
+                            }
+                        },
+                        h);
             }
         };
     }

@@ -2,6 +2,7 @@ package dev.digitpad.testing;
 
 import dev.digitpad.inference.ModelManager;
 import dev.digitpad.inference.ServableLoader;
+import dev.digitpad.inference.VersionPolicy;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -9,6 +10,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import org.tensorflow.Graph;
 import org.tensorflow.Operand;
@@ -131,6 +133,17 @@ public final class TestModels {
     public static ModelManager loaded(ModelManager.ModelConfig... models) {
         ModelManager manager = new ModelManager(List.of(models), ServableLoader.savedModels(), Duration.ZERO);
         manager.pollNow();
+        return manager;
+    }
+
+    /**
+     * A manager that has loaded every version of {@code model} found in {@code base} (TensorFlow Serving's {@code all
+     * {}} policy), with {@code labels} (label to version) assigned, as a {@code --model_config_file} with {@code
+     * version_labels} gives them.
+     */
+    public static ModelManager loadedWithLabels(String model, Path base, Map<String, Long> labels) {
+        ModelManager manager = loaded(new ModelManager.ModelConfig(model, base, new VersionPolicy.All()));
+        manager.assignLabels(Map.of(model, labels));
         return manager;
     }
 

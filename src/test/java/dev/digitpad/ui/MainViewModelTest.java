@@ -2,6 +2,7 @@ package dev.digitpad.ui;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.digitpad.client.VersionChoice;
 import dev.digitpad.testing.DigitSketches;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -78,7 +79,8 @@ class MainViewModelTest {
     @Test
     void settingsRoundTrip() {
         Settings s = new Settings(
-                new ServerSettings(false, "serving:8500", "digits", "sig", true, "", "", ""),
+                new ServerSettings(
+                        false, "serving:8500", "digits", "sig", true, "", "", "", VersionChoice.label("canary")),
                 30,
                 false,
                 Settings.Theme.DARK,

@@ -87,4 +87,12 @@ class PredictionViewModelTest {
                 .as("an empty pad has no answer")
                 .isEqualTo(String.format("last prediction %.1f ms", 3.0));
     }
+
+    @Test
+    void theCopiedDistributionEndsWithTheModelTheVersionAndTheLabelAskedFor() {
+        scheduler.setPredictor(pixels -> new Prediction(answer, false, "mnist", 2, Duration.ofMillis(3), "canary"), "");
+        scheduler.replaced(SEVEN);
+        List<String> lines = vm.distributionText().orElseThrow().lines().toList();
+        assertThat(lines.subList(11, lines.size())).containsExactly("model\tmnist", "version\t2", "label\tcanary");
+    }
 }

@@ -11,6 +11,7 @@ import dev.digitpad.client.PredictionClient;
 import dev.digitpad.client.PredictionException;
 import dev.digitpad.client.ServerAddress;
 import dev.digitpad.client.TlsOptions;
+import dev.digitpad.client.VersionChoice;
 import dev.digitpad.contract.ModelContract;
 import dev.digitpad.imaging.ImageFiles;
 import dev.digitpad.imaging.MnistNormalizer;
@@ -23,7 +24,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
-import java.util.OptionalLong;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -44,7 +44,9 @@ import picocli.CommandLine.Parameters;
         description = {
             "Recognise the digit in each image (PNG, JPEG, GIF or BMP; - reads standard input).",
             "",
-            "Without --server the shipped model answers, through DigitPad's own server code in this process."
+            "Without --server the shipped model answers, through DigitPad's own server code in this process.",
+            "A server with several versions of the model answers with the latest, unless --version or --label"
+                    + " chooses another."
         },
         sortOptions = false)
 public final class PredictCommand implements Callable<Integer> {
@@ -82,8 +84,20 @@ public final class PredictCommand implements Callable<Integer> {
             description = "Show this help message and exit.")
     boolean help;
 
-    @Option(names = "--version", paramLabel = "N", description = "A specific model version (default: the latest).")
+    @Option(
+            names = "--version",
+            paramLabel = "N",
+            description = "A specific model version (default: the latest the server has).")
     Long version;
+
+    @Option(
+            names = "--label",
+            paramLabel = "L",
+            description = {
+                "A version label instead, e.g. stable or canary (TensorFlow Serving's version_label; a --model_config_file"
+                        + " gives them). Not with --version. The answer says which version it came from."
+            })
+    String label;
 
     @Option(
             names = "--deadline",
@@ -107,7 +121,8 @@ public final class PredictCommand implements Callable<Integer> {
 
     @Option(
             names = "--json",
-            description = "One JSON object per line: file, digit, confidence, sure, probabilities (or error).")
+            description =
+                    "One JSON object per line: file, digit, confidence, sure, version (label), probabilities (or error).")
     boolean json;
 
     @Option(names = "--preview", description = "Draw the 28x28 image the model sees, in the terminal.")
@@ -160,12 +175,30 @@ public final class PredictCommand implements Callable<Integer> {
                     spec.commandLine(),
                     "--threshold must be a probability between 0 and 1 (e.g. 0.6 for 60%), not " + threshold);
         }
-        PredictionClient.Options options = new PredictionClient.Options(
-                model, version == null ? OptionalLong.empty() : OptionalLong.of(version), signature, deadline);
+        PredictionClient.Options options = new PredictionClient.Options(model, versionChoice(), signature, deadline);
         try (Connection connection = server == null ? Connection.embedded(AppPaths.shippedModel()) : remote()) {
             PredictionClient client =
                     new PredictionClient(connection.channel(), connection.name(), options, new MetadataCache());
             return run(client);
+        }
+    }
+
+    /** The version asked for by --version or --label, or the latest. */
+    private VersionChoice versionChoice() {
+        if (version != null && label != null) {
+            throw new CommandLine.ParameterException(
+                    spec.commandLine(),
+                    "--version and --label both choose the model's version: give one of them (--version " + version
+                            + " or --label " + label + "), not both.");
+        }
+        try {
+            if (label != null) {
+                return VersionChoice.label(label);
+            }
+            return version == null ? VersionChoice.LATEST : VersionChoice.number(version);
+        } catch (IllegalArgumentException e) {
+            throw new CommandLine.ParameterException(
+                    spec.commandLine(), (label != null ? "--label: " : "--version: ") + e.getMessage());
         }
     }
 
@@ -253,6 +286,12 @@ public final class PredictCommand implements Callable<Integer> {
                 line.put("digit", p.digit())
                         .put("confidence", p.confidence())
                         .put("sure", p.certainty(threshold).sure());
+                if (p.version() >= 0) {
+                    line.put("version", p.version());
+                }
+                if (!p.label().isEmpty()) {
+                    line.put("label", p.label());
+                }
                 var probabilities = line.putArray("probabilities");
                 for (float v : p.probabilities()) {
                     probabilities.add(v);
@@ -273,6 +312,9 @@ public final class PredictCommand implements Callable<Integer> {
             }
             if (p.fromLogits()) {
                 line.append("  (the model answered logits; DigitPad applied softmax)");
+            }
+            if ((version != null || label != null) && !p.answeredBy().isEmpty()) {
+                line.append("  answered by ").append(p.answeredBy());
             }
             out.println(line);
         } else {

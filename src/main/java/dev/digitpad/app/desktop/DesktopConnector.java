@@ -13,7 +13,6 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Optional;
-import java.util.OptionalLong;
 
 /**
  * Opens the desktop app's sessions: the embedded server (started once, on first use, and kept until
@@ -39,17 +38,14 @@ final class DesktopConnector implements ServerConnector, AutoCloseable {
                     c.channel(),
                     c.name(),
                     new PredictionClient.Options(
-                            ModelContract.DEFAULT_MODEL_NAME,
-                            OptionalLong.empty(),
-                            ModelContract.DEFAULT_SIGNATURE,
-                            DEADLINE),
+                            ModelContract.DEFAULT_MODEL_NAME, s.version(), ModelContract.DEFAULT_SIGNATURE, DEADLINE),
                     cache);
             return session(c.name(), client, true, () -> {}); // kept for reuse; closed with the connector
         }
         ServerAddress address = ServerAddress.parse(s.address());
         TlsOptions tls = tls(s);
         PredictionClient.Options options =
-                new PredictionClient.Options(s.model(), OptionalLong.empty(), s.signature(), DEADLINE);
+                new PredictionClient.Options(s.model(), s.version(), s.signature(), DEADLINE);
         Connection c = Connection.remote(address, tls);
         return session(c.name(), new PredictionClient(c.channel(), c.name(), options, cache), false, c::close);
     }

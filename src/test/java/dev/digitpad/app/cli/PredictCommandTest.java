@@ -239,6 +239,69 @@ class PredictCommandTest {
     }
 
     @Test
+    void aLabelChoosesTheVersionThatAnswersAndTheAnswerSaysWhich() throws Exception {
+        Path base = dir.resolve("labelled-model");
+        TestModels.writeVersion(base, 1, TestModels.Kind.MNIST);
+        TestModels.writeVersion(base, 2, TestModels.Kind.MNIST);
+        try (ModelManager models = TestModels.loadedWithLabels("mnist", base, Map.of("stable", 1L, "canary", 2L));
+                ModelServer server = ModelServer.start(
+                        new ServingCore(models),
+                        new ModelServer.Options(
+                                ModelServer.Options.LOOPBACK,
+                                0,
+                                0,
+                                ModelServer.Options.DEFAULT_MAX_REQUEST_BYTES,
+                                Duration.ofSeconds(10)))) {
+            String address = "127.0.0.1:" + server.grpcPort();
+            String file = drawn.get(0).toString();
+
+            CommandRun canary = CommandRun.run("predict", "--json", "--server", address, "--label", "canary", file);
+            assertThat(canary.exitCode()).as(canary.err()).isZero();
+            assertThat(canary.lines().get(0).get("version").asLong()).isEqualTo(2);
+            assertThat(canary.lines().get(0).get("label").asText()).isEqualTo("canary");
+
+            CommandRun stable = CommandRun.run("predict", "--server", address, "--label", "stable", file);
+            assertThat(stable.exitCode()).as(stable.err()).isZero();
+            assertThat(stable.out().strip()).startsWith(file + ": ").endsWith("answered by version 1 (label stable)");
+
+            CommandRun latest = CommandRun.run("predict", "--json", "--server", address, file);
+            assertThat(latest.lines().get(0).get("version").asLong()).isEqualTo(2);
+            assertThat(latest.lines().get(0).has("label")).isFalse();
+
+            CommandRun unknown = CommandRun.run("predict", "--server", address, "--label", "beta", file);
+            assertThat(unknown.exitCode()).isEqualTo(1);
+            assertThat(unknown.out().strip())
+                    .isEqualTo(file + ": error: " + address + " has no label \"beta\" for model \"mnist\"; its labels"
+                            + " are canary (version 2), stable (version 1). Choose one of those, a version, or the"
+                            + " latest.");
+
+            CommandRun missing = CommandRun.run("predict", "--server", address, "--version", "7", file);
+            assertThat(missing.exitCode()).isEqualTo(1);
+            assertThat(missing.out().strip())
+                    .isEqualTo(file + ": error: " + address + " has no version 7 of model \"mnist\"; it has versions 1"
+                            + " (available, label stable), 2 (available, label canary). Choose one of those, or the"
+                            + " latest.");
+        }
+    }
+
+    @Test
+    void aVersionAndALabelTogetherAreAUsageError() {
+        CommandRun run = CommandRun.run(
+                "predict", "--version", "1", "--label", "canary", drawn.get(0).toString());
+        assertThat(run.exitCode()).isEqualTo(2);
+        assertThat(run.err())
+                .startsWith("--version and --label both choose the model's version: give one of them (--version 1 or"
+                        + " --label canary), not both.")
+                .doesNotContain("\tat ");
+        assertThat(run.out()).isEmpty();
+
+        CommandRun blank =
+                CommandRun.run("predict", "--label", " ", drawn.get(0).toString());
+        assertThat(blank.exitCode()).isEqualTo(2);
+        assertThat(blank.err()).startsWith("--label: The version label is empty.");
+    }
+
+    @Test
     void aServerBehindMutualTls() throws Exception {
         Path base = dir.resolve("tls-model");
         TestModels.writeVersion(base, 1, TestModels.Kind.MNIST);
@@ -360,7 +423,8 @@ class PredictCommandTest {
         assertThat(run.out())
                 .contains("Usage: digitpad predict")
                 .contains("--threshold")
-                .contains("--version=N");
+                .contains("--version=N")
+                .contains("--label=L");
         assertThat(run.err()).doesNotContain("Missing required parameter");
     }
 

@@ -10,6 +10,7 @@ import dev.digitpad.client.PredictionClient;
 import dev.digitpad.client.PredictionException;
 import dev.digitpad.client.ServerAddress;
 import dev.digitpad.client.TlsOptions;
+import dev.digitpad.client.VersionChoice;
 import dev.digitpad.testing.ServedProcess;
 import dev.digitpad.testing.TestModels;
 import io.grpc.ManagedChannel;
@@ -18,7 +19,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.OptionalLong;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Predicate;
@@ -54,7 +54,7 @@ class ServerKilledIT {
         PredictionClient client = new PredictionClient(
                 channel,
                 address,
-                new PredictionClient.Options("mnist", OptionalLong.empty(), "serving_default", Duration.ofSeconds(5)),
+                new PredictionClient.Options("mnist", VersionChoice.LATEST, "serving_default", Duration.ofSeconds(5)),
                 new MetadataCache());
         float[] image = TestModels.imageWithRow(6, 2f);
         List<Outcome> outcomes = new CopyOnWriteArrayList<>();

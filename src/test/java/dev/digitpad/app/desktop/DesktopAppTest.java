@@ -415,7 +415,7 @@ class DesktopAppTest {
                         .getText()
                         .equals("Connected to " + address));
                 assertThat(robot.lookup("#status-model").queryAs(Label.class).getText())
-                        .startsWith("Model digits v");
+                        .startsWith("Model digits, version ");
                 robot.clickOn("Prediction");
                 stroke(robot, 0.25, 0.2, 0.75, 0.2, 0.45, 0.85);
                 waitFor(() -> headline(robot).equals("7"));

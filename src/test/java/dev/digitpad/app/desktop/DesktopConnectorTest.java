@@ -4,11 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.digitpad.client.TlsOptions;
+import dev.digitpad.client.VersionChoice;
 import dev.digitpad.ui.ServerSettings;
 import dev.digitpad.ui.Settings;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -18,7 +20,8 @@ class DesktopConnectorTest {
     Path dir;
 
     private static ServerSettings remote(boolean tls, String ca, String cert, String key) {
-        return new ServerSettings(false, "serving.example:8500", "mnist", "serving_default", tls, ca, cert, key);
+        return new ServerSettings(
+                false, "serving.example:8500", "mnist", "serving_default", tls, ca, cert, key, VersionChoice.LATEST);
     }
 
     @Test
@@ -81,5 +84,51 @@ class DesktopConnectorTest {
                 .isEqualTo(ServerSettings.EMBEDDED.model());
         Files.writeString(file, "[1, 2]");
         assertThat(store.load()).isEqualTo(Settings.DEFAULTS);
+    }
+
+    @Test
+    void theVersionChoiceIsKeptAndASettingsFileFromBeforeItAsksForTheLatest() throws IOException {
+        Path file = dir.resolve("settings.json");
+        JsonSettingsStore store = new JsonSettingsStore(file);
+        for (VersionChoice choice :
+                List.of(VersionChoice.label("canary"), VersionChoice.number(3), VersionChoice.LATEST)) {
+            Settings s = new Settings(
+                    remote(false, "", "", "").withVersion(choice),
+                    22,
+                    true,
+                    Settings.Theme.SYSTEM,
+                    0.6,
+                    false,
+                    "",
+                    null);
+            store.save(s);
+            assertThat(store.load().server().version()).isEqualTo(choice);
+        }
+        // As DigitPad wrote it before versions could be chosen.
+        Files.writeString(file, """
+                {
+                  "server" : {
+                    "embedded" : false,
+                    "address" : "serving.example:8500",
+                    "model" : "digits",
+                    "signature" : "serving_default",
+                    "tls" : false,
+                    "caFile" : "",
+                    "certificate" : "",
+                    "privateKey" : ""
+                  },
+                  "penWidth" : 22.0,
+                  "live" : true,
+                  "theme" : "SYSTEM",
+                  "threshold" : 0.6,
+                  "colorbar" : false,
+                  "lastFolder" : "",
+                  "window" : null
+                }
+                """);
+        ServerSettings old = store.load().server();
+        assertThat(old.address()).isEqualTo("serving.example:8500");
+        assertThat(old.model()).isEqualTo("digits");
+        assertThat(old.version()).isEqualTo(VersionChoice.LATEST);
     }
 }
