@@ -56,26 +56,15 @@ public final class Interceptors {
      * DigitPad's own headers: TensorFlow Serving). Put in front of the services, it sees their headers last.
      */
     public static ServerInterceptor withoutHeader(String name) {
-        Metadata.Key<String> key = Metadata.Key.of(name, Metadata.ASCII_STRING_MARSHALLER);
-        return new ServerInterceptor() {
-            @Override
-            public <Q, R> ServerCall.Listener<Q> interceptCall(
-                    ServerCall<Q, R> call, Metadata h, ServerCallHandler<Q, R> next) {
-                return next.startCall(
-                        new ForwardingServerCall.SimpleForwardingServerCall<>(call) {
-                            @Override
-                            public void sendHeaders(Metadata headers) {
-                                headers.removeAll(key);
-                                super.sendHeaders(headers);
-                            }
-                        },
-                        h);
-            }
-        };
+        return rewritingHeader(name, java.util.Optional.empty());
     }
 
     /** Sends every answer with the response header {@code name} set to {@code value}, whatever the services said. */
     public static ServerInterceptor withHeader(String name, String value) {
+        return rewritingHeader(name, java.util.Optional.of(value));
+    }
+
+    private static ServerInterceptor rewritingHeader(String name, java.util.Optional<String> value) {
         Metadata.Key<String> key = Metadata.Key.of(name, Metadata.ASCII_STRING_MARSHALLER);
         return new ServerInterceptor() {
             @Override
@@ -86,7 +75,7 @@ public final class Interceptors {
                             @Override
                             public void sendHeaders(Metadata headers) {
                                 headers.removeAll(key);
-                                headers.put(key, value);
+                                value.ifPresent(v -> headers.put(key, v));
                                 super.sendHeaders(headers);
                             }
                         },
