@@ -41,7 +41,7 @@ import org.tensorflow.proto.error.Code;
  * <p>The services are made to be called on the transport's network threads (a server built with
  * {@code directExecutor()}): the methods that run a model (Predict, Classify, Regress, MultiInference) hand their work
  * to {@code workers}, Predict only unless it will be answered within about a millisecond anyway (see
- * {@link Prediction#predict}); the others only look things up.
+ * {@link Prediction#predict}); so does HandleReloadConfigRequest, which loads models; the others only look things up.
  * That spares a call on an idle server two thread hand-overs, about a quarter of its time for a small model, while a slow
  * or busy model never holds a network thread.
  */
@@ -213,7 +213,8 @@ public final class GrpcServices {
         @Override
         public void handleReloadConfigRequest(
                 ReloadConfigRequest request, StreamObserver<ReloadConfigResponse> observer) {
-            unary(observer, limits -> core.reloadConfig(request));
+            // A reload loads models, which takes seconds: not on a network thread.
+            onWorker(observer, limits -> CompletableFuture.completedFuture(core.reloadConfig(request)));
         }
     }
 }
