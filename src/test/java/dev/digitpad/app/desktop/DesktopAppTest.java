@@ -40,37 +40,14 @@ import javafx.scene.input.Dragboard;
 import javafx.scene.input.KeyCode;
 import javafx.scene.input.MouseButton;
 import javafx.scene.input.TransferMode;
-import javafx.stage.Stage;
 import javafx.util.Pair;
 import javax.imageio.ImageIO;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
-import org.junit.jupiter.api.io.TempDir;
 import org.testfx.api.FxRobot;
-import org.testfx.framework.junit5.ApplicationExtension;
-import org.testfx.framework.junit5.Start;
-import org.testfx.framework.junit5.Stop;
 import org.testfx.util.WaitForAsyncUtils;
 
 /** The whole window, headless (Monocle), with the shipped model on the embedded server; a robot draws with the mouse. */
-@ExtendWith(ApplicationExtension.class)
-class DesktopAppTest {
-    @TempDir
-    Path dir;
-
-    private Desktop desktop;
-    private Stage stage;
-
-    @Start
-    void start(Stage stage) {
-        this.stage = stage;
-        desktop = Desktop.open(stage, new Desktop.Config(dir.resolve("settings.json"), AppPaths.shippedModel()));
-    }
-
-    @Stop
-    void stop() {
-        desktop.close();
-    }
+class DesktopAppTest extends WholeWindow {
 
     private PadViewModel pad() {
         return desktop.viewModel().pad();

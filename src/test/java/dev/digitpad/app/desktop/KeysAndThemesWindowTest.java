@@ -5,13 +5,11 @@ import static dev.digitpad.app.desktop.DesktopAppTest.stroke;
 import static dev.digitpad.app.desktop.DesktopAppTest.waitFor;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.digitpad.app.shared.AppPaths;
 import dev.digitpad.ui.Headline;
 import dev.digitpad.ui.ImshowView;
 import dev.digitpad.ui.PadViewModel;
 import dev.digitpad.ui.Problem;
 import dev.digitpad.ui.ServerViewModel;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -33,38 +31,15 @@ import javafx.scene.paint.Color;
 import javafx.scene.paint.LinearGradient;
 import javafx.scene.paint.Paint;
 import javafx.scene.paint.RadialGradient;
-import javafx.stage.Stage;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
-import org.junit.jupiter.api.io.TempDir;
 import org.testfx.api.FxRobot;
-import org.testfx.framework.junit5.ApplicationExtension;
-import org.testfx.framework.junit5.Start;
-import org.testfx.framework.junit5.Stop;
 import org.testfx.util.WaitForAsyncUtils;
 
 /**
  * The whole window, headless, for bugs a new user hit (issue 16): Enter with the focus on the Live checkbox, ticking
  * Live again, a long notification, switching themes while running, and the smallest window.
  */
-@ExtendWith(ApplicationExtension.class)
-class KeysAndThemesWindowTest {
-    @TempDir
-    Path dir;
-
-    private Desktop desktop;
-    private Stage stage;
-
-    @Start
-    void start(Stage stage) {
-        this.stage = stage;
-        desktop = Desktop.open(stage, new Desktop.Config(dir.resolve("settings.json"), AppPaths.shippedModel()));
-    }
-
-    @Stop
-    void stop() {
-        desktop.close();
-    }
+class KeysAndThemesWindowTest extends WholeWindow {
 
     private PadViewModel pad() {
         return desktop.viewModel().pad();

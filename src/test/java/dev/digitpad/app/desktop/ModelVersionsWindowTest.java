@@ -5,7 +5,6 @@ import static dev.digitpad.app.desktop.DesktopAppTest.waitFor;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
-import dev.digitpad.app.shared.AppPaths;
 import dev.digitpad.client.Prediction;
 import dev.digitpad.client.VersionChoice;
 import dev.digitpad.inference.ModelManager;
@@ -27,15 +26,9 @@ import javafx.scene.control.RadioButton;
 import javafx.scene.control.ScrollPane;
 import javafx.scene.input.KeyCode;
 import javafx.scene.text.Text;
-import javafx.stage.Stage;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
-import org.junit.jupiter.api.io.TempDir;
 import org.testfx.api.FxRobot;
-import org.testfx.framework.junit5.ApplicationExtension;
-import org.testfx.framework.junit5.Start;
-import org.testfx.framework.junit5.Stop;
 import org.testfx.util.WaitForAsyncUtils;
 
 /**
@@ -44,26 +37,9 @@ import org.testfx.util.WaitForAsyncUtils;
  * a label chosen there makes the next prediction come from its version, and a version the server does not have is
  * refused in the person's words.
  */
-@ExtendWith(ApplicationExtension.class)
-class ModelVersionsWindowTest {
-    @TempDir
-    Path dir;
-
-    private Desktop desktop;
-    private Stage stage;
+class ModelVersionsWindowTest extends WholeWindow {
     private ModelManager models;
     private ModelServer server;
-
-    @Start
-    void start(Stage stage) {
-        this.stage = stage;
-        desktop = Desktop.open(stage, new Desktop.Config(dir.resolve("settings.json"), AppPaths.shippedModel()));
-    }
-
-    @Stop
-    void stop() {
-        desktop.close();
-    }
 
     @AfterEach
     void stopServer() {

@@ -12,14 +12,8 @@ import javafx.geometry.BoundingBox;
 import javafx.geometry.Bounds;
 import javafx.scene.Node;
 import javafx.scene.control.Label;
-import javafx.stage.Stage;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
-import org.junit.jupiter.api.io.TempDir;
 import org.testfx.api.FxRobot;
-import org.testfx.framework.junit5.ApplicationExtension;
-import org.testfx.framework.junit5.Start;
-import org.testfx.framework.junit5.Stop;
 
 /**
  * The whole window in its "Not sure" state. The shipped model is sure of almost any drawing, so the embedded server
@@ -27,29 +21,18 @@ import org.testfx.framework.junit5.Stop;
  * digit 0. A horizontal dash is centred far below row 9, so the answer is softmax(2, 0, ..., 0): 0 at 45% and 6% for
  * every other digit, not sure at the default 60% and not flat.
  */
-@ExtendWith(ApplicationExtension.class)
-class NotSureWindowTest {
-    @TempDir
-    Path dir;
+class NotSureWindowTest extends WholeWindow {
 
-    private Desktop desktop;
-    private Stage stage;
-
-    @Start
-    void start(Stage stage) {
-        this.stage = stage;
+    /** Version 2 of {@link TestModels.Kind#MNIST}, written into the test's folder. */
+    @Override
+    Path model() {
         Path model = dir.resolve("model");
         try {
             TestModels.writeVersion(model, 2, TestModels.Kind.MNIST);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        desktop = Desktop.open(stage, new Desktop.Config(dir.resolve("settings.json"), model));
-    }
-
-    @Stop
-    void stop() {
-        desktop.close();
+        return model;
     }
 
     @Test

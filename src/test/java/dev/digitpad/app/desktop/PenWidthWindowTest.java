@@ -2,40 +2,17 @@ package dev.digitpad.app.desktop;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.digitpad.app.shared.AppPaths;
 import dev.digitpad.ui.ServerViewModel;
-import java.nio.file.Path;
 import java.util.concurrent.TimeoutException;
 import javafx.scene.control.Label;
 import javafx.scene.control.Slider;
 import javafx.scene.shape.Circle;
-import javafx.stage.Stage;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
-import org.junit.jupiter.api.io.TempDir;
 import org.testfx.api.FxRobot;
-import org.testfx.framework.junit5.ApplicationExtension;
-import org.testfx.framework.junit5.Start;
-import org.testfx.framework.junit5.Stop;
 import org.testfx.util.WaitForAsyncUtils;
 
 /** The pen's width in the tool bar (a number and a dot), and the hint under the pad when strokes are too thick. */
-@ExtendWith(ApplicationExtension.class)
-class PenWidthWindowTest {
-    @TempDir
-    Path dir;
-
-    private Desktop desktop;
-
-    @Start
-    void start(Stage stage) {
-        desktop = Desktop.open(stage, new Desktop.Config(dir.resolve("settings.json"), AppPaths.shippedModel()));
-    }
-
-    @Stop
-    void stop() {
-        desktop.close();
-    }
+class PenWidthWindowTest extends WholeWindow {
 
     private static String hint(FxRobot robot) {
         return robot.lookup("#pad-hint").queryAs(Label.class).getText();

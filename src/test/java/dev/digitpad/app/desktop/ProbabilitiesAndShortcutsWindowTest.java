@@ -5,13 +5,11 @@ import static dev.digitpad.app.desktop.DesktopAppTest.stroke;
 import static dev.digitpad.app.desktop.DesktopAppTest.waitFor;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.digitpad.app.shared.AppPaths;
 import dev.digitpad.client.Prediction;
 import dev.digitpad.ui.Percent;
 import dev.digitpad.ui.ServerViewModel;
 import dev.digitpad.ui.Settings;
 import dev.digitpad.ui.Shortcuts;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -33,38 +31,15 @@ import javafx.scene.input.ContextMenuEvent;
 import javafx.scene.input.KeyCode;
 import javafx.scene.input.KeyCombination;
 import javafx.scene.layout.GridPane;
-import javafx.stage.Stage;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
-import org.junit.jupiter.api.io.TempDir;
 import org.testfx.api.FxRobot;
-import org.testfx.framework.junit5.ApplicationExtension;
-import org.testfx.framework.junit5.Start;
-import org.testfx.framework.junit5.Stop;
 import org.testfx.util.WaitForAsyncUtils;
 
 /**
  * The whole window, headless: each bar's exact probability in a tooltip, Copy distribution (Edit menu, the bars'
  * context menu, its key), and Help &gt; Keyboard shortcuts, which agrees with the menus and the tool bar.
  */
-@ExtendWith(ApplicationExtension.class)
-class ProbabilitiesAndShortcutsWindowTest {
-    @TempDir
-    Path dir;
-
-    private Desktop desktop;
-    private Stage stage;
-
-    @Start
-    void start(Stage stage) {
-        this.stage = stage;
-        desktop = Desktop.open(stage, new Desktop.Config(dir.resolve("settings.json"), AppPaths.shippedModel()));
-    }
-
-    @Stop
-    void stop() {
-        desktop.close();
-    }
+class ProbabilitiesAndShortcutsWindowTest extends WholeWindow {
 
     private Prediction sevenPredicted(FxRobot robot) throws TimeoutException {
         waitFor(() -> desktop.viewModel().server().stateProperty().get() == ServerViewModel.State.CONNECTED);

@@ -24,15 +24,9 @@ import javafx.scene.control.Label;
 import javafx.scene.control.Labeled;
 import javafx.scene.control.TextField;
 import javafx.scene.text.Text;
-import javafx.stage.Stage;
 import javax.imageio.ImageIO;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
-import org.junit.jupiter.api.io.TempDir;
 import org.testfx.api.FxRobot;
-import org.testfx.framework.junit5.ApplicationExtension;
-import org.testfx.framework.junit5.Start;
-import org.testfx.framework.junit5.Stop;
 import org.testfx.util.WaitForAsyncUtils;
 
 /**
@@ -40,29 +34,12 @@ import org.testfx.util.WaitForAsyncUtils;
  * the address check, the docker hint, the Browse buttons, and where the choosers start. A native file dialog cannot
  * be driven headless, so the choosers' dialog is replaced by one that answers as the test says.
  */
-@ExtendWith(ApplicationExtension.class)
-class ServerFormTest {
+class ServerFormTest extends WholeWindow {
     private static final Set<String> FORM_LABELS =
             Set.of("Address", "Model", "Signature", "CA file", "Client cert", "Client key");
 
-    @TempDir
-    Path dir;
-
-    private Desktop desktop;
-    private Stage stage;
     private final List<FileDialog.Request> requests = new ArrayList<>();
     private final Deque<Optional<Path>> answers = new ArrayDeque<>();
-
-    @Start
-    void start(Stage stage) {
-        this.stage = stage;
-        desktop = Desktop.open(stage, new Desktop.Config(dir.resolve("settings.json"), AppPaths.shippedModel()));
-    }
-
-    @Stop
-    void stop() {
-        desktop.close();
-    }
 
     /** The window's file choosers ask this instead of the native dialog: it notes each request and answers. */
     private void answerFileDialogs(FxRobot robot) {

@@ -14,7 +14,6 @@ import dev.digitpad.testing.TestModels;
 import dev.digitpad.ui.PredictionResult;
 import dev.digitpad.ui.ServerViewModel;
 import java.net.ServerSocket;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -29,24 +28,14 @@ import javafx.stage.Window;
 import org.controlsfx.control.StatusBar;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
-import org.junit.jupiter.api.io.TempDir;
 import org.testfx.api.FxRobot;
-import org.testfx.framework.junit5.ApplicationExtension;
-import org.testfx.framework.junit5.Start;
-import org.testfx.framework.junit5.Stop;
 
 /**
  * The whole window against a real network server on a loopback port, which the test stops and starts again: an
  * outage is one notification and a status bar that says so, the stroke after the server is back is answered, and the
  * Server tab says which server is in use when the form's settings fail.
  */
-@ExtendWith(ApplicationExtension.class)
-class ServerOutageWindowTest {
-    @TempDir
-    Path dir;
-
-    private Desktop desktop;
+class ServerOutageWindowTest extends WholeWindow {
     /** Every notification pop-up the window opened, as the person saw them: ControlsFX shows each in a Popup. */
     private final List<Popup> popups = new ArrayList<>();
 
@@ -54,8 +43,8 @@ class ServerOutageWindowTest {
     private ServingCore core;
     private final List<ModelServer> servers = new ArrayList<>();
 
-    @Start
-    void start(Stage stage) {
+    @Override
+    void beforeOpening(Stage stage) {
         Window.getWindows().addListener((ListChangeListener<Window>) change -> {
             while (change.next()) {
                 for (Window w : change.getAddedSubList()) {
@@ -65,12 +54,6 @@ class ServerOutageWindowTest {
                 }
             }
         });
-        desktop = Desktop.open(stage, new Desktop.Config(dir.resolve("settings.json"), AppPaths.shippedModel()));
-    }
-
-    @Stop
-    void stop() {
-        desktop.close();
     }
 
     @AfterEach
