@@ -125,9 +125,7 @@ final class ExampleCalls {
         }
         return answer.whenComplete((result, error) -> {
             Code outcome = error == null ? Code.OK : ErrorMapping.codeOf(error);
-            // Only the names of served models become label values, as for Predict.
-            String model = core.models().isConfigured(spec.getName()) ? spec.getName() : "";
-            core.metrics().recordGrpc(model, api, outcome, System.nanoTime() - started);
+            core.metrics().recordGrpc(core.metricLabel(spec.getName()), api, outcome, System.nanoTime() - started);
         });
     }
 }

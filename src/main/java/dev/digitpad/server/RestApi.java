@@ -147,14 +147,8 @@ final class RestApi extends Handler.Abstract {
             inFlight.exit();
         }
         drainBody(request);
-        // Every request under /v1/ is counted, as TensorFlow Serving's HTTP server counts them; only the names of
-        // served models become label values.
-        core.metrics()
-                .recordRest(
-                        core.models().isConfigured(routed.model) ? routed.model : "",
-                        routed.verb,
-                        code,
-                        System.nanoTime() - started);
+        // Every request under /v1/ is counted, as TensorFlow Serving's HTTP server counts them.
+        core.metrics().recordRest(core.metricLabel(routed.model), routed.verb, code, System.nanoTime() - started);
         writeJson(response, status, body, callback);
         return true;
     }

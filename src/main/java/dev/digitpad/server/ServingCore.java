@@ -87,6 +87,15 @@ public final class ServingCore {
     }
 
     /**
+     * The value of the {@code model_name} label for a request that named {@code model}: the name if this server
+     * serves a model of that name, "" otherwise. Only served names become label values, so that a client cannot add
+     * metric series at will.
+     */
+    String metricLabel(String model) {
+        return models.isConfigured(model) ? model : "";
+    }
+
+    /**
      * Runs a prediction, answering through a future: at once for a model run on the calling thread, or once its
      * batch has run when batching is on, without holding the calling thread meanwhile. The version stays
      * loaded until the future completes. This is where every prediction is counted by the version that answered it,
@@ -101,8 +110,7 @@ public final class ServingCore {
         long started = System.nanoTime();
         return run(spec, inputs, outputFilter, limits).whenComplete((response, error) -> {
             Code outcome = error == null ? Code.OK : ErrorMapping.codeOf(error);
-            // Only the names of served models become label values: a client cannot add series at will.
-            String model = models.isConfigured(spec.getName()) ? spec.getName() : "";
+            String model = metricLabel(spec.getName());
             if (entrypoint == ServingMetrics.Entrypoint.GRPC) {
                 // A REST request is counted by the REST front end, whole, as TensorFlow Serving counts it.
                 metrics.recordGrpc(model, ServingMetrics.Api.PREDICT, outcome, System.nanoTime() - started);
