@@ -207,7 +207,7 @@ public final class ServerPane extends VBox {
         text.setId("model-details");
         text.setWrapText(true);
         text.setMinHeight(Region.USE_PREF_SIZE);
-        text.setStyle("-fx-font-family: monospace;");
+        text.setStyle("-fx-font-family: monospace; -fx-font-size: 0.9em;");
         text.textProperty().bind(server.detailsProperty());
         return new VBox(4, title, text);
     }
