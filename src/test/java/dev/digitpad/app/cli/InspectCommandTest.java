@@ -120,6 +120,21 @@ class InspectCommandTest {
     }
 
     @Test
+    void aSavedModelInTextFormatReadsTheSame() throws Exception {
+        Path text = Files.createDirectories(dir.resolve("text").resolve("4"));
+        org.tensorflow.proto.SavedModel model = org.tensorflow.proto.SavedModel.parseFrom(
+                Files.readAllBytes(twoSignatures.resolve("2/saved_model.pb")));
+        Files.writeString(
+                text.resolve("saved_model.pbtxt"),
+                com.google.protobuf.TextFormat.printer().printToString(model));
+        CommandRun run = CommandRun.run("inspect", text.toString());
+        assertThat(run.exitCode()).as(run.err()).isZero();
+        assertThat(run.out()).isEqualTo(TWO_SIGNATURES_VERSION);
+        Files.writeString(text.resolve("saved_model.pbtxt"), "meta_graphs { this is not text format");
+        assertThat(fails(text)).contains(text.resolve("saved_model.pbtxt") + " is not a SavedModel");
+    }
+
+    @Test
     void jsonCarriesTheSameDescription() throws Exception {
         CommandRun run = CommandRun.run("inspect", "--json", twoSignatures.toString());
         assertThat(run.exitCode()).as(run.err()).isZero();
