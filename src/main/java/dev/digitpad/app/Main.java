@@ -2,6 +2,7 @@ package dev.digitpad.app;
 
 import dev.digitpad.app.cli.BenchmarkCommand;
 import dev.digitpad.app.cli.EvaluateModelCommand;
+import dev.digitpad.app.cli.InspectCommand;
 import dev.digitpad.app.cli.LoadTestCommand;
 import dev.digitpad.app.cli.PredictCommand;
 import dev.digitpad.app.cli.ServeCommand;
@@ -32,6 +33,7 @@ import picocli.CommandLine.Command;
             LoadTestCommand.class,
             TrainCommand.class,
             EvaluateModelCommand.class,
+            InspectCommand.class,
             CommandLine.HelpCommand.class
         })
 public final class Main implements Callable<Integer> {

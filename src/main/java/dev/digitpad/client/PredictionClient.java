@@ -4,6 +4,7 @@ import com.google.protobuf.ByteString;
 import com.google.protobuf.Int64Value;
 import com.google.protobuf.InvalidProtocolBufferException;
 import dev.digitpad.contract.ModelContract;
+import dev.digitpad.contract.ModelDescription;
 import dev.digitpad.contract.VersionLabels;
 import dev.digitpad.protocol.serving.GetModelMetadataRequest;
 import dev.digitpad.protocol.serving.GetModelMetadataResponse;
@@ -30,6 +31,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.SortedMap;
 import java.util.concurrent.CountDownLatch;
@@ -40,6 +42,7 @@ import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.tensorflow.proto.DataType;
+import org.tensorflow.proto.SignatureDef;
 import org.tensorflow.proto.TensorProto;
 
 /**
@@ -271,10 +274,18 @@ public final class PredictionClient {
     }
 
     private ModelInterface discover() {
+        Served served = metadata(spec());
+        return ModelInterface.of(options.model(), served.version(), options.signature(), served.signatures());
+    }
+
+    /** A version's signatures as {@code GetModelMetadata} sends them; the version is -1 if the server did not say. */
+    private record Served(long version, Map<String, SignatureDef> signatures) {}
+
+    private Served metadata(ModelSpec spec) {
         GetModelMetadataResponse response = call(deadline -> prediction
                 .withDeadline(deadline)
                 .getModelMetadata(GetModelMetadataRequest.newBuilder()
-                        .setModelSpec(spec())
+                        .setModelSpec(spec)
                         .addMetadataField("signature_def")
                         .build()));
         SignatureDefMap signatures;
@@ -296,7 +307,37 @@ public final class PredictionClient {
         long version = response.getModelSpec().hasVersion()
                 ? response.getModelSpec().getVersion().getValue()
                 : -1;
-        return ModelInterface.of(options.model(), version, options.signature(), signatures.getSignatureDefMap());
+        return new Served(version, signatures.getSignatureDefMap());
+    }
+
+    /**
+     * What the model offers, as {@code digitpad inspect --server} prints it: each version with its state ({@code
+     * GetModelStatus}) and, for each {@code AVAILABLE} one, its signatures ({@code GetModelMetadata}). Every version
+     * when the latest is asked for; only the one asked for otherwise (a label is resolved by the server). The tag set
+     * is not known: the metadata does not carry it.
+     */
+    public ModelDescription inspect() {
+        ModelVersions listed = versions();
+        Served asked = options.version().kind() == VersionChoice.Kind.LATEST ? null : metadata(spec());
+        List<ModelDescription.Version> described = new ArrayList<>();
+        for (VersionState v : listed.versions()) {
+            if (asked != null && asked.version() != v.version()) {
+                continue;
+            }
+            List<ModelDescription.MetaGraph> graphs = List.of();
+            if (v.available()) {
+                Served served = asked != null
+                        ? asked
+                        : metadata(ModelSpec.newBuilder()
+                                .setName(options.model())
+                                .setVersion(Int64Value.of(v.version()))
+                                .build());
+                graphs = List.of(
+                        new ModelDescription.MetaGraph(null, ModelDescriptions.signatures(served.signatures())));
+            }
+            described.add(new ModelDescription.Version(v.version(), v.state(), graphs));
+        }
+        return new ModelDescription(options.model(), server, ModelDescription.Origin.SERVER, described);
     }
 
     private ModelSpec spec() {

@@ -145,7 +145,9 @@ public final class ServerPane extends VBox {
         Button test = new Button("Test connection");
         test.setId("test-connection");
         test.setOnAction(e -> server.testConnection());
-        test.setTooltip(new Tooltip("Show the model's status, version and input signature"));
+        test.setTooltip(new Tooltip(
+                "Show the model's status, version and input signature (and, for the server in use, read its details"
+                        + " again)"));
         Button retry = new Button("Retry now");
         retry.setId("server-retry");
         retry.setOnAction(e -> server.retryNow());
@@ -186,11 +188,28 @@ public final class ServerPane extends VBox {
                         actions,
                         state,
                         versions(server),
+                        details(server),
                         result,
                         dockerHint,
                         dockerLine,
                         copyDocker);
         setPadding(new Insets(10));
+    }
+
+    /**
+     * The model in use in detail, as {@code digitpad inspect --server} prints it: its versions' signatures, with their
+     * inputs and outputs. Monospaced, as in a terminal; long lines wrap.
+     */
+    private static Node details(ServerViewModel server) {
+        Label title = new Label("Model details");
+        title.getStyleClass().add("section");
+        Label text = new Label();
+        text.setId("model-details");
+        text.setWrapText(true);
+        text.setMinHeight(Region.USE_PREF_SIZE);
+        text.setStyle("-fx-font-family: monospace; -fx-font-size: 0.9em;");
+        text.textProperty().bind(server.detailsProperty());
+        return new VBox(4, title, text);
     }
 
     /**

@@ -8,6 +8,7 @@ import dev.digitpad.client.PredictionException;
 import dev.digitpad.client.ServerAddress;
 import dev.digitpad.client.VersionChoice;
 import dev.digitpad.contract.ModelContract;
+import dev.digitpad.contract.ModelDescriptionText;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
@@ -75,6 +76,8 @@ public final class ServerViewModel {
     private final ReadOnlyStringWrapper summary = new ReadOnlyStringWrapper(this, "summary", "Not connected.");
     private final ReadOnlyStringWrapper modelText = new ReadOnlyStringWrapper(this, "modelText", "");
     private final ReadOnlyStringWrapper testResult = new ReadOnlyStringWrapper(this, "testResult", "");
+    private static final String NO_DETAILS = "Connect to a server to see its model's signatures.";
+    private final ReadOnlyStringWrapper details = new ReadOnlyStringWrapper(this, "details", NO_DETAILS);
     private final ReadOnlyBooleanWrapper busy = new ReadOnlyBooleanWrapper(this, "busy");
     private final ReadOnlyObjectWrapper<Problem> problem = new ReadOnlyObjectWrapper<>(this, "problem");
     private final ReadOnlyStringWrapper addressError = new ReadOnlyStringWrapper(this, "addressError");
@@ -250,17 +253,36 @@ public final class ServerViewModel {
         }
     }
 
-    /** The model's versions and labels as a server listed them, or why it did not. */
-    private record Listing(ModelVersions versions, String failure) {}
+    /**
+     * The model's versions and labels as a server listed them, or why it did not; and the model's details (signatures)
+     * in words, or why there are none.
+     */
+    private record Listing(ModelVersions versions, String failure, String details) {
+        Listing(ModelVersions versions, String failure) {
+            this(versions, failure, null);
+        }
+    }
 
-    /** Asks {@code s} for its model's versions and labels; a failure is told in the list, not as a problem. */
+    /**
+     * Asks {@code s} for its model's versions and labels, and for its signatures, as {@code digitpad inspect --server}
+     * shows them; a failure is told in the list and the details, not as a problem.
+     */
     private static Listing list(ServerSession s) {
+        ModelVersions listed;
         try {
-            return new Listing(s.client().versions(), null);
+            listed = s.client().versions();
         } catch (PredictionException e) {
             LOG.info("Could not list the versions on {}: {} [{}]", s.name(), e.getMessage(), e.technical());
-            return new Listing(null, e.getMessage());
+            return new Listing(null, e.getMessage(), "Could not read the model's details: " + e.getMessage());
         }
+        String details;
+        try {
+            details = ModelDescriptionText.format(s.client().inspect()).strip();
+        } catch (PredictionException e) {
+            LOG.info("Could not read the model's details on {}: {} [{}]", s.name(), e.getMessage(), e.technical());
+            details = "Could not read the model's details: " + e.getMessage();
+        }
+        return new Listing(listed, null, details);
     }
 
     /** Lists the model's versions and labels again, from the server in use (the Server tab's Refresh). */
@@ -286,6 +308,7 @@ public final class ServerViewModel {
     /** @param embedded whether the listing is the embedded server's, which has no labels */
     private void show(Listing listing, boolean embedded) {
         versions.set(listing.versions());
+        details.set(listing.details() == null ? NO_DETAILS : listing.details());
         ModelVersions v = listing.versions();
         if (v == null) {
             versionNumbers.clear();
@@ -469,6 +492,9 @@ public final class ServerViewModel {
                                 .map(v -> "version " + v.version() + " " + v.state())
                                 .collect(Collectors.joining(", "))
                         + ".\nSignature " + model.signature() + ": " + model.describe();
+                // Testing the server in use reads its model's details again too.
+                String described =
+                        same ? ModelDescriptionText.format(client.inspect()).strip() : null;
                 ServerSession tested = s;
                 uiThread.accept(() -> {
                     finished();
@@ -476,6 +502,9 @@ public final class ServerViewModel {
                     testResult.set(text);
                     if (same) {
                         health.probed(tested, null);
+                        if (session.get() == tested) {
+                            details.set(described);
+                        }
                     }
                 });
             } catch (Exception e) {
@@ -655,6 +684,15 @@ public final class ServerViewModel {
 
     public ReadOnlyStringProperty testResultProperty() {
         return testResult.getReadOnlyProperty();
+    }
+
+    /**
+     * The model in use in detail, as {@code digitpad inspect --server} prints it: each version (the one chosen, or all
+     * with Latest) with its state, and its signatures with their inputs and outputs (key, dtype, shape). Read when
+     * connecting, at Refresh and at Test connection of the server in use.
+     */
+    public ReadOnlyStringProperty detailsProperty() {
+        return details.getReadOnlyProperty();
     }
 
     public ReadOnlyBooleanProperty busyProperty() {

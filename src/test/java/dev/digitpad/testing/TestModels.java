@@ -79,8 +79,17 @@ public final class TestModels {
          * feature {@code bias} (0 when absent), as TensorFlow Serving's Classify and Regress call them; see
          * {@link Examples}.
          */
-        EXAMPLES
+        EXAMPLES,
+        /**
+         * Two Predict signatures over one input {@code image} float [-1,28,28]: {@code serving_default} answers {@code
+         * probabilities} float [-1,10] (the softmax of {@link #logits}), and {@link #LOGITS_SIGNATURE} answers {@code
+         * logits} float [-1,10].
+         */
+        TWO_SIGNATURES
     }
+
+    /** The second signature of {@link Kind#TWO_SIGNATURES}. */
+    public static final String LOGITS_SIGNATURE = "logits";
 
     /**
      * The signatures of {@link Kind#EXAMPLES}. Each of the classify and regress ones takes {@code inputs}, a DT_STRING
@@ -278,14 +287,38 @@ public final class TestModels {
                             .build();
                 }
                 case EXAMPLES -> null; // several signatures: below
+                case TWO_SIGNATURES -> null; // below
             };
-            List<Signature> signatures = kind == Kind.EXAMPLES ? exampleSignatures(tf, version) : List.of(signature);
+            List<Signature> signatures = kind == Kind.EXAMPLES
+                    ? exampleSignatures(tf, version)
+                    : kind == Kind.TWO_SIGNATURES ? twoSignatures(tf, version) : List.of(signature);
             session.initialize();
             SavedModelBundle.Exporter exporter =
                     SavedModelBundle.exporter(dir.toString()).withSession(session);
             signatures.forEach(exporter::withSignature);
             exporter.export();
         }
+    }
+
+    /** The signatures of {@link Kind#TWO_SIGNATURES}. */
+    private static List<Signature> twoSignatures(Ops tf, long version) {
+        Placeholder<TFloat32> image =
+                tf.withName("image").placeholder(TFloat32.class, Placeholder.shape(Shape.of(-1, SIDE, SIDE)));
+        Operand<TFloat32> logits = tf.withName("logits")
+                .identity(logits(tf, tf.reshape(image, tf.constant(new int[] {-1, PIXELS})), version));
+        return List.of(
+                Signature.builder()
+                        .key(SIGNATURE)
+                        .methodName(PREDICT_METHOD)
+                        .input("image", image)
+                        .output("probabilities", tf.withName("probabilities").nn.softmax(logits))
+                        .build(),
+                Signature.builder()
+                        .key(LOGITS_SIGNATURE)
+                        .methodName(PREDICT_METHOD)
+                        .input("image", image)
+                        .output("logits", logits)
+                        .build());
     }
 
     /** The signatures of {@link Kind#EXAMPLES}, the default Predict one first. */

@@ -1,0 +1,136 @@
+package dev.digitpad.app.desktop;
+
+import static dev.digitpad.app.desktop.DesktopAppTest.waitFor;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.digitpad.app.shared.AppPaths;
+import dev.digitpad.inference.ModelManager;
+import dev.digitpad.inference.VersionPolicy;
+import dev.digitpad.server.ModelServer;
+import dev.digitpad.server.ServingCore;
+import dev.digitpad.testing.TestModels;
+import dev.digitpad.ui.ServerViewModel;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.TimeoutException;
+import javafx.geometry.Bounds;
+import javafx.scene.control.Label;
+import javafx.scene.control.ScrollPane;
+import javafx.stage.Stage;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+import org.testfx.api.FxRobot;
+import org.testfx.framework.junit5.ApplicationExtension;
+import org.testfx.framework.junit5.Start;
+import org.testfx.framework.junit5.Stop;
+import org.testfx.util.WaitForAsyncUtils;
+
+/**
+ * The Server tab's model details, in the whole window at its smallest size (760x540): the embedded model's signature
+ * at start, and, once connected to a server with two versions of a model with two signatures, each version with both
+ * signatures, as {@code digitpad inspect --server} prints them.
+ */
+@ExtendWith(ApplicationExtension.class)
+class ModelDetailsWindowTest {
+    @TempDir
+    Path dir;
+
+    private Desktop desktop;
+    private Stage stage;
+    private ModelManager models;
+    private ModelServer server;
+
+    @Start
+    void start(Stage stage) {
+        this.stage = stage;
+        desktop = Desktop.open(stage, new Desktop.Config(dir.resolve("settings.json"), AppPaths.shippedModel()));
+    }
+
+    @Stop
+    void stop() {
+        desktop.close();
+    }
+
+    @AfterEach
+    void stopServer() {
+        if (server != null) {
+            server.close();
+        }
+        if (models != null) {
+            models.close();
+        }
+    }
+
+    private ServerViewModel serverVm() {
+        return desktop.viewModel().server();
+    }
+
+    private void settled() throws TimeoutException {
+        waitFor(() -> !serverVm().busyProperty().get()
+                && serverVm().stateProperty().get() == ServerViewModel.State.CONNECTED);
+    }
+
+    @Test
+    void theServerTabShowsTheConnectedModelsSignatures(FxRobot robot) throws Exception {
+        robot.interact(() -> {
+            stage.setWidth(760);
+            stage.setHeight(540);
+        });
+        settled();
+        robot.clickOn("Server");
+        Label details = robot.lookup("#model-details").queryAs(Label.class);
+        waitFor(() -> details.getText().contains("signature_def['serving_default']"));
+        assertThat(details.getText())
+                .contains("== Version ")
+                .contains(": AVAILABLE ==")
+                .contains("inputs['flatten_input'] tensor_info:")
+                .contains("shape: (-1, 28, 28, 1)")
+                .contains("Method name is: tensorflow/serving/predict");
+
+        Path base = dir.resolve("mnist");
+        TestModels.writeVersion(base, 1, TestModels.Kind.TWO_SIGNATURES);
+        TestModels.writeVersion(base, 2, TestModels.Kind.TWO_SIGNATURES);
+        models = TestModels.loaded(new ModelManager.ModelConfig("mnist", base, new VersionPolicy.All()));
+        server = ModelServer.start(
+                new ServingCore(models),
+                new ModelServer.Options(
+                        ModelServer.Options.LOOPBACK,
+                        0,
+                        0,
+                        ModelServer.Options.DEFAULT_MAX_REQUEST_BYTES,
+                        Duration.ofSeconds(10)));
+        String address = "127.0.0.1:" + server.grpcPort();
+        robot.clickOn("#remote");
+        robot.doubleClickOn("#address").eraseText(30).write(address);
+        robot.clickOn("#connect");
+        waitFor(() -> serverVm().appliedProperty().get().address().equals(address));
+        settled();
+        String text = details.getText();
+        assertThat(text)
+                .contains("Model \"mnist\" on " + address + ": 2 versions")
+                .contains("== Version 1: AVAILABLE ==")
+                .contains("== Version 2: AVAILABLE ==")
+                .contains("signature_def['logits']:")
+                .contains("outputs['probabilities'] tensor_info:")
+                .contains("shape: (-1, 28, 28)")
+                .doesNotContain("flatten_input");
+        assertThat(text.indexOf("== Version 1")).isLessThan(text.indexOf("== Version 2"));
+
+        // In view once scrolled to, and as wide as the window lets it be: nothing cut off on the right.
+        robot.interact(() -> {
+            ScrollPane scroll = (ScrollPane) robot.lookup(n -> n instanceof ScrollPane s
+                            && s.getContent() != null
+                            && s.getContent().lookup("#model-details") != null)
+                    .query();
+            scroll.setVvalue(1);
+            scroll.layout();
+        });
+        WaitForAsyncUtils.waitForFxEvents();
+        Bounds onScreen = details.localToScene(details.getLayoutBounds());
+        assertThat(onScreen.getMinX()).isGreaterThanOrEqualTo(0);
+        assertThat(onScreen.getMaxX()).isLessThanOrEqualTo(details.getScene().getWidth());
+        assertThat(details.isVisible()).isTrue();
+    }
+}
