@@ -3,7 +3,6 @@ package dev.digitpad.app.desktop;
 import static dev.digitpad.app.desktop.DesktopAppTest.waitFor;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.digitpad.app.shared.AppPaths;
 import dev.digitpad.inference.ModelManager;
 import dev.digitpad.inference.VersionPolicy;
 import dev.digitpad.server.ModelServer;
@@ -16,15 +15,9 @@ import java.util.concurrent.TimeoutException;
 import javafx.geometry.Bounds;
 import javafx.scene.control.Label;
 import javafx.scene.control.ScrollPane;
-import javafx.stage.Stage;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
-import org.junit.jupiter.api.io.TempDir;
 import org.testfx.api.FxRobot;
-import org.testfx.framework.junit5.ApplicationExtension;
-import org.testfx.framework.junit5.Start;
-import org.testfx.framework.junit5.Stop;
 import org.testfx.util.WaitForAsyncUtils;
 
 /**
@@ -32,26 +25,9 @@ import org.testfx.util.WaitForAsyncUtils;
  * at start, and, once connected to a server with two versions of a model with two signatures, each version with both
  * signatures, as {@code digitpad inspect --server} prints them.
  */
-@ExtendWith(ApplicationExtension.class)
-class ModelDetailsWindowTest {
-    @TempDir
-    Path dir;
-
-    private Desktop desktop;
-    private Stage stage;
+class ModelDetailsWindowTest extends WholeWindow {
     private ModelManager models;
     private ModelServer server;
-
-    @Start
-    void start(Stage stage) {
-        this.stage = stage;
-        desktop = Desktop.open(stage, new Desktop.Config(dir.resolve("settings.json"), AppPaths.shippedModel()));
-    }
-
-    @Stop
-    void stop() {
-        desktop.close();
-    }
 
     @AfterEach
     void stopServer() {
