@@ -431,11 +431,12 @@ public final class PredictCommand implements Callable<Integer> {
         }
         return String.format(
                 Locale.ROOT,
-                "why: wrote %s, the occlusion map of %d: %d images in %d Predict calls, %.0f ms",
+                "why: wrote %s, the occlusion map of %d: %d images in %d Predict call%s, %.0f ms",
                 w.file(),
                 w.digit(),
                 w.map().rows(),
                 w.map().calls(),
+                w.map().calls() == 1 ? "" : "s",
                 w.map().elapsed().toNanos() / 1e6);
     }
 

@@ -17,6 +17,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ThreadFactory;
@@ -77,7 +79,9 @@ final class Desktop implements AutoCloseable {
         PadViewModel pad = new PadViewModel(scheduler);
         PredictionViewModel prediction = new PredictionViewModel(scheduler);
         ServerViewModel server = new ServerViewModel(connector, connections, uiThread);
-        vm = new MainViewModel(scheduler, pad, prediction, server, files, why, uiThread);
+        // A map starts a frame after its answer, so that it never competes with the frame that shows the answer.
+        Executor afterTheFrame = CompletableFuture.delayedExecutor(ANSWER_WAIT.toMillis(), TimeUnit.MILLISECONDS, why);
+        vm = new MainViewModel(scheduler, pad, prediction, server, files, afterTheFrame, uiThread);
         vm.apply(settings.load());
         view = new MainView(vm);
     }

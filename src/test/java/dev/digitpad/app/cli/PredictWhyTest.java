@@ -55,7 +55,7 @@ class PredictWhyTest {
         assertThat(run.out())
                 .contains(seven + ": 7 (")
                 .containsPattern("why: wrote " + java.util.regex.Pattern.quote(out.toString())
-                        + ", the occlusion map of 7: \\d+ images in \\d+ Predict calls, \\d+ ms");
+                        + ", the occlusion map of 7: \\d+ images in (1 Predict call|\\d+ Predict calls), \\d+ ms");
         BufferedImage picture = ImageIO.read(out.toFile());
         assertThat(picture.getWidth()).isEqualTo(640);
         assertThat(picture.getHeight()).isEqualTo(480);
