@@ -25,7 +25,7 @@ import org.slf4j.LoggerFactory;
 /**
  * View &gt; Why: the occlusion map of the answer on screen, for its top digit or for the digit the person clicked.
  * The map is worked out after the answer is shown, on the injected {@code worker} (never on the prediction's), and only
- * for the drawing on the pad; any change to the drawing (a new stroke, undo, clear, a loaded image) and any new answer
+ * for the drawing on the pad once the pen is up; any change to the drawing (a new stroke, undo, clear, a loaded image) and any new answer
  * cancel a map being worked out, and take the map shown away, so a map of an older drawing is never shown. Called on
  * the UI thread; results come back through {@code uiThread}.
  */
@@ -68,6 +68,11 @@ public final class WhyViewModel {
         this.uiThread = uiThread;
         predictions.resultProperty().addListener((o, a, r) -> restart());
         pad.drawingProperty().addListener((o, a, d) -> forget());
+        pad.strokingProperty().addListener((o, a, stroking) -> {
+            if (!stroking) {
+                restart(); // the stroke's answer may have come while the pen rested before it came up
+            }
+        });
         enabled.addListener((o, a, on) -> restart());
     }
 
@@ -86,7 +91,10 @@ public final class WhyViewModel {
         show();
     }
 
-    /** Forgets the map and works out the answer's on screen, if Why is on and the answer is of the pad's drawing. */
+    /**
+     * Forgets the map and works out the answer's on screen, if Why is on and the answer is of the pad's drawing, and no
+     * stroke is being drawn (live answers during a stroke get no map: it would compete with the next one).
+     */
     private void restart() {
         forget();
         PredictionResult r = predictions.resultProperty().get();
@@ -95,7 +103,8 @@ public final class WhyViewModel {
                 || e == null
                 || r.tensor().isEmpty()
                 || r.prediction().isEmpty()
-                || r.drawing() != pad.drawingProperty().get()) {
+                || r.drawing() != pad.drawingProperty().get()
+                || pad.strokingProperty().get()) {
             return;
         }
         subject = r;

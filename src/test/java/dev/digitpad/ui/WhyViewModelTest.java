@@ -113,6 +113,29 @@ class WhyViewModelTest {
     }
 
     @Test
+    void liveAnswersDuringAStrokeGetNoMapTheStrokesAnswerDoesAtPenUp() {
+        why.setExplainer(explainer);
+        why.enabledProperty().set(true);
+        pad.beginStroke(60, 50);
+        pad.extendStroke(220, 50);
+        pad.extendStroke(130, 250);
+
+        assertThat(scheduler.resultProperty().get().prediction())
+                .as("a live answer")
+                .isPresent();
+        assertThat(mapTasks).isEmpty();
+        assertThat(why.workingProperty().get()).isFalse();
+
+        pad.endStroke();
+        assertThat(mapTasks).hasSize(1);
+        runMaps();
+        assertThat(why.shownProperty().get().tensor())
+                .isSameAs(scheduler.resultProperty().get().tensor().orElseThrow());
+        assertThat(scheduler.resultProperty().get().drawing())
+                .isSameAs(pad.drawingProperty().get());
+    }
+
+    @Test
     void aDigitClickedBeforeTheMapIsReadyIsTheOneShownAndANewAnswerGoesBackToTheTop() {
         why.setExplainer(explainer);
         why.enabledProperty().set(true);

@@ -181,8 +181,7 @@ class WhyWindowTest {
         MAP_CALLS.hold();
         drawAndAwaitAnswer(robot, 0.25, 0.2, 0.75, 0.2, 0.45, 0.85);
         PredictionResult first = shownResult();
-        // The answer is on screen while its map's first call waits at the server. (A map started while the pen
-        // rested during the stroke was cancelled when it moved on: every held call but one has been cancelled.)
+        // The answer is on screen while its map's first call waits at the server (and no other was cancelled).
         waitFor(() -> MAP_CALLS.held() >= 1 && MAP_CALLS.cancelled() == MAP_CALLS.held() - 1);
         assertThat(why().workingProperty().get()).isTrue();
         int heldForTheFirst = MAP_CALLS.held();
