@@ -5,7 +5,9 @@ import javafx.beans.binding.Bindings;
 import javafx.geometry.Insets;
 import javafx.geometry.Pos;
 import javafx.scene.control.Label;
+import javafx.scene.control.OverrunStyle;
 import javafx.scene.control.Slider;
+import javafx.scene.control.Tooltip;
 import javafx.scene.layout.HBox;
 import javafx.scene.layout.Priority;
 import javafx.scene.layout.VBox;
@@ -41,7 +43,10 @@ public final class PredictionPane extends VBox {
         HBox thresholdRow = new HBox(6, thresholdText, threshold);
         thresholdRow.setAlignment(Pos.CENTER_LEFT);
         whyStatus.setId("why-status");
-        whyStatus.setWrapText(true);
+        // One line, always there while Why is on: a line that came and went, or wrapped, would move the view at
+        // every answer, and laying it out again would delay the frame that shows the answer.
+        whyStatus.setWrapText(false);
+        whyStatus.setTextOverrun(OverrunStyle.ELLIPSIS);
         whyStatus.setVisible(false);
         whyStatus.managedProperty().bind(whyStatus.visibleProperty());
         getChildren().addAll(eyeTitle, imshow, whyStatus, distribution, thresholdRow);
@@ -60,10 +65,12 @@ public final class PredictionPane extends VBox {
         why.shownProperty()
                 .addListener((o, a, s) -> imshow.overlayProperty()
                         .set(s != null && s.tensor() == imshow.dataProperty().get() ? s.map() : null));
-        whyStatus.textProperty().bind(why.statusProperty());
         whyStatus
-                .visibleProperty()
-                .bind(why.enabledProperty().and(why.statusProperty().isNotEmpty()));
+                .textProperty()
+                .bind(Bindings.when(why.statusProperty().isEmpty()).then(" ").otherwise(why.statusProperty()));
+        whyStatus.visibleProperty().bind(why.enabledProperty());
+        whyStatus.setTooltip(new Tooltip());
+        whyStatus.getTooltip().textProperty().bind(why.statusProperty());
         distribution.setOnDigitClicked(why::choose);
     }
 

@@ -101,8 +101,7 @@ class WhyViewModelTest {
         assertThat(s.tensor()).isSameAs(shown.tensor().orElseThrow());
         assertThat(s.map()).containsOnly(4f);
         assertThat(why.workingProperty().get()).isFalse();
-        assertThat(why.statusProperty().get())
-                .isEqualTo("Why 3: red is evidence for it, blue against (70 images in 2 calls, 40 ms)");
+        assertThat(why.statusProperty().get()).isEqualTo("Why 3: red for it, blue against · 70 images, 2 calls, 40 ms");
 
         why.choose(8);
         assertThat(why.shownProperty().get().map()).containsOnly(9f);

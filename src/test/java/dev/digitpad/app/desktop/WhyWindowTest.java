@@ -148,7 +148,7 @@ class WhyWindowTest {
         assertThat(imshow.overlayProperty().get()).containsExactly(shown.all().of(top));
         Label status = robot.lookup("#why-status").queryAs(Label.class);
         assertThat(status.isVisible()).isTrue();
-        assertThat(status.getText()).startsWith("Why " + top + ": red is evidence for it, blue against (");
+        assertThat(status.getText()).startsWith("Why " + top + ": red for it, blue against · ");
         assertThat(desktop.viewModel().settings().why()).isTrue();
 
         // Another digit's map, from the same calls.
