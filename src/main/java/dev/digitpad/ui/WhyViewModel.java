@@ -156,7 +156,7 @@ public final class WhyViewModel {
         shown.set(new Shown(subject.tensor().orElseThrow(), map.of(d), d, map));
         status.set(String.format(
                 Locale.ROOT,
-                "Why %d: red is evidence for it, blue against (%d images in %d call%s, %.0f ms)",
+                "Why %d: red for it, blue against · %d images, %d call%s, %.0f ms",
                 d,
                 map.rows(),
                 map.calls(),
