@@ -3,6 +3,7 @@ package dev.digitpad.ui;
 import dev.digitpad.client.Prediction;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.IntConsumer;
 import javafx.beans.binding.Bindings;
 import javafx.beans.property.DoubleProperty;
 import javafx.beans.property.SimpleDoubleProperty;
@@ -13,6 +14,7 @@ import javafx.scene.control.MenuItem;
 import javafx.scene.control.Tooltip;
 import javafx.scene.input.Clipboard;
 import javafx.scene.input.ClipboardContent;
+import javafx.scene.input.MouseButton;
 import javafx.scene.layout.HBox;
 import javafx.scene.layout.Priority;
 import javafx.scene.layout.Region;
@@ -35,6 +37,7 @@ public final class DistributionView extends VBox {
     private final List<Label> percents = new ArrayList<>();
     private final List<VBox> columns = new ArrayList<>();
     private final List<Tooltip> tips = new ArrayList<>();
+    private IntConsumer onDigitClicked = d -> {};
 
     public DistributionView(PredictionViewModel vm) {
         getStyleClass().add("distribution");
@@ -84,6 +87,12 @@ public final class DistributionView extends VBox {
             heights.add(height);
             percents.add(percent);
             columns.add(column);
+            int clicked = d;
+            column.setOnMouseClicked(e -> {
+                if (e.getButton() == MouseButton.PRIMARY) {
+                    onDigitClicked.accept(clicked);
+                }
+            });
             chart.getChildren().add(column);
         }
         setSpacing(8);
@@ -111,6 +120,11 @@ public final class DistributionView extends VBox {
             tips.get(d).setText(d + ": " + (p == null ? "no answer yet" : Percent.of(prob)));
             mark(columns.get(d), d != top ? null : sure ? "top" : "unsure");
         }
+    }
+
+    /** What a click on a digit's column does (View &gt; Why shows that digit's map). */
+    public void setOnDigitClicked(IntConsumer action) {
+        onDigitClicked = action == null ? d -> {} : action;
     }
 
     /** Edit &gt; Copy distribution: puts the ten probabilities on the clipboard as text, if there is an answer. */

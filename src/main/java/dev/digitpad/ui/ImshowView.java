@@ -1,7 +1,9 @@
 package dev.digitpad.ui;
 
 import dev.digitpad.contract.ModelContract;
+import dev.digitpad.imaging.DivergingScale;
 import dev.digitpad.imaging.GrayScale;
+import dev.digitpad.imaging.OcclusionPicture;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -54,6 +56,9 @@ public final class ImshowView extends Region {
 
     private final ObjectProperty<float[]> data = new SimpleObjectProperty<>(this, "data");
     private final BooleanProperty colorbar = new SimpleBooleanProperty(this, "colorbar");
+    /** A map drawn over the data, as {@code imshow(map, cmap="RdBu_r", alpha=0.5)} centred at zero; null for none. */
+    private final ObjectProperty<float[]> overlay = new SimpleObjectProperty<>(this, "overlay");
+
     private final Canvas canvas = new Canvas();
 
     private static final CssMetaData<ImshowView, Color> FIGURE_COLOR =
@@ -99,6 +104,7 @@ public final class ImshowView extends Region {
         getChildren().add(canvas);
         data.addListener((o, a, b) -> draw());
         colorbar.addListener((o, a, b) -> draw());
+        overlay.addListener((o, a, b) -> draw());
         figureColor.addListener((o, a, b) -> draw());
         axesColor.addListener((o, a, b) -> draw());
         setMinSize(140, 120);
@@ -127,7 +133,7 @@ public final class ImshowView extends Region {
 
     /** The axes square: x, y, side, in this control's coordinates. */
     public double[] axes() {
-        double w = canvas.getWidth() - LEFT - RIGHT - (colorbar.get() ? COLORBAR : 0);
+        double w = canvas.getWidth() - LEFT - RIGHT - (showsColorbar() ? COLORBAR : 0);
         double h = canvas.getHeight() - TOP - BOTTOM;
         double side = Math.floor(Math.max(0, Math.min(w, h)));
         return new double[] {Math.floor(LEFT), Math.floor(TOP), side};
@@ -159,6 +165,8 @@ public final class ImshowView extends Region {
         }
         float[] v = data.get();
         GrayScale scale = v == null ? new GrayScale(0, 1) : GrayScale.of(v);
+        float[] map = v == null ? null : overlay.get();
+        DivergingScale mapScale = map == null ? null : DivergingScale.of(map);
         if (v != null) {
             g.setImageSmoothing(false);
             for (int r = 0; r < SIDE; r++) {
@@ -167,7 +175,11 @@ public final class ImshowView extends Region {
                 for (int c = 0; c < SIDE; c++) {
                     double left = edge(x0, side, c);
                     double right = edge(x0, side, c + 1);
-                    g.setFill(Color.gray(scale.level(v[r * SIDE + c])));
+                    int i = r * SIDE + c;
+                    g.setFill(
+                            map == null
+                                    ? Color.gray(scale.level(v[i]))
+                                    : rgb(OcclusionPicture.cellColor(scale.level(v[i]), mapScale.level(map[i]))));
                     g.fillRect(left, top, right - left, bottom - top);
                 }
             }
@@ -190,8 +202,40 @@ public final class ImshowView extends Region {
             g.setTextBaseline(VPos.CENTER);
             g.fillText(Integer.toString(t), x0 - TICK - 3, y);
         }
-        if (colorbar.get()) {
+        if (mapScale != null) {
+            drawMapColorbar(g, axes, x0 + side + 14, y0, side, mapScale);
+        } else if (colorbar.get()) {
             drawColorbar(g, axes, x0 + side + 14, y0, side, scale.min(), scale.max());
+        }
+    }
+
+    /** Whether a colorbar takes room beside the axes: the one asked for, or the overlay's. */
+    private boolean showsColorbar() {
+        return colorbar.get() || (overlay.get() != null && data.get() != null);
+    }
+
+    private static Color rgb(int rgb) {
+        return Color.rgb((rgb >> 16) & 0xff, (rgb >> 8) & 0xff, rgb & 0xff);
+    }
+
+    /** The overlay's colorbar, as {@link OcclusionPicture} draws it: red on top, its ticks centred at zero. */
+    private static void drawMapColorbar(
+            GraphicsContext g, Color axes, double x, double y, double height, DivergingScale scale) {
+        double width = 12;
+        int steps = (int) height;
+        for (int i = 0; i < steps; i++) {
+            g.setFill(rgb(OcclusionPicture.colorbarColor(1 - (i + 0.5) / steps)));
+            g.fillRect(x, y + i, width, 1);
+        }
+        g.setStroke(axes);
+        g.strokeRect(x - 0.5, y - 0.5, width + 1, height + 1);
+        g.setTextAlign(TextAlignment.LEFT);
+        g.setTextBaseline(VPos.CENTER);
+        g.setFill(axes);
+        for (double tick : scale.ticks()) {
+            double ty = Math.round(y + height * (1 - scale.level((float) tick))) + 0.5;
+            g.strokeLine(x + width + 0.5, ty, x + width + 0.5 + TICK, ty);
+            g.fillText(scale.label(tick), x + width + TICK + 2, ty);
         }
     }
 
@@ -283,5 +327,13 @@ public final class ImshowView extends Region {
 
     public BooleanProperty colorbarProperty() {
         return colorbar;
+    }
+
+    /**
+     * An occlusion map drawn over the data (784 values, row-major), with its own colorbar in place of the grey one; null
+     * for none. It is drawn only with data.
+     */
+    public ObjectProperty<float[]> overlayProperty() {
+        return overlay;
     }
 }

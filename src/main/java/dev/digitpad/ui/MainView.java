@@ -36,6 +36,7 @@ public final class MainView extends BorderPane {
         this.vm = vm;
         getStyleClass().add("main");
         prediction = new PredictionPane(vm.prediction());
+        prediction.showWhy(vm.why());
         ImageTransfer transfer = new ImageTransfer(vm);
         files = new FileChoosers(vm.lastFolderProperty(), new FxFileDialog());
         server = new ServerPane(vm.server(), files);

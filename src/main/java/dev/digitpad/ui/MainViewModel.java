@@ -1,5 +1,6 @@
 package dev.digitpad.ui;
 
+import dev.digitpad.client.OcclusionMapper;
 import dev.digitpad.imaging.ImageFiles;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
@@ -28,6 +29,7 @@ public final class MainViewModel {
     private final PadViewModel pad;
     private final PredictionViewModel prediction;
     private final ServerViewModel server;
+    private final WhyViewModel why;
     private final Executor worker;
     private final Consumer<Runnable> uiThread;
     private final ObjectProperty<Settings.Theme> theme =
@@ -37,6 +39,8 @@ public final class MainViewModel {
     private final ObjectProperty<Settings.WindowBounds> window = new SimpleObjectProperty<>(this, "window");
 
     /**
+     * A window whose occlusion maps (View &gt; Why) are worked out on the file worker.
+     *
      * @param predictions the scheduler behind {@code pad} and {@code prediction}, whose predictor is the server's
      */
     public MainViewModel(
@@ -46,6 +50,22 @@ public final class MainViewModel {
             ServerViewModel server,
             Executor worker,
             Consumer<Runnable> uiThread) {
+        this(predictions, pad, prediction, server, worker, worker, uiThread);
+    }
+
+    /**
+     * @param predictions the scheduler behind {@code pad} and {@code prediction}, whose predictor is the server's
+     * @param whyWorker where occlusion maps (View &gt; Why) are worked out
+     */
+    public MainViewModel(
+            PredictionScheduler predictions,
+            PadViewModel pad,
+            PredictionViewModel prediction,
+            ServerViewModel server,
+            Executor worker,
+            Executor whyWorker,
+            Consumer<Runnable> uiThread) {
+        this.why = new WhyViewModel(predictions, pad, whyWorker, uiThread);
         this.pad = pad;
         this.prediction = prediction;
         this.server = server;
@@ -77,6 +97,8 @@ public final class MainViewModel {
                 predictions.warmUp();
             }
         });
+        server.sessionProperty()
+                .addListener((o, a, s) -> why.setExplainer(s == null ? null : new OcclusionMapper(s.client())::map));
     }
 
     /** Shows the settings in the window (at start-up). Does not connect. */
@@ -89,6 +111,7 @@ public final class MainViewModel {
         prediction.colorbarProperty().set(s.colorbar());
         lastFolder.set(s.lastFolder());
         window.set(s.window());
+        why.enabledProperty().set(s.why());
     }
 
     /** The settings to keep: the server in use (not a half-typed form), and the rest as shown. */
@@ -101,7 +124,8 @@ public final class MainViewModel {
                 prediction.thresholdProperty().get(),
                 prediction.colorbarProperty().get(),
                 lastFolder.get(),
-                window.get());
+                window.get(),
+                why.enabledProperty().get());
     }
 
     /** Reads an image file in the background and shows it on the pad. */
@@ -166,6 +190,11 @@ public final class MainViewModel {
 
     public ServerViewModel server() {
         return server;
+    }
+
+    /** View &gt; Why: the occlusion map of the answer on screen. */
+    public WhyViewModel why() {
+        return why;
     }
 
     public ObjectProperty<Settings.Theme> themeProperty() {

@@ -92,6 +92,10 @@ final class Menus extends MenuBar {
             theme.getItems().add(item);
         }
         Menu view = new Menu("_View", null, colorbar, theme);
+        CheckMenuItem why = new CheckMenuItem("Why (occlusion map)");
+        why.setId("why-menu");
+        why.selectedProperty().bindBidirectional(vm.why().enabledProperty());
+        view.getItems().add(view.getItems().indexOf(colorbar) + 1, why);
         MenuItem aboutItem = item("About DigitPad", null, this::showAbout);
         aboutItem.setId("about-menu");
         MenuItem keys = item("Keyboard shortcuts", null, this::showShortcuts);

@@ -28,6 +28,7 @@ public final class PadViewModel {
     private final DoubleProperty penWidth = new SimpleDoubleProperty(this, "penWidth", 22);
     private final BooleanProperty eraser = new SimpleBooleanProperty(this, "eraser");
     private final ReadOnlyBooleanWrapper thickPen = new ReadOnlyBooleanWrapper(this, "thickPen");
+    private final ReadOnlyBooleanWrapper stroking = new ReadOnlyBooleanWrapper(this, "stroking");
 
     private Stroke current;
     private Drawing beforeStroke;
@@ -42,6 +43,7 @@ public final class PadViewModel {
         beforeStroke = drawing.get();
         current = new Stroke(new double[] {x, y}, penWidth.get(), eraser.get());
         drawing.set(beforeStroke.with(current));
+        stroking.set(true);
         predictions.strokeStarted(drawing.get());
     }
 
@@ -62,6 +64,7 @@ public final class PadViewModel {
         current = null;
         beforeStroke = null;
         thickPen.set(drawing.get().thickForItsSize());
+        stroking.set(false);
         predictions.strokeEnded(drawing.get());
     }
 
@@ -150,6 +153,11 @@ public final class PadViewModel {
     public ReadOnlyBooleanProperty thickPenProperty() {
         return thickPen.getReadOnlyProperty();
     }
+    /** Whether a stroke is being drawn: from the pen going down to its coming up. */
+    public ReadOnlyBooleanProperty strokingProperty() {
+        return stroking.getReadOnlyProperty();
+    }
+
     /** The scheduler's live prediction, as the tool bar and the menu switch it. */
     public BooleanProperty liveProperty() {
         return predictions.liveProperty();

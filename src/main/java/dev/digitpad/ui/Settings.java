@@ -7,6 +7,7 @@ import dev.digitpad.client.Certainty;
  *
  * @param lastFolder the folder the file choosers last used; empty for none yet
  * @param window where the window was and how big, when it was last closed; null for the default placement
+ * @param why whether View &gt; Why shows the occlusion map
  */
 public record Settings(
         ServerSettings server,
@@ -16,9 +17,23 @@ public record Settings(
         double threshold,
         boolean colorbar,
         String lastFolder,
-        WindowBounds window) {
+        WindowBounds window,
+        boolean why) {
     public static final Settings DEFAULTS =
             new Settings(ServerSettings.EMBEDDED, 22, true, Theme.SYSTEM, Certainty.DEFAULT_THRESHOLD, false, "", null);
+
+    /** Settings with View &gt; Why off. */
+    public Settings(
+            ServerSettings server,
+            double penWidth,
+            boolean live,
+            Theme theme,
+            double threshold,
+            boolean colorbar,
+            String lastFolder,
+            WindowBounds window) {
+        this(server, penWidth, live, theme, threshold, colorbar, lastFolder, window, false);
+    }
 
     public Settings {
         server = server == null ? ServerSettings.EMBEDDED : server;

@@ -85,11 +85,22 @@ public final class TestModels {
          * probabilities} float [-1,10] (the softmax of {@link #logits}), and {@link #LOGITS_SIGNATURE} answers {@code
          * logits} float [-1,10].
          */
-        TWO_SIGNATURES
+        TWO_SIGNATURES,
+        /**
+         * {@code flatten_input} float [-1,28,28,1] -> {@code dense} float [-1,10], the softmax of logits that look at
+         * the top-left {@link TestModels#QUADRANT}x{@link TestModels#QUADRANT} pixels alone: logit 0 is {@link TestModels#QUADRANT_WEIGHT} times
+         * their mean, the others 0 (the same for every version).
+         */
+        QUADRANT
     }
 
     /** The second signature of {@link Kind#TWO_SIGNATURES}. */
     public static final String LOGITS_SIGNATURE = "logits";
+
+    /** Side of the top-left square that {@link Kind#QUADRANT} looks at. */
+    public static final int QUADRANT = SIDE / 2;
+    /** Logit 0 of {@link Kind#QUADRANT} for a quadrant of ones: small enough that the softmax does not saturate. */
+    public static final float QUADRANT_WEIGHT = 4f;
 
     /**
      * The signatures of {@link Kind#EXAMPLES}. Each of the classify and regress ones takes {@code inputs}, a DT_STRING
@@ -288,6 +299,25 @@ public final class TestModels {
                 }
                 case EXAMPLES -> null; // several signatures: below
                 case TWO_SIGNATURES -> null; // below
+                case QUADRANT -> {
+                    Placeholder<TFloat32> x = tf.withName("flatten_input")
+                            .placeholder(TFloat32.class, Placeholder.shape(Shape.of(-1, SIDE, SIDE, 1)));
+                    Operand<TFloat32> flat = tf.reshape(x, tf.constant(new int[] {-1, PIXELS}));
+                    float[][] w = new float[PIXELS][CLASSES];
+                    for (int i = 0; i < PIXELS; i++) {
+                        if (i / SIDE < QUADRANT && i % SIDE < QUADRANT) {
+                            w[i][0] = QUADRANT_WEIGHT / (QUADRANT * QUADRANT);
+                        }
+                    }
+                    Operand<TFloat32> y =
+                            tf.withName("dense").nn.softmax(tf.linalg.matMul(flat, tf.variable(tf.constant(w))));
+                    yield Signature.builder()
+                            .key(SIGNATURE)
+                            .methodName(PREDICT_METHOD)
+                            .input("flatten_input", x)
+                            .output("dense", y)
+                            .build();
+                }
             };
             List<Signature> signatures = kind == Kind.EXAMPLES
                     ? exampleSignatures(tf, version)

@@ -6,6 +6,8 @@ import dev.digitpad.app.shared.AppPaths;
 import dev.digitpad.app.shared.Connection;
 import dev.digitpad.client.Certainty;
 import dev.digitpad.client.MetadataCache;
+import dev.digitpad.client.OcclusionMap;
+import dev.digitpad.client.OcclusionMapper;
 import dev.digitpad.client.Prediction;
 import dev.digitpad.client.PredictionClient;
 import dev.digitpad.client.PredictionException;
@@ -16,8 +18,11 @@ import dev.digitpad.contract.ModelContract;
 import dev.digitpad.imaging.ImageFiles;
 import dev.digitpad.imaging.MnistNormalizer;
 import dev.digitpad.imaging.Normalization;
+import dev.digitpad.imaging.OcclusionPicture;
 import java.awt.image.BufferedImage;
+import java.io.IOException;
 import java.io.PrintWriter;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -28,6 +33,7 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import javax.imageio.ImageIO;
 import picocli.CommandLine;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
@@ -129,6 +135,16 @@ public final class PredictCommand implements Callable<Integer> {
     boolean preview;
 
     @Option(
+            names = "--why",
+            paramLabel = "PNG",
+            description = {
+                "Also write why the model chose its digit, as a PNG: an occlusion map (red where blanking the picture"
+                        + " lowers the digit's probability: evidence for it; blue: against it) over the 28x28 input,"
+                        + " with its colorbar. It costs a few batched Predict calls (170 images at most). One FILE only."
+            })
+    Path why;
+
+    @Option(
             names = "--parallel",
             defaultValue = "8",
             description = "Images in flight at once (default: ${DEFAULT-VALUE}).")
@@ -162,8 +178,16 @@ public final class PredictCommand implements Callable<Integer> {
         }
     }
 
-    /** The outcome for one file: a prediction, or why there is none. */
-    record Outcome(String file, Optional<Prediction> prediction, Optional<float[]> pixels, String error) {}
+    /** The outcome for one file: a prediction, or why there is none; and the --why picture's outcome, if asked. */
+    record Outcome(
+            String file, Optional<Prediction> prediction, Optional<float[]> pixels, String error, WhyWritten why) {
+        Outcome(String file, Optional<Prediction> prediction, Optional<float[]> pixels, String error) {
+            this(file, prediction, pixels, error, null);
+        }
+    }
+
+    /** What --why wrote: the map's cost, or the error that stopped it (then {@code map} is null). */
+    record WhyWritten(Path file, OcclusionMap map, int digit, String error) {}
 
     @Override
     public Integer call() throws Exception {
@@ -175,11 +199,37 @@ public final class PredictCommand implements Callable<Integer> {
                     spec.commandLine(),
                     "--threshold must be a probability between 0 and 1 (e.g. 0.6 for 60%), not " + threshold);
         }
+        checkWhy();
         PredictionClient.Options options = new PredictionClient.Options(model, versionChoice(), signature, deadline);
         try (Connection connection = server == null ? Connection.embedded(AppPaths.shippedModel()) : remote()) {
             PredictionClient client =
                     new PredictionClient(connection.channel(), connection.name(), options, new MetadataCache());
             return run(client);
+        }
+    }
+
+    /** A --why that cannot be written is a usage error, before any call: one image, and a file in a folder that exists. */
+    private void checkWhy() {
+        if (why == null) {
+            return;
+        }
+        if (files.size() != 1) {
+            throw new CommandLine.ParameterException(
+                    spec.commandLine(),
+                    "--why writes the picture of one image, and " + files.size()
+                            + " were given: give one FILE with --why.");
+        }
+        if (Files.isDirectory(why)) {
+            throw new CommandLine.ParameterException(
+                    spec.commandLine(),
+                    "--why " + why + " is a folder: give the PNG file to write, e.g. " + why.resolve("why.png") + ".");
+        }
+        Path folder = why.toAbsolutePath().getParent();
+        if (folder != null && !Files.isDirectory(folder)) {
+            throw new CommandLine.ParameterException(
+                    spec.commandLine(),
+                    "--why " + why + ": the folder " + folder
+                            + " does not exist. Create it, or write the PNG elsewhere.");
         }
     }
 
@@ -247,7 +297,8 @@ public final class PredictCommand implements Callable<Integer> {
                 }
                 progress.clear();
                 print(out, outcome);
-                if (outcome.prediction().isEmpty()) {
+                if (outcome.prediction().isEmpty()
+                        || (outcome.why() != null && outcome.why().map() == null)) {
                     failed++;
                 }
             }
@@ -272,10 +323,42 @@ public final class PredictCommand implements Callable<Integer> {
                         Optional.empty(),
                         "nothing to recognise: the image is blank (no ink stands out from the background)");
             }
-            return new Outcome(file, Optional.of(client.predict(pixels.get())), pixels, null);
+            Prediction prediction = client.predict(pixels.get());
+            return new Outcome(
+                    file,
+                    Optional.of(prediction),
+                    pixels,
+                    null,
+                    why == null ? null : writeWhy(client, pixels.get(), prediction));
         } catch (ImageFiles.UnreadableImageException | PredictionException e) {
             return new Outcome(file, Optional.empty(), Optional.empty(), e.getMessage());
         }
+    }
+
+    /** Computes the occlusion map of the predicted digit and writes its picture to --why. */
+    private WhyWritten writeWhy(PredictionClient client, float[] pixels, Prediction prediction) {
+        int digit = prediction.digit();
+        OcclusionMap map;
+        try {
+            map = new OcclusionMapper(client).map(pixels, () -> false);
+        } catch (PredictionException e) {
+            return new WhyWritten(why, null, digit, "the map could not be made: " + e.getMessage());
+        }
+        String title = String.format(Locale.ROOT, "Why %d (%.1f%%)", digit, 100 * prediction.confidence());
+        BufferedImage picture = OcclusionPicture.render(pixels, map.of(digit), title);
+        try {
+            if (!ImageIO.write(picture, "png", why.toFile())) {
+                throw new IOException("no PNG writer is available");
+            }
+        } catch (IOException e) {
+            return new WhyWritten(
+                    why,
+                    null,
+                    digit,
+                    "cannot write " + why + " (" + e.getMessage() + "). Check that the folder is writable, or give"
+                            + " another path.");
+        }
+        return new WhyWritten(why, map, digit, null);
     }
 
     private void print(PrintWriter out, Outcome o) {
@@ -299,6 +382,17 @@ public final class PredictCommand implements Callable<Integer> {
             } else {
                 line.put("error", o.error());
             }
+            if (o.why() != null) {
+                ObjectNode w = line.putObject("why").put("file", o.why().file().toString());
+                if (o.why().map() != null) {
+                    w.put("digit", o.why().digit())
+                            .put("calls", o.why().map().calls())
+                            .put("images", o.why().map().rows())
+                            .put("ms", o.why().map().elapsed().toNanos() / 1e6);
+                } else {
+                    w.put("error", o.why().error());
+                }
+            }
             out.println(line);
         } else if (o.prediction().isPresent()) {
             Prediction p = o.prediction().get();
@@ -317,6 +411,9 @@ public final class PredictCommand implements Callable<Integer> {
                 line.append("  answered by ").append(p.answeredBy());
             }
             out.println(line);
+            if (o.why() != null) {
+                out.println(whyLine(o.why()));
+            }
         } else {
             out.println(o.file() + ": error: " + o.error());
         }
@@ -326,6 +423,21 @@ public final class PredictCommand implements Callable<Integer> {
             to.print(TerminalPreview.render(o.pixels().get()));
             to.flush();
         }
+    }
+
+    private static String whyLine(WhyWritten w) {
+        if (w.map() == null) {
+            return "why: error: " + w.error();
+        }
+        return String.format(
+                Locale.ROOT,
+                "why: wrote %s, the occlusion map of %d: %d images in %d Predict call%s, %.0f ms",
+                w.file(),
+                w.digit(),
+                w.map().rows(),
+                w.map().calls(),
+                w.map().calls() == 1 ? "" : "s",
+                w.map().elapsed().toNanos() / 1e6);
     }
 
     /** Accepts 500ms, 10s, 2m, or an ISO-8601 duration such as PT10S. */

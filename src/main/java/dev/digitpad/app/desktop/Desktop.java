@@ -17,6 +17,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ThreadFactory;
@@ -57,6 +59,9 @@ final class Desktop implements AutoCloseable {
     private final ExecutorService predictions;
     private final ExecutorService connections;
     private final ExecutorService files;
+    /** View &gt; Why's occlusion maps: one at a time, beside the predictions, never in their way. */
+    private final ExecutorService why;
+
     private final DesktopConnector connector;
     private final SettingsStore settings;
     private final MainViewModel vm;
@@ -67,13 +72,16 @@ final class Desktop implements AutoCloseable {
         predictions = Executors.newFixedThreadPool(PredictionScheduler.MAX_IN_FLIGHT, threads("digitpad-predict"));
         connections = Executors.newSingleThreadExecutor(threads("digitpad-connect"));
         files = Executors.newSingleThreadExecutor(threads("digitpad-files"));
+        why = Executors.newSingleThreadExecutor(threads("digitpad-why"));
         connector = new DesktopConnector(config.modelBasePath());
         settings = new JsonSettingsStore(config.settingsFile());
         PredictionScheduler scheduler = new PredictionScheduler(predictions, uiThread, ANSWER_WAIT);
         PadViewModel pad = new PadViewModel(scheduler);
         PredictionViewModel prediction = new PredictionViewModel(scheduler);
         ServerViewModel server = new ServerViewModel(connector, connections, uiThread);
-        vm = new MainViewModel(scheduler, pad, prediction, server, files, uiThread);
+        // A map starts a frame after its answer, so that it never competes with the frame that shows the answer.
+        Executor afterTheFrame = CompletableFuture.delayedExecutor(ANSWER_WAIT.toMillis(), TimeUnit.MILLISECONDS, why);
+        vm = new MainViewModel(scheduler, pad, prediction, server, files, afterTheFrame, uiThread);
         vm.apply(settings.load());
         view = new MainView(vm);
     }
@@ -137,6 +145,7 @@ final class Desktop implements AutoCloseable {
         }
         closed = true;
         settings.save(vm.settings());
+        why.shutdownNow(); // a map being worked out is of no use any more
         for (ExecutorService e : List.of(files, connections, predictions)) {
             e.shutdown();
         }

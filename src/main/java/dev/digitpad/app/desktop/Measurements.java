@@ -31,6 +31,10 @@ final class Measurements {
             ProcessHandle.current().info().startInstant().orElse(Instant.now());
     private final List<Long> strokeToScreen = new ArrayList<>();
     private final List<Long> strokeToAnswer = new ArrayList<>();
+    /** View &gt; Why's maps shown: how long each took to work out, and the calls it made. */
+    private final List<Long> whyNanos = new ArrayList<>();
+
+    private final List<Long> whyCalls = new ArrayList<>();
     private long strokeEnd;
     /** Frames laid out since the stroke end without its distribution. */
     private int framesBefore;
@@ -88,6 +92,18 @@ final class Measurements {
                 Platform.requestNextPulse();
             }
         });
+        vm.why().shownProperty().addListener((o, a, s) -> {
+            if (s != null && (a == null || a.all() != s.all())) {
+                whyNanos.add(s.all().elapsed().toNanos());
+                whyCalls.add((long) s.all().calls());
+                LOG.info(
+                        "measure: why map of {}: {} images in {} calls, {} ms",
+                        s.digit(),
+                        s.all().rows(),
+                        s.all().calls(),
+                        String.format("%.1f", s.all().elapsed().toNanos() / 1e6));
+            }
+        });
         scene.addPostLayoutPulseListener(() -> {
             if (awaiting && !shown) {
                 framesBefore++;
@@ -122,6 +138,14 @@ final class Measurements {
                 summary(strokeToScreen),
                 inFirstFrame,
                 strokeToScreen.size());
+        if (!whyNanos.isEmpty()) {
+            LOG.info(
+                    "measure: {} why maps shown, each worked out in {}, with {} calls (max {})",
+                    whyNanos.size(),
+                    summary(whyNanos),
+                    whyCalls.stream().sorted().toList().get(whyCalls.size() / 2),
+                    whyCalls.stream().mapToLong(Long::longValue).max().orElse(0));
+        }
         LOG.info(
                 "measure: memory after {} strokes: {}",
                 strokeToScreen.size(),
