@@ -1,6 +1,7 @@
 package dev.digitpad.app;
 
 import dev.digitpad.app.cli.BenchmarkCommand;
+import dev.digitpad.app.cli.CompareCommand;
 import dev.digitpad.app.cli.EvaluateModelCommand;
 import dev.digitpad.app.cli.LoadTestCommand;
 import dev.digitpad.app.cli.PredictCommand;
@@ -30,6 +31,7 @@ import picocli.CommandLine.Command;
             PredictCommand.class,
             BenchmarkCommand.class,
             LoadTestCommand.class,
+            CompareCommand.class,
             TrainCommand.class,
             EvaluateModelCommand.class,
             CommandLine.HelpCommand.class
