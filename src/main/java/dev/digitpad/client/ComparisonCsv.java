@@ -9,7 +9,8 @@ import java.nio.file.Path;
 import java.util.Locale;
 
 /**
- * The protocol comparison's figures as CSV: one line per case (calls, errors, percentiles in milliseconds, the bytes
+ * The protocol comparison's figures as CSV: one line per case (calls, errors, percentiles in milliseconds as
+ * HdrHistogram gives them, to 3 significant digits; the exact mean, least and most; the bytes
  * of one request and one answer, and why a case was left out), and, in a second table, every measured call's latency.
  */
 public final class ComparisonCsv {
@@ -23,7 +24,9 @@ public final class ComparisonCsv {
     public static String summary(Snapshot snapshot) {
         StringBuilder csv = new StringBuilder(HEADER).append('\n');
         for (CaseFigures c : snapshot.cases()) {
-            boolean any = c.latency().getTotalCount() > 0;
+            java.util.LongSummaryStatistics exact =
+                    java.util.Arrays.stream(c.latenciesNanos()).summaryStatistics();
+            boolean any = exact.getCount() > 0;
             csv.append(String.join(
                             ",",
                             quoted(c.protocolCase().label()),
@@ -33,9 +36,9 @@ public final class ComparisonCsv {
                             millis(c.percentileMillis(50)),
                             millis(c.percentileMillis(90)),
                             millis(c.percentileMillis(99)),
-                            millis(c.meanMillis()),
-                            millis(any ? c.latency().getMinValue() / 1e6 : Double.NaN),
-                            millis(any ? c.latency().getMaxValue() / 1e6 : Double.NaN),
+                            millis(any ? exact.getAverage() / 1e6 : Double.NaN),
+                            millis(any ? exact.getMin() / 1e6 : Double.NaN),
+                            millis(any ? exact.getMax() / 1e6 : Double.NaN),
                             c.measured() ? Integer.toString(c.requestBytes()) : "",
                             c.measured() ? Integer.toString(c.responseBytes()) : "",
                             c.protocolCase().grpc() ? "protobuf message" : "JSON body",
