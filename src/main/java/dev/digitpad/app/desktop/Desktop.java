@@ -4,9 +4,11 @@ import dev.digitpad.app.shared.AppPaths;
 import dev.digitpad.app.shared.AppVersion;
 import dev.digitpad.app.shared.LogFile;
 import dev.digitpad.ui.About;
+import dev.digitpad.ui.CompareViewModel;
 import dev.digitpad.ui.MainView;
 import dev.digitpad.ui.MainViewModel;
 import dev.digitpad.ui.PadViewModel;
+import dev.digitpad.ui.PredictionResult;
 import dev.digitpad.ui.PredictionScheduler;
 import dev.digitpad.ui.PredictionViewModel;
 import dev.digitpad.ui.ServerViewModel;
@@ -17,6 +19,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ThreadFactory;
@@ -57,6 +60,7 @@ final class Desktop implements AutoCloseable {
     private final ExecutorService predictions;
     private final ExecutorService connections;
     private final ExecutorService files;
+    private final ExecutorService comparisons;
     private final DesktopConnector connector;
     private final SettingsStore settings;
     private final MainViewModel vm;
@@ -76,6 +80,13 @@ final class Desktop implements AutoCloseable {
         vm = new MainViewModel(scheduler, pad, prediction, server, files, uiThread);
         vm.apply(settings.load());
         view = new MainView(vm);
+        comparisons = Executors.newSingleThreadExecutor(threads("digitpad-compare"));
+        view.setCompare(new CompareViewModel(
+                connector::comparisonEndpoints,
+                comparisons,
+                uiThread,
+                () -> Optional.ofNullable(prediction.resultProperty().get()).flatMap(PredictionResult::tensor),
+                () -> server.appliedProperty().get()));
     }
 
     /** Shows the window at once, then connects to the server of the settings in the background. Call on the FX thread. */
@@ -137,6 +148,7 @@ final class Desktop implements AutoCloseable {
         }
         closed = true;
         settings.save(vm.settings());
+        comparisons.shutdownNow(); // a comparison under way is cancelled, not waited for
         for (ExecutorService e : List.of(files, connections, predictions)) {
             e.shutdown();
         }
