@@ -227,15 +227,28 @@ public final class CompareViewModel {
         }
         rows.set(s.cases().stream().map(CompareViewModel::row).toList());
         sentence.set(s.sentence());
-        leftOut.set(s.cases().stream()
-                .filter(c -> !c.measured())
-                .map(c -> c.protocolCase().label() + " left out: " + c.leftOut().orElseThrow())
-                .distinct()
-                .reduce((a, b) -> a + "\n" + b)
-                .orElse(""));
+        leftOut.set(leftOutText(s));
         if (!s.finished()) {
             status.set("Measuring: round " + s.roundsDone() + " of " + s.rounds() + "…");
         }
+    }
+
+    /**
+     * Each reason a case was left out, once, with the cases it left out ("REST rows (instances) and REST columns
+     * (inputs) left out: ..."), except a reason the sentence already gives.
+     */
+    static String leftOutText(Snapshot s) {
+        java.util.Map<String, List<String>> byReason = new java.util.LinkedHashMap<>();
+        for (CaseFigures c : s.cases()) {
+            c.leftOut()
+                    .ifPresent(reason -> byReason.computeIfAbsent(reason, r -> new java.util.ArrayList<>())
+                            .add(c.protocolCase().label()));
+        }
+        String sentence = s.sentence();
+        return byReason.entrySet().stream()
+                .filter(e -> !sentence.contains(e.getKey()))
+                .map(e -> String.join(" and ", e.getValue()) + " left out: " + e.getKey())
+                .collect(java.util.stream.Collectors.joining("\n"));
     }
 
     static Row row(CaseFigures c) {
@@ -347,7 +360,7 @@ public final class CompareViewModel {
         return sentence.getReadOnlyProperty();
     }
 
-    /** Each case left out, with the reason, a line each. */
+    /** Each reason a case was left out that the sentence does not give, a line each, with the cases it left out. */
     public ReadOnlyStringProperty leftOutProperty() {
         return leftOut.getReadOnlyProperty();
     }

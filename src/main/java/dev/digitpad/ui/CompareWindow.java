@@ -9,6 +9,7 @@ import javafx.geometry.Pos;
 import javafx.scene.Scene;
 import javafx.scene.control.Button;
 import javafx.scene.control.Label;
+import javafx.scene.control.ScrollPane;
 import javafx.scene.control.Spinner;
 import javafx.scene.control.TextField;
 import javafx.scene.image.ImageView;
@@ -131,10 +132,12 @@ final class CompareWindow extends Stage {
         HBox.setHgrow(gap, Priority.ALWAYS);
         HBox buttons = new HBox(8, exportChart, exportCsv, gap, close);
 
-        VBox top = new VBox(8, server, restRow, controls, status, table, bytesNote, sentence, leftOut);
-        BorderPane root = new BorderPane(chart, top, null, buttons, null);
-        BorderPane.setMargin(chart, new Insets(8, 0, 8, 0));
-        root.setPadding(new Insets(12));
+        VBox content = new VBox(8, server, restRow, controls, status, table, bytesNote, sentence, leftOut, chart);
+        content.setPadding(new Insets(12));
+        ScrollPane scroll = new ScrollPane(content);
+        scroll.setFitToWidth(true);
+        buttons.setPadding(new Insets(8, 12, 12, 12));
+        BorderPane root = new BorderPane(scroll, null, null, buttons, null);
         root.setId("compare");
         root.getStyleClass().add("main");
         if (dark) {

@@ -139,11 +139,35 @@ class CompareViewModelTest {
 
         assertThat(vm.rowsProperty().get().get(0).calls()).isEqualTo("2");
         assertThat(vm.rowsProperty().get().get(2).calls()).isEqualTo("left out");
-        assertThat(vm.leftOutProperty().get())
-                .startsWith("REST rows (instances) left out: Nothing answers at http://127.0.0.1:" + closed
-                        + " (connection refused)")
-                .contains("\nREST columns (inputs) left out: ");
+        // The sentence gives the reason; it is not repeated below it.
+        assertThat(vm.leftOutProperty().get()).isEmpty();
+        assertThat(vm.sentenceProperty().get())
+                .contains("Nothing answers at http://127.0.0.1:" + closed + " (connection refused)");
         assertThat(vm.sentenceProperty().get()).startsWith("REST was left out, so there is nothing to compare gRPC");
+    }
+
+    @Test
+    void listsEachReasonOnceWithTheCasesItLeftOutUnlessTheSentenceGivesIt() {
+        java.util.List<dev.digitpad.client.ProtocolComparison.CaseFigures> cases = new ArrayList<>();
+        for (dev.digitpad.client.ProtocolCase c : dev.digitpad.client.ProtocolCase.values()) {
+            Optional<String> why = switch (c) {
+                case GRPC_TENSOR_CONTENT -> Optional.empty();
+                case GRPC_FLOAT_VAL -> Optional.of("float_val refused.");
+                case REST_ROWS, REST_COLUMNS -> Optional.of("HTTP 404.");
+            };
+            org.HdrHistogram.Histogram h = new org.HdrHistogram.Histogram(3);
+            long[] nanos = why.isPresent() ? new long[0] : new long[] {1_000_000};
+            for (long n : nanos) {
+                h.recordValue(n);
+            }
+            cases.add(new dev.digitpad.client.ProtocolComparison.CaseFigures(
+                    c, why, nanos.length, 0, "", h, nanos, 10, 10));
+        }
+        ProtocolComparison.Snapshot s = new ProtocolComparison.Snapshot(
+                "s", java.net.URI.create("http://s:8501"), "a digit", 1, 1, 1, cases, true);
+
+        assertThat(s.sentence()).contains("HTTP 404.");
+        assertThat(CompareViewModel.leftOutText(s)).isEqualTo("gRPC float_val left out: float_val refused.");
     }
 
     @Test
