@@ -127,10 +127,6 @@ public final class ProtocolComparison {
         public double percentileMillis(double p) {
             return latency.getTotalCount() == 0 ? Double.NaN : latency.getValueAtPercentile(p) / 1e6;
         }
-
-        public double meanMillis() {
-            return latency.getTotalCount() == 0 ? Double.NaN : latency.getMean() / 1e6;
-        }
     }
 
     /**

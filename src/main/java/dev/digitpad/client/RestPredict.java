@@ -28,19 +28,15 @@ public final class RestPredict implements AutoCloseable {
 
     /** The two JSON formats of a predict request, and the field of the answer each is answered in. */
     public enum Format {
-        ROWS("instances", "predictions"),
-        COLUMNS("inputs", "outputs");
+        /** {@code {"instances": [...]}}, answered with {@code predictions}. */
+        ROWS("predictions"),
+        /** {@code {"inputs": ...}}, answered with {@code outputs}. */
+        COLUMNS("outputs");
 
-        private final String requestField;
         private final String answerField;
 
-        Format(String requestField, String answerField) {
-            this.requestField = requestField;
+        Format(String answerField) {
             this.answerField = answerField;
-        }
-
-        public String requestField() {
-            return requestField;
         }
 
         public String answerField() {
@@ -89,11 +85,6 @@ public final class RestPredict implements AutoCloseable {
                 .version(HttpClient.Version.HTTP_1_1)
                 .connectTimeout(timeout)
                 .build();
-    }
-
-    /** The REST root, as given. */
-    public URI base() {
-        return base;
     }
 
     /**

@@ -171,7 +171,8 @@ class ProtocolComparisonTest {
             value = {
                 "404|text/html|<html>Not Found</html>|HTTP 404 Not Found|not TensorFlow Serving's REST API",
                 "200|text/html|<html>hello</html>|not a JSON object (text/html|not TensorFlow Serving's REST API",
-                "200|application/json|{\"result\": 7}|without TensorFlow Serving's \"|{\"result\":7}"
+                "200|application/json|{\"result\": 7}|without TensorFlow Serving's \"|{\"result\":7}",
+                "200|application/json|{\"predictions\": [[1], [2]]}|\"predictions\" for 1 example(s)|[[1],[2]]"
             })
     void aServerWithoutTensorFlowServingsRestApiIsLeftOutWithTheReason(
             int status, String type, String body, String says, String alsoSays) throws Exception {
@@ -259,6 +260,111 @@ class ProtocolComparisonTest {
     }
 
     @Test
+    void aCallThatFailsAfterTheWarmUpIsCountedAsAnErrorWithItsMessage() throws Exception {
+        RecordingFrontEnds server = frontEnds();
+        java.util.concurrent.atomic.AtomicInteger answered = new java.util.concurrent.atomic.AtomicInteger();
+        HttpServer flaky = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        flaky.createContext("/", exchange -> {
+            String body = new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
+            // The warm-up round's two calls are answered as TensorFlow Serving does; every later one is refused.
+            boolean answer = answered.incrementAndGet() <= 2;
+            byte[] bytes = (answer
+                            ? body.contains("instances") ? "{\"predictions\": [[1.0]]}" : "{\"outputs\": [[1.0]]}"
+                            : "{\"error\": \"overloaded\"}")
+                    .getBytes(StandardCharsets.UTF_8);
+            exchange.sendResponseHeaders(answer ? 200 : 503, bytes.length);
+            try (OutputStream out = exchange.getResponseBody()) {
+                out.write(bytes);
+            }
+        });
+        flaky.start();
+        open.add(() -> flaky.stop(0));
+
+        Snapshot done = ProtocolComparison.run(
+                settings(3, 1),
+                target(
+                        channel(server.grpcPort()),
+                        URI.create("http://127.0.0.1:" + flaky.getAddress().getPort())),
+                digit(),
+                s -> {});
+
+        for (ProtocolCase c : List.of(ProtocolCase.REST_ROWS, ProtocolCase.REST_COLUMNS)) {
+            assertThat(done.of(c).measured()).isTrue();
+            assertThat(done.of(c).calls()).isZero();
+            assertThat(done.of(c).errors()).isEqualTo(3);
+            assertThat(done.of(c).firstError())
+                    .contains("answered HTTP 503 Service Unavailable")
+                    .contains("overloaded");
+            assertThat(done.of(c).percentileMillis(50)).isNaN();
+        }
+        assertThat(done.of(ProtocolCase.GRPC_TENSOR_CONTENT).errors()).isZero();
+        assertThat(done.of(ProtocolCase.GRPC_TENSOR_CONTENT).firstError()).isEmpty();
+        assertThat(done.grpcShareOfRest()).isEmpty();
+        assertThat(done.sentence()).isEqualTo("No call of gRPC tensor_content or REST rows was answered.");
+    }
+
+    @Test
+    void theSentenceSaysWhichSideWasLeftOut() {
+        Map<ProtocolCase, long[]> nanos = new EnumMap<>(ProtocolCase.class);
+        for (ProtocolCase c : ProtocolCase.values()) {
+            nanos.put(c, new long[] {1_000_000});
+        }
+        assertThat(snapshot(nanos, Map.of(ProtocolCase.GRPC_TENSOR_CONTENT, "No gRPC here."), true)
+                        .sentence())
+                .isEqualTo("gRPC tensor_content was left out: No gRPC here.");
+        assertThat(snapshot(nanos, Map.of(ProtocolCase.REST_ROWS, "No rows here."), true)
+                        .sentence())
+                .isEqualTo("REST rows were left out: No rows here.");
+        Snapshot noRest =
+                snapshot(nanos, Map.of(ProtocolCase.REST_ROWS, "Closed.", ProtocolCase.REST_COLUMNS, "Closed."), true);
+        assertThat(noRest.restLeftOut()).contains("Closed.");
+        assertThat(noRest.sentence())
+                .isEqualTo("REST was left out, so there is nothing to compare gRPC with: Closed. gRPC was measured.");
+        Snapshot differently = snapshot(
+                nanos, Map.of(ProtocolCase.REST_ROWS, "Rows refused.", ProtocolCase.REST_COLUMNS, "Closed."), true);
+        assertThat(differently.restLeftOut()).contains("Rows refused. Closed.");
+        assertThat(snapshot(nanos, Map.of(ProtocolCase.REST_ROWS, "Rows refused."), true)
+                        .restLeftOut())
+                .isEmpty();
+        Map<ProtocolCase, long[]> none = new EnumMap<>(ProtocolCase.class);
+        for (ProtocolCase c : ProtocolCase.values()) {
+            none.put(c, new long[0]);
+        }
+        assertThat(snapshot(none, Map.of(), false).sentence()).isEqualTo("Measuring…");
+        assertThat(snapshot(none, Map.of(), true).sentence())
+                .isEqualTo("No call of gRPC tensor_content or REST rows was answered.");
+    }
+
+    @ParameterizedTest
+    @CsvSource({
+        "0, 1, 1000, The number of calls must be at least 1, not 0.",
+        "1, 0, 1000, At least one warm-up round is needed",
+        "1, 1, 0, The timeout must be longer than zero."
+    })
+    void refusesSettingsThatMeasureNothing(int calls, int warmup, long timeoutMillis, String says) {
+        assertThatThrownBy(() -> new ProtocolComparison.Settings(calls, warmup, Duration.ofMillis(timeoutMillis)))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining(says);
+        assertThat(ProtocolComparison.Settings.defaults())
+                .isEqualTo(new ProtocolComparison.Settings(200, 20, PredictionClient.DEFAULT_DEADLINE));
+    }
+
+    @Test
+    void endpointsCloseWhatWasOpenedForThem() {
+        java.util.concurrent.atomic.AtomicInteger closed = new java.util.concurrent.atomic.AtomicInteger();
+        ProtocolComparison.Endpoints endpoints =
+                new ProtocolComparison.Endpoints("s", null, URI.create("http://s:8501"), closed::incrementAndGet);
+        ProtocolComparison.Target t = endpoints.target(PredictionClient.Options.model("m"));
+        assertThat(t.server()).isEqualTo("s");
+        assertThat(t.rest()).hasToString("http://s:8501");
+        assertThat(t.options().model()).isEqualTo("m");
+
+        endpoints.close();
+
+        assertThat(closed).hasValue(1);
+    }
+
+    @Test
     void theSentenceComparesMediansOfTensorContentAndRestRows() {
         Map<ProtocolCase, long[]> nanos = new EnumMap<>(ProtocolCase.class);
         nanos.put(ProtocolCase.GRPC_TENSOR_CONTENT, new long[] {1_000_000, 2_000_000, 3_000_000});
@@ -275,15 +381,29 @@ class ProtocolComparisonTest {
 
     /** A finished snapshot with these latencies, every case measured. */
     static Snapshot snapshot(Map<ProtocolCase, long[]> nanos) {
+        return snapshot(nanos, Map.of(), true);
+    }
+
+    /** A snapshot with these latencies, the cases of {@code leftOut} left out for the reasons given. */
+    static Snapshot snapshot(Map<ProtocolCase, long[]> nanos, Map<ProtocolCase, String> leftOut, boolean finished) {
         List<CaseFigures> cases = new ArrayList<>();
         for (ProtocolCase c : ProtocolCase.values()) {
             org.HdrHistogram.Histogram h = new org.HdrHistogram.Histogram(3);
-            for (long n : nanos.get(c)) {
+            long[] mine = leftOut.containsKey(c) ? new long[0] : nanos.get(c);
+            for (long n : mine) {
                 h.recordValue(n);
             }
             cases.add(new CaseFigures(
-                    c, java.util.Optional.empty(), nanos.get(c).length, 0, "", h, nanos.get(c), 100 + c.ordinal(), 10));
+                    c,
+                    java.util.Optional.ofNullable(leftOut.get(c)),
+                    mine.length,
+                    0,
+                    "",
+                    h,
+                    mine,
+                    100 + c.ordinal(),
+                    10));
         }
-        return new Snapshot("s", URI.create("http://s:8501"), "a digit", 1, 3, 3, cases, true);
+        return new Snapshot("s", URI.create("http://s:8501"), "a digit", 1, 3, 3, cases, finished);
     }
 }
