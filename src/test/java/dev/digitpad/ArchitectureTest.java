@@ -76,7 +76,7 @@ class ArchitectureTest {
             .whereLayer("Training")
             .mayOnlyBeAccessedByLayers("Cli")
             .whereLayer("Client")
-            .mayOnlyBeAccessedByLayers("Cli", "Desktop", "Shared", "UI")
+            .mayOnlyBeAccessedByLayers("Cli", "Desktop", "Shared", "UI", "Bench")
             .whereLayer("Server")
             .mayOnlyBeAccessedByLayers("Cli", "Shared", "Bench")
             .whereLayer("Inference")

@@ -1,6 +1,7 @@
 package dev.digitpad.app;
 
 import dev.digitpad.app.cli.BenchmarkCommand;
+import dev.digitpad.app.cli.CompareCommand;
 import dev.digitpad.app.cli.EvaluateModelCommand;
 import dev.digitpad.app.cli.InspectCommand;
 import dev.digitpad.app.cli.LoadTestCommand;
@@ -31,6 +32,7 @@ import picocli.CommandLine.Command;
             PredictCommand.class,
             BenchmarkCommand.class,
             LoadTestCommand.class,
+            CompareCommand.class,
             TrainCommand.class,
             EvaluateModelCommand.class,
             InspectCommand.class,

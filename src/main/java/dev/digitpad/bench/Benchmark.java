@@ -1,6 +1,7 @@
 package dev.digitpad.bench;
 
 import dev.digitpad.bench.ClosedLoop.Figures;
+import dev.digitpad.client.PredictInputs;
 import dev.digitpad.imaging.MnistNormalizer;
 import dev.digitpad.imaging.ModelInput;
 import dev.digitpad.inference.Lease;
@@ -228,7 +229,7 @@ public final class Benchmark {
         Map<String, TensorProto> inputs = new LinkedHashMap<>();
         example.values()
                 .forEach((key, values) ->
-                        inputs.put(key, LoadClients.tensor(example.dims().get(key), values, true)));
+                        inputs.put(key, PredictInputs.tensor(example.dims().get(key), values, true)));
         return inputs;
     }
 }

@@ -1,5 +1,6 @@
 package dev.digitpad.bench;
 
+import dev.digitpad.client.RestPredict;
 import io.grpc.StatusRuntimeException;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -193,13 +194,16 @@ public final class ClosedLoop {
         return all;
     }
 
-    /** The kind of a failure, as counted: "gRPC UNAVAILABLE", "HTTP 503", or the exception's class. */
+    /** The kind of a failure, as counted: "gRPC UNAVAILABLE", "HTTP 503", "not JSON", or the exception's class. */
     static String kindOf(Throwable e) {
         if (e instanceof StatusRuntimeException s) {
             return "gRPC " + s.getStatus().getCode();
         }
         if (e instanceof KindedFailure k) {
             return k.kind();
+        }
+        if (e instanceof RestPredict.RestException r) {
+            return r.kind();
         }
         return e.getClass().getSimpleName();
     }

@@ -1,8 +1,8 @@
 package dev.digitpad.bench;
 
-import dev.digitpad.bench.LoadClients.LoadCase;
 import dev.digitpad.bench.LoadRun.Results;
 import dev.digitpad.bench.LoadRun.Row;
+import dev.digitpad.client.ProtocolCase;
 import java.awt.BasicStroke;
 import java.awt.Color;
 import java.awt.Font;
@@ -140,13 +140,13 @@ public final class LoadChart {
 
     private static JFreeChart latencyChart(Results results, Panel panel) {
         DefaultCategoryDataset data = new DefaultCategoryDataset();
-        for (LoadCase c : LoadCase.values()) {
+        for (ProtocolCase c : ProtocolCase.values()) {
             for (Row row : results.rows()) {
                 if (row.loadCase() == c && new Panel(row.concurrency(), row.batched()).equals(panel)) {
                     // A case whose every call failed has no latency: no bar (its errors are in the report).
-                    data.addValue(orNull(row.figures().percentileMillis(50)), "p50", c.label);
-                    data.addValue(orNull(row.figures().percentileMillis(90)), "p90", c.label);
-                    data.addValue(orNull(row.figures().percentileMillis(99)), "p99", c.label);
+                    data.addValue(orNull(row.figures().percentileMillis(50)), "p50", c.label());
+                    data.addValue(orNull(row.figures().percentileMillis(90)), "p90", c.label());
+                    data.addValue(orNull(row.figures().percentileMillis(99)), "p99", c.label());
                 }
             }
         }
@@ -184,7 +184,8 @@ public final class LoadChart {
                 String name = "concurrency " + c + (batched ? ", batched" : "");
                 for (Row row : results.rows()) {
                     if (row.concurrency() == c && row.batched() == batched) {
-                        data.addValue(row.figures().perSecond(), name, row.loadCase().label);
+                        data.addValue(
+                                row.figures().perSecond(), name, row.loadCase().label());
                         if (!series.contains(name)) {
                             series.add(name);
                         }

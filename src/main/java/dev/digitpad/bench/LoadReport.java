@@ -2,9 +2,9 @@ package dev.digitpad.bench;
 
 import dev.digitpad.bench.ClosedLoop.ErrorKind;
 import dev.digitpad.bench.ClosedLoop.Figures;
-import dev.digitpad.bench.LoadClients.LoadCase;
 import dev.digitpad.bench.LoadRun.Results;
 import dev.digitpad.bench.LoadRun.Row;
+import dev.digitpad.client.ProtocolCase;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.DoubleSummaryStatistics;
@@ -33,27 +33,27 @@ public final class LoadReport {
     record Ratio(
             int concurrency,
             boolean batched,
-            LoadCase grpc,
-            LoadCase rest,
+            ProtocolCase grpc,
+            ProtocolCase rest,
             double latencyRatio,
             double throughputRatio) {}
 
     /** One case at one concurrency without and with batching. */
-    record BatchingEffect(LoadCase loadCase, int concurrency, Figures without, Figures with, double rowsPerBatch) {
+    record BatchingEffect(ProtocolCase loadCase, int concurrency, Figures without, Figures with, double rowsPerBatch) {
         double throughputGain() {
             return with.perSecond() / without.perSecond();
         }
     }
 
     /** The pairs compared: each gRPC encoding against the REST form closest to it. */
-    static final List<List<LoadCase>> PAIRS = List.of(
-            List.of(LoadCase.GRPC_TENSOR_CONTENT, LoadCase.REST_ROWS),
-            List.of(LoadCase.GRPC_FLOAT_VAL, LoadCase.REST_COLUMNS));
+    static final List<List<ProtocolCase>> PAIRS = List.of(
+            List.of(ProtocolCase.GRPC_TENSOR_CONTENT, ProtocolCase.REST_ROWS),
+            List.of(ProtocolCase.GRPC_FLOAT_VAL, ProtocolCase.REST_COLUMNS));
 
     static List<Ratio> ratios(List<Row> rows) {
         List<Ratio> out = new ArrayList<>();
         for (Row grpc : rows) {
-            for (List<LoadCase> pair : PAIRS) {
+            for (List<ProtocolCase> pair : PAIRS) {
                 if (grpc.loadCase() != pair.get(0)) {
                     continue;
                 }
@@ -90,7 +90,7 @@ public final class LoadReport {
         return out;
     }
 
-    private static Optional<Row> find(List<Row> rows, LoadCase loadCase, int concurrency, boolean batched) {
+    private static Optional<Row> find(List<Row> rows, ProtocolCase loadCase, int concurrency, boolean batched) {
         return rows.stream()
                 .filter(r -> r.loadCase() == loadCase && r.concurrency() == concurrency && r.batched() == batched)
                 .findFirst();
@@ -110,7 +110,7 @@ public final class LoadReport {
         md.append("- Request size: ");
         List<String> sizes = new ArrayList<>();
         setup.requestBytes()
-                .forEach((c, bytes) -> sizes.add(String.format(Locale.ROOT, "%s %,d bytes", c.label, bytes)));
+                .forEach((c, bytes) -> sizes.add(String.format(Locale.ROOT, "%s %,d bytes", c.label(), bytes)));
         md.append(String.join(", ", sizes)).append(" (protobuf message or JSON body, without framing and headers)\n");
         md.append(String.format(
                 Locale.ROOT,
@@ -157,7 +157,7 @@ public final class LoadReport {
             md.append(String.format(
                     Locale.ROOT,
                     "| %s | %d | %s | %,d | %,d | %s | %s | %s | %,.0f |%n",
-                    row.loadCase().label,
+                    row.loadCase().label(),
                     row.concurrency(),
                     row.batched() ? "on" : "off",
                     f.calls(),
@@ -188,8 +188,8 @@ public final class LoadReport {
                         "| %d | %s | %s | %s | %s | %s | %s | %s |%n",
                         r.concurrency(),
                         r.batched() ? "on" : "off",
-                        r.grpc().label,
-                        r.rest().label,
+                        r.grpc().label(),
+                        r.rest().label(),
                         ms(g.percentileMillis(50)),
                         ms(h.percentileMillis(50)),
                         times(r.latencyRatio()),
@@ -209,7 +209,7 @@ public final class LoadReport {
                 md.append(String.format(
                         Locale.ROOT,
                         "| %s | %d | %s | %s | %,.0f | %,.0f | %s | %.1f |%n",
-                        e.loadCase().label,
+                        e.loadCase().label(),
                         e.concurrency(),
                         ms(e.without().percentileMillis(99)),
                         ms(e.with().percentileMillis(99)),
@@ -222,7 +222,7 @@ public final class LoadReport {
 
         md.append("\n## Targets of issue 7 (reported, not asserted)\n\n");
         md.append("| target | measured | met |\n|---|---|---|\n");
-        Optional<Row> grpcAtOne = find(results.rows(), LoadCase.GRPC_TENSOR_CONTENT, 1, false);
+        Optional<Row> grpcAtOne = find(results.rows(), ProtocolCase.GRPC_TENSOR_CONTENT, 1, false);
         md.append("| gRPC p50 at concurrency 1, end to end: under ")
                 .append(TARGET_GRPC_P50_MS)
                 .append(" ms | ");
@@ -242,7 +242,11 @@ public final class LoadReport {
                 "| with batching at concurrency 64: at least %,.0f predictions/s | ",
                 TARGET_BATCHED_PER_SECOND));
         md.append(bestBatched
-                .map(r -> String.format(Locale.ROOT, "%,.0f (%s)", r.figures().perSecond(), r.loadCase().label))
+                .map(r -> String.format(
+                        Locale.ROOT,
+                        "%,.0f (%s)",
+                        r.figures().perSecond(),
+                        r.loadCase().label()))
                 .orElse("not measured"));
         md.append(" | ")
                 .append(bestBatched
@@ -257,7 +261,7 @@ public final class LoadReport {
                 errors.add(String.format(
                         Locale.ROOT,
                         "| %s | %d | %s | %s | %,d | %,d | %s |",
-                        row.loadCase().label,
+                        row.loadCase().label(),
                         row.concurrency(),
                         row.batched() ? "on" : "off",
                         k.kind(),

@@ -2,7 +2,7 @@ package dev.digitpad.bench;
 
 import dev.digitpad.bench.ClosedLoop.Figures;
 import dev.digitpad.bench.LoadClients.Example;
-import dev.digitpad.bench.LoadClients.LoadCase;
+import dev.digitpad.client.ProtocolCase;
 import dev.digitpad.contract.ModelContract;
 import dev.digitpad.imaging.MnistNormalizer;
 import dev.digitpad.inference.BatchScheduler;
@@ -57,7 +57,7 @@ public final class LoadRun {
             Duration warmup,
             Duration warmupRoundLimit,
             Duration length,
-            List<LoadCase> cases,
+            List<ProtocolCase> cases,
             int batchingConcurrency,
             BatchingOptions batching) {}
 
@@ -66,7 +66,7 @@ public final class LoadRun {
      *
      * @param rowsPerBatch examples per batch run, on average, with batching; NaN without
      */
-    public record Row(LoadCase loadCase, boolean batched, Figures figures, double rowsPerBatch) {
+    public record Row(ProtocolCase loadCase, boolean batched, Figures figures, double rowsPerBatch) {
         public int concurrency() {
             return figures.concurrency();
         }
@@ -74,7 +74,12 @@ public final class LoadRun {
 
     /** What the run measured with, for the report. */
     record Setup(
-            String model, String input, Map<LoadCase, Integer> requestBytes, int cores, String java, String command) {}
+            String model,
+            String input,
+            Map<ProtocolCase, Integer> requestBytes,
+            int cores,
+            String java,
+            String command) {}
 
     /**
      * @param warmupRounds the round of every case after each server start, before anything is measured: not
@@ -121,7 +126,7 @@ public final class LoadRun {
                     warmups.addAll(warmupRound(settings, clients, "", c));
                 }
                 for (int c : settings.concurrency()) {
-                    for (LoadCase loadCase : settings.cases()) {
+                    for (ProtocolCase loadCase : settings.cases()) {
                         rows.add(measure(settings, clients, loadCase, c, null));
                     }
                 }
@@ -134,7 +139,7 @@ public final class LoadRun {
                     LoadClients clients = clients(served, example(served.defaultSignature(MODEL, "the load test")))) {
                 BatchScheduler scheduler = served.batchScheduler().orElseThrow();
                 warmups.addAll(warmupRound(settings, clients, ", batched", settings.batchingConcurrency()));
-                for (LoadCase loadCase : settings.cases()) {
+                for (ProtocolCase loadCase : settings.cases()) {
                     rows.add(measure(settings, clients, loadCase, settings.batchingConcurrency(), scheduler));
                 }
             }
@@ -159,9 +164,9 @@ public final class LoadRun {
     private static List<Figures> warmupRound(Settings settings, LoadClients clients, String suffix, int concurrency)
             throws InterruptedException {
         List<Figures> out = new ArrayList<>();
-        for (LoadCase loadCase : settings.cases()) {
+        for (ProtocolCase loadCase : settings.cases()) {
             Figures round = ClosedLoop.measure(
-                    loadCase.label + suffix + " (warm-up round)",
+                    loadCase.label() + suffix + " (warm-up round)",
                     concurrency,
                     ClosedLoop.Warmup.untilJitQuiet(
                             settings.warmup(), settings.warmup().plus(settings.warmupRoundLimit())),
@@ -172,7 +177,7 @@ public final class LoadRun {
                     "Warm-up round%s at concurrency %d: %s for %.1f s",
                     suffix,
                     concurrency,
-                    loadCase.label,
+                    loadCase.label(),
                     round.warmupSeconds()));
             out.add(round);
         }
@@ -188,9 +193,9 @@ public final class LoadRun {
     }
 
     private static Row measure(
-            Settings settings, LoadClients clients, LoadCase loadCase, int concurrency, BatchScheduler scheduler)
+            Settings settings, LoadClients clients, ProtocolCase loadCase, int concurrency, BatchScheduler scheduler)
             throws InterruptedException {
-        String what = loadCase.label + (scheduler == null ? "" : ", batched");
+        String what = loadCase.label() + (scheduler == null ? "" : ", batched");
         BatchScheduler.Stats before = scheduler == null ? null : scheduler.stats();
         Figures figures = ClosedLoop.measure(
                 what, concurrency, settings.warmup(), settings.length(), client -> clients.call(loadCase));
@@ -213,11 +218,11 @@ public final class LoadRun {
     }
 
     private static Setup setup(Settings settings, Example example, LoadClients clients, String command) {
-        Map<LoadCase, Integer> bytes = new EnumMap<>(LoadCase.class);
-        bytes.put(LoadCase.GRPC_TENSOR_CONTENT, clients.contentRequestBytes);
-        bytes.put(LoadCase.GRPC_FLOAT_VAL, clients.floatValRequestBytes);
-        bytes.put(LoadCase.REST_ROWS, clients.rowsBodyBytes);
-        bytes.put(LoadCase.REST_COLUMNS, clients.columnsBodyBytes);
+        Map<ProtocolCase, Integer> bytes = new EnumMap<>(ProtocolCase.class);
+        bytes.put(ProtocolCase.GRPC_TENSOR_CONTENT, clients.contentRequestBytes);
+        bytes.put(ProtocolCase.GRPC_FLOAT_VAL, clients.floatValRequestBytes);
+        bytes.put(ProtocolCase.REST_ROWS, clients.rowsBodyBytes);
+        bytes.put(ProtocolCase.REST_COLUMNS, clients.columnsBodyBytes);
         return new Setup(
                 settings.modelBasePath() + " (signature " + Servable.DEFAULT_SIGNATURE + ")",
                 example.description(),

@@ -97,6 +97,22 @@ public final class PredictionClient {
         public Options withVersion(VersionChoice choice) {
             return new Options(model, choice, signature, deadline);
         }
+
+        /** These options, with calls given {@code newDeadline} instead. */
+        public Options withDeadline(Duration newDeadline) {
+            return new Options(model, version, signature, newDeadline);
+        }
+
+        /** The model spec of a call: the model and the version asked for (a number or a label), no signature. */
+        ModelSpec spec() {
+            ModelSpec.Builder spec = ModelSpec.newBuilder().setName(model);
+            switch (version.kind()) {
+                case NUMBER -> spec.setVersion(Int64Value.of(version.number()));
+                case LABEL -> spec.setVersionLabel(version.label());
+                case LATEST -> {}
+            }
+            return spec.build();
+        }
     }
 
     /** One version of the model as the server reports it. */
@@ -341,14 +357,7 @@ public final class PredictionClient {
     }
 
     private ModelSpec spec() {
-        ModelSpec.Builder spec = ModelSpec.newBuilder().setName(options.model());
-        VersionChoice v = options.version();
-        switch (v.kind()) {
-            case NUMBER -> spec.setVersion(Int64Value.of(v.number()));
-            case LABEL -> spec.setVersionLabel(v.label());
-            case LATEST -> {}
-        }
-        return spec.build();
+        return options.spec();
     }
 
     /** Runs one call with the options' deadline; a lost connection is tried again first, within that deadline. */

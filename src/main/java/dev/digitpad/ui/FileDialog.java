@@ -25,6 +25,7 @@ public interface FileDialog {
         public static final Filter ALL = new Filter("All files", List.of("*"));
         public static final Filter IMAGES = new Filter("Images", List.of("*.png", "*.jpg", "*.jpeg", "*.gif", "*.bmp"));
         public static final Filter PNG = new Filter("PNG image", List.of("*.png"));
+        public static final Filter CSV = new Filter("CSV file", List.of("*.csv"));
         public static final Filter PEM = new Filter("PEM files", List.of("*.pem", "*.crt", "*.cer", "*.key"));
 
         public Filter {

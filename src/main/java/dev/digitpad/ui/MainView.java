@@ -66,6 +66,11 @@ public final class MainView extends BorderPane {
         menus.setAbout(about);
     }
 
+    /** What Tools > Compare protocols opens. */
+    public void setCompare(CompareViewModel compare) {
+        menus.setCompare(compare);
+    }
+
     /** The model the embedded server serves, which the Server tab's docker command mounts. */
     public void setShippedModel(Path folder) {
         server.showShippedModel(folder);

@@ -29,7 +29,8 @@ import javafx.scene.layout.GridPane;
 import javafx.stage.Window;
 
 /**
- * The menu bar (File, Edit, Prediction, View, Help) and what its items open: the file choosers and the About dialog.
+ * The menu bar (File, Edit, Prediction, View, Tools, Help) and what its items open: the file choosers, the About
+ * dialog and the protocol comparison.
  */
 final class Menus extends MenuBar {
     private final MainViewModel vm;
@@ -37,6 +38,9 @@ final class Menus extends MenuBar {
     private final FileChoosers files;
     private Runnable onExit = Platform::exit;
     private About about = About.UNKNOWN;
+    private final MenuItem compareItem = new MenuItem("Compare protocols…");
+    private CompareViewModel compare;
+    private CompareWindow compareWindow;
 
     /**
      * @param imshow the model's-eye view that File &gt; Export saves
@@ -101,7 +105,13 @@ final class Menus extends MenuBar {
         MenuItem keys = item("Keyboard shortcuts", null, this::showShortcuts);
         keys.setId("shortcuts-menu");
         Menu help = new Menu("_Help", null, keys, aboutItem);
+        compareItem.setId("compare-menu");
+        compareItem.setDisable(true);
+        compareItem.setOnAction(e -> openCompare());
+        Menu tools = new Menu("_Tools", null, compareItem);
+        tools.setId("tools-menu");
         getMenus().addAll(file, edit, model, view, help);
+        getMenus().add(getMenus().indexOf(help), tools);
     }
 
     /** What File > Exit does; the app closes the window so that shutdown runs once. */
@@ -112,6 +122,38 @@ final class Menus extends MenuBar {
     /** What Help > About shows. */
     void setAbout(About about) {
         this.about = about;
+    }
+
+    /** What Tools > Compare protocols opens; the item is disabled until it is given. */
+    void setCompare(CompareViewModel compare) {
+        this.compare = compare;
+        compareItem.setDisable(compare == null);
+    }
+
+    /** Tools &gt; Compare protocols: one window, opened again (and brought to the front) if it already is. */
+    private void openCompare() {
+        if (compare == null) {
+            return;
+        }
+        if (compareWindow == null) {
+            compareWindow = new CompareWindow(
+                    compare,
+                    files,
+                    window(),
+                    getScene() == null ? java.util.List.of() : getScene().getStylesheets(),
+                    dark());
+        }
+        compareWindow.open();
+    }
+
+    /** Whether the window shows the dark theme now. */
+    private boolean dark() {
+        for (Node n = this; n != null; n = n.getParent()) {
+            if (n.getStyleClass().contains("dark")) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static MenuItem item(String text, KeyCombination key, Runnable action) {

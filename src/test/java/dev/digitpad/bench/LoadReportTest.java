@@ -5,9 +5,9 @@ import static org.assertj.core.api.Assertions.withinPercentage;
 
 import dev.digitpad.bench.ClosedLoop.ErrorKind;
 import dev.digitpad.bench.ClosedLoop.Figures;
-import dev.digitpad.bench.LoadClients.LoadCase;
 import dev.digitpad.bench.LoadRun.Results;
 import dev.digitpad.bench.LoadRun.Row;
+import dev.digitpad.client.ProtocolCase;
 import dev.digitpad.inference.BatchingOptions;
 import dev.digitpad.inference.SessionThreads;
 import java.awt.image.BufferedImage;
@@ -39,11 +39,11 @@ class LoadReportTest {
         return new Figures(what, concurrency, calls, errors, 5.0, 2.0, h, kinds);
     }
 
-    private static Row row(LoadCase c, int concurrency, boolean batched, double perSecond, double p50Micros) {
+    private static Row row(ProtocolCase c, int concurrency, boolean batched, double perSecond, double p50Micros) {
         return new Row(
                 c,
                 batched,
-                figures(c.label, concurrency, perSecond, p50Micros, 0, List.of()),
+                figures(c.label(), concurrency, perSecond, p50Micros, 0, List.of()),
                 batched ? 12.5 : Double.NaN);
     }
 
@@ -59,11 +59,11 @@ class LoadReportTest {
                 Duration.ofSeconds(1),
                 Duration.ofSeconds(20),
                 Duration.ofSeconds(5),
-                List.of(LoadCase.values()),
+                List.of(ProtocolCase.values()),
                 64,
                 new BatchingOptions(64, 500, 100, 2));
-        Map<LoadCase, Integer> bytes = new EnumMap<>(LoadCase.class);
-        for (LoadCase c : LoadCase.values()) {
+        Map<ProtocolCase, Integer> bytes = new EnumMap<>(ProtocolCase.class);
+        for (ProtocolCase c : ProtocolCase.values()) {
             bytes.put(c, 1000 + c.ordinal());
         }
         return new Results(
@@ -83,15 +83,15 @@ class LoadReportTest {
     private static List<Row> fullRun() {
         List<Row> rows = new ArrayList<>();
         for (int c : new int[] {1, 8, 64}) {
-            rows.add(row(LoadCase.GRPC_TENSOR_CONTENT, c, false, 2000 * Math.min(c, 4), 400 * c));
-            rows.add(row(LoadCase.GRPC_FLOAT_VAL, c, false, 1600 * Math.min(c, 4), 500 * c));
-            rows.add(row(LoadCase.REST_ROWS, c, false, 800 * Math.min(c, 4), 1200 * c));
-            rows.add(row(LoadCase.REST_COLUMNS, c, false, 1000 * Math.min(c, 4), 1000 * c));
+            rows.add(row(ProtocolCase.GRPC_TENSOR_CONTENT, c, false, 2000 * Math.min(c, 4), 400 * c));
+            rows.add(row(ProtocolCase.GRPC_FLOAT_VAL, c, false, 1600 * Math.min(c, 4), 500 * c));
+            rows.add(row(ProtocolCase.REST_ROWS, c, false, 800 * Math.min(c, 4), 1200 * c));
+            rows.add(row(ProtocolCase.REST_COLUMNS, c, false, 1000 * Math.min(c, 4), 1000 * c));
         }
-        rows.add(row(LoadCase.GRPC_TENSOR_CONTENT, 64, true, 12000, 5000));
-        rows.add(row(LoadCase.GRPC_FLOAT_VAL, 64, true, 9000, 7000));
-        rows.add(row(LoadCase.REST_ROWS, 64, true, 4000, 15000));
-        rows.add(row(LoadCase.REST_COLUMNS, 64, true, 4500, 14000));
+        rows.add(row(ProtocolCase.GRPC_TENSOR_CONTENT, 64, true, 12000, 5000));
+        rows.add(row(ProtocolCase.GRPC_FLOAT_VAL, 64, true, 9000, 7000));
+        rows.add(row(ProtocolCase.REST_ROWS, 64, true, 4000, 15000));
+        rows.add(row(ProtocolCase.REST_COLUMNS, 64, true, 4500, 14000));
         return rows;
     }
 
@@ -104,13 +104,13 @@ class LoadReportTest {
         LoadReport.Ratio atOne = ratios.getFirst();
         assertThat(atOne.concurrency()).isEqualTo(1);
         assertThat(atOne.batched()).isFalse();
-        assertThat(atOne.grpc()).isEqualTo(LoadCase.GRPC_TENSOR_CONTENT);
-        assertThat(atOne.rest()).isEqualTo(LoadCase.REST_ROWS);
+        assertThat(atOne.grpc()).isEqualTo(ProtocolCase.GRPC_TENSOR_CONTENT);
+        assertThat(atOne.rest()).isEqualTo(ProtocolCase.REST_ROWS);
         assertThat(atOne.latencyRatio()).isCloseTo(3.0, withinPercentage(0.5));
         assertThat(atOne.throughputRatio()).isCloseTo(2.5, withinPercentage(0.5));
         LoadReport.Ratio floatVal = ratios.get(1);
-        assertThat(floatVal.grpc()).isEqualTo(LoadCase.GRPC_FLOAT_VAL);
-        assertThat(floatVal.rest()).isEqualTo(LoadCase.REST_COLUMNS);
+        assertThat(floatVal.grpc()).isEqualTo(ProtocolCase.GRPC_FLOAT_VAL);
+        assertThat(floatVal.rest()).isEqualTo(ProtocolCase.REST_COLUMNS);
         assertThat(floatVal.latencyRatio()).isCloseTo(2.0, withinPercentage(0.5));
         assertThat(floatVal.throughputRatio()).isCloseTo(1.6, withinPercentage(0.5));
         LoadReport.Ratio batched = ratios.get(6);
@@ -123,7 +123,8 @@ class LoadReportTest {
     @Test
     void aPairWithOneSideMissingHasNoRatio() {
         List<Row> rows = List.of(
-                row(LoadCase.GRPC_TENSOR_CONTENT, 1, false, 100, 100), row(LoadCase.REST_ROWS, 8, false, 100, 100));
+                row(ProtocolCase.GRPC_TENSOR_CONTENT, 1, false, 100, 100),
+                row(ProtocolCase.REST_ROWS, 8, false, 100, 100));
 
         assertThat(LoadReport.ratios(rows)).isEmpty();
     }
@@ -134,7 +135,7 @@ class LoadReportTest {
 
         assertThat(effects).hasSize(4);
         LoadReport.BatchingEffect grpc = effects.getFirst();
-        assertThat(grpc.loadCase()).isEqualTo(LoadCase.GRPC_TENSOR_CONTENT);
+        assertThat(grpc.loadCase()).isEqualTo(ProtocolCase.GRPC_TENSOR_CONTENT);
         assertThat(grpc.concurrency()).isEqualTo(64);
         assertThat(grpc.without().perSecond()).isCloseTo(8000, withinPercentage(0.1));
         assertThat(grpc.throughputGain()).isCloseTo(1.5, withinPercentage(0.1));
@@ -177,8 +178,8 @@ class LoadReportTest {
     void missedTargetsAndErrorsAreReported() {
         List<ErrorKind> kinds = List.of(new ErrorKind("gRPC UNAVAILABLE", 2, 3, "queue | full"));
         List<Row> rows = List.of(
-                new Row(LoadCase.GRPC_TENSOR_CONTENT, false, figures("g", 1, 1000, 700, 3, kinds), Double.NaN),
-                row(LoadCase.GRPC_TENSOR_CONTENT, 64, true, 4000, 9000));
+                new Row(ProtocolCase.GRPC_TENSOR_CONTENT, false, figures("g", 1, 1000, 700, 3, kinds), Double.NaN),
+                row(ProtocolCase.GRPC_TENSOR_CONTENT, 64, true, 4000, 9000));
 
         String md = LoadReport.markdown(results(rows));
 
@@ -226,8 +227,8 @@ class LoadReportTest {
                 new Histogram(3),
                 List.of(new ErrorKind("HTTP 500", 0, 7, "boom")));
         List<Row> rows = List.of(
-                row(LoadCase.GRPC_TENSOR_CONTENT, 1, false, 1000, 500),
-                new Row(LoadCase.REST_ROWS, false, failed, Double.NaN));
+                row(ProtocolCase.GRPC_TENSOR_CONTENT, 1, false, 1000, 500),
+                new Row(ProtocolCase.REST_ROWS, false, failed, Double.NaN));
 
         String md = LoadReport.markdown(results(rows));
         LoadChart.write(results(rows), dir.resolve("failed.png"));

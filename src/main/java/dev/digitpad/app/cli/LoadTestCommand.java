@@ -2,9 +2,9 @@ package dev.digitpad.app.cli;
 
 import dev.digitpad.app.shared.AppPaths;
 import dev.digitpad.bench.LoadChart;
-import dev.digitpad.bench.LoadClients.LoadCase;
 import dev.digitpad.bench.LoadReport;
 import dev.digitpad.bench.LoadRun;
+import dev.digitpad.client.ProtocolCase;
 import dev.digitpad.inference.BatchingOptions;
 import dev.digitpad.server.BatchingParametersFile;
 import dev.digitpad.server.ConfigFileException;
@@ -76,7 +76,7 @@ public final class LoadTestCommand implements Callable<Integer> {
             split = ",",
             defaultValue = "GRPC_TENSOR_CONTENT,GRPC_FLOAT_VAL,REST_ROWS,REST_COLUMNS",
             description = "Cases to run (default: all: ${DEFAULT-VALUE}).")
-    List<LoadCase> cases;
+    List<ProtocolCase> cases;
 
     @Option(
             names = "--batching_concurrency",

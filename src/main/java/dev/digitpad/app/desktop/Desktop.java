@@ -4,9 +4,11 @@ import dev.digitpad.app.shared.AppPaths;
 import dev.digitpad.app.shared.AppVersion;
 import dev.digitpad.app.shared.LogFile;
 import dev.digitpad.ui.About;
+import dev.digitpad.ui.CompareViewModel;
 import dev.digitpad.ui.MainView;
 import dev.digitpad.ui.MainViewModel;
 import dev.digitpad.ui.PadViewModel;
+import dev.digitpad.ui.PredictionResult;
 import dev.digitpad.ui.PredictionScheduler;
 import dev.digitpad.ui.PredictionViewModel;
 import dev.digitpad.ui.ServerViewModel;
@@ -17,6 +19,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
@@ -61,6 +64,8 @@ final class Desktop implements AutoCloseable {
     private final ExecutorService files;
     /** View &gt; Why's occlusion maps: one at a time, beside the predictions, never in their way. */
     private final ExecutorService why;
+    /** Tools &gt; Compare protocols: one comparison at a time. */
+    private final ExecutorService comparisons;
 
     private final DesktopConnector connector;
     private final SettingsStore settings;
@@ -84,6 +89,13 @@ final class Desktop implements AutoCloseable {
         vm = new MainViewModel(scheduler, pad, prediction, server, files, afterTheFrame, uiThread);
         vm.apply(settings.load());
         view = new MainView(vm);
+        comparisons = Executors.newSingleThreadExecutor(threads("digitpad-compare"));
+        view.setCompare(new CompareViewModel(
+                connector::comparisonEndpoints,
+                comparisons,
+                uiThread,
+                () -> Optional.ofNullable(prediction.resultProperty().get()).flatMap(PredictionResult::tensor),
+                () -> server.appliedProperty().get()));
     }
 
     /** Shows the window at once, then connects to the server of the settings in the background. Call on the FX thread. */
@@ -146,6 +158,7 @@ final class Desktop implements AutoCloseable {
         closed = true;
         settings.save(vm.settings());
         why.shutdownNow(); // a map being worked out is of no use any more
+        comparisons.shutdownNow(); // a comparison under way is cancelled, not waited for
         for (ExecutorService e : List.of(files, connections, predictions)) {
             e.shutdown();
         }

@@ -3,6 +3,8 @@ package dev.digitpad.app.desktop;
 import dev.digitpad.app.shared.Connection;
 import dev.digitpad.client.MetadataCache;
 import dev.digitpad.client.PredictionClient;
+import dev.digitpad.client.ProtocolComparison;
+import dev.digitpad.client.RestPredict;
 import dev.digitpad.client.ServerAddress;
 import dev.digitpad.client.TlsOptions;
 import dev.digitpad.contract.ModelContract;
@@ -10,6 +12,7 @@ import dev.digitpad.ui.ServerConnector;
 import dev.digitpad.ui.ServerSession;
 import dev.digitpad.ui.ServerSettings;
 import java.io.IOException;
+import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Optional;
@@ -48,6 +51,23 @@ final class DesktopConnector implements ServerConnector, AutoCloseable {
                 new PredictionClient.Options(s.model(), s.version(), s.signature(), DEADLINE);
         Connection c = Connection.remote(address, tls);
         return session(c.name(), new PredictionClient(c.channel(), c.name(), options, cache), false, c::close);
+    }
+
+    /**
+     * Where Tools > Compare protocols calls: the embedded server's front ends on loopback ports, or a connection of its
+     * own to the remote server of {@code s}, with {@code restAddress} for REST. Closing the endpoints closes both.
+     */
+    ProtocolComparison.Endpoints comparisonEndpoints(ServerSettings s, String restAddress) throws IOException {
+        if (s.embedded()) {
+            return embedded().comparisonEndpoints(null);
+        }
+        URI rest = RestPredict.parseAddress(restAddress);
+        Connection c = Connection.remote(ServerAddress.parse(s.address()), tls(s));
+        ProtocolComparison.Endpoints e = c.comparisonEndpoints(rest);
+        return new ProtocolComparison.Endpoints(e.server(), e.grpc(), e.rest(), () -> {
+            e.close();
+            c.close();
+        });
     }
 
     /** The TLS options of the form; the files are checked here, with messages naming them. */

@@ -2,6 +2,7 @@ package dev.digitpad.app.shared;
 
 import dev.digitpad.inference.SessionThreads;
 import dev.digitpad.inference.VersionStatus;
+import dev.digitpad.server.ModelServer;
 import dev.digitpad.server.ServingStack;
 import io.grpc.ManagedChannel;
 import java.io.IOException;
@@ -52,6 +53,21 @@ public final class EmbeddedServer implements AutoCloseable {
 
     ManagedChannel channel() {
         return stack.inProcessChannel();
+    }
+
+    /**
+     * Opens this server's gRPC and REST front ends on free ports of 127.0.0.1, over the same serving core as the
+     * in-process one: for measuring the protocols over real sockets. Closing what this returns closes those ports.
+     */
+    ModelServer loopbackPorts() throws IOException {
+        return ModelServer.start(
+                stack.core(),
+                new ModelServer.Options(
+                        ModelServer.Options.LOOPBACK,
+                        0,
+                        -1,
+                        ModelServer.Options.DEFAULT_MAX_REQUEST_BYTES,
+                        Duration.ofSeconds(30)));
     }
 
     /** Versions of the model and their states. */

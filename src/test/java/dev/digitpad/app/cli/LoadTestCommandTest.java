@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.digitpad.bench.LoadChart;
-import dev.digitpad.bench.LoadClients.LoadCase;
 import dev.digitpad.bench.LoadRun.Row;
+import dev.digitpad.client.ProtocolCase;
 import dev.digitpad.server.ServingStack;
 import dev.digitpad.server.UnservableModel;
 import dev.digitpad.testing.TestModels;
@@ -55,7 +55,7 @@ class LoadTestCommandTest {
 
         assertThat(exit).as("exit code; stderr: %s", err).isZero();
         List<Row> rows = command.results.rows();
-        assertThat(rows).hasSize(LoadCase.values().length * 3);
+        assertThat(rows).hasSize(ProtocolCase.values().length * 3);
         for (Row row : rows) {
             assertThat(row.figures().calls())
                     .as("%s at %d, batched %s", row.loadCase(), row.concurrency(), row.batched())
@@ -67,7 +67,7 @@ class LoadTestCommandTest {
         // A warm-up round of every case after each of the two server starts: without batching at the lowest and the
         // highest concurrency (1 and 2), with batching at its own (2).
         assertThat(command.results.warmupRounds())
-                .hasSize(3 * LoadCase.values().length)
+                .hasSize(3 * ProtocolCase.values().length)
                 .allSatisfy(f -> assertThat(f.allErrors()).as(f.what()).isZero());
         assertThat(command.results.warmupRounds().stream()
                         .map(f -> f.concurrency())
@@ -80,7 +80,7 @@ class LoadTestCommandTest {
                         .isGreaterThanOrEqualTo(0.2)
                         .isLessThan(1.2 + 1.0));
         assertThat(rows.stream().filter(Row::batched))
-                .hasSize(LoadCase.values().length)
+                .hasSize(ProtocolCase.values().length)
                 .allSatisfy(r -> assertThat(r.rowsPerBatch()).as("batches ran").isGreaterThanOrEqualTo(1));
 
         String markdown = Files.readString(report);
