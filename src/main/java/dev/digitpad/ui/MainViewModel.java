@@ -28,6 +28,7 @@ public final class MainViewModel {
     private final PadViewModel pad;
     private final PredictionViewModel prediction;
     private final ServerViewModel server;
+    private final HistoryViewModel history;
     private final Executor worker;
     private final Consumer<Runnable> uiThread;
     private final ObjectProperty<Settings.Theme> theme =
@@ -51,6 +52,7 @@ public final class MainViewModel {
         this.server = server;
         this.worker = worker;
         this.uiThread = uiThread;
+        history = new HistoryViewModel(pad, prediction, worker, this::report);
         predictions.problemProperty().addListener((o, a, p) -> problem.set(p));
         server.problemProperty().addListener((o, a, p) -> problem.set(p));
         // A call's failure is the server's health's to tell: once per outage, not once per call.
@@ -166,6 +168,11 @@ public final class MainViewModel {
 
     public ServerViewModel server() {
         return server;
+    }
+
+    /** The last predictions, which the strip under the pad shows. */
+    public HistoryViewModel history() {
+        return history;
     }
 
     public ObjectProperty<Settings.Theme> themeProperty() {

@@ -28,6 +28,7 @@ public final class PadViewModel {
     private final DoubleProperty penWidth = new SimpleDoubleProperty(this, "penWidth", 22);
     private final BooleanProperty eraser = new SimpleBooleanProperty(this, "eraser");
     private final ReadOnlyBooleanWrapper thickPen = new ReadOnlyBooleanWrapper(this, "thickPen");
+    private final ReadOnlyBooleanWrapper stroking = new ReadOnlyBooleanWrapper(this, "stroking");
 
     private Stroke current;
     private Drawing beforeStroke;
@@ -42,6 +43,7 @@ public final class PadViewModel {
         beforeStroke = drawing.get();
         current = new Stroke(new double[] {x, y}, penWidth.get(), eraser.get());
         drawing.set(beforeStroke.with(current));
+        stroking.set(true);
         predictions.strokeStarted(drawing.get());
     }
 
@@ -63,6 +65,7 @@ public final class PadViewModel {
         beforeStroke = null;
         thickPen.set(drawing.get().thickForItsSize());
         predictions.strokeEnded(drawing.get());
+        stroking.set(false);
     }
 
     public void undo() {
@@ -100,6 +103,20 @@ public final class PadViewModel {
         record(before);
         thickPen.set(false);
         predictions.replaced(drawing.get());
+    }
+
+    /**
+     * Puts {@code earlier} (a drawing from the history) back on the pad, replacing the drawing, as one undoable step,
+     * and predicts it. Nothing happens while a stroke is drawn, or if the pad already holds that drawing.
+     */
+    public void restore(Drawing earlier) {
+        if (current != null || earlier.equals(drawing.get())) {
+            return;
+        }
+        Drawing before = drawing.get();
+        drawing.set(earlier);
+        record(before);
+        changed();
     }
 
     /** Predicts the drawing now (Enter, the Predict button); with live prediction this happens by itself. */
@@ -150,6 +167,12 @@ public final class PadViewModel {
     public ReadOnlyBooleanProperty thickPenProperty() {
         return thickPen.getReadOnlyProperty();
     }
+
+    /** Whether a stroke is being drawn: the drawing is then half-drawn, until the stroke ends. */
+    public ReadOnlyBooleanProperty strokingProperty() {
+        return stroking.getReadOnlyProperty();
+    }
+
     /** The scheduler's live prediction, as the tool bar and the menu switch it. */
     public BooleanProperty liveProperty() {
         return predictions.liveProperty();
