@@ -1,7 +1,10 @@
 package dev.digitpad.ui;
 
 import dev.digitpad.client.Certainty;
+import java.util.ArrayList;
+import java.util.IdentityHashMap;
 import java.util.List;
+import java.util.Map;
 import javafx.collections.ListChangeListener;
 import javafx.embed.swing.SwingFXUtils;
 import javafx.geometry.Insets;
@@ -39,6 +42,8 @@ public final class HistoryStrip extends StackPane {
     private final HistoryViewModel vm;
     private final HBox row = new HBox(6);
     private final ScrollPane scroll = new ScrollPane(row);
+    /** The button of each entry shown. */
+    private final Map<HistoryViewModel.Entry, Button> buttons = new IdentityHashMap<>();
 
     public HistoryStrip(HistoryViewModel vm) {
         this.vm = vm;
@@ -71,35 +76,47 @@ public final class HistoryStrip extends StackPane {
         rebuild();
     }
 
+    /**
+     * Lays the buttons out again after a change to the entries. A button is made once per entry and kept while the
+     * entry is: an answer changes one entry (or adds one), so one thumbnail is made per answer, not twenty.
+     */
     private void rebuild() {
-        int focused = -1;
-        List<Node> buttons = row.getChildren();
-        for (int i = 0; i < buttons.size(); i++) {
-            if (buttons.get(i).isFocused()) {
-                focused = i;
-            }
-        }
-        boolean grew = buttons.size() < vm.entriesProperty().size();
-        buttons.clear();
+        javafx.collections.ObservableList<Node> shown = row.getChildren();
+        Node focused = shown.stream().filter(Node::isFocused).findFirst().orElse(null);
+        int focusedAt = shown.indexOf(focused);
         List<HistoryViewModel.Entry> entries = vm.entriesProperty();
+        boolean grew = shown.size() < entries.size();
+        Map<HistoryViewModel.Entry, Button> kept = new IdentityHashMap<>();
+        List<Button> buttons = new ArrayList<>(entries.size());
         for (int i = 0; i < entries.size(); i++) {
-            buttons.add(button(entries.get(i), i));
+            HistoryViewModel.Entry entry = entries.get(i);
+            Button b = this.buttons.get(entry);
+            if (b == null) {
+                b = button(entry);
+            }
+            b.setId("history-" + i);
+            kept.put(entry, b);
+            buttons.add(b);
         }
+        this.buttons.clear();
+        this.buttons.putAll(kept);
+        shown.setAll(buttons);
         mark();
-        if (focused >= 0 && !buttons.isEmpty()) {
-            buttons.get(Math.min(focused, buttons.size() - 1)).requestFocus();
+        // Keyboard users keep their place: the focused entry, or the one now where it was.
+        if (focused != null && !buttons.isEmpty()) {
+            Node next = buttons.contains(focused) ? focused : buttons.get(Math.min(focusedAt, buttons.size() - 1));
+            next.requestFocus();
         }
         if (grew) {
             scroll.setHvalue(scroll.getHmin());
         }
     }
 
-    private Button button(HistoryViewModel.Entry entry, int index) {
+    private Button button(HistoryViewModel.Entry entry) {
         ImageView thumbnail = new ImageView(SwingFXUtils.toFXImage(ContactSheet.thumbnail(entry.input(), SCALE), null));
         thumbnail.setSmooth(false);
         String verdict = entry.verdict();
         Button b = new Button(entry.label() + "\n" + verdict, thumbnail);
-        b.setId("history-" + index);
         b.getStyleClass().add("history-entry");
         b.setContentDisplay(ContentDisplay.TOP);
         b.setTextAlignment(TextAlignment.CENTER);
