@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
+import javafx.animation.PauseTransition;
 import javafx.collections.ListChangeListener;
 import javafx.embed.swing.SwingFXUtils;
 import javafx.geometry.Insets;
@@ -42,6 +43,10 @@ public final class HistoryStrip extends StackPane {
     private final HistoryViewModel vm;
     private final HBox row = new HBox(6);
     private final ScrollPane scroll = new ScrollPane(row);
+    /** How long after a change to the entries the strip shows it. */
+    static final javafx.util.Duration DELAY = javafx.util.Duration.millis(100);
+
+    private final PauseTransition rebuildLater = new PauseTransition(DELAY);
     /** The button of each entry shown. */
     private final Map<HistoryViewModel.Entry, Button> buttons = new IdentityHashMap<>();
 
@@ -71,7 +76,11 @@ public final class HistoryStrip extends StackPane {
         setMinHeight(USE_PREF_SIZE);
         setPrefHeight(HEIGHT);
         setPadding(new Insets(0, 8, 4, 8));
-        vm.entriesProperty().addListener((ListChangeListener<HistoryViewModel.Entry>) c -> rebuild());
+        // An entry comes with an answer: the strip changes a little later, so that its new button's styling and
+        // layout do not hold up the frame that shows the distribution.
+        rebuildLater.setOnFinished(e -> rebuild());
+        vm.entriesProperty()
+                .addListener((ListChangeListener<HistoryViewModel.Entry>) c -> rebuildLater.playFromStart());
         vm.onPadProperty().addListener((o, a, b) -> mark());
         rebuild();
     }
