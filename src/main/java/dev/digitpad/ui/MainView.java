@@ -88,6 +88,9 @@ public final class MainView extends BorderPane {
     private HBox center() {
         PadPane pad = new PadPane(vm.pad());
         HBox.setHgrow(pad, Priority.ALWAYS);
+        VBox padAndHistory = new VBox(pad, new HistoryStrip(vm.history()));
+        VBox.setVgrow(pad, Priority.ALWAYS);
+        HBox.setHgrow(padAndHistory, Priority.ALWAYS);
         Tab predictionTab = new Tab("Prediction", prediction);
         ScrollPane serverScroll = new ScrollPane(server);
         serverScroll.setFitToWidth(true);
@@ -98,7 +101,7 @@ public final class MainView extends BorderPane {
         tabs.setTabClosingPolicy(TabPane.TabClosingPolicy.UNAVAILABLE);
         tabs.setPrefWidth(420);
         tabs.setMinWidth(340);
-        return new HBox(pad, tabs);
+        return new HBox(padAndHistory, tabs);
     }
 
     private void notify(Problem p) {

@@ -30,6 +30,7 @@ public final class MainViewModel {
     private final PredictionViewModel prediction;
     private final ServerViewModel server;
     private final WhyViewModel why;
+    private final HistoryViewModel history;
     private final Executor worker;
     private final Consumer<Runnable> uiThread;
     private final ObjectProperty<Settings.Theme> theme =
@@ -71,6 +72,7 @@ public final class MainViewModel {
         this.server = server;
         this.worker = worker;
         this.uiThread = uiThread;
+        history = new HistoryViewModel(pad, prediction, worker, this::report);
         predictions.problemProperty().addListener((o, a, p) -> problem.set(p));
         server.problemProperty().addListener((o, a, p) -> problem.set(p));
         // A call's failure is the server's health's to tell: once per outage, not once per call.
@@ -195,6 +197,11 @@ public final class MainViewModel {
     /** View &gt; Why: the occlusion map of the answer on screen. */
     public WhyViewModel why() {
         return why;
+    }
+
+    /** The last predictions, which the strip under the pad shows. */
+    public HistoryViewModel history() {
+        return history;
     }
 
     public ObjectProperty<Settings.Theme> themeProperty() {

@@ -57,6 +57,10 @@ final class Menus extends MenuBar {
         MenuItem export = item("Export model's view as PNG…", null, this::exportView);
         MenuItem exit = item("Exit", null, () -> onExit.run());
         Menu file = new Menu("_File", null, open, paste, save, export, new SeparatorMenuItem(), exit);
+        MenuItem exportHistory = item("Export history as PNG…", null, this::exportHistory);
+        exportHistory.setId("export-history-menu");
+        exportHistory.disableProperty().bind(vm.history().emptyProperty());
+        file.getItems().add(file.getItems().indexOf(export) + 1, exportHistory);
 
         MenuItem undo = item("Undo", UNDO, pad::undo);
         undo.disableProperty().bind(pad.canUndoProperty().not());
@@ -223,6 +227,12 @@ final class Menus extends MenuBar {
     private void saveDrawing() {
         files.save("Save the drawing", "digit.png", window(), FileDialog.Filter.PNG)
                 .ifPresent(vm::save);
+    }
+
+    /** File &gt; Export history as PNG…: the history's contact sheet (disabled while the history is empty). */
+    private void exportHistory() {
+        files.save("Export the history", "history.png", window(), FileDialog.Filter.PNG)
+                .ifPresent(vm.history()::export);
     }
 
     private void exportView() {

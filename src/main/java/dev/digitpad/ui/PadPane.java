@@ -6,6 +6,7 @@ import javafx.geometry.Pos;
 import javafx.scene.control.Label;
 import javafx.scene.layout.HBox;
 import javafx.scene.layout.Priority;
+import javafx.scene.layout.Region;
 import javafx.scene.layout.VBox;
 import javafx.scene.text.TextAlignment;
 
@@ -32,6 +33,8 @@ public final class PadPane extends VBox {
         hint.setMinWidth(0);
         hint.setPrefWidth(0);
         hint.setMaxWidth(Double.MAX_VALUE);
+        // Wrapped, not cut to one line when the pane is short (a small window, with the history under it).
+        hint.setMinHeight(Region.USE_PREF_SIZE);
         hint.setAlignment(Pos.CENTER);
         hint.setTextAlignment(TextAlignment.CENTER);
         // A quiet warning in the same place when the strokes are too thick for the drawing's size.

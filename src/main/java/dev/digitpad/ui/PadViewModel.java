@@ -105,6 +105,20 @@ public final class PadViewModel {
         predictions.replaced(drawing.get());
     }
 
+    /**
+     * Puts {@code earlier} (a drawing from the history) back on the pad, replacing the drawing, as one undoable step,
+     * and predicts it. Nothing happens while a stroke is drawn, or if the pad already holds that drawing.
+     */
+    public void restore(Drawing earlier) {
+        if (current != null || earlier.equals(drawing.get())) {
+            return;
+        }
+        Drawing before = drawing.get();
+        drawing.set(earlier);
+        record(before);
+        changed();
+    }
+
     /** Predicts the drawing now (Enter, the Predict button); with live prediction this happens by itself. */
     public void predictNow() {
         predictions.predictNow();
@@ -153,7 +167,8 @@ public final class PadViewModel {
     public ReadOnlyBooleanProperty thickPenProperty() {
         return thickPen.getReadOnlyProperty();
     }
-    /** Whether a stroke is being drawn: from the pen going down to its coming up. */
+
+    /** Whether a stroke is being drawn: the drawing is then half-drawn, until the stroke ends. */
     public ReadOnlyBooleanProperty strokingProperty() {
         return stroking.getReadOnlyProperty();
     }
