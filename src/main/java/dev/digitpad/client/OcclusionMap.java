@@ -34,12 +34,6 @@ public record OcclusionMap(float[] baseline, float[][] drops, int calls, int row
 
     /** The digit the unchanged input was given the highest probability. */
     public int topDigit() {
-        int best = 0;
-        for (int k = 1; k < baseline.length; k++) {
-            if (baseline[k] > baseline[best]) {
-                best = k;
-            }
-        }
-        return best;
+        return Prediction.mostProbable(baseline);
     }
 }

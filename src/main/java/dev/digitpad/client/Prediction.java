@@ -38,6 +38,11 @@ public record Prediction(
 
     /** The most probable digit. */
     public int digit() {
+        return mostProbable(probabilities);
+    }
+
+    /** The index of the highest of {@code probabilities}, the first of equals: the digit an answer gives. */
+    public static int mostProbable(float[] probabilities) {
         int best = 0;
         for (int k = 1; k < probabilities.length; k++) {
             if (probabilities[k] > probabilities[best]) {

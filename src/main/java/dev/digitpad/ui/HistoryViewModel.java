@@ -54,13 +54,7 @@ public final class HistoryViewModel {
 
         /** The digit the model gave the most probability. */
         public int digit() {
-            int best = 0;
-            for (int k = 1; k < probabilities.length; k++) {
-                if (probabilities[k] > probabilities[best]) {
-                    best = k;
-                }
-            }
-            return best;
+            return Prediction.mostProbable(probabilities);
         }
 
         /** The probability of {@link #digit()}. */

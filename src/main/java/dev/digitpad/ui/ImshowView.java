@@ -9,6 +9,8 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.function.DoubleFunction;
 import javafx.beans.property.BooleanProperty;
 import javafx.beans.property.ObjectProperty;
 import javafx.beans.property.SimpleBooleanProperty;
@@ -205,7 +207,7 @@ public final class ImshowView extends Region {
         if (mapScale != null) {
             drawMapColorbar(g, axes, x0 + side + 14, y0, side, mapScale);
         } else if (colorbar.get()) {
-            drawColorbar(g, axes, x0 + side + 14, y0, side, scale.min(), scale.max());
+            drawGrayColorbar(g, axes, x0 + side + 14, y0, side, scale.min(), scale.max());
         }
     }
 
@@ -219,33 +221,43 @@ public final class ImshowView extends Region {
     }
 
     /** The overlay's colorbar, as {@link OcclusionPicture} draws it: red on top, its ticks centred at zero. */
+    /** The occlusion map's colorbar: matplotlib's RdBu_r, ticks at round values of {@code scale}. */
     private static void drawMapColorbar(
             GraphicsContext g, Color axes, double x, double y, double height, DivergingScale scale) {
-        double width = 12;
-        int steps = (int) height;
-        for (int i = 0; i < steps; i++) {
-            g.setFill(rgb(OcclusionPicture.colorbarColor(1 - (i + 0.5) / steps)));
-            g.fillRect(x, y + i, width, 1);
-        }
-        g.setStroke(axes);
-        g.strokeRect(x - 0.5, y - 0.5, width + 1, height + 1);
-        g.setTextAlign(TextAlignment.LEFT);
-        g.setTextBaseline(VPos.CENTER);
-        g.setFill(axes);
+        List<Map.Entry<Double, String>> ticks = new ArrayList<>();
         for (double tick : scale.ticks()) {
-            double ty = Math.round(y + height * (1 - scale.level((float) tick))) + 0.5;
-            g.strokeLine(x + width + 0.5, ty, x + width + 0.5 + TICK, ty);
-            g.fillText(scale.label(tick), x + width + TICK + 2, ty);
+            ticks.add(Map.entry((double) scale.level((float) tick), scale.label(tick)));
         }
+        drawColorbar(g, axes, x, y, height, level -> rgb(OcclusionPicture.colorbarColor(level)), ticks);
     }
 
-    private static void drawColorbar(
+    /** The view's colorbar: grey from black at {@code min} to white at {@code max}, five ticks. */
+    private static void drawGrayColorbar(
             GraphicsContext g, Color axes, double x, double y, double height, float min, float max) {
+        List<Map.Entry<Double, String>> ticks = new ArrayList<>();
+        for (int i = 0; i <= 4; i++) {
+            double f = i / 4.0;
+            ticks.add(Map.entry(f, String.format("%.2f", min + f * (max - min))));
+        }
+        drawColorbar(g, axes, x, y, height, Color::gray, ticks);
+    }
+
+    /**
+     * A colorbar {@code height} high at ({@code x}, {@code y}): {@code color} of each level from 1 at the top to 0 at
+     * the bottom, framed, with labelled ticks at their levels (0 to 1) on its right.
+     */
+    private static void drawColorbar(
+            GraphicsContext g,
+            Color axes,
+            double x,
+            double y,
+            double height,
+            DoubleFunction<Color> color,
+            List<Map.Entry<Double, String>> ticks) {
         double width = 12;
         int steps = (int) height;
         for (int i = 0; i < steps; i++) {
-            double f = 1 - (i + 0.5) / steps;
-            g.setFill(Color.gray(f));
+            g.setFill(color.apply(1 - (i + 0.5) / steps));
             g.fillRect(x, y + i, width, 1);
         }
         g.setStroke(axes);
@@ -253,11 +265,10 @@ public final class ImshowView extends Region {
         g.setTextAlign(TextAlignment.LEFT);
         g.setTextBaseline(VPos.CENTER);
         g.setFill(axes);
-        for (int i = 0; i <= 4; i++) {
-            double f = i / 4.0;
-            double ty = Math.round(y + height * (1 - f)) + 0.5;
+        for (Map.Entry<Double, String> tick : ticks) {
+            double ty = Math.round(y + height * (1 - tick.getKey())) + 0.5;
             g.strokeLine(x + width + 0.5, ty, x + width + 0.5 + TICK, ty);
-            g.fillText(String.format("%.2f", min + f * (max - min)), x + width + TICK + 2, ty);
+            g.fillText(tick.getValue(), x + width + TICK + 2, ty);
         }
     }
 
