@@ -30,7 +30,7 @@ public final class OcclusionPicture {
     static final int AXES_SIDE = 370;
     static final int BAR_X = 502;
     static final int BAR_WIDTH = 19;
-    private static final int TICK = 4;
+    static final int TICK = 4;
     private static final double[] WHITE = {1, 1, 1};
 
     private OcclusionPicture() {}

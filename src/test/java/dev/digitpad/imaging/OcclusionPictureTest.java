@@ -114,6 +114,56 @@ class OcclusionPictureTest {
     }
 
     @Test
+    void theAxesAndTheColorbarAreFramedAndTickedAsMatplotlibTicksThem() {
+        BufferedImage image = OcclusionPicture.render(input(), map(), "");
+        int x0 = OcclusionPicture.AXES_X;
+        int y0 = OcclusionPicture.AXES_Y;
+        int side = OcclusionPicture.AXES_SIDE;
+        int bar = OcclusionPicture.BAR_X;
+        int barEnd = bar + OcclusionPicture.BAR_WIDTH;
+        int tick = OcclusionPicture.TICK;
+        int middle = y0 + side / 2;
+        // A one-pixel black frame round the axes and round the colorbar, just outside them.
+        assertThat(List.of(
+                        image.getRGB(x0 - 1, middle),
+                        image.getRGB(x0 + side, middle),
+                        image.getRGB(x0 + side / 2, y0 - 1),
+                        image.getRGB(x0 + side / 2, y0 + side),
+                        image.getRGB(bar - 1, middle),
+                        image.getRGB(barEnd, middle)))
+                .allSatisfy(rgb -> assertThat(rgb & 0xffffff).isZero());
+        // Ticks every 5 pixels of the input, at the pixels' centres, under the axes and left of them, each labelled.
+        for (int t = 0; t < SIDE; t += 5) {
+            int at = (int) Math.round(x0 + side * (t + 0.5) / SIDE);
+            assertThat(image.getRGB(at, y0 + side + tick - 1) & 0xffffff)
+                    .as("x tick %d", t)
+                    .isZero();
+            assertThat(image.getRGB(at + 3, y0 + side + tick - 1) & 0xffffff).isEqualTo(0xffffff);
+            assertThat(darkPixels(image, at - 10, y0 + side + tick + 2, at + 10, y0 + side + tick + 20))
+                    .as("x label %d", t)
+                    .isPositive();
+            int y = (int) Math.round(y0 + side * (t + 0.5) / SIDE);
+            assertThat(image.getRGB(x0 - tick, y) & 0xffffff).as("y tick %d", t).isZero();
+            assertThat(image.getRGB(x0 - tick, y + 3) & 0xffffff).isEqualTo(0xffffff);
+            assertThat(darkPixels(image, x0 - tick - 30, y - 8, x0 - tick - 3, y + 8))
+                    .as("y label %d", t)
+                    .isPositive();
+        }
+        // The colorbar's ticks stand at their values' levels, each with its label to the right.
+        DivergingScale scale = DivergingScale.of(map());
+        for (double value : scale.ticks()) {
+            int y = Math.min(y0 + side - 1, (int) Math.round(y0 + side * (1 - scale.level((float) value))));
+            assertThat(image.getRGB(barEnd + tick - 1, y) & 0xffffff)
+                    .as("tick %s", value)
+                    .isZero();
+            assertThat(image.getRGB(barEnd + tick - 1, y + 3) & 0xffffff).isEqualTo(0xffffff);
+            assertThat(darkPixels(image, barEnd + tick + 3, y - 8, barEnd + tick + 50, y + 8))
+                    .as("label %s", value)
+                    .isPositive();
+        }
+    }
+
+    @Test
     void refusesAnythingButTwo28x28Images() {
         assertThatThrownBy(() -> OcclusionPicture.render(new float[10], map(), ""))
                 .isInstanceOf(IllegalArgumentException.class);
