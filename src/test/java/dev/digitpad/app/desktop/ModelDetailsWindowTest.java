@@ -5,17 +5,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.digitpad.inference.ModelManager;
 import dev.digitpad.inference.VersionPolicy;
-import dev.digitpad.server.ModelServer;
-import dev.digitpad.server.ServingCore;
 import dev.digitpad.testing.TestModels;
 import dev.digitpad.ui.ServerViewModel;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.concurrent.TimeoutException;
 import javafx.geometry.Bounds;
 import javafx.scene.control.Label;
 import javafx.scene.control.ScrollPane;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.testfx.api.FxRobot;
 import org.testfx.util.WaitForAsyncUtils;
@@ -26,18 +22,6 @@ import org.testfx.util.WaitForAsyncUtils;
  * signatures, as {@code digitpad inspect --server} prints them.
  */
 class ModelDetailsWindowTest extends WholeWindow {
-    private ModelManager models;
-    private ModelServer server;
-
-    @AfterEach
-    void stopServer() {
-        if (server != null) {
-            server.close();
-        }
-        if (models != null) {
-            models.close();
-        }
-    }
 
     private ServerViewModel serverVm() {
         return desktop.viewModel().server();
@@ -68,16 +52,8 @@ class ModelDetailsWindowTest extends WholeWindow {
         Path base = dir.resolve("mnist");
         TestModels.writeVersion(base, 1, TestModels.Kind.TWO_SIGNATURES);
         TestModels.writeVersion(base, 2, TestModels.Kind.TWO_SIGNATURES);
-        models = TestModels.loaded(new ModelManager.ModelConfig("mnist", base, new VersionPolicy.All()));
-        server = ModelServer.start(
-                new ServingCore(models),
-                new ModelServer.Options(
-                        ModelServer.Options.LOOPBACK,
-                        0,
-                        0,
-                        ModelServer.Options.DEFAULT_MAX_REQUEST_BYTES,
-                        Duration.ofSeconds(10)));
-        String address = "127.0.0.1:" + server.grpcPort();
+        String address = serveOnLoopback(
+                TestModels.loaded(new ModelManager.ModelConfig("mnist", base, new VersionPolicy.All())));
         robot.clickOn("#remote");
         robot.doubleClickOn("#address").eraseText(30).write(address);
         robot.clickOn("#connect");

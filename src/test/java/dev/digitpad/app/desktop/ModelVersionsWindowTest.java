@@ -7,14 +7,10 @@ import static org.assertj.core.api.Assertions.within;
 
 import dev.digitpad.client.Prediction;
 import dev.digitpad.client.VersionChoice;
-import dev.digitpad.inference.ModelManager;
-import dev.digitpad.server.ModelServer;
-import dev.digitpad.server.ServingCore;
 import dev.digitpad.testing.TestModels;
 import dev.digitpad.ui.PredictionResult;
 import dev.digitpad.ui.ServerViewModel;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.TimeoutException;
 import javafx.geometry.Bounds;
@@ -26,7 +22,6 @@ import javafx.scene.control.RadioButton;
 import javafx.scene.control.ScrollPane;
 import javafx.scene.input.KeyCode;
 import javafx.scene.text.Text;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.testfx.api.FxRobot;
 import org.testfx.util.WaitForAsyncUtils;
@@ -38,34 +33,13 @@ import org.testfx.util.WaitForAsyncUtils;
  * refused in the person's words.
  */
 class ModelVersionsWindowTest extends WholeWindow {
-    private ModelManager models;
-    private ModelServer server;
-
-    @AfterEach
-    void stopServer() {
-        if (server != null) {
-            server.close();
-        }
-        if (models != null) {
-            models.close();
-        }
-    }
 
     /** Serves versions 1 and 2 of "mnist", labelled stable and canary; returns its address. */
     private String serve() throws Exception {
         Path base = dir.resolve("mnist");
         TestModels.writeVersion(base, 1, TestModels.Kind.MNIST);
         TestModels.writeVersion(base, 2, TestModels.Kind.MNIST);
-        models = TestModels.loadedWithLabels("mnist", base, Map.of("stable", 1L, "canary", 2L));
-        server = ModelServer.start(
-                new ServingCore(models),
-                new ModelServer.Options(
-                        ModelServer.Options.LOOPBACK,
-                        0,
-                        0,
-                        ModelServer.Options.DEFAULT_MAX_REQUEST_BYTES,
-                        Duration.ofSeconds(10)));
-        return "127.0.0.1:" + server.grpcPort();
+        return serveOnLoopback(TestModels.loadedWithLabels("mnist", base, Map.of("stable", 1L, "canary", 2L)));
     }
 
     private ServerViewModel serverVm() {

@@ -1,7 +1,14 @@
 package dev.digitpad.app.desktop;
 
 import dev.digitpad.app.shared.AppPaths;
+import dev.digitpad.inference.ModelManager;
+import dev.digitpad.server.ModelServer;
+import dev.digitpad.server.ServingCore;
+import java.io.IOException;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.Deque;
 import java.util.concurrent.TimeoutException;
 import javafx.stage.Stage;
 import org.junit.jupiter.api.AfterEach;
@@ -24,6 +31,9 @@ abstract class WholeWindow {
     Desktop desktop;
     Stage stage;
 
+    /** What {@link #serveOnLoopback} started, closed after the test: servers first, then their models. */
+    private final Deque<AutoCloseable> served = new ArrayDeque<>();
+
     /** The model folder the embedded server serves; the shipped model unless overridden. */
     Path model() {
         return AppPaths.shippedModel();
@@ -44,8 +54,31 @@ abstract class WholeWindow {
         });
     }
 
+    /**
+     * Serves {@code models} as a network server on a free loopback port until the test ends, as a remote server the
+     * window connects to; closes them after the test.
+     *
+     * @return the server's gRPC address, {@code 127.0.0.1:PORT}
+     */
+    String serveOnLoopback(ModelManager models) throws IOException {
+        served.push(models);
+        ModelServer server = ModelServer.start(
+                new ServingCore(models),
+                new ModelServer.Options(
+                        ModelServer.Options.LOOPBACK,
+                        0,
+                        0,
+                        ModelServer.Options.DEFAULT_MAX_REQUEST_BYTES,
+                        Duration.ofSeconds(10)));
+        served.push(server);
+        return "127.0.0.1:" + server.grpcPort();
+    }
+
     @AfterEach
-    final void close() throws TimeoutException {
+    final void close() throws Exception {
+        while (!served.isEmpty()) {
+            served.pop().close();
+        }
         if (desktop != null) {
             FxToolkit.setupFixture(desktop::close);
         }
